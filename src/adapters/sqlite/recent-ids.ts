@@ -1,0 +1,79 @@
+/**
+ * An in-memory index of stored usage-event ids -> event timestamp, in front of the
+ * (timestamp, id)-keyed table. It lets a random client id be deduplicated without a unique index
+ * on the id itself (which would scatter writes over the whole B-tree), and it catches the same id
+ * coming back with another timestamp.
+ *
+ * Ids are kept as two 32-bit hashes (64 bits) and a timestamp: 16 bytes a slot instead of a
+ * JavaScript string and Map entry. A hash match is only a candidate: the caller confirms it by
+ * reading the row at (timestamp, id), so a collision never loses an event. Several ids may share
+ * a hash; `candidates` returns each of their timestamps.
+ */
+export class RecentIds {
+  private h1: Int32Array;
+  private h2: Int32Array;
+  private ts: Float64Array;
+  private used = 0;
+
+  constructor(capacity = 1 << 16) {
+    const size = 1 << Math.ceil(Math.log2(Math.max(capacity * 2, 16)));
+    this.h1 = new Int32Array(size);
+    this.h2 = new Int32Array(size);
+    this.ts = new Float64Array(size).fill(Number.NaN);
+  }
+
+  get size(): number {
+    return this.used;
+  }
+
+  /** Timestamps of stored events whose id hashes like `id`. Usually none or one. */
+  candidates(id: string): number[] {
+    const [a, b] = hash(id);
+    const mask = this.ts.length - 1;
+    const found: number[] = [];
+    for (let i = (a ^ b) & mask; !Number.isNaN(this.ts[i]!); i = (i + 1) & mask) {
+      if (this.h1[i] === a && this.h2[i] === b) found.push(this.ts[i]!);
+    }
+    return found;
+  }
+
+  add(id: string, timestampMs: number): void {
+    if ((this.used + 1) * 2 > this.ts.length) this.grow();
+    const [a, b] = hash(id);
+    this.place(a, b, timestampMs);
+    this.used++;
+  }
+
+  private place(a: number, b: number, t: number): void {
+    const mask = this.ts.length - 1;
+    let i = (a ^ b) & mask;
+    while (!Number.isNaN(this.ts[i]!)) i = (i + 1) & mask;
+    this.h1[i] = a;
+    this.h2[i] = b;
+    this.ts[i] = t;
+  }
+
+  private grow(): void {
+    const { h1, h2, ts } = this;
+    const size = ts.length * 2;
+    this.h1 = new Int32Array(size);
+    this.h2 = new Int32Array(size);
+    this.ts = new Float64Array(size).fill(Number.NaN);
+    for (let i = 0; i < ts.length; i++) if (!Number.isNaN(ts[i]!)) this.place(h1[i]!, h2[i]!, ts[i]!);
+  }
+}
+
+/** FNV-1a and a Murmur-style mix over the UTF-16 code units: two independent 32-bit hashes. */
+function hash(s: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  b = Math.imul(b ^ (b >>> 15), 0x85ebca6b);
+  b ^= b >>> 13;
+  return [a | 0, b | 0];
+}

@@ -1,0 +1,130 @@
+import type { Account, ApiKey, ApiKeyStatus } from '../../core/model.ts';
+import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
+import {
+  bigOrNull,
+  num,
+  numOrNull,
+  type Row,
+  type SqliteConnection,
+  str,
+  strOrNull,
+} from './sqlite-database.ts';
+
+const toAccount = (r: Row): Account => ({
+  id: str(r.id),
+  name: str(r.name),
+  email: strOrNull(r.email),
+  externalId: strOrNull(r.external_id),
+  ledgerAccountId: str(r.ledger_account_id),
+  lowBalanceThresholdMinor: bigOrNull(r.low_balance_threshold_minor),
+  createdAtMs: num(r.created_at_ms),
+});
+
+export class SqliteAccountRepo implements AccountRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insert(a: Account): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO accounts (id, name, email, external_id, ledger_account_id, low_balance_threshold_minor, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(a.id, a.name, a.email, a.externalId, a.ledgerAccountId, a.lowBalanceThresholdMinor, a.createdAtMs);
+  }
+
+  async get(id: string): Promise<Account | undefined> {
+    const row = this.c.stmt('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
+    return row && toAccount(row);
+  }
+
+  // One writer at a time (BEGIN IMMEDIATE) already serialises every unit of work.
+  lock(id: string): Promise<Account | undefined> {
+    return this.get(id);
+  }
+
+  async findByExternalId(externalId: string): Promise<Account | undefined> {
+    const row = this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId) as
+      | Row
+      | undefined;
+    return row && toAccount(row);
+  }
+
+  async update(a: Account): Promise<void> {
+    this.c
+      .stmt('UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ? WHERE id = ?')
+      .run(a.name, a.email, a.lowBalanceThresholdMinor, a.id);
+  }
+}
+
+const toKey = (r: Row): ApiKey => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  nickname: str(r.nickname),
+  secretHash: str(r.secret_hash),
+  hint: str(r.hint),
+  status: str(r.status) as ApiKeyStatus,
+  createdAtMs: num(r.created_at_ms),
+  lastUsedAtMs: numOrNull(r.last_used_at_ms),
+});
+
+export class SqliteKeyRepo implements KeyRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insert(k: ApiKey): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO api_keys (id, account_id, nickname, secret_hash, hint, status, created_at_ms, last_used_at_ms, status_changed_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        k.id,
+        k.accountId,
+        k.nickname,
+        k.secretHash,
+        k.hint,
+        k.status,
+        k.createdAtMs,
+        k.lastUsedAtMs,
+        k.createdAtMs,
+      );
+  }
+
+  async get(id: string): Promise<ApiKey | undefined> {
+    const row = this.c.stmt('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
+    return row && toKey(row);
+  }
+
+  async countActive(accountId: string): Promise<number> {
+    const row = this.c
+      .stmt(`SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND status = 'active'`)
+      .get(accountId) as Row;
+    return num(row.n);
+  }
+
+  async setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void> {
+    this.c
+      .stmt('UPDATE api_keys SET status = ?, status_changed_at_ms = ? WHERE id = ?')
+      .run(status, atMs, id);
+  }
+
+  async list(accountId: string): Promise<ApiKey[]> {
+    const rows = this.c
+      .stmt(`SELECT * FROM api_keys WHERE account_id = ? AND status != 'deleted' ORDER BY created_at_ms, id`)
+      .all(accountId) as Row[];
+    return rows.map(toKey);
+  }
+
+  async findByHash(secretHash: string): Promise<ApiKey | undefined> {
+    const row = this.c.stmt('SELECT * FROM api_keys WHERE secret_hash = ?').get(secretHash) as
+      | Row
+      | undefined;
+    return row && toKey(row);
+  }
+
+  async touch(lastUsed: { id: string; atMs: number }[]): Promise<void> {
+    const update = this.c.stmt(
+      'UPDATE api_keys SET last_used_at_ms = ? WHERE id = ? AND (last_used_at_ms IS NULL OR last_used_at_ms < ?)',
+    );
+    for (const u of lastUsed) update.run(u.atMs, u.id, u.atMs);
+  }
+}

@@ -1,0 +1,321 @@
+import type {
+  CreditNote,
+  Hold,
+  HoldStatus,
+  Invoice,
+  InvoiceSnapshot,
+  Lot,
+  Purchase,
+  PurchaseStatus,
+} from '../../core/model.ts';
+import type { HoldRepo, InvoiceRepo, LotRepo, PurchaseRepo } from '../../core/ports.ts';
+import {
+  big,
+  bigOrNull,
+  num,
+  numOrNull,
+  type Row,
+  type SqliteConnection,
+  str,
+  strOrNull,
+} from './sqlite-database.ts';
+
+const toPurchase = (r: Row): Purchase => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  idempotencyKey: str(r.idempotency_key),
+  requestFingerprint: str(r.request_fingerprint),
+  creditsMinor: big(r.credits_minor),
+  unitPrice: str(r.unit_price),
+  subtotalMinor: big(r.subtotal_minor),
+  taxMinor: big(r.tax_minor),
+  totalMinor: big(r.total_minor),
+  provider: str(r.provider),
+  status: str(r.status) as PurchaseStatus,
+  providerRef: strOrNull(r.provider_ref),
+  checkoutUrl: strOrNull(r.checkout_url),
+  invoiceId: strOrNull(r.invoice_id),
+  createdAtMs: num(r.created_at_ms),
+  resolvedAtMs: numOrNull(r.resolved_at_ms),
+});
+
+export class SqlitePurchaseRepo implements PurchaseRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insert(p: Purchase): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        p.id,
+        p.accountId,
+        p.idempotencyKey,
+        p.requestFingerprint,
+        p.creditsMinor,
+        p.unitPrice,
+        p.subtotalMinor,
+        p.taxMinor,
+        p.totalMinor,
+        p.provider,
+        p.status,
+        p.providerRef,
+        p.checkoutUrl,
+        p.invoiceId,
+        p.createdAtMs,
+        p.resolvedAtMs,
+      );
+  }
+
+  async get(id: string): Promise<Purchase | undefined> {
+    const row = this.c.stmt('SELECT * FROM purchases WHERE id = ?').get(id) as Row | undefined;
+    return row && toPurchase(row);
+  }
+
+  async findByIdempotencyKey(accountId: string, key: string): Promise<Purchase | undefined> {
+    const row = this.c
+      .stmt('SELECT * FROM purchases WHERE account_id = ? AND idempotency_key = ?')
+      .get(accountId, key) as Row | undefined;
+    return row && toPurchase(row);
+  }
+
+  async findByProviderRef(provider: string, ref: string): Promise<Purchase | undefined> {
+    const row = this.c
+      .stmt('SELECT * FROM purchases WHERE provider = ? AND provider_ref = ?')
+      .get(provider, ref) as Row | undefined;
+    return row && toPurchase(row);
+  }
+
+  async update(p: Purchase): Promise<void> {
+    this.c
+      .stmt(
+        'UPDATE purchases SET status = ?, provider_ref = ?, checkout_url = ?, invoice_id = ?, resolved_at_ms = ? WHERE id = ?',
+      )
+      .run(p.status, p.providerRef, p.checkoutUrl, p.invoiceId, p.resolvedAtMs, p.id);
+  }
+}
+
+const toInvoice = (r: Row): Invoice => ({
+  id: str(r.id),
+  number: str(r.number),
+  purchaseId: str(r.purchase_id),
+  accountId: str(r.account_id),
+  issuedAtMs: num(r.issued_at_ms),
+  creditsMinor: big(r.credits_minor),
+  totalMinor: big(r.total_minor),
+  currency: str(r.currency),
+  snapshot: JSON.parse(str(r.snapshot)) as InvoiceSnapshot,
+});
+
+const toCreditNote = (r: Row): CreditNote => ({
+  id: str(r.id),
+  number: str(r.number),
+  invoiceId: str(r.invoice_id),
+  purchaseId: str(r.purchase_id),
+  accountId: str(r.account_id),
+  creditsMinor: big(r.credits_minor),
+  totalMinor: big(r.total_minor),
+  issuedAtMs: num(r.issued_at_ms),
+  snapshot: JSON.parse(str(r.snapshot)) as InvoiceSnapshot,
+});
+
+export class SqliteInvoiceRepo implements InvoiceRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async nextNumber(series: string): Promise<number> {
+    const row = this.c
+      .stmt(
+        `INSERT INTO counters (series, value) VALUES (?, 1)
+         ON CONFLICT (series) DO UPDATE SET value = value + 1 RETURNING value`,
+      )
+      .get(series) as Row;
+    return num(row.value);
+  }
+
+  async insertInvoice(i: Invoice): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO invoices (id, number, purchase_id, account_id, issued_at_ms, credits_minor, total_minor, currency, snapshot)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        i.id,
+        i.number,
+        i.purchaseId,
+        i.accountId,
+        i.issuedAtMs,
+        i.creditsMinor,
+        i.totalMinor,
+        i.currency,
+        JSON.stringify(i.snapshot),
+      );
+  }
+
+  async getInvoice(id: string): Promise<Invoice | undefined> {
+    const row = this.c.stmt('SELECT * FROM invoices WHERE id = ?').get(id) as Row | undefined;
+    return row && toInvoice(row);
+  }
+
+  async listInvoices(accountId: string): Promise<Invoice[]> {
+    const rows = this.c
+      .stmt('SELECT * FROM invoices WHERE account_id = ? ORDER BY issued_at_ms DESC, number DESC')
+      .all(accountId) as Row[];
+    return rows.map(toInvoice);
+  }
+
+  async insertCreditNote(n: CreditNote): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO credit_notes (id, number, invoice_id, purchase_id, account_id, credits_minor, total_minor, issued_at_ms, snapshot)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        n.id,
+        n.number,
+        n.invoiceId,
+        n.purchaseId,
+        n.accountId,
+        n.creditsMinor,
+        n.totalMinor,
+        n.issuedAtMs,
+        JSON.stringify(n.snapshot),
+      );
+  }
+
+  async getCreditNote(id: string): Promise<CreditNote | undefined> {
+    const row = this.c.stmt('SELECT * FROM credit_notes WHERE id = ?').get(id) as Row | undefined;
+    return row && toCreditNote(row);
+  }
+
+  async listCreditNotes(filter: { accountId?: string; purchaseId?: string }): Promise<CreditNote[]> {
+    const rows = filter.purchaseId
+      ? this.c
+          .stmt('SELECT * FROM credit_notes WHERE purchase_id = ? ORDER BY issued_at_ms DESC, number DESC')
+          .all(filter.purchaseId)
+      : this.c
+          .stmt('SELECT * FROM credit_notes WHERE account_id = ? ORDER BY issued_at_ms DESC, number DESC')
+          .all(filter.accountId);
+    return (rows as Row[]).map(toCreditNote);
+  }
+}
+
+const toLot = (r: Row): Lot => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  source: str(r.source) as Lot['source'],
+  sourceId: str(r.source_id),
+  creditsMinor: big(r.credits_minor),
+  remainingMinor: big(r.remaining_minor),
+  priority: num(r.priority),
+  expiresAtMs: numOrNull(r.expires_at_ms),
+  createdAtMs: num(r.created_at_ms),
+});
+
+export class SqliteLotRepo implements LotRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insert(l: Lot): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO lots (id, account_id, source, source_id, credits_minor, remaining_minor, priority, expires_at_ms, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        l.id,
+        l.accountId,
+        l.source,
+        l.sourceId,
+        l.creditsMinor,
+        l.remainingMinor,
+        l.priority,
+        l.expiresAtMs,
+        l.createdAtMs,
+      );
+  }
+
+  async listOpen(accountId: string): Promise<Lot[]> {
+    const rows = this.c
+      .stmt(
+        `SELECT * FROM lots WHERE account_id = ? AND remaining_minor > 0
+         ORDER BY priority, expires_at_ms IS NULL, expires_at_ms, created_at_ms, id`,
+      )
+      .all(accountId) as Row[];
+    return rows.map(toLot);
+  }
+
+  async findBySource(sourceId: string): Promise<Lot | undefined> {
+    const row = this.c.stmt('SELECT * FROM lots WHERE source_id = ?').get(sourceId) as Row | undefined;
+    return row && toLot(row);
+  }
+
+  async setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void> {
+    const update = this.c.stmt('UPDATE lots SET remaining_minor = ? WHERE id = ?');
+    for (const u of updates) update.run(u.remainingMinor, u.id);
+  }
+
+  async listExpired(nowMs: number, limit: number): Promise<Lot[]> {
+    const rows = this.c
+      .stmt(
+        'SELECT * FROM lots WHERE expires_at_ms <= ? AND remaining_minor > 0 ORDER BY expires_at_ms LIMIT ?',
+      )
+      .all(nowMs, limit) as Row[];
+    return rows.map(toLot);
+  }
+}
+
+const toHold = (r: Row): Hold => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  creditsMinor: big(r.credits_minor),
+  reference: strOrNull(r.reference),
+  status: str(r.status) as HoldStatus,
+  capturedMinor: bigOrNull(r.captured_minor),
+  expiresAtMs: num(r.expires_at_ms),
+  createdAtMs: num(r.created_at_ms),
+  fingerprint: str(r.fingerprint),
+});
+
+export class SqliteHoldRepo implements HoldRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insert(h: Hold): Promise<void> {
+    this.c
+      .stmt(
+        `INSERT INTO holds (id, account_id, credits_minor, reference, status, captured_minor, expires_at_ms, created_at_ms, fingerprint)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        h.id,
+        h.accountId,
+        h.creditsMinor,
+        h.reference,
+        h.status,
+        h.capturedMinor,
+        h.expiresAtMs,
+        h.createdAtMs,
+        h.fingerprint,
+      );
+  }
+
+  async get(id: string): Promise<Hold | undefined> {
+    const row = this.c.stmt('SELECT * FROM holds WHERE id = ?').get(id) as Row | undefined;
+    return row && toHold(row);
+  }
+
+  async update(h: Hold): Promise<void> {
+    this.c
+      .stmt('UPDATE holds SET status = ?, captured_minor = ? WHERE id = ?')
+      .run(h.status, h.capturedMinor, h.id);
+  }
+
+  async listExpired(nowMs: number, limit: number): Promise<Hold[]> {
+    const rows = this.c
+      .stmt(
+        `SELECT * FROM holds WHERE status = 'pending' AND expires_at_ms <= ? ORDER BY expires_at_ms LIMIT ?`,
+      )
+      .all(nowMs, limit) as Row[];
+    return rows.map(toHold);
+  }
+}

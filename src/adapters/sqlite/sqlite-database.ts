@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { migrations } from '../../../migrations/index.ts';
+import type { Durability } from '../../core/ports.ts';
+
+/** The subset of better-sqlite3 this adapter uses. */
+export type SqliteDb = Database.Database;
+
+export type Row = Record<string, unknown>;
+
+/**
+ * One SQLite connection shared by Kysely (migrations, ordinary reads) and statements prepared once
+ * for the hot paths. Every use goes through Kysely's connection mutex, so an open transaction is
+ * never interleaved with another unit of work.
+ */
+export class SqliteConnection {
+  readonly kysely: Kysely<any>;
+  private readonly statements = new Map<string, Database.Statement>();
+  private synchronous: Durability | null = null;
+
+  constructor(readonly db: SqliteDb) {
+    db.defaultSafeIntegers(true);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    this.setDurability('full');
+    this.kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) });
+  }
+
+  static open(path: string): SqliteConnection {
+    return new SqliteConnection(new Database(path));
+  }
+
+  /** A statement prepared once and kept. */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /**
+   * WAL with synchronous=FULL flushes the log at every commit (survives power loss); NORMAL may
+   * lose the last commits on power loss but never corrupts. A FULL commit also flushes every
+   * NORMAL commit before it, so the order of commits is kept.
+   */
+  setDurability(durability: Durability): void {
+    if (this.synchronous === durability) return;
+    this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.synchronous = durability;
+  }
+
+  /** Holds the connection for `fn`, with no other unit of work in between. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.kysely.connection().execute(fn);
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction at the given durability; rolls back if it throws. */
+  transaction<T>(durability: Durability, fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.setDurability(durability);
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({
+      db: this.kysely,
+      provider: { getMigrations: async () => migrations },
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}
+
+export const num = (v: unknown): number => Number(v as bigint);
+export const numOrNull = (v: unknown): number | null =>
+  v === null || v === undefined ? null : Number(v as bigint);
+export const big = (v: unknown): bigint => BigInt(v as bigint);
+export const bigOrNull = (v: unknown): bigint | null =>
+  v === null || v === undefined ? null : BigInt(v as bigint);
+export const str = (v: unknown): string => v as string;
+export const strOrNull = (v: unknown): string | null => (v ?? null) as string | null;

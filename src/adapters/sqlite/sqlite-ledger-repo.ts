@@ -1,0 +1,129 @@
+import type {
+  LedgerAccount,
+  LedgerPlan,
+  LedgerView,
+  Resolution,
+  Transfer,
+  TransferKind,
+} from '../../core/ledger.ts';
+import type { LedgerRepo } from '../../core/ports.ts';
+import {
+  big,
+  bigOrNull,
+  num,
+  numOrNull,
+  type Row,
+  type SqliteConnection,
+  str,
+  strOrNull,
+} from './sqlite-database.ts';
+
+const toAccount = (r: Row): LedgerAccount => ({
+  id: str(r.id),
+  asset: str(r.asset),
+  kind: str(r.kind) as LedgerAccount['kind'],
+  overdraftMinor: bigOrNull(r.overdraft_minor),
+  debitsPosted: big(r.debits_posted),
+  creditsPosted: big(r.credits_posted),
+  debitsPending: big(r.debits_pending),
+  creditsPending: big(r.credits_pending),
+});
+
+const toTransfer = (r: Row): Transfer => ({
+  id: str(r.id),
+  kind: str(r.kind) as TransferKind,
+  debitAccountId: str(r.debit_account_id),
+  creditAccountId: str(r.credit_account_id),
+  asset: str(r.asset),
+  amount: big(r.amount),
+  pendingId: strOrNull(r.pending_id),
+  timeoutAtMs: numOrNull(r.timeout_at_ms),
+  code: str(r.code),
+  metadata: r.metadata ? (JSON.parse(str(r.metadata)) as Record<string, string>) : null,
+  fingerprint: str(r.fingerprint),
+  createdAtMs: num(r.created_at_ms),
+});
+
+/** The ledger in SQLite: every statement prepared once; the unit of work is the caller's. */
+export class SqliteLedgerRepo implements LedgerRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insertAccounts(accounts: LedgerAccount[]): Promise<void> {
+    const insert = this.c.stmt(
+      `INSERT INTO ledger_accounts (id, asset, kind, overdraft_minor, debits_posted, credits_posted, debits_pending, credits_pending, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING`,
+    );
+    for (const a of accounts) {
+      insert.run(
+        a.id,
+        a.asset,
+        a.kind,
+        a.overdraftMinor,
+        a.debitsPosted,
+        a.creditsPosted,
+        a.debitsPending,
+        a.creditsPending,
+      );
+    }
+  }
+
+  async getAccount(id: string): Promise<LedgerAccount | undefined> {
+    const row = this.c.stmt('SELECT * FROM ledger_accounts WHERE id = ?').get(id) as Row | undefined;
+    return row && toAccount(row);
+  }
+
+  async loadView(transferIds: string[], accountIds: string[]): Promise<LedgerView> {
+    const view: LedgerView = { accounts: new Map(), transfers: new Map(), resolutions: new Map() };
+    const getTransfer = this.c.stmt('SELECT * FROM transfers WHERE id = ?');
+    const getResolution = this.c.stmt('SELECT resolution FROM pending_resolutions WHERE pending_id = ?');
+    const wanted = new Set(accountIds);
+    for (const id of transferIds) {
+      const row = getTransfer.get(id) as Row | undefined;
+      if (!row) continue;
+      const t = toTransfer(row);
+      view.transfers.set(id, t);
+      if (t.kind === 'pending') {
+        wanted.add(t.debitAccountId).add(t.creditAccountId);
+        const res = getResolution.get(id) as Row | undefined;
+        if (res) view.resolutions.set(id, str(res.resolution) as Resolution);
+      }
+    }
+    for (const id of wanted) {
+      const a = await this.getAccount(id);
+      if (a) view.accounts.set(id, a);
+    }
+    return view;
+  }
+
+  async apply(plan: LedgerPlan): Promise<void> {
+    const insert = this.c.stmt(
+      `INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, asset, amount, pending_id, timeout_at_ms, code, metadata, fingerprint, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const t of plan.transfers) {
+      insert.run(
+        t.id,
+        t.kind,
+        t.debitAccountId,
+        t.creditAccountId,
+        t.asset,
+        t.amount,
+        t.pendingId,
+        t.timeoutAtMs,
+        t.code,
+        t.metadata ? JSON.stringify(t.metadata) : null,
+        t.fingerprint,
+        t.createdAtMs,
+      );
+    }
+    const resolve = this.c.stmt(
+      'INSERT INTO pending_resolutions (pending_id, resolution, transfer_id) VALUES (?, ?, ?)',
+    );
+    for (const r of plan.resolutions) resolve.run(r.pendingId, r.resolution, r.transferId);
+    const update = this.c.stmt(
+      `UPDATE ledger_accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ? WHERE id = ?`,
+    );
+    for (const a of plan.accounts)
+      update.run(a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending, a.id);
+  }
+}

@@ -1,0 +1,105 @@
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import { SqliteAccountRepo, SqliteKeyRepo } from './sqlite-account-repos.ts';
+import {
+  SqliteHoldRepo,
+  SqliteInvoiceRepo,
+  SqliteLotRepo,
+  SqlitePurchaseRepo,
+} from './sqlite-credit-repos.ts';
+import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
+import { SqliteLedgerRepo } from './sqlite-ledger-repo.ts';
+import { SqliteUsage } from './sqlite-usage.ts';
+
+export interface SqliteStorageOptions {
+  /** A file path, `':memory:'`, or an open better-sqlite3 database. */
+  database: string | SqliteDb;
+  /** Events whose timestamp is older than this can no longer be accepted; their ids need no index. */
+  dedupeWindowMs: number;
+  nowMs: number;
+}
+
+/** The embedded default storage: one SQLite file in WAL mode. */
+export class SqliteStorage implements Storage {
+  private readonly tx: Tx;
+  private readonly usage: SqliteUsage;
+
+  private constructor(private readonly c: SqliteConnection) {
+    this.usage = new SqliteUsage(c);
+    this.tx = {
+      ledger: new SqliteLedgerRepo(c),
+      accounts: new SqliteAccountRepo(c),
+      keys: new SqliteKeyRepo(c),
+      purchases: new SqlitePurchaseRepo(c),
+      invoices: new SqliteInvoiceRepo(c),
+      lots: new SqliteLotRepo(c),
+      holds: new SqliteHoldRepo(c),
+      usage: this.usage,
+    };
+  }
+
+  /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
+  static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
+    const c =
+      typeof options.database === 'string'
+        ? SqliteConnection.open(options.database)
+        : new SqliteConnection(options.database);
+    await c.migrate();
+    const storage = new SqliteStorage(c);
+    storage.usage.loadRecentIds(options.nowMs - options.dedupeWindowMs);
+    return storage;
+  }
+
+  transaction<T>(
+    fn: (tx: Tx) => Promise<T>,
+    options?: { durability?: Durability; readOnly?: boolean },
+  ): Promise<T> {
+    // A read holds the connection (no unit of work can interleave) but takes no write lock.
+    if (options?.readOnly) return this.c.exclusive(() => fn(this.tx));
+    return this.c.transaction(options?.durability ?? 'full', () => fn(this.tx));
+  }
+
+  ingestUsage(events: RatedEvent[], options: { durability: Durability }): Promise<IngestStatus[]> {
+    return this.usage.ingest(events, options.durability);
+  }
+
+  usageHours(query: UsageQuery): Promise<UsageHour[]> {
+    return this.c.exclusive(async () => this.usage.hours(query));
+  }
+
+  usageRecords(
+    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
+  ): Promise<UsageRecord[]> {
+    return this.c.exclusive(async () => this.usage.records(query));
+  }
+
+  audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
+    return this.c.exclusive(async () => {
+      const sums = this.c.db
+        .prepare('SELECT asset, sum(credits_posted - debits_posted) AS s FROM ledger_accounts GROUP BY asset')
+        .all() as Row[];
+      const mismatched = this.c.db
+        .prepare(
+          `SELECT a.id FROM ledger_accounts a
+           LEFT JOIN (SELECT debit_account_id AS id, sum(amount) AS d FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) d ON d.id = a.id
+           LEFT JOIN (SELECT credit_account_id AS id, sum(amount) AS c FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) c ON c.id = a.id
+           WHERE a.debits_posted != coalesce(d.d, 0) OR a.credits_posted != coalesce(c.c, 0)`,
+        )
+        .pluck(true)
+        .all() as string[];
+      return {
+        assetSums: sums.map((r) => ({ asset: str(r.asset), sum: big(r.s) })),
+        mismatchedAccounts: mismatched,
+      };
+    });
+  }
+
+  /** The underlying connection, for the adapter's own tools (backup, benchmarks). */
+  get connection(): SqliteConnection {
+    return this.c;
+  }
+
+  close(): Promise<void> {
+    return this.c.close();
+  }
+}

@@ -1,0 +1,223 @@
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { RecentIds } from './recent-ids.ts';
+import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+
+interface RollupDelta {
+  accountId: string;
+  apiKeyId: string;
+  model: string;
+  hourMs: number;
+  events: bigint;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+}
+
+/** Usage events, the hourly rollup and the unbilled totals in SQLite. */
+export class SqliteUsage implements UsageRepo {
+  private readonly recent = new RecentIds();
+
+  constructor(private readonly c: SqliteConnection) {}
+
+  /** Rebuilds the id index from the events that can still be retried (timestamp within the window). */
+  loadRecentIds(sinceMs: number): number {
+    const rows = this.c.db
+      .prepare('SELECT ts_ms, id FROM usage_events WHERE ts_ms >= ?')
+      .raw(true)
+      .iterate(sinceMs);
+    for (const [ts, id] of rows as Iterable<[bigint, string]>) this.recent.add(id, Number(ts));
+    return this.recent.size;
+  }
+
+  /**
+   * One commit for the whole batch. Dedupe: the id index names candidate rows, each confirmed by
+   * its (timestamp, id) key; the rollup and unbilled totals are summed in memory and written once
+   * per group.
+   */
+  ingest(events: RatedEvent[], durability: Durability): Promise<IngestStatus[]> {
+    return this.c.transaction(durability, async () => {
+      const statuses: IngestStatus[] = [];
+      const inBatch = new Map<string, RatedEvent>();
+      const rollup = new Map<string, RollupDelta>();
+      const unbilled = new Map<string, bigint>();
+      const findFingerprint = this.c
+        .stmt('SELECT fingerprint FROM usage_events WHERE ts_ms = ? AND id = ?')
+        .pluck(true);
+      const insert = this.c.stmt(
+        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const e of events) {
+        let stored = inBatch.get(e.id)?.fingerprint;
+        if (stored === undefined) {
+          for (const ts of this.recent.candidates(e.id)) {
+            stored = findFingerprint.get(ts, e.id) as string | undefined;
+            if (stored !== undefined) break;
+          }
+        }
+        if (stored !== undefined) {
+          statuses.push(stored === e.fingerprint ? 'duplicate' : 'conflict');
+          continue;
+        }
+        insert.run(
+          e.timestampMs,
+          e.id,
+          e.accountId,
+          e.apiKeyId,
+          e.model,
+          e.quantityMinor,
+          e.creditsMinor,
+          e.properties,
+          e.fingerprint,
+        );
+        inBatch.set(e.id, e);
+        statuses.push('accepted');
+        const key = `${e.accountId}\u0000${e.apiKeyId ?? ''}\u0000${e.model}\u0000${e.hourMs}`;
+        const group = rollup.get(key);
+        if (group) {
+          group.events += 1n;
+          group.quantityMinor += e.quantityMinor;
+          group.creditsMinor += e.creditsMinor;
+        } else {
+          rollup.set(key, {
+            accountId: e.accountId,
+            apiKeyId: e.apiKeyId ?? '',
+            model: e.model,
+            hourMs: e.hourMs,
+            events: 1n,
+            quantityMinor: e.quantityMinor,
+            creditsMinor: e.creditsMinor,
+          });
+        }
+        unbilled.set(e.accountId, (unbilled.get(e.accountId) ?? 0n) + e.creditsMinor);
+      }
+      const upsertRollup = this.c.stmt(
+        `INSERT INTO usage_rollup (account_id, api_key_id, model, hour_ms, events, quantity_minor, credits_minor, billed_minor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT (account_id, hour_ms, api_key_id, model) DO UPDATE SET
+           events = events + excluded.events,
+           quantity_minor = quantity_minor + excluded.quantity_minor,
+           credits_minor = credits_minor + excluded.credits_minor`,
+      );
+      for (const g of rollup.values()) {
+        upsertRollup.run(
+          g.accountId,
+          g.apiKeyId,
+          g.model,
+          g.hourMs,
+          g.events,
+          g.quantityMinor,
+          g.creditsMinor,
+        );
+      }
+      const addUnbilled = this.c.stmt(
+        `INSERT INTO account_usage (account_id, unbilled_minor) VALUES (?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
+      );
+      for (const [accountId, credits] of unbilled) addUnbilled.run(accountId, credits);
+      // Only once the commit is certain (this callback returning is the last step before it) do
+      // the ids join the index; a rollback leaves it untouched.
+      for (const e of inBatch.values()) this.recent.add(e.id, e.timestampMs);
+      return statuses;
+    });
+  }
+
+  async unbilled(accountId: string): Promise<bigint> {
+    const v = this.c
+      .stmt('SELECT unbilled_minor FROM account_usage WHERE account_id = ?')
+      .pluck(true)
+      .get(accountId);
+    return v === undefined ? 0n : big(v);
+  }
+
+  async listUnbilled(beforeMs: number): Promise<UnbilledHour[]> {
+    const rows = this.c
+      .stmt(
+        `SELECT account_id, hour_ms, sum(credits_minor - billed_minor) AS credits, sum(billed_minor) AS billed
+         FROM usage_rollup WHERE credits_minor > billed_minor AND hour_ms < ?
+         GROUP BY account_id, hour_ms ORDER BY hour_ms, account_id`,
+      )
+      .all(beforeMs) as Row[];
+    return rows.map((r) => ({
+      accountId: str(r.account_id),
+      hourMs: num(r.hour_ms),
+      creditsMinor: big(r.credits),
+      billedBeforeMinor: big(r.billed),
+    }));
+  }
+
+  async markBilled(hours: UnbilledHour[]): Promise<void> {
+    const mark = this.c.stmt(
+      'UPDATE usage_rollup SET billed_minor = credits_minor WHERE account_id = ? AND hour_ms = ? AND credits_minor > billed_minor',
+    );
+    const subtract = this.c.stmt(
+      'UPDATE account_usage SET unbilled_minor = unbilled_minor - ? WHERE account_id = ?',
+    );
+    for (const h of hours) {
+      mark.run(h.accountId, h.hourMs);
+      subtract.run(h.creditsMinor, h.accountId);
+    }
+  }
+
+  hours(q: UsageQuery): UsageHour[] {
+    const rows = this.c
+      .stmt(
+        `SELECT hour_ms, api_key_id, model, events, quantity_minor, credits_minor FROM usage_rollup
+         WHERE account_id = ? AND hour_ms >= ? AND hour_ms < ?
+           AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
+         ORDER BY hour_ms`,
+      )
+      .all(
+        q.accountId,
+        q.fromMs,
+        q.toMs,
+        q.apiKeyId ?? null,
+        q.apiKeyId ?? null,
+        q.model ?? null,
+        q.model ?? null,
+      ) as Row[];
+    return rows.map((r) => ({
+      hourMs: num(r.hour_ms),
+      apiKeyId: str(r.api_key_id) || null,
+      model: str(r.model),
+      events: big(r.events),
+      quantityMinor: big(r.quantity_minor),
+      creditsMinor: big(r.credits_minor),
+    }));
+  }
+
+  records(q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number }): UsageRecord[] {
+    const afterTs = q.after?.timestampMs ?? -1;
+    const afterId = q.after?.id ?? '';
+    const rows = this.c
+      .stmt(
+        `SELECT ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties FROM usage_events
+         WHERE account_id = ? AND ts_ms >= ? AND ts_ms < ? AND (ts_ms > ? OR (ts_ms = ? AND id > ?))
+           AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
+         ORDER BY ts_ms, id LIMIT ?`,
+      )
+      .all(
+        q.accountId,
+        q.fromMs,
+        q.toMs,
+        afterTs,
+        afterTs,
+        afterId,
+        q.apiKeyId ?? null,
+        q.apiKeyId ?? null,
+        q.model ?? null,
+        q.model ?? null,
+        q.limit,
+      ) as Row[];
+    return rows.map((r) => ({
+      id: str(r.id),
+      accountId: str(r.account_id),
+      apiKeyId: strOrNull(r.api_key_id),
+      model: str(r.model),
+      quantityMinor: big(r.quantity_minor),
+      creditsMinor: big(r.credits_minor),
+      timestampMs: num(r.ts_ms),
+      properties: strOrNull(r.properties),
+    }));
+  }
+}

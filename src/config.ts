@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { Decimal } from 'decimal.js';
+import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
+
+/** The standalone server's settings, read once from the environment (see API.md). */
+export interface ServerSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminToken: string | null;
+  databaseUrl: string | null;
+  bodyLimitBytes: number;
+  config: TollgateConfig;
+}
+
+/** A configuration value that does not fit: the server stops with this one line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+function decimal(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: string,
+  check: (d: Decimal) => string | null,
+): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^(0|[1-9]\d*)(\.\d+)?$/.test(raw))
+    throw new ConfigError(name, `"${raw}" is not a plain non-negative decimal`);
+  const problem = check(new Decimal(raw));
+  if (problem) throw new ConfigError(name, problem);
+  return raw;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+const cents = (usd: string): bigint => BigInt(new Decimal(usd).mul(100).toFixed(0));
+
+/** Reads and checks every variable; throws a ConfigError naming the first one that is wrong. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
+  const creditPrice = decimal(env, 'TOLLGATE_CREDIT_PRICE', DEFAULT_CONFIG.creditPrice, (d) =>
+    d.lte(0) ? 'must be greater than zero' : null,
+  );
+  const taxRate = decimal(env, 'TOLLGATE_TAX_RATE', DEFAULT_CONFIG.taxRate, (d) =>
+    d.gte(1) ? 'must be below 1 (0.2 means 20 %)' : null,
+  );
+  const centsOnly = (d: Decimal) => (d.decimalPlaces() > 2 ? 'must be whole cents' : null);
+  const min = cents(decimal(env, 'TOLLGATE_PAYMENT_MIN', '10', centsOnly));
+  const max = cents(decimal(env, 'TOLLGATE_PAYMENT_MAX', '10000', centsOnly));
+  if (min > max) throw new ConfigError('TOLLGATE_PAYMENT_MIN', 'is above TOLLGATE_PAYMENT_MAX');
+  const keyPrefix = env.TOLLGATE_KEY_PREFIX ?? DEFAULT_CONFIG.keyPrefix;
+  if (!/^[A-Za-z0-9_-]{0,16}$/.test(keyPrefix))
+    throw new ConfigError('TOLLGATE_KEY_PREFIX', 'must be at most 16 letters, digits, _ or -');
+  let priceBook = DEFAULT_CONFIG.priceBook;
+  if (env.TOLLGATE_PRICE_BOOK) priceBook = readPriceBook(env.TOLLGATE_PRICE_BOOK);
+  const databaseUrl = env.TOLLGATE_DATABASE_URL || null;
+  if (databaseUrl)
+    throw new ConfigError(
+      'TOLLGATE_DATABASE_URL',
+      'PostgreSQL storage is not available in this version; unset it to use the embedded SQLite file',
+    );
+  return {
+    port: integer(env, 'PORT', 8787, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: env.TOLLGATE_DATA_DIR || './data',
+    adminToken: env.TOLLGATE_ADMIN_TOKEN || null,
+    databaseUrl,
+    bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    config: {
+      ...DEFAULT_CONFIG,
+      creditPrice,
+      taxRate,
+      paymentMinMinor: min,
+      paymentMaxMinor: max,
+      maxActiveKeys: integer(env, 'TOLLGATE_MAX_ACTIVE_KEYS', DEFAULT_CONFIG.maxActiveKeys, 1, 1000),
+      keyPrefix,
+      priceBook,
+      seller: {
+        name: env.TOLLGATE_SELLER_NAME || DEFAULT_CONFIG.seller.name,
+        address: env.TOLLGATE_SELLER_ADDRESS || '',
+        taxId: env.TOLLGATE_SELLER_TAX_ID || '',
+      },
+      invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
+    },
+  };
+}
+
+function readPriceBook(path: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError('TOLLGATE_PRICE_BOOK', `cannot read ${path} as JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('TOLLGATE_PRICE_BOOK', 'must be a JSON object of model -> credits per unit');
+  }
+  const book: Record<string, string> = {};
+  for (const [model, price] of Object.entries(parsed)) {
+    const text = typeof price === 'number' ? String(price) : price;
+    if (typeof text !== 'string' || !/^(0|[1-9]\d*)(\.\d{1,12})?$/.test(text)) {
+      throw new ConfigError('TOLLGATE_PRICE_BOOK', `price of "${model}" must be a non-negative decimal`);
+    }
+    book[model] = text;
+  }
+  return book;
+}

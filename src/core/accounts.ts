@@ -1,0 +1,125 @@
+import { type Context, fail, read, unit } from './context.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import { postedBalance } from './ledger.ts';
+import type { Account } from './model.ts';
+import { CREDITS } from './transfers.ts';
+
+export interface AccountInput {
+  name: string;
+  email?: string | null;
+  externalId?: string | null;
+}
+
+/** Balances of an account in credit minor units. `available = posted - pending - unbilled`. */
+export interface Balance {
+  posted: bigint;
+  pending: bigint;
+  unbilled: bigint;
+  available: bigint;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validate(input: AccountInput): Result<AccountInput> {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 200) return invalidField('name', 'must be 1 to 200 characters');
+  if (input.email != null && (input.email.length > 254 || !EMAIL.test(input.email))) {
+    return invalidField('email', 'must be an email address');
+  }
+  if (input.externalId != null && (input.externalId.length < 1 || input.externalId.length > 200)) {
+    return invalidField('external_id', 'must be 1 to 200 characters');
+  }
+  return ok({ name, email: input.email ?? null, externalId: input.externalId ?? null });
+}
+
+/**
+ * Creates a customer account and its credit account in the ledger (floor zero).
+ * Creating again with the same `externalId` and the same fields returns the first account.
+ * @example await createAccount(ctx, { name: 'Acme', email: 'ops@acme.test' })
+ */
+export async function createAccount(ctx: Context, raw: AccountInput): Promise<Result<Account>> {
+  const valid = validate(raw);
+  if (!valid.ok) return valid;
+  const input = valid.value;
+  return unit(ctx, async (tx) => {
+    if (input.externalId) {
+      const existing = await tx.accounts.findByExternalId(input.externalId);
+      if (existing) {
+        if (existing.name === input.name && existing.email === input.email) return existing;
+        fail(refuse('idempotency_conflict', 'an account with this external_id exists with other fields'));
+      }
+    }
+    const account: Account = {
+      id: ctx.ids.newId('acc'),
+      name: input.name,
+      email: input.email ?? null,
+      externalId: input.externalId ?? null,
+      ledgerAccountId: '',
+      lowBalanceThresholdMinor: null,
+      createdAtMs: ctx.clock.nowMs(),
+    };
+    account.ledgerAccountId = account.id;
+    await tx.ledger.insertAccounts([
+      {
+        id: account.id,
+        asset: CREDITS,
+        kind: 'customer',
+        overdraftMinor: 0n,
+        debitsPosted: 0n,
+        creditsPosted: 0n,
+        debitsPending: 0n,
+        creditsPending: 0n,
+      },
+    ]);
+    await tx.accounts.insert(account);
+    return account;
+  });
+}
+
+export async function getAccount(ctx: Context, id: string): Promise<Result<Account>> {
+  const account = await read(ctx, (tx) => tx.accounts.get(id));
+  return account ? ok(account) : refuse('not_found', `no account ${id}`);
+}
+
+export interface AccountPatch {
+  name?: string;
+  email?: string | null;
+  lowBalanceThresholdMinor?: bigint | null;
+}
+
+export async function updateAccount(ctx: Context, id: string, patch: AccountPatch): Promise<Result<Account>> {
+  return unit(ctx, async (tx) => {
+    const account = await tx.accounts.lock(id);
+    if (!account) fail(refuse('not_found', `no account ${id}`));
+    const next = { ...account };
+    if (patch.name !== undefined || patch.email !== undefined) {
+      const v = validate({
+        name: patch.name ?? account.name,
+        email: patch.email === undefined ? account.email : patch.email,
+      });
+      if (!v.ok) fail(v);
+      next.name = v.value.name;
+      next.email = v.value.email ?? null;
+    }
+    if (patch.lowBalanceThresholdMinor !== undefined)
+      next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
+    await tx.accounts.update(next);
+    return next;
+  });
+}
+
+/** Reads an account's balance from storage (no cache). */
+export async function readBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
+  return read(ctx, async (tx) => {
+    const ledger = await tx.ledger.getAccount(accountId);
+    if (!ledger) return undefined;
+    const unbilled = await tx.usage.unbilled(accountId);
+    const posted = postedBalance(ledger);
+    return {
+      posted,
+      pending: ledger.debitsPending,
+      unbilled,
+      available: posted - ledger.debitsPending - unbilled,
+    };
+  });
+}

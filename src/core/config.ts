@@ -1,0 +1,65 @@
+import { DEFAULT_SCALES, type Scales } from './amount.ts';
+import type { Durability } from './ports.ts';
+
+/** Everything the platform's rules leave to the operator, with the platform's defaults. */
+export interface TollgateConfig {
+  scales: Scales;
+  /** USD per credit, a decimal string. */
+  creditPrice: string;
+  /** 0.2 for 20 %, a decimal string. */
+  taxRate: string;
+  /** Bounds of one payment's total, in USD cents, inclusive. */
+  paymentMinMinor: bigint;
+  paymentMaxMinor: bigint;
+  maxActiveKeys: number;
+  keyPrefix: string;
+  /** model -> credits per unit, decimal strings. */
+  priceBook: Record<string, string>;
+  /** `{YYYY}` is the UTC year of issue, `{seq:N}` the number zero-padded to N digits. */
+  invoiceNumberFormat: string;
+  creditNoteNumberFormat: string;
+  seller: { name: string; address: string; taxId: string };
+  /** Oldest usage timestamp still accepted. */
+  lateEventMaxAgeMs: number;
+  /** How far in the future a usage timestamp may be (clock skew). */
+  futureToleranceMs: number;
+  /** What an acknowledged usage event survives: `normal` (process crash) or `full` (power loss too). */
+  usageDurability: Durability;
+  defaultHoldTtlSeconds: number;
+  /** `last_used_at` of a key is written at most this often. */
+  keyLastUsedIntervalMs: number;
+  /** Lot priority of purchases and of grants: lower burns first. */
+  purchasePriority: number;
+  grantPriority: number;
+}
+
+/** The built-in example price book: an AI-video platform prices a clip by length and resolution. */
+export const EXAMPLE_PRICE_BOOK: Record<string, string> = {
+  'video-4s-720p': '20',
+  'video-8s-720p': '40',
+  'video-4s-1080p': '35',
+  'video-8s-1080p': '70',
+  'image-1024': '2',
+  'tokens-1k': '0.05',
+};
+
+export const DEFAULT_CONFIG: TollgateConfig = {
+  scales: DEFAULT_SCALES,
+  creditPrice: '0.01',
+  taxRate: '0',
+  paymentMinMinor: 1000n,
+  paymentMaxMinor: 1000000n,
+  maxActiveKeys: 10,
+  keyPrefix: 'tg_',
+  priceBook: EXAMPLE_PRICE_BOOK,
+  invoiceNumberFormat: 'INV-{YYYY}-{seq:6}',
+  creditNoteNumberFormat: 'CN-{YYYY}-{seq:6}',
+  seller: { name: 'Tollgate Operator', address: '', taxId: '' },
+  lateEventMaxAgeMs: 35 * 24 * 3600 * 1000,
+  futureToleranceMs: 5 * 60 * 1000,
+  usageDurability: 'normal',
+  defaultHoldTtlSeconds: 3600,
+  keyLastUsedIntervalMs: 60 * 1000,
+  purchasePriority: 10,
+  grantPriority: 0,
+};

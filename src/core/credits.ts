@@ -1,0 +1,266 @@
+import { parseAmount } from './amount.ts';
+import { type Context, fail, read, unit } from './context.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import { invoiceSnapshot, numbering } from './invoices.ts';
+import { postedBalance } from './ledger.ts';
+import { burn } from './lots.ts';
+import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
+import type { Tx } from './ports.ts';
+import { quote } from './pricing.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+
+export interface PurchaseInput {
+  credits: unknown;
+  provider: unknown;
+}
+
+/**
+ * Creates a pending purchase. The same idempotency key with the same body answers the same
+ * purchase; with another body, `idempotency_conflict`. No credits move until it is confirmed.
+ */
+export async function createPurchase(
+  ctx: Context,
+  accountId: string,
+  input: PurchaseInput,
+  idempotencyKey: string,
+): Promise<Result<{ purchase: Purchase; created: boolean }>> {
+  if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
+    return invalidField('Idempotency-Key', 'header is required, 1 to 255 characters');
+  }
+  if (typeof input.provider !== 'string' || !Object.hasOwn(ctx.payments, input.provider)) {
+    return invalidField('provider', `must be one of: ${Object.keys(ctx.payments).join(', ')}`);
+  }
+  const provider = ctx.payments[input.provider]!;
+  const q = quote(ctx.config, input.credits);
+  if (!q.ok) return q;
+  const fingerprint = JSON.stringify([q.value.creditsMinor.toString(), provider.name]);
+  const result = await unit(ctx, async (tx) => {
+    if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
+    const existing = await tx.purchases.findByIdempotencyKey(accountId, idempotencyKey);
+    if (existing) {
+      if (existing.requestFingerprint !== fingerprint) {
+        fail(refuse('idempotency_conflict', 'this Idempotency-Key was used with a different body'));
+      }
+      return { purchase: existing, created: false };
+    }
+    const purchase: Purchase = {
+      id: ctx.ids.newId('pur'),
+      accountId,
+      idempotencyKey,
+      requestFingerprint: fingerprint,
+      ...q.value,
+      provider: provider.name,
+      status: 'pending',
+      providerRef: null,
+      checkoutUrl: null,
+      invoiceId: null,
+      createdAtMs: ctx.clock.nowMs(),
+      resolvedAtMs: null,
+    };
+    await tx.purchases.insert(purchase);
+    return { purchase, created: true };
+  });
+  if (!result.ok || !result.value.created) return result;
+  // The provider is called outside the transaction: a network call never holds the database.
+  const purchase = result.value.purchase;
+  const checkout = await provider.startCheckout({
+    purchaseId: purchase.id,
+    accountId,
+    credits: String(input.credits),
+    totalMinor: purchase.totalMinor,
+    currency: 'usd',
+    description: `${String(input.credits)} credits`,
+  });
+  if (checkout.providerRef || checkout.checkoutUrl) {
+    const updated = { ...purchase, providerRef: checkout.providerRef, checkoutUrl: checkout.checkoutUrl };
+    await ctx.storage.transaction((tx) => tx.purchases.update(updated));
+    return ok({ purchase: updated, created: true });
+  }
+  return result;
+}
+
+export async function getPurchase(ctx: Context, id: string): Promise<Result<Purchase>> {
+  const p = await read(ctx, (tx) => tx.purchases.get(id));
+  return p ? ok(p) : refuse('not_found', `no purchase ${id}`);
+}
+
+/** Adds a lot; a negative balance (usage billed past zero) is paid off from it first. */
+async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<void> {
+  const debt = balanceBeforeMinor < 0n ? -balanceBeforeMinor : 0n;
+  lot.remainingMinor = lot.creditsMinor > debt ? lot.creditsMinor - debt : 0n;
+  await tx.lots.insert(lot);
+}
+
+/**
+ * Confirms a payment. In one transaction: posts the credits, creates the lot, takes the next
+ * invoice number and freezes the invoice. Confirming again answers the same invoice.
+ */
+export async function confirmPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
+  const result = await unit(ctx, async (tx) => {
+    const purchase = await tx.purchases.get(purchaseId);
+    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    const account = await tx.accounts.lock(purchase.accountId);
+    if (purchase.status === 'paid') return purchase;
+    if (purchase.status !== 'pending')
+      fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
+    const now = ctx.clock.nowMs();
+    const before = await tx.ledger.getAccount(purchase.accountId);
+    await postOrFail(
+      tx,
+      [
+        {
+          id: `purchase_${purchase.id}`,
+          debitAccountId: SYSTEM_ACCOUNTS.issued,
+          creditAccountId: purchase.accountId,
+          amount: purchase.creditsMinor,
+          code: 'purchase',
+          metadata: { purchase_id: purchase.id },
+        },
+      ],
+      now,
+    );
+    await addLot(
+      tx,
+      {
+        id: ctx.ids.newId('lot'),
+        accountId: purchase.accountId,
+        source: 'purchase',
+        sourceId: purchase.id,
+        creditsMinor: purchase.creditsMinor,
+        remainingMinor: 0n,
+        priority: ctx.config.purchasePriority,
+        expiresAtMs: null,
+        createdAtMs: now,
+      },
+      postedBalance(before!),
+    );
+    const { series, render } = numbering(ctx.config.invoiceNumberFormat, now);
+    const number = render(await tx.invoices.nextNumber(series));
+    const invoice: Invoice = {
+      id: ctx.ids.newId('inv'),
+      number,
+      purchaseId: purchase.id,
+      accountId: purchase.accountId,
+      issuedAtMs: now,
+      creditsMinor: purchase.creditsMinor,
+      totalMinor: purchase.totalMinor,
+      currency: 'USD',
+      snapshot: invoiceSnapshot(ctx.config, number, now, account!, purchase),
+    };
+    await tx.invoices.insertInvoice(invoice);
+    const paid: Purchase = { ...purchase, status: 'paid', invoiceId: invoice.id, resolvedAtMs: now };
+    await tx.purchases.update(paid);
+    return paid;
+  });
+  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
+  return result;
+}
+
+/** Marks a pending purchase failed: no credits, no invoice number. Failing again is a no-op. */
+export async function failPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
+  return unit(ctx, async (tx) => {
+    const purchase = await tx.purchases.get(purchaseId);
+    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    if (purchase.status === 'failed') return purchase;
+    if (purchase.status !== 'pending')
+      fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
+    const failed: Purchase = { ...purchase, status: 'failed', resolvedAtMs: ctx.clock.nowMs() };
+    await tx.purchases.update(failed);
+    return failed;
+  });
+}
+
+export interface GrantInput {
+  credits: unknown;
+  reason: unknown;
+  expiresAtMs?: number | null;
+  priority?: number;
+}
+
+/** Promotional credits: a lot with optional expiry, no invoice. */
+export async function grantCredits(ctx: Context, accountId: string, input: GrantInput): Promise<Result<Lot>> {
+  const credits = parseAmount(input.credits, ctx.config.scales.credits, 'credits');
+  if (!credits.ok) return credits;
+  if (typeof input.reason !== 'string' || input.reason.trim().length < 1 || input.reason.length > 500) {
+    return invalidField('reason', 'is required, 1 to 500 characters');
+  }
+  const now = ctx.clock.nowMs();
+  if (input.expiresAtMs != null && input.expiresAtMs <= now)
+    return invalidField('expires_at', 'must be in the future');
+  const result = await unit(ctx, async (tx) => {
+    if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
+    const before = await tx.ledger.getAccount(accountId);
+    const lot: Lot = {
+      id: ctx.ids.newId('lot'),
+      accountId,
+      source: 'grant',
+      sourceId: ctx.ids.newId('grant'),
+      creditsMinor: credits.value,
+      remainingMinor: 0n,
+      priority: input.priority ?? ctx.config.grantPriority,
+      expiresAtMs: input.expiresAtMs ?? null,
+      createdAtMs: now,
+    };
+    await postOrFail(
+      tx,
+      [
+        {
+          id: lot.sourceId,
+          debitAccountId: SYSTEM_ACCOUNTS.issued,
+          creditAccountId: accountId,
+          amount: credits.value,
+          code: 'grant',
+          metadata: { reason: String(input.reason).trim() },
+        },
+      ],
+      now,
+    );
+    await addLot(tx, lot, postedBalance(before!));
+    return lot;
+  });
+  if (result.ok) ctx.invalidateBalances([accountId]);
+  return result;
+}
+
+/** Burns consumed credits from an account's lots, in burn order. */
+export async function burnLots(tx: Tx, accountId: string, amount: bigint): Promise<void> {
+  const { updates } = burn(await tx.lots.listOpen(accountId), amount);
+  if (updates.length > 0) await tx.lots.setRemaining(updates);
+}
+
+/** Moves the unspent remainder of expired lots to the breakage account. */
+export async function expireLots(ctx: Context): Promise<{ lots: number; creditsMinor: bigint }> {
+  let lots = 0;
+  let creditsMinor = 0n;
+  for (;;) {
+    const now = ctx.clock.nowMs();
+    const batch = await ctx.storage.transaction(async (tx) => {
+      const expired = await tx.lots.listExpired(now, 200);
+      for (const lot of expired) {
+        await postOrFail(
+          tx,
+          [
+            {
+              id: `breakage_${lot.id}`,
+              debitAccountId: lot.accountId,
+              creditAccountId: SYSTEM_ACCOUNTS.breakage,
+              amount: lot.remainingMinor,
+              code: 'breakage',
+              metadata: { lot_id: lot.id },
+              force: true,
+            },
+          ],
+          now,
+        );
+        await tx.lots.setRemaining([{ id: lot.id, remainingMinor: 0n }]);
+      }
+      return expired;
+    });
+    ctx.invalidateBalances(batch.map((l) => l.accountId));
+    lots += batch.length;
+    for (const l of batch) creditsMinor += l.remainingMinor;
+    if (batch.length < 200) return { lots, creditsMinor };
+  }
+}
+
+export type { CreditNote };

@@ -1,0 +1,198 @@
+import {
+  type AccountInput,
+  type AccountPatch,
+  createAccount,
+  getAccount,
+  readBalance,
+  updateAccount,
+} from './accounts.ts';
+import { runBilling } from './billing.ts';
+import type { TollgateConfig } from './config.ts';
+import type { Context, Scheduler } from './context.ts';
+import { read } from './context.ts';
+import {
+  confirmPurchase,
+  createPurchase,
+  expireLots,
+  failPurchase,
+  type GrantInput,
+  getPurchase,
+  grantCredits,
+  type PurchaseInput,
+} from './credits.ts';
+import { ok, refuse } from './errors.ts';
+import { captureHold, createHold, expireHolds, getHold, type HoldInput, releaseHold } from './holds.ts';
+import {
+  activateKey,
+  cachedBalance,
+  createKey,
+  deleteKey,
+  flushKeyUse,
+  getKey,
+  listKeys,
+  suspendKey,
+  verifyKey,
+} from './keys.ts';
+import type { TransferInput } from './ledger.ts';
+import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
+import type { InvoiceSnapshot } from './model.ts';
+import type { PaymentProvider } from './payments.ts';
+import type { Clock, IdSource, InvoiceRenderer, Storage } from './ports.ts';
+import { compilePriceBook, quote } from './pricing.ts';
+import { refundPurchase } from './refunds.ts';
+import { postTransfers, systemAccounts } from './transfers.ts';
+import {
+  allUsageRecords,
+  type RecordsInput,
+  type SummaryInput,
+  usageRecords,
+  usageSummary,
+} from './usage-views.ts';
+
+export interface EngineDeps {
+  storage: Storage;
+  clock: Clock;
+  ids: IdSource;
+  config: TollgateConfig;
+  payments: PaymentProvider[];
+  schedule: Scheduler;
+  renderer: InvoiceRenderer;
+}
+
+/**
+ * The engine: every use case of tollgate, bound to its storage, clock and ids.
+ * @example const engine = await createEngine(deps); await engine.accounts.create({ name: 'Acme' });
+ */
+export async function createEngine(deps: EngineDeps) {
+  const ctx: Context = {
+    storage: deps.storage,
+    clock: deps.clock,
+    ids: deps.ids,
+    config: deps.config,
+    payments: Object.fromEntries(deps.payments.map((p) => [p.name, p])),
+    schedule: deps.schedule,
+    cache: {
+      keysByHash: new Map(),
+      keysById: new Map(),
+      balances: new Map(),
+      keyUse: new Map(),
+      flushingKeyUse: false,
+    },
+    invalidateBalances(accountIds) {
+      for (const id of accountIds) this.cache.balances.delete(id);
+    },
+  };
+  await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
+  const metering: MeteringState = {
+    prices: compilePriceBook(deps.config.priceBook),
+    queue: [],
+    scheduled: false,
+    knownAccounts: new Set(),
+  };
+
+  return {
+    context: ctx,
+    config: deps.config,
+    accounts: {
+      create: (input: AccountInput) => createAccount(ctx, input),
+      get: (id: string) => getAccount(ctx, id),
+      update: (id: string, patch: AccountPatch) => updateAccount(ctx, id, patch),
+      /** The balance as stored now (the cache is for verification). */
+      balance: async (id: string) => {
+        const b = await readBalance(ctx, id);
+        return b ? ok(b) : refuse('not_found', `no account ${id}`);
+      },
+      cachedBalance: (id: string) => cachedBalance(ctx, id),
+    },
+    keys: {
+      create: (accountId: string, nickname: unknown) => createKey(ctx, accountId, nickname),
+      get: (id: string) => getKey(ctx, id),
+      list: (accountId: string) => listKeys(ctx, accountId),
+      suspend: (id: string) => suspendKey(ctx, id),
+      activate: (id: string) => activateKey(ctx, id),
+      delete: (id: string) => deleteKey(ctx, id),
+      verify: (secret: unknown) => verifyKey(ctx, secret),
+      flushLastUsed: () => flushKeyUse(ctx, true),
+    },
+    ledger: {
+      post: (inputs: TransferInput[]) => postTransfers(ctx, inputs),
+      audit: () => ctx.storage.audit(),
+    },
+    credits: {
+      quote: (credits: unknown) => quote(deps.config, credits),
+      purchase: (accountId: string, input: PurchaseInput, idempotencyKey: string) =>
+        createPurchase(ctx, accountId, input, idempotencyKey),
+      getPurchase: (id: string) => getPurchase(ctx, id),
+      confirm: (id: string) => confirmPurchase(ctx, id),
+      fail: (id: string) => failPurchase(ctx, id),
+      refund: (id: string, credits?: unknown) => refundPurchase(ctx, id, credits),
+      grant: (accountId: string, input: GrantInput) => grantCredits(ctx, accountId, input),
+      expireLots: () => expireLots(ctx),
+      lots: (accountId: string) => read(ctx, (tx) => tx.lots.listOpen(accountId)),
+      /** Handles a payment provider's webhook: verifies it and confirms or fails the purchase. */
+      webhook: async (provider: string, rawBody: string, headers: Record<string, string | undefined>) => {
+        const p = ctx.payments[provider];
+        if (!p?.parseWebhook) return refuse('not_found', `no webhook for provider ${provider}`);
+        const notice = p.parseWebhook(rawBody, headers);
+        if (!notice.ok) return notice;
+        const { outcome, purchaseId } = notice.value;
+        if (outcome === 'ignored' || !purchaseId) return ok({ received: true });
+        const r =
+          outcome === 'paid' ? await confirmPurchase(ctx, purchaseId) : await failPurchase(ctx, purchaseId);
+        // An event for a purchase we do not know, or already settled otherwise, is acknowledged: the provider must not retry it forever.
+        return r.ok || r.code === 'not_found' || r.code === 'invalid_state' ? ok({ received: true }) : r;
+      },
+    },
+    invoices: {
+      render: (snapshot: InvoiceSnapshot) => deps.renderer.render(snapshot),
+      get: async (id: string) => {
+        const i = await read(ctx, (tx) => tx.invoices.getInvoice(id));
+        return i ? ok(i) : refuse('not_found', `no invoice ${id}`);
+      },
+      list: async (accountId: string) => {
+        const list = await read(ctx, async (tx) =>
+          (await tx.accounts.get(accountId)) ? tx.invoices.listInvoices(accountId) : undefined,
+        );
+        return list ? ok(list) : refuse('not_found', `no account ${accountId}`);
+      },
+      getCreditNote: async (id: string) => {
+        const n = await read(ctx, (tx) => tx.invoices.getCreditNote(id));
+        return n ? ok(n) : refuse('not_found', `no credit note ${id}`);
+      },
+      listCreditNotes: async (accountId: string) => {
+        const list = await read(ctx, async (tx) =>
+          (await tx.accounts.get(accountId)) ? tx.invoices.listCreditNotes({ accountId }) : undefined,
+        );
+        return list ? ok(list) : refuse('not_found', `no account ${accountId}`);
+      },
+    },
+    usage: {
+      ingest: (events: unknown[]) => ingestUsage(ctx, metering, events),
+      summary: (input: SummaryInput) => usageSummary(ctx, input),
+      records: (input: RecordsInput) => usageRecords(ctx, input),
+      allRecords: (input: RecordsInput) => allUsageRecords(ctx, input),
+      drain: () => drainUsage(ctx, metering),
+      onCommit: (fn: (events: number, ms: number) => void) => {
+        metering.onCommit = fn;
+      },
+    },
+    billing: {
+      run: (throughMs?: number) => runBilling(ctx, throughMs),
+    },
+    holds: {
+      create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),
+      get: (id: string) => getHold(ctx, id),
+      capture: (id: string, credits: unknown) => captureHold(ctx, id, credits),
+      release: (id: string) => releaseHold(ctx, id),
+      expire: () => expireHolds(ctx),
+    },
+    /** Flushes queued usage and key use, then closes storage. */
+    async close() {
+      await drainUsage(ctx, metering);
+      await flushKeyUse(ctx, true);
+      await ctx.storage.close();
+    },
+  };
+}
+
+export type Engine = Awaited<ReturnType<typeof createEngine>>;

@@ -1,0 +1,140 @@
+import { readBalance } from './accounts.ts';
+import { parseAmount } from './amount.ts';
+import { type Context, fail, read, unit } from './context.ts';
+import { burnLots } from './credits.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import type { Hold } from './model.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+
+export interface HoldInput {
+  credits: unknown;
+  ttlSeconds?: unknown;
+  reference?: unknown;
+}
+
+const MAX_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Reserves credits for a long job (a pending ledger transfer). Refused beyond the available
+ * balance (posted - pending - unbilled). Resolves once: capture, release, or expiry.
+ */
+export async function createHold(ctx: Context, accountId: string, input: HoldInput): Promise<Result<Hold>> {
+  const credits = parseAmount(input.credits, ctx.config.scales.credits, 'credits');
+  if (!credits.ok) return credits;
+  const ttl = input.ttlSeconds ?? ctx.config.defaultHoldTtlSeconds;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
+    return invalidField('ttl_seconds', `must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`);
+  }
+  if (input.reference != null && (typeof input.reference !== 'string' || input.reference.length > 200)) {
+    return invalidField('reference', 'must be a string of at most 200 characters');
+  }
+  const result = await unit(ctx, async (tx) => {
+    if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
+    const ledger = (await tx.ledger.getAccount(accountId))!;
+    const unbilled = await tx.usage.unbilled(accountId);
+    const available = ledger.creditsPosted - ledger.debitsPosted - ledger.debitsPending - unbilled;
+    if (credits.value > available)
+      fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
+    const now = ctx.clock.nowMs();
+    const hold: Hold = {
+      id: ctx.ids.newId('hold'),
+      accountId,
+      creditsMinor: credits.value,
+      reference: (input.reference as string | undefined) ?? null,
+      status: 'pending',
+      capturedMinor: null,
+      expiresAtMs: now + ttl * 1000,
+      createdAtMs: now,
+      fingerprint: '',
+    };
+    await postOrFail(
+      tx,
+      [
+        {
+          id: hold.id,
+          kind: 'pending',
+          debitAccountId: accountId,
+          creditAccountId: SYSTEM_ACCOUNTS.usage,
+          amount: credits.value,
+          timeoutSeconds: ttl,
+          code: 'hold',
+        },
+      ],
+      now,
+    );
+    await tx.holds.insert(hold);
+    return hold;
+  });
+  if (result.ok) ctx.invalidateBalances([accountId]);
+  return result;
+}
+
+export async function getHold(ctx: Context, id: string): Promise<Result<Hold>> {
+  const hold = await read(ctx, (tx) => tx.holds.get(id));
+  return hold ? ok(hold) : refuse('not_found', `no hold ${id}`);
+}
+
+/** Captures up to the held amount; the rest is released. Capturing the same amount again answers the same. */
+export async function captureHold(ctx: Context, id: string, rawCredits: unknown): Promise<Result<Hold>> {
+  const credits = parseAmount(rawCredits, ctx.config.scales.credits, 'credits');
+  if (!credits.ok) return credits;
+  return resolveHold(ctx, id, 'captured', credits.value);
+}
+
+export const releaseHold = (ctx: Context, id: string) => resolveHold(ctx, id, 'released', 0n);
+
+async function resolveHold(
+  ctx: Context,
+  id: string,
+  to: 'captured' | 'released' | 'expired',
+  amount: bigint,
+): Promise<Result<Hold>> {
+  const result = await unit(ctx, async (tx) => {
+    const hold = await tx.holds.get(id);
+    if (!hold) fail(refuse('not_found', `no hold ${id}`));
+    await tx.accounts.lock(hold.accountId);
+    if (hold.status === to && (to !== 'captured' || hold.capturedMinor === amount)) return hold;
+    if (hold.status !== 'pending') fail(refuse('invalid_state', `hold ${id} is ${hold.status}`));
+    const now = ctx.clock.nowMs();
+    if (to !== 'expired' && now >= hold.expiresAtMs) fail(refuse('invalid_state', `hold ${id} has expired`));
+    if (amount > hold.creditsMinor)
+      fail(
+        refuse('validation_failed', 'credits exceed the held amount', [
+          { field: 'credits', message: 'exceeds the held amount' },
+        ]),
+      );
+    await postOrFail(
+      tx,
+      [
+        {
+          id: `${id}_${to}`,
+          kind: to === 'captured' ? 'post_pending' : 'void_pending',
+          pendingId: id,
+          amount,
+          code: 'hold',
+          expire: to === 'expired',
+        },
+      ],
+      now,
+    );
+    if (to === 'captured') await burnLots(tx, hold.accountId, amount);
+    const next: Hold = { ...hold, status: to, capturedMinor: to === 'captured' ? amount : null };
+    await tx.holds.update(next);
+    return next;
+  });
+  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
+  return result;
+}
+
+/** Voids every pending hold past its deadline. */
+export async function expireHolds(ctx: Context): Promise<number> {
+  const expired = await read(ctx, (tx) => tx.holds.listExpired(ctx.clock.nowMs(), 500));
+  let n = 0;
+  for (const hold of expired) {
+    const r = await resolveHold(ctx, hold.id, 'expired', 0n);
+    if (r.ok) n++;
+  }
+  return n;
+}
+
+export { readBalance };

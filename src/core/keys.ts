@@ -1,0 +1,173 @@
+import { type Balance, readBalance } from './accounts.ts';
+import { type Context, fail, read, unit } from './context.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import type { ApiKey, ApiKeyStatus } from './model.ts';
+
+export type VerifyResult =
+  | { valid: true; accountId: string; keyId: string; available: bigint }
+  | { valid: false; code: 'unknown_key' | 'suspended' | 'insufficient_credits' };
+
+/** Longest secret worth hashing: anything longer is not a key of ours. */
+const MAX_SECRET_LENGTH = 256;
+
+function cacheKey(ctx: Context, key: ApiKey): void {
+  ctx.cache.keysByHash.set(key.secretHash, key);
+  ctx.cache.keysById.set(key.id, key);
+}
+
+/**
+ * Creates an active key; the secret is in this answer only. Refused at the active-key limit.
+ * @example const r = await createKey(ctx, 'acc_1', 'production'); if (r.ok) show(r.value.secret)
+ */
+export async function createKey(
+  ctx: Context,
+  accountId: string,
+  rawNickname: unknown,
+): Promise<Result<{ key: ApiKey; secret: string }>> {
+  const nickname = typeof rawNickname === 'string' ? rawNickname.trim() : '';
+  if (nickname.length < 1 || nickname.length > 64)
+    return invalidField('nickname', 'is required, 1 to 64 characters');
+  const secret = ctx.ids.newSecret(ctx.config.keyPrefix);
+  const result = await unit(ctx, async (tx) => {
+    // The account lock serialises creates and activations of one account, so two racing at
+    // limit-1 active keys cannot both pass the count.
+    const account = await tx.accounts.lock(accountId);
+    if (!account) fail(refuse('not_found', `no account ${accountId}`));
+    if ((await tx.keys.countActive(accountId)) >= ctx.config.maxActiveKeys) {
+      fail(
+        refuse('api_key_limit_reached', `an account has at most ${ctx.config.maxActiveKeys} active API keys`),
+      );
+    }
+    const now = ctx.clock.nowMs();
+    const key: ApiKey = {
+      id: ctx.ids.newId('key'),
+      accountId,
+      nickname,
+      secretHash: ctx.ids.hashSecret(secret),
+      hint: `${ctx.config.keyPrefix}...${secret.slice(-4)}`,
+      status: 'active',
+      createdAtMs: now,
+      lastUsedAtMs: null,
+    };
+    await tx.keys.insert(key);
+    return key;
+  });
+  if (!result.ok) return result;
+  cacheKey(ctx, result.value);
+  return ok({ key: result.value, secret });
+}
+
+export async function getKey(ctx: Context, keyId: string): Promise<Result<ApiKey>> {
+  const key = await read(ctx, (tx) => tx.keys.get(keyId));
+  if (!key || key.status === 'deleted') return refuse('not_found', `no API key ${keyId}`);
+  return ok(withUse(ctx, key));
+}
+
+/** Keys of an account that are not deleted, oldest first. */
+export async function listKeys(ctx: Context, accountId: string): Promise<Result<ApiKey[]>> {
+  const keys = await read(ctx, async (tx) =>
+    (await tx.accounts.get(accountId)) ? tx.keys.list(accountId) : undefined,
+  );
+  return keys ? ok(keys.map((k) => withUse(ctx, k))) : refuse('not_found', `no account ${accountId}`);
+}
+
+// The last use not yet written still shows.
+function withUse(ctx: Context, key: ApiKey): ApiKey {
+  const use = ctx.cache.keyUse.get(key.id);
+  return use && (key.lastUsedAtMs ?? 0) < use.usedAtMs ? { ...key, lastUsedAtMs: use.usedAtMs } : key;
+}
+
+export const suspendKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'suspended');
+export const activateKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'active');
+export const deleteKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'deleted');
+
+async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): Promise<Result<ApiKey>> {
+  const result = await unit(ctx, async (tx) => {
+    const found = await tx.keys.get(keyId);
+    if (!found || found.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
+    await tx.accounts.lock(found.accountId);
+    const key = (await tx.keys.get(keyId))!;
+    if (key.status === status) return key;
+    if (status === 'deleted' && key.status !== 'suspended') {
+      fail(refuse('api_key_not_suspended', 'only a suspended key can be deleted; suspend it first'));
+    }
+    if (status === 'active' && (await tx.keys.countActive(key.accountId)) >= ctx.config.maxActiveKeys) {
+      fail(
+        refuse('api_key_limit_reached', `an account has at most ${ctx.config.maxActiveKeys} active API keys`),
+      );
+    }
+    await tx.keys.setStatus(keyId, status, ctx.clock.nowMs());
+    return { ...key, status };
+  });
+  // Takes effect on the very next verification in this process.
+  if (result.ok) cacheKey(ctx, result.value);
+  return result.ok ? ok(withUse(ctx, result.value)) : result;
+}
+
+/** The balance of an account, from the in-process cache when it is fresh. */
+export async function cachedBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
+  const cached = ctx.cache.balances.get(accountId);
+  if (cached) return cached;
+  const balance = await readBalance(ctx, accountId);
+  if (balance) ctx.cache.balances.set(accountId, balance);
+  return balance;
+}
+
+/**
+ * Verifies a key secret: the hottest read of the platform. Lookups are cached in process;
+ * `last_used_at` is written at most once per `keyLastUsedIntervalMs` per key, in the background.
+ * @example const v = await verifyKey(ctx, req.header('x-api-key')); if (!v.valid) deny(v.code)
+ */
+export async function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> {
+  if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) {
+    return { valid: false, code: 'unknown_key' };
+  }
+  const hash = ctx.ids.hashSecret(secret);
+  let key = ctx.cache.keysByHash.get(hash);
+  if (!key) {
+    key = await read(ctx, (tx) => tx.keys.findByHash(hash));
+    if (!key) return { valid: false, code: 'unknown_key' };
+    cacheKey(ctx, key);
+  }
+  if (key.status === 'deleted') return { valid: false, code: 'unknown_key' };
+  if (key.status === 'suspended') return { valid: false, code: 'suspended' };
+  noteUse(ctx, key.id);
+  const balance = await cachedBalance(ctx, key.accountId);
+  const available = balance?.available ?? 0n;
+  if (available <= 0n) return { valid: false, code: 'insufficient_credits' };
+  return { valid: true, accountId: key.accountId, keyId: key.id, available };
+}
+
+function noteUse(ctx: Context, keyId: string): void {
+  const now = ctx.clock.nowMs();
+  const use = ctx.cache.keyUse.get(keyId);
+  if (!use) {
+    ctx.cache.keyUse.set(keyId, { usedAtMs: now, writtenAtMs: 0 });
+    void flushKeyUse(ctx);
+    return;
+  }
+  use.usedAtMs = now;
+  if (now - use.writtenAtMs >= ctx.config.keyLastUsedIntervalMs) void flushKeyUse(ctx);
+}
+
+/** Writes the `last_used_at` of keys used since their last write and due again. */
+export async function flushKeyUse(ctx: Context, force = false): Promise<void> {
+  if (ctx.cache.flushingKeyUse) return;
+  ctx.cache.flushingKeyUse = true;
+  try {
+    const now = ctx.clock.nowMs();
+    const due: { id: string; atMs: number }[] = [];
+    for (const [id, use] of ctx.cache.keyUse) {
+      if (
+        use.usedAtMs > use.writtenAtMs &&
+        (force || now - use.writtenAtMs >= ctx.config.keyLastUsedIntervalMs)
+      ) {
+        due.push({ id, atMs: use.usedAtMs });
+        use.writtenAtMs = now;
+      }
+    }
+    if (due.length > 0) await ctx.storage.transaction((tx) => tx.keys.touch(due), { durability: 'normal' });
+  } finally {
+    ctx.cache.flushingKeyUse = false;
+  }
+}

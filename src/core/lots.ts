@@ -1,0 +1,22 @@
+import type { Lot } from './model.ts';
+
+/**
+ * Takes `amount` from lots already in burn order (priority, soonest expiry, oldest).
+ * Answers the new remainders and what no lot covered (usage billed past zero).
+ * @example burn([{ id: 'a', remainingMinor: 5n }, { id: 'b', remainingMinor: 5n }], 7n) // updates a->0, b->3
+ */
+export function burn(
+  lots: Pick<Lot, 'id' | 'remainingMinor'>[],
+  amount: bigint,
+): { updates: { id: string; remainingMinor: bigint }[]; uncovered: bigint } {
+  const updates: { id: string; remainingMinor: bigint }[] = [];
+  let left = amount;
+  for (const lot of lots) {
+    if (left <= 0n) break;
+    const take = Math.min(lot.remainingMinor, left);
+    if (take <= 0n) continue;
+    updates.push({ id: lot.id, remainingMinor: lot.remainingMinor - take });
+    left -= take;
+  }
+  return { updates, uncovered: left };
+}

@@ -1,0 +1,250 @@
+import { parseAmount } from './amount.ts';
+import type { Context } from './context.ts';
+import { read } from './context.ts';
+import type { IngestStatus, RatedEvent } from './model.ts';
+import { rate, type UnitPrice } from './pricing.ts';
+
+/** Quantities are kept with 6 decimal places. */
+export const QUANTITY_SCALE = 6;
+export const MAX_EVENTS_PER_CALL = 1000;
+const HOUR_MS = 3_600_000;
+const MAX_PROPERTIES_CHARS = 4096;
+// ISO 8601 with a zone: 2026-11-25T13:00:00Z, 2026-11-25T13:00:00.123+01:00
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const EVENT_ID = /^[\x21-\x7e]{1,128}$/;
+const MODEL = /^[\x21-\x7e]{1,128}$/;
+
+export type EventCode =
+  | 'validation_failed'
+  | 'idempotency_conflict'
+  | 'unknown_key'
+  | 'unknown_account'
+  | 'unknown_model'
+  | 'too_old'
+  | 'in_future';
+
+export type EventResult =
+  | { id: string; status: 'accepted' | 'duplicate' }
+  | { id: string; status: 'rejected'; code: EventCode; message: string };
+
+/** Group commit: events of the calls of one event-loop turn go to storage in one transaction. */
+interface Pending {
+  events: RatedEvent[];
+  resolve: (statuses: IngestStatus[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface MeteringState {
+  prices: Map<string, UnitPrice>;
+  queue: Pending[];
+  scheduled: boolean;
+  knownAccounts: Set<string>;
+  /** Sizes of recent group commits, for metrics. */
+  onCommit?: (events: number, ms: number) => void;
+}
+
+const reject = (id: string, code: EventCode, message: string): EventResult => ({
+  id,
+  status: 'rejected',
+  code,
+  message,
+});
+
+/**
+ * Meters a batch of usage events: each is validated, rated against the price book and stored
+ * once. Answers per event, in input order: accepted, duplicate (same id and content) or rejected.
+ * @example await ingestUsage(ctx, state, [{ id: 'evt_1', api_key_id: 'key_1', model: 'video-4s-720p', quantity: '1', timestamp: '2026-11-25T13:00:00Z' }])
+ */
+export async function ingestUsage(
+  ctx: Context,
+  state: MeteringState,
+  raw: unknown[],
+): Promise<EventResult[]> {
+  const now = ctx.clock.nowMs();
+  const results: EventResult[] = new Array(raw.length);
+  const rated: RatedEvent[] = [];
+  const positions: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const r = await rateOne(ctx, state, raw[i], now);
+    if ('status' in r) results[i] = r;
+    else {
+      rated.push(r);
+      positions.push(i);
+    }
+  }
+  if (rated.length > 0) {
+    const statuses = await submit(ctx, state, rated);
+    for (let j = 0; j < rated.length; j++) {
+      const e = rated[j]!;
+      const s = statuses[j]!;
+      results[positions[j]!] =
+        s === 'conflict'
+          ? reject(e.id, 'idempotency_conflict', 'this event id was sent before with other content')
+          : { id: e.id, status: s };
+    }
+  }
+  return results;
+}
+
+async function rateOne(
+  ctx: Context,
+  state: MeteringState,
+  raw: unknown,
+  now: number,
+): Promise<RatedEvent | EventResult> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return reject('', 'validation_failed', 'an event must be an object');
+  const e = raw as Record<string, unknown>;
+  const id = typeof e.id === 'string' ? e.id : '';
+  if (!EVENT_ID.test(id))
+    return reject(id, 'validation_failed', 'id must be 1 to 128 printable ASCII characters');
+  for (const field of Object.keys(e)) {
+    if (
+      !['id', 'api_key_id', 'account_id', 'model', 'quantity', 'timestamp', 'credits', 'properties'].includes(
+        field,
+      )
+    ) {
+      return reject(id, 'validation_failed', `unknown field ${field}`);
+    }
+  }
+  if (typeof e.model !== 'string' || !MODEL.test(e.model))
+    return reject(id, 'validation_failed', 'model must be 1 to 128 printable ASCII characters');
+  const quantityText =
+    typeof e.quantity === 'number' && Number.isSafeInteger(e.quantity) ? String(e.quantity) : e.quantity;
+  const quantity = parseAmount(quantityText, QUANTITY_SCALE, 'quantity', { allowZero: true });
+  if (!quantity.ok) return reject(id, 'validation_failed', quantity.message);
+  if (typeof e.timestamp !== 'string' || !ISO_TIMESTAMP.test(e.timestamp)) {
+    return reject(
+      id,
+      'validation_failed',
+      'timestamp must be an ISO 8601 time with a zone, such as 2026-11-25T13:00:00Z',
+    );
+  }
+  const timestampMs = Date.parse(e.timestamp);
+  if (!Number.isFinite(timestampMs)) return reject(id, 'validation_failed', 'timestamp is not a valid time');
+  if (timestampMs > now + ctx.config.futureToleranceMs)
+    return reject(id, 'in_future', 'timestamp is more than 5 minutes in the future');
+  if (timestampMs < now - ctx.config.lateEventMaxAgeMs)
+    return reject(id, 'too_old', 'timestamp is older than the late-event window');
+  let properties: string | null = null;
+  if (e.properties !== undefined && e.properties !== null) {
+    if (typeof e.properties !== 'object' || Array.isArray(e.properties))
+      return reject(id, 'validation_failed', 'properties must be an object');
+    properties = JSON.stringify(e.properties);
+    if (properties.length > MAX_PROPERTIES_CHARS)
+      return reject(id, 'validation_failed', 'properties are larger than 4 KiB');
+  }
+  let accountId: string;
+  let apiKeyId: string | null = null;
+  const hasKey = e.api_key_id !== undefined && e.api_key_id !== null;
+  const hasAccount = e.account_id !== undefined && e.account_id !== null;
+  if (hasKey === hasAccount)
+    return reject(id, 'validation_failed', 'give exactly one of api_key_id and account_id');
+  if (hasKey) {
+    if (typeof e.api_key_id !== 'string')
+      return reject(id, 'validation_failed', 'api_key_id must be a string');
+    let key = ctx.cache.keysById.get(e.api_key_id);
+    if (!key) {
+      key = await read(ctx, (tx) => tx.keys.get(e.api_key_id as string));
+      if (key) ctx.cache.keysById.set(key.id, key);
+    }
+    if (!key) return reject(id, 'unknown_key', `no API key ${e.api_key_id}`);
+    // Usage of a key suspended or deleted since is still usage that happened: it is billed.
+    accountId = key.accountId;
+    apiKeyId = key.id;
+  } else {
+    if (typeof e.account_id !== 'string')
+      return reject(id, 'validation_failed', 'account_id must be a string');
+    if (!state.knownAccounts.has(e.account_id)) {
+      if (!(await read(ctx, (tx) => tx.accounts.get(e.account_id as string)))) {
+        return reject(id, 'unknown_account', `no account ${e.account_id}`);
+      }
+      state.knownAccounts.add(e.account_id);
+    }
+    accountId = e.account_id;
+  }
+  let creditsMinor: bigint;
+  if (e.credits !== undefined && e.credits !== null) {
+    const c = parseAmount(e.credits, ctx.config.scales.credits, 'credits', { allowZero: true });
+    if (!c.ok) return reject(id, 'validation_failed', c.message);
+    creditsMinor = c.value;
+  } else {
+    const price = state.prices.get(e.model);
+    if (!price)
+      return reject(
+        id,
+        'unknown_model',
+        `model ${e.model} has no price; send credits with the event or add it to the price book`,
+      );
+    creditsMinor = rate(price, quantity.value, QUANTITY_SCALE, ctx.config.scales.credits);
+  }
+  const fingerprint = JSON.stringify([
+    accountId,
+    apiKeyId,
+    e.model,
+    quantity.value.toString(),
+    timestampMs,
+    e.credits ?? null,
+    properties,
+  ]);
+  return {
+    id,
+    accountId,
+    apiKeyId,
+    model: e.model,
+    quantityMinor: quantity.value,
+    creditsMinor,
+    timestampMs,
+    hourMs: timestampMs - (((timestampMs % HOUR_MS) + HOUR_MS) % HOUR_MS),
+    properties,
+    fingerprint,
+  };
+}
+
+/** Queues rated events for the next group commit and answers their statuses once it commits. */
+function submit(ctx: Context, state: MeteringState, events: RatedEvent[]): Promise<IngestStatus[]> {
+  return new Promise((resolve, reject) => {
+    state.queue.push({ events, resolve, reject });
+    if (!state.scheduled) {
+      state.scheduled = true;
+      ctx.schedule(() => void flush(ctx, state));
+    }
+  });
+}
+
+const MAX_EVENTS_PER_COMMIT = 10_000;
+
+async function flush(ctx: Context, state: MeteringState): Promise<void> {
+  state.scheduled = false;
+  while (state.queue.length > 0) {
+    const batch: Pending[] = [];
+    let size = 0;
+    while (
+      state.queue.length > 0 &&
+      (batch.length === 0 || size + state.queue[0]!.events.length <= MAX_EVENTS_PER_COMMIT)
+    ) {
+      const p = state.queue.shift()!;
+      batch.push(p);
+      size += p.events.length;
+    }
+    const all = batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events);
+    const started = ctx.clock.nowMs();
+    try {
+      const statuses = await ctx.storage.ingestUsage(all, { durability: ctx.config.usageDurability });
+      state.onCommit?.(all.length, ctx.clock.nowMs() - started);
+      ctx.invalidateBalances(new Set(all.map((e) => e.accountId)));
+      let at = 0;
+      for (const p of batch) {
+        p.resolve(statuses.slice(at, at + p.events.length));
+        at += p.events.length;
+      }
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
+
+/** Resolves once every queued event is committed (for shutdown). */
+export async function drainUsage(ctx: Context, state: MeteringState): Promise<void> {
+  if (state.queue.length > 0) await flush(ctx, state);
+}

@@ -1,0 +1,152 @@
+/** The records of the domain, as the core sees them. Times are UTC epoch milliseconds. */
+
+export interface Account {
+  id: string;
+  name: string;
+  email: string | null;
+  externalId: string | null;
+  /** The customer's credit account in the ledger. */
+  ledgerAccountId: string;
+  lowBalanceThresholdMinor: bigint | null;
+  createdAtMs: number;
+}
+
+export type ApiKeyStatus = 'active' | 'suspended' | 'deleted';
+
+export interface ApiKey {
+  id: string;
+  accountId: string;
+  nickname: string;
+  /** SHA-256 of the secret, hex. The secret itself is never stored. */
+  secretHash: string;
+  /** Prefix and last four characters, for people to recognise a key. */
+  hint: string;
+  status: ApiKeyStatus;
+  createdAtMs: number;
+  lastUsedAtMs: number | null;
+}
+
+export type PurchaseStatus = 'pending' | 'paid' | 'failed';
+
+export interface Purchase {
+  id: string;
+  accountId: string;
+  idempotencyKey: string;
+  requestFingerprint: string;
+  creditsMinor: bigint;
+  unitPrice: string;
+  subtotalMinor: bigint;
+  taxMinor: bigint;
+  totalMinor: bigint;
+  provider: string;
+  status: PurchaseStatus;
+  providerRef: string | null;
+  checkoutUrl: string | null;
+  invoiceId: string | null;
+  createdAtMs: number;
+  resolvedAtMs: number | null;
+}
+
+export interface Invoice {
+  id: string;
+  number: string;
+  purchaseId: string;
+  accountId: string;
+  issuedAtMs: number;
+  creditsMinor: bigint;
+  totalMinor: bigint;
+  currency: string;
+  /** Everything printed on the invoice, frozen at issue. */
+  snapshot: InvoiceSnapshot;
+}
+
+export interface InvoiceSnapshot {
+  kind: 'invoice' | 'credit_note';
+  number: string;
+  issued_at: string;
+  seller: { name: string; address: string; tax_id: string };
+  buyer: { account_id: string; name: string; email: string | null };
+  lines: { description: string; quantity: string; unit_price: string; amount: string }[];
+  subtotal: string;
+  tax: string;
+  tax_rate: string;
+  total: string;
+  currency: string;
+  purchase_id: string;
+  invoice_number?: string;
+}
+
+export interface CreditNote {
+  id: string;
+  number: string;
+  invoiceId: string;
+  purchaseId: string;
+  accountId: string;
+  creditsMinor: bigint;
+  totalMinor: bigint;
+  issuedAtMs: number;
+  snapshot: InvoiceSnapshot;
+}
+
+export interface Lot {
+  id: string;
+  accountId: string;
+  source: 'purchase' | 'grant';
+  sourceId: string;
+  creditsMinor: bigint;
+  remainingMinor: bigint;
+  priority: number;
+  expiresAtMs: number | null;
+  createdAtMs: number;
+}
+
+export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired';
+
+export interface Hold {
+  id: string;
+  accountId: string;
+  creditsMinor: bigint;
+  reference: string | null;
+  status: HoldStatus;
+  capturedMinor: bigint | null;
+  expiresAtMs: number;
+  createdAtMs: number;
+  fingerprint: string;
+}
+
+/** A usage event after validation and rating, ready to store. */
+export interface RatedEvent {
+  id: string;
+  accountId: string;
+  apiKeyId: string | null;
+  model: string;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+  timestampMs: number;
+  hourMs: number;
+  properties: string | null;
+  /** Canonical content, compared when the same id comes again. */
+  fingerprint: string;
+}
+
+export type IngestStatus = 'accepted' | 'duplicate' | 'conflict';
+
+export interface UsageRecord {
+  id: string;
+  accountId: string;
+  apiKeyId: string | null;
+  model: string;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+  timestampMs: number;
+  properties: string | null;
+}
+
+export interface UsageBucket {
+  startMs: number;
+  model?: string;
+  apiKeyId?: string | null;
+  events: bigint;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+}

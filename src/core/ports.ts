@@ -1,0 +1,175 @@
+/**
+ * The ports the core needs from the outside world. Storage ports are async and coarse: one
+ * method is one step of a use case. Adapters live in `src/adapters`.
+ */
+import type { LedgerAccount, LedgerPlan, LedgerView } from './ledger.ts';
+import type {
+  Account,
+  ApiKey,
+  ApiKeyStatus,
+  CreditNote,
+  Hold,
+  IngestStatus,
+  Invoice,
+  InvoiceSnapshot,
+  Lot,
+  Purchase,
+  RatedEvent,
+  UsageRecord,
+} from './model.ts';
+
+/** The time, injected so tests replay exactly. */
+export interface Clock {
+  nowMs(): number;
+}
+
+/** Identifiers and secrets, injected for the same reason. */
+export interface IdSource {
+  /** A prefixed, time-sortable, opaque id: `acc_...`. */
+  newId(prefix: string): string;
+  /** `prefix` followed by at least 32 random bytes in base62. */
+  newSecret(prefix: string): string;
+  /** SHA-256 of a secret, hex. */
+  hashSecret(secret: string): string;
+}
+
+/** Ledger reads and writes inside a unit of work. */
+export interface LedgerRepo {
+  insertAccounts(accounts: LedgerAccount[]): Promise<void>;
+  /** The accounts and transfers named, plus the resolutions of the pending transfers among them. */
+  loadView(transferIds: string[], accountIds: string[]): Promise<LedgerView>;
+  apply(plan: LedgerPlan): Promise<void>;
+  getAccount(id: string): Promise<LedgerAccount | undefined>;
+}
+
+export interface AccountRepo {
+  insert(account: Account): Promise<void>;
+  get(id: string): Promise<Account | undefined>;
+  /** Reads the account and, where storage has concurrent writers, locks it to the end of the unit of work. */
+  lock(id: string): Promise<Account | undefined>;
+  findByExternalId(externalId: string): Promise<Account | undefined>;
+  update(account: Account): Promise<void>;
+}
+
+export interface KeyRepo {
+  insert(key: ApiKey): Promise<void>;
+  get(id: string): Promise<ApiKey | undefined>;
+  countActive(accountId: string): Promise<number>;
+  setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void>;
+  list(accountId: string): Promise<ApiKey[]>;
+  findByHash(secretHash: string): Promise<ApiKey | undefined>;
+  /** Writes `last_used_at` for many keys at once. */
+  touch(lastUsed: { id: string; atMs: number }[]): Promise<void>;
+}
+
+export interface PurchaseRepo {
+  insert(purchase: Purchase): Promise<void>;
+  get(id: string): Promise<Purchase | undefined>;
+  findByIdempotencyKey(accountId: string, key: string): Promise<Purchase | undefined>;
+  findByProviderRef(provider: string, ref: string): Promise<Purchase | undefined>;
+  update(purchase: Purchase): Promise<void>;
+}
+
+export interface InvoiceRepo {
+  /** Takes the next number of a series (1, 2, 3...). Never a sequence: it rolls back with the unit of work. */
+  nextNumber(series: string): Promise<number>;
+  insertInvoice(invoice: Invoice): Promise<void>;
+  getInvoice(id: string): Promise<Invoice | undefined>;
+  listInvoices(accountId: string): Promise<Invoice[]>;
+  insertCreditNote(note: CreditNote): Promise<void>;
+  getCreditNote(id: string): Promise<CreditNote | undefined>;
+  listCreditNotes(filter: { accountId?: string; purchaseId?: string }): Promise<CreditNote[]>;
+}
+
+export interface LotRepo {
+  insert(lot: Lot): Promise<void>;
+  /** Lots with credits left, in burn order: priority, soonest expiry (none last), oldest. */
+  listOpen(accountId: string): Promise<Lot[]>;
+  findBySource(sourceId: string): Promise<Lot | undefined>;
+  setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
+  /** Lots past their expiry with credits left. */
+  listExpired(nowMs: number, limit: number): Promise<Lot[]>;
+}
+
+export interface HoldRepo {
+  insert(hold: Hold): Promise<void>;
+  get(id: string): Promise<Hold | undefined>;
+  update(hold: Hold): Promise<void>;
+  listExpired(nowMs: number, limit: number): Promise<Hold[]>;
+}
+
+/** An hour of one account's usage not yet posted to the ledger. */
+export interface UnbilledHour {
+  accountId: string;
+  hourMs: number;
+  creditsMinor: bigint;
+  billedBeforeMinor: bigint;
+}
+
+export interface UsageRepo {
+  /** Usage metered but not yet posted to the ledger. */
+  unbilled(accountId: string): Promise<bigint>;
+  /** Closed hours before `beforeMs` with usage not yet billed, per account. */
+  listUnbilled(beforeMs: number): Promise<UnbilledHour[]>;
+  /** Marks the hours billed (every rollup row of them, as it stands in this unit of work). */
+  markBilled(hours: UnbilledHour[]): Promise<void>;
+}
+
+/** Everything one unit of work may touch. */
+export interface Tx {
+  ledger: LedgerRepo;
+  accounts: AccountRepo;
+  keys: KeyRepo;
+  purchases: PurchaseRepo;
+  invoices: InvoiceRepo;
+  lots: LotRepo;
+  holds: HoldRepo;
+  usage: UsageRepo;
+}
+
+export type Durability = 'full' | 'normal';
+
+export interface UsageHour {
+  hourMs: number;
+  apiKeyId: string | null;
+  model: string;
+  events: bigint;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+}
+
+export interface UsageQuery {
+  accountId: string;
+  fromMs: number;
+  toMs: number;
+  apiKeyId?: string;
+  model?: string;
+}
+
+/** The storage port: units of work, plus the few hot or bulk paths that need a shape of their own. */
+export interface Storage {
+  /**
+   * Runs `fn` in one transaction: everything it writes commits together or not at all.
+   * `durability: 'full'` (the default) survives power loss once it resolves.
+   */
+  transaction<T>(
+    fn: (tx: Tx) => Promise<T>,
+    options?: { durability?: Durability; readOnly?: boolean },
+  ): Promise<T>;
+  /** Stores rated events, deduplicating by id, and keeps the hourly rollup and unbilled totals. One commit. */
+  ingestUsage(events: RatedEvent[], options: { durability: Durability }): Promise<IngestStatus[]>;
+  /** The hourly rollup rows of one account over a range of hours. */
+  usageHours(query: UsageQuery): Promise<UsageHour[]>;
+  /** Records in time order, after the cursor, at most `limit`. */
+  usageRecords(
+    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
+  ): Promise<UsageRecord[]>;
+  /** Checks of the ledger's invariants, for tests and operators: per asset the sum of balances, and accounts whose balance differs from their entries. */
+  audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Renders a frozen invoice or credit note as a document (PDF). */
+export interface InvoiceRenderer {
+  render(snapshot: InvoiceSnapshot): Promise<Uint8Array>;
+}

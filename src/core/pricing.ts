@@ -1,0 +1,76 @@
+import { Decimal } from 'decimal.js';
+import { formatAmount, parseAmount, toDecimal, toMinor } from './amount.ts';
+import type { TollgateConfig } from './config.ts';
+import { ok, type Result, refuse } from './errors.ts';
+
+export interface Quote {
+  creditsMinor: bigint;
+  unitPrice: string;
+  subtotalMinor: bigint;
+  taxMinor: bigint;
+  totalMinor: bigint;
+}
+
+/**
+ * Prices credits in USD cents. Rounding: the subtotal (credits x unit price) is rounded half up
+ * to the cent, then the tax (subtotal x rate) is rounded half up to the cent; total = subtotal + tax.
+ * A total outside [paymentMin, paymentMax] (inclusive) is `payment_out_of_range`.
+ * @example quote(config, '1500') // ok({ subtotalMinor: 1500n, totalMinor: 1500n, ... }) at $0.01
+ */
+export function quote(config: TollgateConfig, credits: unknown): Result<Quote> {
+  const parsed = parseAmount(credits, config.scales.credits, 'credits');
+  if (!parsed.ok) return parsed;
+  const creditsMinor = parsed.value;
+  const exact = toDecimal(creditsMinor, config.scales.credits).mul(config.creditPrice);
+  const subtotalMinor = toMinor(exact, config.scales.usd, Decimal.ROUND_HALF_UP);
+  const taxMinor = toMinor(
+    toDecimal(subtotalMinor, config.scales.usd).mul(config.taxRate),
+    config.scales.usd,
+    Decimal.ROUND_HALF_UP,
+  );
+  const totalMinor = subtotalMinor + taxMinor;
+  if (totalMinor < config.paymentMinMinor || totalMinor > config.paymentMaxMinor) {
+    const usd = (m: bigint) => `$${formatAmount(m, config.scales.usd, true)}`;
+    return refuse(
+      'payment_out_of_range',
+      `a payment must be between ${usd(config.paymentMinMinor)} and ${usd(config.paymentMaxMinor)}; this one is ${usd(totalMinor)}`,
+    );
+  }
+  return ok({ creditsMinor, unitPrice: config.creditPrice, subtotalMinor, taxMinor, totalMinor });
+}
+
+/** A price per unit as an exact fraction: `num / den` credits. */
+export interface UnitPrice {
+  num: bigint;
+  den: bigint;
+}
+
+/** The price book as exact fractions, compiled once so rating an event is bigint arithmetic only. */
+export function compilePriceBook(priceBook: Record<string, string>): Map<string, UnitPrice> {
+  const compiled = new Map<string, UnitPrice>();
+  for (const [model, price] of Object.entries(priceBook)) {
+    const d = new Decimal(price);
+    const places = d.decimalPlaces();
+    compiled.set(model, {
+      num: BigInt(d.mul(new Decimal(10).pow(places)).toFixed(0)),
+      den: 10n ** BigInt(places),
+    });
+  }
+  return compiled;
+}
+
+/**
+ * Credits (minor units) for `quantityMinor` (at `quantityScale`) units at `price`, rounded half
+ * up to the credits scale.
+ * @example rate({ num: 20n, den: 1n }, 1_000_000n, 6, 6) // 20_000_000n: one unit at 20 credits
+ */
+export function rate(
+  price: UnitPrice,
+  quantityMinor: bigint,
+  quantityScale: number,
+  creditsScale: number,
+): bigint {
+  const num = quantityMinor * price.num * 10n ** BigInt(creditsScale);
+  const den = price.den * 10n ** BigInt(quantityScale);
+  return (2n * num + den) / (2n * den);
+}

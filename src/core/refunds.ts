@@ -1,0 +1,118 @@
+import { Decimal } from 'decimal.js';
+import { formatAmount, parseAmount } from './amount.ts';
+import { type Context, fail, unit } from './context.ts';
+import { type Result, refuse } from './errors.ts';
+import { isoUtc, numbering } from './invoices.ts';
+import type { CreditNote } from './model.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+
+/**
+ * Refunds unspent credits of a paid purchase (default: all that remain of its lot). Issues a
+ * credit note in its own gapless series and removes the credits by a transfer. The money of all
+ * notes of a purchase is `total x refunded credits / bought credits`, rounded half up to the cent
+ * cumulatively, so the notes never add up to more than the invoice.
+ */
+export async function refundPurchase(
+  ctx: Context,
+  purchaseId: string,
+  rawCredits?: unknown,
+): Promise<Result<CreditNote>> {
+  let requested: bigint | undefined;
+  if (rawCredits !== undefined) {
+    const parsed = parseAmount(rawCredits, ctx.config.scales.credits, 'credits');
+    if (!parsed.ok) return parsed;
+    requested = parsed.value;
+  }
+  const result = await unit(ctx, async (tx) => {
+    const purchase = await tx.purchases.get(purchaseId);
+    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    const account = await tx.accounts.lock(purchase.accountId);
+    if (purchase.status !== 'paid' || !purchase.invoiceId) {
+      fail(
+        refuse(
+          'invalid_state',
+          `purchase ${purchaseId} is ${purchase.status}; only a paid purchase can be refunded`,
+        ),
+      );
+    }
+    const lot = (await tx.lots.findBySource(purchase.id))!;
+    const credits = requested ?? lot.remainingMinor;
+    if (credits <= 0n || credits > lot.remainingMinor) {
+      fail(
+        refuse(
+          'insufficient_credits',
+          `${formatAmount(lot.remainingMinor, ctx.config.scales.credits)} credits of this purchase remain unspent`,
+        ),
+      );
+    }
+    const earlier = await tx.invoices.listCreditNotes({ purchaseId });
+    let refundedCredits = credits;
+    let refundedMoney = 0n;
+    for (const n of earlier) {
+      refundedCredits += n.creditsMinor;
+      refundedMoney += n.totalMinor;
+    }
+    const moneyAfter = BigInt(
+      new Decimal(purchase.totalMinor.toString())
+        .mul(refundedCredits.toString())
+        .div(purchase.creditsMinor.toString())
+        .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
+        .toFixed(0),
+    );
+    const totalMinor = moneyAfter - refundedMoney;
+    const now = ctx.clock.nowMs();
+    const id = ctx.ids.newId('cn');
+    await postOrFail(
+      tx,
+      [
+        {
+          id: `refund_${id}`,
+          debitAccountId: purchase.accountId,
+          creditAccountId: SYSTEM_ACCOUNTS.issued,
+          amount: credits,
+          code: 'refund',
+          metadata: { purchase_id: purchase.id, credit_note_id: id },
+        },
+      ],
+      now,
+    );
+    await tx.lots.setRemaining([{ id: lot.id, remainingMinor: lot.remainingMinor - credits }]);
+    const invoice = (await tx.invoices.getInvoice(purchase.invoiceId))!;
+    const { series, render } = numbering(ctx.config.creditNoteNumberFormat, now);
+    const number = render(await tx.invoices.nextNumber(series));
+    const usd = (m: bigint) => formatAmount(m, ctx.config.scales.usd, true);
+    const note: CreditNote = {
+      id,
+      number,
+      invoiceId: invoice.id,
+      purchaseId: purchase.id,
+      accountId: purchase.accountId,
+      creditsMinor: credits,
+      totalMinor,
+      issuedAtMs: now,
+      snapshot: {
+        ...invoice.snapshot,
+        kind: 'credit_note',
+        number,
+        issued_at: isoUtc(now),
+        buyer: { account_id: account!.id, name: account!.name, email: account!.email },
+        lines: [
+          {
+            description: `Refund of unspent credits (invoice ${invoice.number})`,
+            quantity: formatAmount(credits, ctx.config.scales.credits),
+            unit_price: purchase.unitPrice,
+            amount: usd(totalMinor),
+          },
+        ],
+        subtotal: usd(totalMinor),
+        tax: usd(0n),
+        total: usd(totalMinor),
+        invoice_number: invoice.number,
+      },
+    };
+    await tx.invoices.insertCreditNote(note);
+    return note;
+  });
+  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
+  return result;
+}

@@ -1,0 +1,104 @@
+import type { Context } from './context.ts';
+import { fail } from './context.ts';
+import { type ErrorCode, refuse } from './errors.ts';
+import {
+  idsToLoad,
+  type LedgerAccount,
+  type LedgerRefusalCode,
+  planTransfers,
+  type Transfer,
+  type TransferInput,
+  type TransferResult,
+} from './ledger.ts';
+import type { Tx } from './ports.ts';
+
+/** The system accounts of the credits asset. */
+export const SYSTEM_ACCOUNTS = {
+  /** Source of every credit sold or granted; its balance is minus the credits in circulation. */
+  issued: 'sys_credits_issued',
+  /** Where consumed credits go. */
+  usage: 'sys_credits_usage',
+  /** Where expired credits go. */
+  breakage: 'sys_credits_breakage',
+} as const;
+
+export const CREDITS = 'credits';
+
+export const systemAccounts = (): LedgerAccount[] =>
+  Object.values(SYSTEM_ACCOUNTS).map((id) => ({
+    id,
+    asset: CREDITS,
+    kind: 'system',
+    overdraftMinor: null,
+    debitsPosted: 0n,
+    creditsPosted: 0n,
+    debitsPending: 0n,
+    creditsPending: 0n,
+  }));
+
+const CODE_OF: Record<LedgerRefusalCode, ErrorCode> = {
+  idempotency_conflict: 'idempotency_conflict',
+  account_not_found: 'not_found',
+  pending_not_found: 'not_found',
+  asset_mismatch: 'validation_failed',
+  same_account: 'validation_failed',
+  invalid_amount: 'validation_failed',
+  exceeds_pending: 'validation_failed',
+  insufficient_credits: 'insufficient_credits',
+  already_resolved: 'invalid_state',
+  pending_expired: 'invalid_state',
+  not_expired: 'invalid_state',
+  batch_failed: 'invalid_state',
+};
+
+/** The API error code for a ledger refusal. */
+export const errorCodeOf = (code: LedgerRefusalCode): ErrorCode => CODE_OF[code];
+
+/** Plans and applies a batch inside the caller's unit of work; touched accounts are reported to `touched`. */
+export async function postIn(
+  tx: Tx,
+  inputs: TransferInput[],
+  nowMs: number,
+  touched?: Set<string>,
+): Promise<{ results: TransferResult[]; applied: boolean }> {
+  const { transferIds, accountIds } = idsToLoad(inputs);
+  const view = await tx.ledger.loadView(transferIds, accountIds);
+  const { results, plan } = planTransfers(inputs, view, nowMs);
+  if (plan) {
+    await tx.ledger.apply(plan);
+    for (const a of plan.accounts) touched?.add(a.id);
+  }
+  return { results, applied: plan !== null };
+}
+
+/** Posts a batch that must succeed whole, or aborts the unit of work with the first refusal. */
+export async function postOrFail(
+  tx: Tx,
+  inputs: TransferInput[],
+  nowMs: number,
+  touched?: Set<string>,
+): Promise<Transfer[]> {
+  const { results } = await postIn(tx, inputs, nowMs, touched);
+  const transfers: Transfer[] = [];
+  for (const r of results) {
+    if (r.status === 'refused') {
+      if (r.code !== 'batch_failed') fail(refuse(errorCodeOf(r.code), r.message));
+      continue;
+    }
+    transfers.push(r.transfer);
+  }
+  return transfers;
+}
+
+/**
+ * Posts a batch of transfers in one transaction, all or nothing, answering per item.
+ * @example await postTransfers(ctx, [{ id: 'tr_1', debitAccountId: a, creditAccountId: b, amount: 100n, code: 'adjustment' }])
+ */
+export async function postTransfers(ctx: Context, inputs: TransferInput[]): Promise<TransferResult[]> {
+  const touched = new Set<string>();
+  const results = await ctx.storage.transaction((tx) =>
+    postIn(tx, inputs, ctx.clock.nowMs(), touched).then((r) => r.results),
+  );
+  ctx.invalidateBalances(touched);
+  return results;
+}

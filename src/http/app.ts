@@ -1,0 +1,123 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Engine } from '../core/engine.ts';
+import { ApiError, errorResponse } from './errors.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { creditRoutes } from './routes/credits.ts';
+import { holdRoutes } from './routes/holds.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { usageRoutes } from './routes/usage.ts';
+import { serializers } from './serialize.ts';
+
+export interface AppOptions {
+  /** The operator's bearer token for every `/v1` route. */
+  adminToken: string;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** Receives one structured line per request; never given a secret. */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export type Env = { Variables: { requestId: string } };
+
+/** Paths under /v1 that authenticate otherwise (payment providers sign their webhooks). */
+const PUBLIC_V1 = new Set(['/v1/webhooks/stripe']);
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison of a presented token with the expected one. */
+export function tokenMatches(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/**
+ * Builds the HTTP app over an engine. No module-level state: two apps never share anything.
+ * @example const app = createApp(engine, { adminToken: 'secret' }); serve({ fetch: app.fetch });
+ */
+export function createApp(engine: Engine, options: AppOptions) {
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => ({
+          field: i.path.join('.') || '(body)',
+          message: i.message,
+        }));
+        return errorResponse(
+          c,
+          'validation_failed',
+          `request does not fit: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+          details,
+        );
+      }
+      return undefined;
+    },
+  });
+  const s = serializers(engine.config);
+  const limit = options.bodyLimitBytes ?? 1024 * 1024;
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('requestId', `req_${randomUUID().replaceAll('-', '')}`);
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+    options.log?.({
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) => errorResponse(c, 'payload_too_large', `the body is larger than ${limit} bytes`),
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    if (PUBLIC_V1.has(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !tokenMatches(token, options.adminToken)) {
+      return errorResponse(c, 'unauthorized', 'a valid operator bearer token is required');
+    }
+    return next();
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  accountRoutes(app, engine, s);
+  keyRoutes(app, engine, s);
+  creditRoutes(app, engine, s);
+  usageRoutes(app, engine, s);
+  holdRoutes(app, engine, s);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'tollgate', version: '1', description: 'Credit billing engine for API platforms.' },
+    security: [{ operator: [] }],
+  });
+
+  app.notFound((c) => errorResponse(c, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err.code, err.message, err.details);
+    if (err instanceof HTTPException) {
+      if (err.status === 400 || err.status === 415)
+        return errorResponse(c, 'malformed_json', 'the body must be JSON (Content-Type: application/json)');
+      if (err.status === 413) return errorResponse(c, 'payload_too_large', err.message);
+      if (err.status === 401) return errorResponse(c, 'unauthorized', err.message);
+    }
+    options.log?.({
+      request_id: c.get('requestId'),
+      level: 'error',
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return errorResponse(c, 'internal_error', 'internal error; the request id identifies it in the logs');
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

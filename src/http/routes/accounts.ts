@@ -1,0 +1,59 @@
+import { z } from '@hono/zod-openapi';
+import { parseAmount } from '../../core/amount.ts';
+import type { Engine } from '../../core/engine.ts';
+import { unwrap } from '../errors.ts';
+import type { Serializers } from '../serialize.ts';
+import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+
+const CreateAccount = z.strictObject({
+  name: z.string().min(1).max(200),
+  email: z.string().max(254).nullish(),
+  external_id: z.string().min(1).max(200).nullish(),
+});
+
+const PatchAccount = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  email: z.string().max(254).nullable().optional(),
+  low_balance_threshold: Amount.nullable().optional(),
+});
+
+export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  on(app, jsonRoute('post', '/v1/accounts', 'Create an account', CreateAccount, 201), async (c) => {
+    const b = body<z.infer<typeof CreateAccount>>(c);
+    const account = unwrap(
+      await engine.accounts.create({
+        name: b.name,
+        email: b.email ?? null,
+        externalId: b.external_id ?? null,
+      }),
+    );
+    return c.json(s.account(account), 201);
+  });
+
+  on(app, plainRoute('get', '/v1/accounts/{id}', 'Get an account'), async (c) => {
+    return c.json(s.account(unwrap(await engine.accounts.get(param(c, 'id')))), 200);
+  });
+
+  on(app, jsonRoute('patch', '/v1/accounts/{id}', 'Update an account', PatchAccount), async (c) => {
+    const b = body<z.infer<typeof PatchAccount>>(c);
+    let threshold: bigint | null | undefined;
+    if (b.low_balance_threshold === null) threshold = null;
+    else if (b.low_balance_threshold !== undefined) {
+      threshold = unwrap(
+        parseAmount(b.low_balance_threshold, engine.config.scales.credits, 'low_balance_threshold', {
+          allowZero: true,
+        }),
+      );
+    }
+    const patch = {
+      ...(b.name !== undefined ? { name: b.name } : {}),
+      ...(b.email !== undefined ? { email: b.email } : {}),
+      ...(threshold !== undefined ? { lowBalanceThresholdMinor: threshold } : {}),
+    };
+    return c.json(s.account(unwrap(await engine.accounts.update(param(c, 'id'), patch))), 200);
+  });
+
+  on(app, plainRoute('get', '/v1/accounts/{id}/balance', 'The credit balance of an account'), async (c) => {
+    return c.json(s.balance(unwrap(await engine.accounts.balance(param(c, 'id')))), 200);
+  });
+}

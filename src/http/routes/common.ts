@@ -1,0 +1,69 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Env } from '../app.ts';
+
+export type AppType = OpenAPIHono<Env>;
+
+/** A decimal amount on the wire: always a string, never a JSON number. */
+export const Amount = z.string().max(40).openapi({ example: '1500' });
+export const Id = z.string().min(1).max(64);
+
+const ok = { description: 'OK', content: { 'application/json': { schema: z.object({}).passthrough() } } };
+
+/** A route with a strict JSON body (unknown fields are refused). */
+export function jsonRoute<B extends z.ZodType>(
+  method: 'post' | 'patch',
+  path: string,
+  summary: string,
+  body: B,
+  status = 200,
+) {
+  return createRoute({
+    method,
+    path,
+    summary,
+    request: {
+      params: pathParams(path),
+      body: { required: true, content: { 'application/json': { schema: body } } },
+    },
+    responses: { [status]: ok },
+  });
+}
+
+/** A route without a body (GET, DELETE, or an action POST). */
+export function plainRoute(
+  method: 'get' | 'post' | 'delete',
+  path: string,
+  summary: string,
+  query?: z.ZodObject,
+  status = 200,
+) {
+  return createRoute({
+    method,
+    path,
+    summary,
+    request: { params: pathParams(path), ...(query ? { query } : {}) },
+    responses: { [status]: ok },
+  });
+}
+
+function pathParams(path: string) {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return z.object(Object.fromEntries(names.map((n) => [n, Id])));
+}
+
+export type Ctx = Context<Env>;
+
+/** Registers a documented route; handlers read their validated input through `param`, `body`, `query`. */
+export function on(
+  app: AppType,
+  route: ReturnType<typeof createRoute>,
+  handler: (c: Ctx) => Promise<Response> | Response,
+): void {
+  app.openapi(route, handler as never);
+}
+
+export const param = (c: Ctx, name: string): string =>
+  (c.req.valid('param' as never) as Record<string, string>)[name]!;
+export const body = <T>(c: Ctx): T => c.req.valid('json' as never) as T;
+export const query = <T>(c: Ctx): T => c.req.valid('query' as never) as T;

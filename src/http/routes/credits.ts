@@ -1,0 +1,187 @@
+import { z } from '@hono/zod-openapi';
+import type { Engine } from '../../core/engine.ts';
+import { ApiError, unwrap } from '../errors.ts';
+import type { Serializers } from '../serialize.ts';
+import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+
+const Grant = z.strictObject({
+  credits: Amount,
+  reason: z.string().max(500),
+  expires_at: z.string().max(40).nullish(),
+  priority: z.number().int().min(0).max(1000).optional(),
+});
+
+export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/accounts/{id}/credit_quotes',
+      'Price credits',
+      z.strictObject({ credits: Amount }),
+    ),
+    async (c) => {
+      unwrap(await engine.accounts.get(param(c, 'id')));
+      const q = unwrap(engine.credits.quote(body<{ credits: string }>(c).credits));
+      return c.json(
+        {
+          credits: s.credits(q.creditsMinor),
+          unit_price: q.unitPrice,
+          subtotal: s.usd(q.subtotalMinor),
+          tax: s.usd(q.taxMinor),
+          total: s.usd(q.totalMinor),
+          currency: 'USD',
+        },
+        200,
+      );
+    },
+  );
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/accounts/{id}/credit_purchases',
+      'Start a credit purchase (header Idempotency-Key)',
+      z.strictObject({ credits: Amount, provider: z.string().max(40) }),
+      201,
+    ),
+    async (c) => {
+      const b = body<{ credits: string; provider: string }>(c);
+      const key = c.req.header('idempotency-key') ?? '';
+      const { purchase, created } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
+      return c.json(s.purchase(purchase), created ? 201 : 200);
+    },
+  );
+
+  on(app, plainRoute('get', '/v1/credit_purchases/{id}', 'Get a credit purchase'), async (c) => {
+    return c.json(s.purchase(unwrap(await engine.credits.getPurchase(param(c, 'id')))), 200);
+  });
+
+  on(
+    app,
+    plainRoute(
+      'post',
+      '/v1/credit_purchases/{id}/confirm',
+      'Confirm a manual purchase: credits, lot, invoice',
+    ),
+    async (c) => {
+      const p = unwrap(await engine.credits.confirm(param(c, 'id')));
+      return c.json({ ...s.purchase(p), status: p.status, invoice_id: p.invoiceId }, 200);
+    },
+  );
+
+  on(
+    app,
+    plainRoute('post', '/v1/credit_purchases/{id}/fail', 'Mark a pending purchase failed'),
+    async (c) => {
+      return c.json(s.purchase(unwrap(await engine.credits.fail(param(c, 'id')))), 200);
+    },
+  );
+
+  on(app, createRefundRoute(), async (c) => {
+    const b = body<{ credits?: string } | undefined>(c);
+    const note = unwrap(await engine.credits.refund(param(c, 'id'), b?.credits));
+    return c.json(s.creditNote(note), 201);
+  });
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/accounts/{id}/credit_grants',
+      'Grant promotional credits (no invoice)',
+      Grant,
+      201,
+    ),
+    async (c) => {
+      const b = body<z.infer<typeof Grant>>(c);
+      let expiresAtMs: number | null = null;
+      if (b.expires_at) {
+        expiresAtMs = Date.parse(b.expires_at);
+        if (!Number.isFinite(expiresAtMs))
+          throw new ApiError('validation_failed', 'expires_at must be an ISO 8601 time', [
+            { field: 'expires_at', message: 'must be an ISO 8601 time' },
+          ]);
+      }
+      const lot = unwrap(
+        await engine.credits.grant(param(c, 'id'), {
+          credits: b.credits,
+          reason: b.reason,
+          expiresAtMs,
+          ...(b.priority !== undefined ? { priority: b.priority } : {}),
+        }),
+      );
+      return c.json(
+        {
+          id: lot.sourceId,
+          object: 'credit_grant',
+          lot_id: lot.id,
+          account_id: lot.accountId,
+          credits: s.credits(lot.creditsMinor),
+          reason: b.reason,
+          expires_at: s.time(lot.expiresAtMs),
+          created_at: s.time(lot.createdAtMs),
+        },
+        201,
+      );
+    },
+  );
+
+  on(app, plainRoute('get', '/v1/accounts/{id}/invoices', 'Billing history, newest first'), async (c) => {
+    const list = unwrap(await engine.invoices.list(param(c, 'id')));
+    return c.json({ data: list.map(s.invoice) }, 200);
+  });
+
+  on(app, plainRoute('get', '/v1/invoices/{id}', 'Get a frozen invoice'), async (c) => {
+    return c.json(s.invoice(unwrap(await engine.invoices.get(param(c, 'id')))), 200);
+  });
+
+  on(app, plainRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF'), async (c) => {
+    const invoice = unwrap(await engine.invoices.get(param(c, 'id')));
+    const pdf = await engine.invoices.render(invoice.snapshot);
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
+    });
+  });
+
+  on(app, plainRoute('get', '/v1/accounts/{id}/credit_notes', 'Credit notes of an account'), async (c) => {
+    const list = unwrap(await engine.invoices.listCreditNotes(param(c, 'id')));
+    return c.json({ data: list.map(s.creditNote) }, 200);
+  });
+
+  on(app, plainRoute('get', '/v1/credit_notes/{id}', 'Get a credit note'), async (c) => {
+    return c.json(s.creditNote(unwrap(await engine.invoices.getCreditNote(param(c, 'id')))), 200);
+  });
+
+  on(app, plainRoute('get', '/v1/credit_notes/{id}/pdf', 'Download a credit note as PDF'), async (c) => {
+    const note = unwrap(await engine.invoices.getCreditNote(param(c, 'id')));
+    const pdf = await engine.invoices.render(note.snapshot);
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${note.number}.pdf"`,
+    });
+  });
+
+  app.post('/v1/webhooks/stripe', async (c) => {
+    const raw = await c.req.text();
+    const r = unwrap(
+      await engine.credits.webhook('stripe', raw, { 'stripe-signature': c.req.header('stripe-signature') }),
+    );
+    return c.json(r, 200);
+  });
+}
+
+function createRefundRoute() {
+  // The body is optional here: no body refunds every unspent credit of the purchase.
+  const route = jsonRoute(
+    'post',
+    '/v1/credit_purchases/{id}/refund',
+    'Refund unspent credits: issues a credit note',
+    z.strictObject({ credits: Amount.optional() }),
+    201,
+  );
+  (route.request.body as { required: boolean }).required = false;
+  return route;
+}

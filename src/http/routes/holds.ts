@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi';
+import type { Engine } from '../../core/engine.ts';
+import { unwrap } from '../errors.ts';
+import type { Serializers } from '../serialize.ts';
+import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+
+const CreateHold = z.strictObject({
+  credits: Amount,
+  ttl_seconds: z.number().int().optional(),
+  reference: z.string().max(200).nullish(),
+});
+
+export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  on(
+    app,
+    jsonRoute('post', '/v1/accounts/{id}/holds', 'Reserve credits for a long job', CreateHold, 201),
+    async (c) => {
+      const b = body<z.infer<typeof CreateHold>>(c);
+      const hold = unwrap(
+        await engine.holds.create(param(c, 'id'), {
+          credits: b.credits,
+          ttlSeconds: b.ttl_seconds,
+          reference: b.reference,
+        }),
+      );
+      return c.json(s.hold(hold), 201);
+    },
+  );
+
+  on(app, plainRoute('get', '/v1/holds/{id}', 'Get a hold'), async (c) => {
+    return c.json(s.hold(unwrap(await engine.holds.get(param(c, 'id')))), 200);
+  });
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/holds/{id}/capture',
+      'Capture up to the held credits',
+      z.strictObject({ credits: Amount }),
+    ),
+    async (c) => {
+      return c.json(
+        s.hold(unwrap(await engine.holds.capture(param(c, 'id'), body<{ credits: string }>(c).credits))),
+        200,
+      );
+    },
+  );
+
+  on(app, plainRoute('post', '/v1/holds/{id}/release', 'Release a hold'), async (c) => {
+    return c.json(s.hold(unwrap(await engine.holds.release(param(c, 'id')))), 200);
+  });
+}

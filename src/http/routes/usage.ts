@@ -1,0 +1,204 @@
+import { z } from '@hono/zod-openapi';
+import { stream } from 'hono/streaming';
+import { formatAmount } from '../../core/amount.ts';
+import type { Engine } from '../../core/engine.ts';
+import { MAX_EVENTS_PER_CALL, QUANTITY_SCALE } from '../../core/metering.ts';
+import type { UsageRecord } from '../../core/model.ts';
+import { ApiError, unwrap } from '../errors.ts';
+import type { Serializers } from '../serialize.ts';
+import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
+
+const Events = z.strictObject({ events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_CALL) });
+
+const SummaryQuery = z.object({
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  granularity: z.string().max(10).optional(),
+  group_by: z.string().max(10).optional(),
+  tz: z.string().max(64).optional(),
+  api_key_id: z.string().max(64).optional(),
+  model: z.string().max(128).optional(),
+});
+
+const RecordsQuery = z.object({
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  api_key_id: z.string().max(64).optional(),
+  model: z.string().max(128).optional(),
+  limit: z.string().max(10).optional(),
+  cursor: z.string().max(300).optional(),
+});
+
+const csvCell = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
+  const record = (r: UsageRecord) => ({
+    id: r.id,
+    account_id: r.accountId,
+    api_key_id: r.apiKeyId,
+    model: r.model,
+    quantity: quantity(r.quantityMinor),
+    credits: s.credits(r.creditsMinor),
+    timestamp: s.time(r.timestampMs),
+    properties: r.properties ? JSON.parse(r.properties) : null,
+  });
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/usage_events',
+      'Meter usage events (at most 1000), answered per event in order',
+      Events,
+    ),
+    async (c) => {
+      const results = await engine.usage.ingest(body<{ events: unknown[] }>(c).events);
+      return c.json(
+        {
+          results: results.map((r) =>
+            r.status === 'rejected'
+              ? { id: r.id, status: r.status, code: r.code, message: r.message }
+              : { id: r.id, status: r.status },
+          ),
+        },
+        200,
+      );
+    },
+  );
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/accounts/{id}/usage/summary',
+      'Usage per hour or day (UTC unless tz)',
+      SummaryQuery,
+    ),
+    async (c) => {
+      const q = query<z.infer<typeof SummaryQuery>>(c);
+      const buckets = unwrap(
+        await engine.usage.summary({
+          accountId: param(c, 'id'),
+          ...definedOnly({
+            from: q.from,
+            to: q.to,
+            granularity: q.granularity,
+            groupBy: q.group_by,
+            tz: q.tz,
+            apiKeyId: q.api_key_id,
+            model: q.model,
+          }),
+        }),
+      );
+      return c.json(
+        {
+          data: buckets.map((b) => ({
+            start: b.start,
+            ...(b.model !== undefined ? { model: b.model } : {}),
+            ...(b.apiKeyId !== undefined ? { api_key_id: b.apiKeyId } : {}),
+            events: Number(b.events),
+            quantity: quantity(b.quantityMinor),
+            credits: s.credits(b.creditsMinor),
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/accounts/{id}/usage/records',
+      'Detailed usage records, cursor-paged',
+      RecordsQuery,
+    ),
+    async (c) => {
+      const q = query<z.infer<typeof RecordsQuery>>(c);
+      const page = unwrap(
+        await engine.usage.records({
+          accountId: param(c, 'id'),
+          ...definedOnly({
+            from: q.from,
+            to: q.to,
+            apiKeyId: q.api_key_id,
+            model: q.model,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+        }),
+      );
+      return c.json({ data: page.records.map(record), next_cursor: page.nextCursor }, 200);
+    },
+  );
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/accounts/{id}/usage/records.csv',
+      'The same records as CSV, streamed',
+      RecordsQuery,
+    ),
+    async (c) => {
+      const q = query<z.infer<typeof RecordsQuery>>(c);
+      const input = {
+        accountId: param(c, 'id'),
+        ...definedOnly({ from: q.from, to: q.to, apiKeyId: q.api_key_id, model: q.model }),
+      };
+      // Checks the input (and the account) before the stream starts, so errors keep their status.
+      unwrap(await engine.usage.records({ ...input, limit: '1' }));
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', 'attachment; filename="usage.csv"');
+      return stream(c, async (out) => {
+        await out.write('timestamp,id,api_key_id,model,quantity,credits\n');
+        let chunk = '';
+        for await (const r of engine.usage.allRecords(input)) {
+          chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)}\n`;
+          if (chunk.length > 64 * 1024) {
+            await out.write(chunk);
+            chunk = '';
+          }
+        }
+        if (chunk) await out.write(chunk);
+      });
+    },
+  );
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/billing_runs',
+      'Bill every closed UTC hour not yet billed',
+      z.strictObject({ through: z.string().max(40).optional() }),
+    ),
+    async (c) => {
+      const { through } = body<{ through?: string }>(c);
+      let throughMs: number | undefined;
+      if (through !== undefined) {
+        throughMs = Date.parse(through);
+        if (!Number.isFinite(throughMs))
+          throw new ApiError('validation_failed', 'through must be an ISO 8601 time', [
+            { field: 'through', message: 'must be an ISO 8601 time' },
+          ]);
+      }
+      const r = await engine.billing.run(throughMs);
+      return c.json(
+        {
+          hours: r.hours,
+          accounts: r.accounts,
+          credits: s.credits(r.creditsMinor),
+          through: s.time(r.throughMs),
+        },
+        200,
+      );
+    },
+  );
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,97 @@
+import type { Balance } from '../core/accounts.ts';
+import { formatAmount } from '../core/amount.ts';
+import type { TollgateConfig } from '../core/config.ts';
+import { isoUtc } from '../core/invoices.ts';
+import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase } from '../core/model.ts';
+
+/** Records as the API shows them: snake_case, decimal strings, ISO 8601 UTC times. */
+export function serializers(config: TollgateConfig) {
+  const credits = (m: bigint) => formatAmount(m, config.scales.credits);
+  const usd = (m: bigint) => formatAmount(m, config.scales.usd, true);
+  const time = (ms: number | null) => (ms === null ? null : isoUtc(ms));
+  return {
+    credits,
+    usd,
+    time,
+    account: (a: Account) => ({
+      id: a.id,
+      object: 'account',
+      name: a.name,
+      email: a.email,
+      external_id: a.externalId,
+      low_balance_threshold: a.lowBalanceThresholdMinor === null ? null : credits(a.lowBalanceThresholdMinor),
+      created_at: time(a.createdAtMs),
+    }),
+    balance: (b: Balance) => ({
+      posted: credits(b.posted),
+      pending: credits(b.pending),
+      unbilled: credits(b.unbilled),
+      available: credits(b.available),
+      currency: 'credits',
+    }),
+    key: (k: ApiKey) => ({
+      id: k.id,
+      object: 'api_key',
+      account_id: k.accountId,
+      nickname: k.nickname,
+      status: k.status,
+      hint: k.hint,
+      created_at: time(k.createdAtMs),
+      last_used_at: time(k.lastUsedAtMs),
+    }),
+    purchase: (p: Purchase) => ({
+      id: p.id,
+      object: 'credit_purchase',
+      account_id: p.accountId,
+      status: p.status,
+      provider: p.provider,
+      credits: credits(p.creditsMinor),
+      unit_price: p.unitPrice,
+      subtotal: usd(p.subtotalMinor),
+      tax: usd(p.taxMinor),
+      total: usd(p.totalMinor),
+      currency: 'USD',
+      checkout_url: p.checkoutUrl,
+      invoice_id: p.invoiceId,
+      created_at: time(p.createdAtMs),
+    }),
+    invoice: (i: Invoice) => ({
+      id: i.id,
+      object: 'invoice',
+      number: i.number,
+      account_id: i.accountId,
+      purchase_id: i.purchaseId,
+      issued_at: time(i.issuedAtMs),
+      credits: credits(i.creditsMinor),
+      total: usd(i.totalMinor),
+      currency: i.currency,
+      snapshot: i.snapshot,
+    }),
+    creditNote: (n: CreditNote) => ({
+      id: n.id,
+      object: 'credit_note',
+      number: n.number,
+      account_id: n.accountId,
+      invoice_id: n.invoiceId,
+      purchase_id: n.purchaseId,
+      credits: credits(n.creditsMinor),
+      total: usd(n.totalMinor),
+      currency: 'USD',
+      issued_at: time(n.issuedAtMs),
+      snapshot: n.snapshot,
+    }),
+    hold: (h: Hold) => ({
+      id: h.id,
+      object: 'hold',
+      account_id: h.accountId,
+      status: h.status,
+      credits: credits(h.creditsMinor),
+      captured: h.capturedMinor === null ? null : credits(h.capturedMinor),
+      reference: h.reference,
+      expires_at: time(h.expiresAtMs),
+      created_at: time(h.createdAtMs),
+    }),
+  };
+}
+
+export type Serializers = ReturnType<typeof serializers>;

@@ -1,0 +1,56 @@
+/**
+ * tollgate: a self-hostable credit billing engine for API platforms.
+ *
+ * @example
+ * import { createTollgate, createApp } from 'tollgate';
+ * const tollgate = await createTollgate({ database: './data/tollgate.db' });
+ * const acme = await tollgate.accounts.create({ name: 'Acme' });
+ */
+import type Database from 'better-sqlite3';
+import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
+import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
+import { systemClock, systemIds } from './adapters/system/system.ts';
+import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
+import { createEngine, type Engine } from './core/engine.ts';
+import { manualProvider, type PaymentProvider } from './core/payments.ts';
+import type { Clock, IdSource } from './core/ports.ts';
+
+export interface TollgateOptions {
+  /** A file path, `':memory:'`, or an open better-sqlite3 database. Default `':memory:'`. */
+  database?: string | Database.Database;
+  config?: Partial<TollgateConfig>;
+  clock?: Clock;
+  ids?: IdSource;
+  /** Providers besides `manual`, e.g. the Stripe provider. */
+  payments?: PaymentProvider[];
+}
+
+/**
+ * Opens (and migrates) the store and returns the engine.
+ * @example const tollgate = await createTollgate({ database: ':memory:' });
+ */
+export async function createTollgate(options: TollgateOptions = {}): Promise<Engine> {
+  const config: TollgateConfig = { ...DEFAULT_CONFIG, ...options.config };
+  const clock = options.clock ?? systemClock;
+  const storage = await SqliteStorage.open({
+    database: options.database ?? ':memory:',
+    dedupeWindowMs: config.lateEventMaxAgeMs + config.futureToleranceMs,
+    nowMs: clock.nowMs(),
+  });
+  return createEngine({
+    storage,
+    clock,
+    ids: options.ids ?? systemIds(clock),
+    config,
+    payments: [manualProvider, ...(options.payments ?? [])],
+    schedule: (fn) => setImmediate(fn),
+    renderer: pdfRenderer,
+  });
+}
+
+export { formatAmount, parseAmount } from './core/amount.ts';
+export type { TollgateConfig } from './core/config.ts';
+export { DEFAULT_CONFIG } from './core/config.ts';
+export type { Engine } from './core/engine.ts';
+export { ERROR_CODES, type ErrorCode } from './core/errors.ts';
+export { type AppOptions, createApp } from './http/app.ts';
