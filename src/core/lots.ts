@@ -13,7 +13,7 @@ export function burn(
   let left = amount;
   for (const lot of lots) {
     if (left <= 0n) break;
-    const take = Math.min(lot.remainingMinor, left);
+    const take = lot.remainingMinor < left ? lot.remainingMinor : left;
     if (take <= 0n) continue;
     updates.push({ id: lot.id, remainingMinor: lot.remainingMinor - take });
     left -= take;

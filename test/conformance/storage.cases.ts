@@ -1,0 +1,261 @@
+/**
+ * The storage conformance suite: the same cases for every storage adapter. An adapter that
+ * cannot meet a case skips it with a written reason, never by deleting it.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  fingerprintOf,
+  type LedgerAccount,
+  planTransfers,
+  type TransferInput,
+} from '../../src/core/ledger.ts';
+import type { RatedEvent } from '../../src/core/model.ts';
+import type { Storage } from '../../src/core/ports.ts';
+
+export interface ConformanceOptions {
+  skip?: Partial<Record<string, string>>;
+}
+
+const acct = (id: string, kind: 'customer' | 'system'): LedgerAccount => ({
+  id,
+  asset: 'credits',
+  kind,
+  overdraftMinor: kind === 'customer' ? 0n : null,
+  debitsPosted: 0n,
+  creditsPosted: 0n,
+  debitsPending: 0n,
+  creditsPending: 0n,
+});
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
+
+function event(id: string, accountId: string, ts: number, credits = 5n): RatedEvent {
+  return {
+    id,
+    accountId,
+    apiKeyId: null,
+    model: 'm',
+    quantityMinor: 1_000_000n,
+    creditsMinor: credits,
+    timestampMs: ts,
+    hourMs: ts - (ts % HOUR),
+    properties: null,
+    fingerprint: JSON.stringify([accountId, 'm', ts, credits.toString()]),
+  };
+}
+
+export function storageConformance(
+  name: string,
+  open: () => Promise<Storage>,
+  options: ConformanceOptions = {},
+): void {
+  const test = (title: string, fn: (s: Storage) => Promise<void>) => {
+    const reason = options.skip?.[title];
+    if (reason) it.skip(`${title} (skipped: ${reason})`, () => {});
+    else
+      it(title, async () => {
+        const storage = await open();
+        try {
+          await fn(storage);
+        } finally {
+          await storage.close();
+        }
+      });
+  };
+
+  describe(`storage conformance: ${name}`, () => {
+    test('applies a ledger plan and reads it back', async (s) => {
+      const input: TransferInput = {
+        id: 't1',
+        debitAccountId: 'sys',
+        creditAccountId: 'alice',
+        amount: 70n,
+        code: 'grant',
+      };
+      await s.transaction(async (tx) => {
+        await tx.ledger.insertAccounts([acct('sys', 'system'), acct('alice', 'customer')]);
+        const view = await tx.ledger.loadView(['t1'], ['sys', 'alice']);
+        await tx.ledger.apply(planTransfers([input], view, T0).plan!);
+      });
+      const view = await s.transaction((tx) => tx.ledger.loadView(['t1'], ['alice']), { readOnly: true });
+      expect(view.transfers.get('t1')).toMatchObject({ amount: 70n, fingerprint: fingerprintOf(input) });
+      expect(view.accounts.get('alice')).toMatchObject({ creditsPosted: 70n });
+      expect(await s.audit()).toEqual({ assetSums: [{ asset: 'credits', sum: 0n }], mismatchedAccounts: [] });
+    });
+
+    test('rolls back everything a failed unit of work wrote', async (s) => {
+      await s.transaction((tx) =>
+        tx.ledger.insertAccounts([acct('sys', 'system'), acct('alice', 'customer')]),
+      );
+      await expect(
+        s.transaction(async (tx) => {
+          const view = await tx.ledger.loadView(['t1'], ['sys', 'alice']);
+          await tx.ledger.apply(
+            planTransfers(
+              [{ id: 't1', debitAccountId: 'sys', creditAccountId: 'alice', amount: 5n, code: 'x' }],
+              view,
+              T0,
+            ).plan!,
+          );
+          await tx.invoices.nextNumber('INV-');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      const view = await s.transaction((tx) => tx.ledger.loadView(['t1'], ['alice']), { readOnly: true });
+      expect(view.transfers.size).toBe(0);
+      expect(view.accounts.get('alice')!.creditsPosted).toBe(0n);
+      // The rolled-back number is not lost: the series stays gapless.
+      expect(await s.transaction((tx) => tx.invoices.nextNumber('INV-'))).toBe(1);
+    });
+
+    test('counts each number series from 1 without gaps', async (s) => {
+      const a = [];
+      for (let i = 0; i < 3; i++) a.push(await s.transaction((tx) => tx.invoices.nextNumber('INV-2026-')));
+      a.push(await s.transaction((tx) => tx.invoices.nextNumber('CN-2026-')));
+      expect(a).toEqual([1, 2, 3, 1]);
+    });
+
+    test('records a pending resolution once', async (s) => {
+      await s.transaction(async (tx) => {
+        await tx.ledger.insertAccounts([acct('sys', 'system'), acct('alice', 'customer')]);
+        const v = await tx.ledger.loadView(['g'], ['sys', 'alice']);
+        await tx.ledger.apply(
+          planTransfers(
+            [{ id: 'g', debitAccountId: 'sys', creditAccountId: 'alice', amount: 50n, code: 'grant' }],
+            v,
+            T0,
+          ).plan!,
+        );
+        const v2 = await tx.ledger.loadView(['h'], ['sys', 'alice']);
+        await tx.ledger.apply(
+          planTransfers(
+            [
+              {
+                id: 'h',
+                kind: 'pending',
+                debitAccountId: 'alice',
+                creditAccountId: 'sys',
+                amount: 20n,
+                code: 'hold',
+                timeoutSeconds: 60,
+              },
+            ],
+            v2,
+            T0,
+          ).plan!,
+        );
+      });
+      const post = { id: 'p', kind: 'post_pending' as const, pendingId: 'h', amount: 15n, code: 'hold' };
+      await s.transaction(async (tx) => {
+        const v = await tx.ledger.loadView(['p', 'h'], []);
+        await tx.ledger.apply(planTransfers([post], v, T0 + 1).plan!);
+      });
+      const v = await s.transaction((tx) => tx.ledger.loadView(['h', 'v'], []), { readOnly: true });
+      expect(v.resolutions.get('h')).toBe('posted');
+      expect(v.accounts.get('alice')).toMatchObject({
+        creditsPosted: 50n,
+        debitsPosted: 15n,
+        debitsPending: 0n,
+      });
+      expect(
+        planTransfers(
+          [{ id: 'v', kind: 'void_pending', pendingId: 'h', amount: 0n, code: 'hold' }],
+          v,
+          T0 + 2,
+        ).plan,
+      ).toBeNull();
+    });
+
+    test('stores API keys by hash and counts only active ones', async (s) => {
+      await s.transaction(async (tx) => {
+        await tx.ledger.insertAccounts([acct('acc_1', 'customer')]);
+        await tx.accounts.insert({
+          id: 'acc_1',
+          name: 'A',
+          email: null,
+          externalId: null,
+          ledgerAccountId: 'acc_1',
+          lowBalanceThresholdMinor: null,
+          createdAtMs: T0,
+        });
+        for (const [i, status] of (['active', 'active', 'suspended', 'deleted'] as const).entries()) {
+          await tx.keys.insert({
+            id: `key_${i}`,
+            accountId: 'acc_1',
+            nickname: `k${i}`,
+            secretHash: `h${i}`,
+            hint: 'tg_...x',
+            status,
+            createdAtMs: T0 + i,
+            lastUsedAtMs: null,
+          });
+        }
+      });
+      const [count, list, found] = await s.transaction(
+        async (tx) =>
+          [
+            await tx.keys.countActive('acc_1'),
+            await tx.keys.list('acc_1'),
+            await tx.keys.findByHash('h1'),
+          ] as const,
+        { readOnly: true },
+      );
+      expect(count).toBe(2);
+      expect(list.map((k) => k.id)).toEqual(['key_0', 'key_1', 'key_2']);
+      expect(found?.id).toBe('key_1');
+    });
+
+    test('deduplicates usage events by id, even with another timestamp', async (s) => {
+      const first = await s.ingestUsage(
+        [event('e1', 'acc_1', T0), event('e2', 'acc_1', T0 + 1), event('e1', 'acc_1', T0)],
+        { durability: 'normal' },
+      );
+      expect(first).toEqual(['accepted', 'accepted', 'duplicate']);
+      const again = await s.ingestUsage([event('e1', 'acc_1', T0), event('e2', 'acc_1', T0 + 5000)], {
+        durability: 'normal',
+      });
+      expect(again).toEqual(['duplicate', 'conflict']);
+      expect(await s.transaction((tx) => tx.usage.unbilled('acc_1'), { readOnly: true })).toBe(10n);
+    });
+
+    test('keeps the hourly rollup equal to a recount of the raw events, and bills it once', async (s) => {
+      const events: RatedEvent[] = [];
+      for (let i = 0; i < 300; i++)
+        events.push(event(`e${i}`, i % 2 ? 'acc_a' : 'acc_b', T0 + i * 30_000, BigInt(1 + (i % 7))));
+      await s.ingestUsage(events, { durability: 'normal' });
+      const hours = await s.usageHours({ accountId: 'acc_a', fromMs: T0, toMs: T0 + 10 * HOUR });
+      const recount = new Map<number, bigint>();
+      for (const e of events.filter((x) => x.accountId === 'acc_a'))
+        recount.set(e.hourMs, (recount.get(e.hourMs) ?? 0n) + e.creditsMinor);
+      expect(new Map(hours.map((h) => [h.hourMs, h.creditsMinor]))).toEqual(recount);
+      const unbilled = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR));
+      expect(unbilled.map((u) => u.hourMs)).toEqual([T0, T0, T0 + HOUR, T0 + HOUR]);
+      await s.transaction((tx) => tx.usage.markBilled(unbilled));
+      expect(await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR))).toEqual([]);
+      // A late event for a billed hour shows up as unbilled again, with what was billed before.
+      await s.ingestUsage([event('late', 'acc_a', T0 + 10)], { durability: 'normal' });
+      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR));
+      expect(late).toEqual([
+        { accountId: 'acc_a', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: recount.get(T0)! },
+      ]);
+    });
+
+    test('pages usage records in time order with a cursor', async (s) => {
+      await s.ingestUsage(
+        [event('b', 'acc_1', T0 + 2), event('a', 'acc_1', T0 + 1), event('c', 'acc_1', T0 + 2)],
+        { durability: 'normal' },
+      );
+      const page1 = await s.usageRecords({ accountId: 'acc_1', fromMs: T0, toMs: T0 + HOUR, limit: 2 });
+      expect(page1.map((r) => r.id)).toEqual(['a', 'b']);
+      const page2 = await s.usageRecords({
+        accountId: 'acc_1',
+        fromMs: T0,
+        toMs: T0 + HOUR,
+        limit: 2,
+        after: { timestampMs: T0 + 2, id: 'b' },
+      });
+      expect(page2.map((r) => r.id)).toEqual(['c']);
+    });
+  });
+}
