@@ -10,6 +10,8 @@ export interface ServerSettings {
   adminToken: string | null;
   databaseUrl: string | null;
   bodyLimitBytes: number;
+  /** Both set: the Stripe provider is enabled. */
+  stripe: { secretKey: string; webhookSecret: string; publicUrl: string } | null;
   config: TollgateConfig;
 }
 
@@ -72,13 +74,30 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       'TOLLGATE_DATABASE_URL',
       'PostgreSQL storage is not available in this version; unset it to use the embedded SQLite file',
     );
+  const stripeKey = env.TOLLGATE_STRIPE_SECRET_KEY || '';
+  const stripeHook = env.TOLLGATE_STRIPE_WEBHOOK_SECRET || '';
+  if (Boolean(stripeKey) !== Boolean(stripeHook)) {
+    throw new ConfigError(
+      stripeKey ? 'TOLLGATE_STRIPE_WEBHOOK_SECRET' : 'TOLLGATE_STRIPE_SECRET_KEY',
+      'Stripe needs both the secret key and the webhook secret',
+    );
+  }
+  const port = integer(env, 'PORT', 8787, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
   return {
-    port: integer(env, 'PORT', 8787, 0, 65535),
-    host: env.HOST || '127.0.0.1',
+    port,
+    host,
     dataDir: env.TOLLGATE_DATA_DIR || './data',
     adminToken: env.TOLLGATE_ADMIN_TOKEN || null,
     databaseUrl,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    stripe: stripeKey
+      ? {
+          secretKey: stripeKey,
+          webhookSecret: stripeHook,
+          publicUrl: env.TOLLGATE_PUBLIC_URL || `http://${host}:${port}`,
+        }
+      : null,
     config: {
       ...DEFAULT_CONFIG,
       creditPrice,

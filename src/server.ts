@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
+import { stripeProvider } from './adapters/payments/stripe-provider.ts';
 import { ConfigError, readSettings, type ServerSettings } from './config.ts';
 import { createApp, createTollgate } from './index.ts';
 
@@ -36,7 +37,17 @@ export async function main(): Promise<void> {
   mkdirSync(settings.dataDir, { recursive: true });
   const { token, source } = adminToken(settings);
   const dbPath = join(settings.dataDir, 'tollgate.db');
-  const engine = await createTollgate({ database: dbPath, config: settings.config });
+  const payments = settings.stripe
+    ? [
+        stripeProvider({
+          secretKey: settings.stripe.secretKey,
+          webhookSecret: settings.stripe.webhookSecret,
+          successUrl: `${settings.stripe.publicUrl}/portal/billing?paid=1`,
+          cancelUrl: `${settings.stripe.publicUrl}/portal/billing`,
+        }),
+      ]
+    : [];
+  const engine = await createTollgate({ database: dbPath, config: settings.config, payments });
   const app = createApp(engine, {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,

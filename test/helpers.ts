@@ -43,14 +43,15 @@ export async function makeApi(opts: { clock?: ManualClock; config?: Partial<Toll
       },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let json: any = null;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
       json = null;
     }
-    return { status: res.status, body: json, text, headers: res.headers };
+    return { status: res.status, body: json, text, bytes, headers: res.headers };
   }
   return { engine, clock, app, call, logs };
 }
