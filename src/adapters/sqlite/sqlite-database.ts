@@ -23,6 +23,8 @@ export class SqliteConnection {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: index inserts of a busy event table stay in memory between commits.
+    db.pragma('cache_size = -65536');
     this.setDurability('full');
     this.kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) });
   }

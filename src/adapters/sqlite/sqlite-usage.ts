@@ -187,28 +187,33 @@ export class SqliteUsage implements UsageRepo {
   }
 
   records(q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number }): UsageRecord[] {
-    const afterTs = q.after?.timestampMs ?? -1;
-    const afterId = q.after?.id ?? '';
-    const rows = this.c
-      .stmt(
-        `SELECT ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties FROM usage_events
-         WHERE account_id = ? AND ts_ms >= ? AND ts_ms < ? AND (ts_ms > ? OR (ts_ms = ? AND id > ?))
-           AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
-         ORDER BY ts_ms, id LIMIT ?`,
-      )
-      .all(
-        q.accountId,
-        q.fromMs,
-        q.toMs,
-        afterTs,
-        afterTs,
-        afterId,
-        q.apiKeyId ?? null,
-        q.apiKeyId ?? null,
-        q.model ?? null,
-        q.model ?? null,
-        q.limit,
-      ) as Row[];
+    const filters = [q.apiKeyId ?? null, q.apiKeyId ?? null, q.model ?? null, q.model ?? null];
+    const rows: Row[] = [];
+    let fromMs = q.fromMs;
+    if (q.after) {
+      // Two index ranges instead of an OR, so paging stays linear even when many events share a millisecond.
+      if (q.after.timestampMs >= q.fromMs && q.after.timestampMs < q.toMs) {
+        rows.push(
+          ...(this.c
+            .stmt(
+              `SELECT * FROM usage_events WHERE account_id = ? AND ts_ms = ? AND id > ?
+                 AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?) ORDER BY id LIMIT ?`,
+            )
+            .all(q.accountId, q.after.timestampMs, q.after.id, ...filters, q.limit) as Row[]),
+        );
+      }
+      fromMs = Math.max(fromMs, q.after.timestampMs + 1);
+    }
+    if (rows.length < q.limit) {
+      rows.push(
+        ...(this.c
+          .stmt(
+            `SELECT * FROM usage_events WHERE account_id = ? AND ts_ms >= ? AND ts_ms < ?
+               AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?) ORDER BY ts_ms, id LIMIT ?`,
+          )
+          .all(q.accountId, fromMs, q.toMs, ...filters, q.limit - rows.length) as Row[]),
+      );
+    }
     return rows.map((r) => ({
       id: str(r.id),
       accountId: str(r.account_id),
