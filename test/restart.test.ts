@@ -26,9 +26,9 @@ describe('the standalone server across a SIGKILL', () => {
           { credits: '1000', provider: 'manual' },
           { 'idempotency-key': `k${i}` },
         ).catch(() => null);
-        if (!p || p.status !== 201) return;
+        if (p?.status !== 201) return;
         const c = await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`).catch(() => null);
-        if (!c || c.status !== 200) return;
+        if (c?.status !== 200) return;
         acknowledged.push({ purchase: p.body.id, invoice: c.body.invoice_id });
       }
     })();
