@@ -1,9 +1,11 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import { hotRoutes } from './hot.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
@@ -28,8 +30,8 @@ const PUBLIC_V1 = new Set(['/v1/webhooks/stripe']);
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time comparison of a presented token with the expected one. */
-export function tokenMatches(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
+export function tokenMatches(presented: string, expected: string | Buffer): boolean {
+  return timingSafeEqual(digest(presented), typeof expected === 'string' ? digest(expected) : expected);
 }
 
 /**
@@ -56,12 +58,16 @@ export function createApp(engine: Engine, options: AppOptions) {
   });
   const s = serializers(engine.config);
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
+  const adminDigest = digest(options.adminToken);
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    c.set('requestId', `req_${randomUUID().replaceAll('-', '')}`);
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    c.set('requestId', requestId);
+    // Set before the response exists: changing headers afterwards makes Hono rebuild the response,
+    // and the Node adapter then streams it slowly instead of writing it at once.
+    c.header('x-request-id', requestId);
     await next();
-    c.header('x-request-id', c.get('requestId'));
     options.log?.({
       request_id: c.get('requestId'),
       method: c.req.method,
@@ -70,24 +76,30 @@ export function createApp(engine: Engine, options: AppOptions) {
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
     });
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) => errorResponse(c, 'payload_too_large', `the body is larger than ${limit} bytes`),
-    }),
-  );
+  const tooLarge = (c: Context<Env>) =>
+    errorResponse(c, 'payload_too_large', `the body is larger than ${limit} bytes`);
+  const streamedLimit = bodyLimit({ maxSize: limit, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    // A declared length is checked at once; only a chunked body needs hono's counting stream
+    // (which turns the Node request into a full Request object: costly on the hot paths).
+    const length = c.req.header('content-length');
+    if (length !== undefined) return Number(length) > limit ? tooLarge(c) : next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('transfer-encoding') === undefined)
+      return next();
+    return streamedLimit(c, next);
+  });
   app.use('/v1/*', async (c, next) => {
     if (PUBLIC_V1.has(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !tokenMatches(token, options.adminToken)) {
+    if (!token || !tokenMatches(token, adminDigest)) {
       return errorResponse(c, 'unauthorized', 'a valid operator bearer token is required');
     }
     return next();
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  hotRoutes(app, engine, limit);
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);

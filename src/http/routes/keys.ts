@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
@@ -32,47 +31,24 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
     },
   );
 
-  on(app, plainRoute('get', '/v1/api_keys/{key_id}', 'Get an API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.get(param(c, 'key_id')))), 200);
+  on(app, plainRoute('get', '/v1/api_keys/{id}', 'Get an API key'), async (c) => {
+    return c.json(s.key(unwrap(await engine.keys.get(param(c, 'id')))), 200);
   });
 
-  on(app, plainRoute('post', '/v1/api_keys/{key_id}/suspend', 'Suspend an API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.suspend(param(c, 'key_id')))), 200);
+  on(app, plainRoute('post', '/v1/api_keys/{id}/suspend', 'Suspend an API key'), async (c) => {
+    return c.json(s.key(unwrap(await engine.keys.suspend(param(c, 'id')))), 200);
   });
 
-  on(app, plainRoute('post', '/v1/api_keys/{key_id}/activate', 'Activate a suspended API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.activate(param(c, 'key_id')))), 200);
+  on(app, plainRoute('post', '/v1/api_keys/{id}/activate', 'Activate a suspended API key'), async (c) => {
+    return c.json(s.key(unwrap(await engine.keys.activate(param(c, 'id')))), 200);
   });
 
   on(
     app,
-    plainRoute('delete', '/v1/api_keys/{key_id}', 'Delete a suspended API key', undefined, 204),
+    plainRoute('delete', '/v1/api_keys/{id}', 'Delete a suspended API key', undefined, 204),
     async (c) => {
-      unwrap(await engine.keys.delete(param(c, 'key_id')));
+      unwrap(await engine.keys.delete(param(c, 'id')));
       return c.body(null, 204);
-    },
-  );
-
-  on(
-    app,
-    jsonRoute(
-      'post',
-      '/v1/api_keys/verify',
-      'Verify an API key secret',
-      z.strictObject({ key: z.string().max(1024) }),
-    ),
-    async (c) => {
-      const v = await engine.keys.verify(body<{ key: string }>(c).key);
-      if (!v.valid) return c.json({ valid: false, code: v.code }, 200);
-      return c.json(
-        {
-          valid: true,
-          account_id: v.accountId,
-          key_id: v.keyId,
-          available: formatAmount(v.available, engine.config.scales.credits),
-        },
-        200,
-      );
     },
   );
 }

@@ -2,13 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
-import { MAX_EVENTS_PER_CALL, QUANTITY_SCALE } from '../../core/metering.ts';
+import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageRecord } from '../../core/model.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
-
-const Events = z.strictObject({ events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_CALL) });
 
 const SummaryQuery = z.object({
   from: z.string().max(40).optional(),
@@ -43,29 +41,6 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
   });
-
-  on(
-    app,
-    jsonRoute(
-      'post',
-      '/v1/usage_events',
-      'Meter usage events (at most 1000), answered per event in order',
-      Events,
-    ),
-    async (c) => {
-      const results = await engine.usage.ingest(body<{ events: unknown[] }>(c).events);
-      return c.json(
-        {
-          results: results.map((r) =>
-            r.status === 'rejected'
-              ? { id: r.id, status: r.status, code: r.code, message: r.message }
-              : { id: r.id, status: r.status },
-          ),
-        },
-        200,
-      );
-    },
-  );
 
   on(
     app,

@@ -1,0 +1,432 @@
+/**
+ * `npm run bench`: sizes metering on this machine. Every figure stands beside a baseline measured
+ * in the same run, with the ratio, because absolute times drift on shared machines.
+ * BENCH_SCALE=0.1 runs a quick, smaller version.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RatedEvent } from '../src/core/model.ts';
+import { createTollgate, type Engine } from '../src/index.ts';
+import { load, percentile, ROOT, type Row, rate, startChild } from './lib.ts';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const n = (x: number) => Math.max(1000, Math.round((x * SCALE) / 1000) * 1000);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const rows: Row[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+function add(row: Row) {
+  rows.push(row);
+  const base = row.baseline
+    ? `  (baseline ${row.baseline.name}: ${row.baseline.value.toLocaleString('en')}, ratio ${(row.value / row.baseline.value).toFixed(2)})`
+    : '';
+  log(
+    `  ${row.name}: ${row.value.toLocaleString('en')} ${row.unit}${base}${row.target ? `  target ${row.target}: ${row.met ? 'met' : 'MISSED'}` : ''}`,
+  );
+}
+
+/** Baseline A: raw better-sqlite3, one prepared statement, the event row shape, 1000 rows a commit. */
+function baselineA(count: number): number {
+  const db = new Database(join(tmp, 'baseline-a.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE usage_events (ts_ms INTEGER NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, api_key_id TEXT,
+    model TEXT NOT NULL, quantity_minor INTEGER NOT NULL, credits_minor INTEGER NOT NULL, properties TEXT, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (ts_ms, id)) WITHOUT ROWID`);
+  const insert = db.prepare('INSERT INTO usage_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const commit = db.transaction((batch: unknown[][]) => {
+    for (const r of batch) insert.run(...r);
+  });
+  const now = Date.now();
+  const t0 = performance.now();
+  for (let b = 0; b < count / 1000; b++) {
+    const batch = [];
+    for (let i = 0; i < 1000; i++) {
+      const ts = now + b * 10 + (i % 10);
+      batch.push([
+        ts,
+        randomUUID(),
+        'acc_bench',
+        'key_bench',
+        'image-1024',
+        1_000_000,
+        2_000_000,
+        null,
+        `["acc_bench","key_bench","image-1024","1000000",${ts},null,null]`,
+      ]);
+    }
+    commit(batch);
+  }
+  const r = rate(count, performance.now() - t0);
+  db.close();
+  return r;
+}
+
+/** Batches of 1000 through the public API, random UUIDv4 ids, priced and rolled up. */
+async function libraryIngest(engine: Engine, keyId: string, count: number): Promise<number> {
+  const t0 = performance.now();
+  for (let b = 0; b < count / 1000; b++) {
+    const now = Date.now();
+    const batch = [];
+    for (let i = 0; i < 1000; i++)
+      batch.push({
+        id: randomUUID(),
+        api_key_id: keyId,
+        model: 'image-1024',
+        quantity: '1',
+        timestamp: new Date(now).toISOString(),
+      });
+    const results = await engine.usage.ingest(batch);
+    if (results[0]!.status !== 'accepted') throw new Error(JSON.stringify(results[0]));
+  }
+  return rate(count, performance.now() - t0);
+}
+
+/** Fills the store straight through the storage port with pre-rated events spread over a time range. */
+async function fill(engine: Engine, accounts: string[], count: number, fromMs: number, toMs: number) {
+  const storage = engine.context.storage;
+  const step = (toMs - fromMs) / count;
+  const models = ['video-4s-720p', 'video-8s-1080p', 'image-1024', 'tokens-1k'];
+  for (let b = 0; b < count / 5000; b++) {
+    const batch: RatedEvent[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const k = b * 5000 + i;
+      const ts = Math.floor(fromMs + k * step);
+      const accountId = accounts[k % accounts.length]!;
+      batch.push({
+        id: randomUUID(),
+        accountId,
+        apiKeyId: null,
+        model: models[k % 4]!,
+        quantityMinor: 1_000_000n,
+        creditsMinor: 2_000_000n,
+        timestampMs: ts,
+        hourMs: ts - (ts % HOUR),
+        properties: null,
+        fingerprint: `f${k}`,
+      });
+    }
+    await storage.ingestUsage(batch, { durability: 'normal' });
+  }
+}
+
+async function makeAccounts(engine: Engine, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await engine.accounts.create({ name: `bench ${i}` });
+    if (!r.ok) throw new Error(r.message);
+    ids.push(r.value.id);
+  }
+  return ids;
+}
+
+async function storageSection() {
+  log('\n## Storage and library');
+  const baseA = baselineA(n(200_000));
+  add({
+    name: 'Baseline A: raw better-sqlite3 inserts, 1000 rows/commit, time-ordered keys, WAL NORMAL',
+    value: baseA,
+    unit: 'rows/s',
+  });
+  const engine = await createTollgate({ database: join(tmp, 'library.db') });
+  const accounts = await makeAccounts(engine, 1000);
+  const key = await engine.keys.create(accounts[0]!, 'bench');
+  if (!key.ok) throw new Error(key.message);
+  const measure = n(200_000);
+  const empty = await libraryIngest(engine, key.value.key.id, measure);
+  const vsA = { name: 'A', value: baseA };
+  add({
+    name: 'Library ingest, empty store (random UUIDv4 ids, batches of 1000, synchronous NORMAL)',
+    value: empty,
+    unit: 'events/s',
+    baseline: vsA,
+    target: '>= 100,000/s and >= 0.5 x A',
+    met: empty >= 100_000 && empty >= 0.5 * baseA,
+  });
+  const now = Date.now();
+  await fill(engine, accounts, n(1_000_000) - measure, now - 30 * DAY, now - HOUR);
+  const at1m = await libraryIngest(engine, key.value.key.id, measure);
+  add({
+    name: `Library ingest, ${(n(1_000_000) / 1e6).toFixed(1)}M events stored`,
+    value: at1m,
+    unit: 'events/s',
+    baseline: { name: 'empty store', value: empty },
+  });
+  await fill(engine, accounts, n(5_000_000) - n(1_000_000) - measure, now - 30 * DAY + 7, now - HOUR);
+  const at5m = await libraryIngest(engine, key.value.key.id, measure);
+  add({
+    name: `Library ingest, ${(n(5_000_000) / 1e6).toFixed(1)}M events stored`,
+    value: at5m,
+    unit: 'events/s',
+    baseline: { name: 'empty store', value: empty },
+    target: '>= 0.8 x empty store',
+    met: at5m >= 0.8 * empty,
+  });
+
+  // In-process verification: the hottest read.
+  const secret = key.value.secret;
+  const grant = await engine.credits.grant(accounts[0]!, { credits: '1000000', reason: 'bench' });
+  if (!grant.ok) throw new Error(grant.message);
+  const verifies = n(500_000);
+  const t0 = performance.now();
+  for (let i = 0; i < verifies; i++) await engine.keys.verify(secret);
+  const perSec = rate(verifies, performance.now() - t0);
+  const hashes = benchHash(verifies);
+  add({
+    name: 'Key verification in process (cached)',
+    value: perSec,
+    unit: 'verifications/s',
+    baseline: { name: 'SHA-256 of the secret alone', value: hashes },
+    target: '>= 200,000/s',
+    met: perSec >= 200_000,
+  });
+
+  // 30-day summary for one account in a store of 10M events.
+  await fill(engine, accounts, n(10_000_000) - n(5_000_000) - 2 * measure, now - 30 * DAY + 13, now - HOUR);
+  const times: number[] = [];
+  const plain: number[] = [];
+  const account = accounts[5]!;
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    const r = await engine.usage.summary({
+      accountId: account,
+      from: new Date(now - 30 * DAY).toISOString(),
+      to: new Date(now).toISOString(),
+      granularity: i % 2 ? 'day' : 'hour',
+      groupBy: 'model',
+    });
+    if (!r.ok) throw new Error(r.message);
+    times.push(performance.now() - t);
+    const t2 = performance.now();
+    await engine.accounts.get(account);
+    plain.push(performance.now() - t2);
+  }
+  times.sort((a, b) => a - b);
+  plain.sort((a, b) => a - b);
+  const p99 = Math.round(percentile(times, 99) * 100) / 100;
+  add({
+    name: `30-day usage summary, one account, ${(n(10_000_000) / 1e6).toFixed(1)}M events stored: median`,
+    value: Math.round(percentile(times, 50) * 100) / 100,
+    unit: 'ms',
+    baseline: {
+      name: 'GET account (one row) median ms',
+      value: Math.round(percentile(plain, 50) * 1000) / 1000,
+    },
+  });
+  add({ name: '30-day usage summary: p99', value: p99, unit: 'ms', target: '< 50 ms', met: p99 < 50 });
+  await engine.close();
+}
+
+function benchHash(count: number): number {
+  const { createHash } = require_('node:crypto');
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++)
+    createHash('sha256').update('tg_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG').digest('hex');
+  return rate(count, performance.now() - t0);
+}
+
+import { createRequire } from 'node:module';
+
+const require_ = createRequire(import.meta.url);
+
+async function billingSection() {
+  log('\n## Billing');
+  const engine = await createTollgate({ database: join(tmp, 'billing.db') });
+  const accounts = await makeAccounts(engine, 1000);
+  const hour = Date.now() - (Date.now() % HOUR) - HOUR;
+  const count = n(1_000_000);
+  await fill(engine, accounts, count, hour, hour + HOUR - 1);
+  const t0 = performance.now();
+  const r = await engine.billing.run();
+  const ms = Math.round(performance.now() - t0);
+  if (r.accounts !== accounts.length) throw new Error(`billed ${r.accounts} accounts`);
+  const t1 = performance.now();
+  await engine.billing.run();
+  const again = Math.round((performance.now() - t1) * 10) / 10;
+  add({
+    name: `Billing run over one hour holding ${(count / 1e6).toFixed(1)}M events (${r.accounts} accounts)`,
+    value: ms,
+    unit: 'ms',
+    baseline: { name: 'the same run again, nothing left to bill (ms)', value: again },
+    target: '< 2000 ms',
+    met: ms < 2000,
+  });
+  await engine.close();
+}
+
+async function httpSection() {
+  log('\n## HTTP (autocannon in this process; each server in its own process)');
+  const hello = await startChild('bench/hello-server.ts');
+  await load({ url: `${hello.url}/hello`, method: 'POST', connections: 64, duration: 2 });
+  const baseB = await load({ url: `${hello.url}/hello`, method: 'POST', connections: 64 });
+  await hello.stop();
+  add({
+    name: 'Baseline B: Hono hello-world, 64 connections',
+    value: baseB.rps,
+    unit: 'req/s',
+    note: `p50 ${baseB.p50} ms, p99 ${baseB.p99} ms`,
+  });
+  const vsB = { name: 'B', value: baseB.rps };
+
+  const dataDir = join(tmp, 'http');
+  mkdirSync(dataDir);
+  const token = 'bench-token';
+  const server = await startChild('src/server.ts', {
+    TOLLGATE_DATA_DIR: dataDir,
+    TOLLGATE_ADMIN_TOKEN: token,
+  });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: unknown) =>
+    (
+      await fetch(server.url + path, { method: 'POST', headers, body: JSON.stringify(body) })
+    ).json() as Promise<any>;
+  const acc = await post('/v1/accounts', { name: 'bench' });
+  const key = await post(`/v1/accounts/${acc.id}/api_keys`, { nickname: 'bench' });
+  await post(`/v1/accounts/${acc.id}/credit_grants`, { credits: '100000000', reason: 'bench' });
+
+  let seq = 0;
+  const single = await load({
+    url: server.url,
+    connections: 64,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/usage_events',
+        headers,
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            events: [
+              {
+                id: `${randomUUID()}`,
+                api_key_id: key.id,
+                model: 'image-1024',
+                quantity: '1',
+                timestamp: new Date().toISOString(),
+              },
+            ],
+          }),
+        }),
+      },
+    ],
+  });
+  add({
+    name: 'HTTP ingest, one event per request, 64 connections (group commit)',
+    value: single.rps,
+    unit: 'req/s',
+    baseline: vsB,
+    target: '>= 0.6 x B',
+    met: single.rps >= 0.6 * baseB.rps && single.non2xx === 0,
+    note: `p50 ${single.p50} ms, p99 ${single.p99} ms, non-2xx ${single.non2xx}`,
+  });
+
+  const batch = await load({
+    url: server.url,
+    connections: 8,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/usage_events',
+        headers,
+        setupRequest: (req) => {
+          const ts = new Date().toISOString();
+          const events = [];
+          for (let i = 0; i < 1000; i++)
+            events.push({
+              id: `b${seq++}-${randomUUID()}`,
+              api_key_id: key.id,
+              model: 'image-1024',
+              quantity: '1',
+              timestamp: ts,
+            });
+          return { ...req, body: JSON.stringify({ events }) };
+        },
+      },
+    ],
+  });
+  add({
+    name: 'HTTP ingest, 1000 events per request, 8 connections',
+    value: batch.rps * 1000,
+    unit: 'events/s',
+    baseline: { name: 'A-equivalent: B x 1000 events', value: baseB.rps * 1000 },
+    target: '>= 100,000 events/s',
+    met: batch.rps * 1000 >= 100_000 && batch.non2xx === 0,
+    note: `p50 ${batch.p50} ms, p99 ${batch.p99} ms`,
+  });
+
+  const verify = await load({
+    url: `${server.url}/v1/api_keys/verify`,
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ key: key.secret }),
+    connections: 64,
+  });
+  add({
+    name: 'HTTP key verification, 64 connections',
+    value: verify.rps,
+    unit: 'req/s',
+    baseline: vsB,
+    target: '>= 0.7 x B, p99 < 10 ms',
+    met: verify.rps >= 0.7 * baseB.rps && verify.p99 < 10 && verify.non2xx === 0,
+    note: `p50 ${verify.p50} ms, p99 ${verify.p99} ms`,
+  });
+  add({
+    name: 'Peak memory (RSS) of the tollgate server process during the HTTP runs',
+    value: server.peakRssMb(),
+    unit: 'MB',
+  });
+  await server.stop();
+}
+
+async function main() {
+  const started = performance.now();
+  log(`# tollgate benchmark — ${new Date().toISOString()}`);
+  log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; scale ${SCALE}`,
+  );
+  log('durability: usage ingest commits with synchronous=NORMAL (WAL); money moves with FULL');
+  await storageSection();
+  await billingSection();
+  await httpSection();
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const md = [
+    `# tollgate benchmark`,
+    '',
+    `${new Date().toISOString()} · ${cpus().length} x ${cpus()[0]?.model} · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version} · scale ${SCALE} · ${seconds} s`,
+    '',
+    'Durability: usage events commit with synchronous=NORMAL (WAL); purchases, holds and billing with FULL.',
+    '',
+    '| measure | value | baseline (same run) | ratio | target | |',
+    '| --- | ---: | --- | ---: | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name}${r.note ? ` (${r.note})` : ''} | ${r.value.toLocaleString('en')} ${r.unit} | ${r.baseline ? `${r.baseline.name}: ${r.baseline.value.toLocaleString('en')}` : ''} | ${r.baseline ? (r.value / r.baseline.value).toFixed(2) : ''} | ${r.target ?? ''} | ${r.target ? (r.met ? 'met' : '**missed**') : ''} |`,
+    ),
+    '',
+  ].join('\n');
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), md);
+  writeFileSync(
+    join(ROOT, 'bench/results/latest.json'),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        scale: SCALE,
+        seconds,
+        cpus: cpus().length,
+        node: process.version,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+  log(`\n${md}`);
+}
+
+await main();
