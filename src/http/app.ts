@@ -84,8 +84,7 @@ export function createApp(engine: Engine, options: AppOptions) {
     // (which turns the Node request into a full Request object: costly on the hot paths).
     const length = c.req.header('content-length');
     if (length !== undefined) return Number(length) > limit ? tooLarge(c) : next();
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('transfer-encoding') === undefined)
-      return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return streamedLimit(c, next);
   });
   app.use('/v1/*', async (c, next) => {
