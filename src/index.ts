@@ -10,10 +10,11 @@ import type Database from 'better-sqlite3';
 import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { systemClock, systemIds } from './adapters/system/system.ts';
+import { fetchSender } from './adapters/webhooks/fetch-sender.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 import { createEngine, type Engine } from './core/engine.ts';
 import { manualProvider, type PaymentProvider } from './core/payments.ts';
-import type { Clock, IdSource } from './core/ports.ts';
+import type { Clock, IdSource, WebhookSender } from './core/ports.ts';
 
 export interface TollgateOptions {
   /** A file path, `':memory:'`, or an open better-sqlite3 database. Default `':memory:'`. */
@@ -23,6 +24,8 @@ export interface TollgateOptions {
   ids?: IdSource;
   /** Providers besides `manual`, e.g. the Stripe provider. */
   payments?: PaymentProvider[];
+  /** How webhooks are sent; default: fetch with a 10 s timeout. */
+  webhookSender?: WebhookSender;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     payments: [manualProvider, ...(options.payments ?? [])],
     schedule: (fn) => setImmediate(fn),
     renderer: pdfRenderer,
+    webhookSender: options.webhookSender ?? fetchSender(),
   });
 }
 

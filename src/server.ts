@@ -57,6 +57,8 @@ export async function main(): Promise<void> {
   // Catch up every closed hour not yet billed, then bill a few minutes past each hour.
   const caughtUp = await engine.billing.run();
   const billing = cron.schedule('5 * * * *', () => void engine.billing.run(), { timezone: 'Etc/UTC' });
+  // Webhook deliveries: pending ones (including those of a previous run that crashed) go out every second.
+  const webhooks = setInterval(() => void engine.webhooks.dispatch(), 1000);
   const sweeper = setInterval(() => {
     void engine.holds.expire();
     void engine.credits.expireLots();
@@ -79,6 +81,7 @@ export async function main(): Promise<void> {
     );
     billing.stop();
     clearInterval(sweeper);
+    clearInterval(webhooks);
     server.close(async () => {
       await engine.close();
       process.exit(0);

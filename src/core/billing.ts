@@ -1,7 +1,9 @@
+import { formatAmount } from './amount.ts';
 import type { Context } from './context.ts';
 import { burnLots } from './credits.ts';
 import type { TransferInput } from './ledger.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { emit } from './webhooks.ts';
 
 export const HOUR_MS = 3_600_000;
 

@@ -4,6 +4,7 @@ import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
 import type { ApiKey } from './model.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
+import type { WebhookState } from './webhooks.ts';
 
 /** Runs work after the current turn of the event loop (group commit); injected to keep the core pure. */
 export type Scheduler = (fn: () => void) => void;
@@ -16,6 +17,7 @@ export interface Context {
   config: TollgateConfig;
   payments: Record<string, PaymentProvider>;
   schedule: Scheduler;
+  webhooks: WebhookState;
   /** Accounts whose balance changed; cached balances of them are dropped after each commit. */
   invalidateBalances(accountIds: Iterable<string>): void;
   /** In-process caches of the hot read path; every change made in this process updates them. */

@@ -1,4 +1,4 @@
-import { parseAmount } from './amount.ts';
+import { formatAmount, parseAmount } from './amount.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { invoiceSnapshot, numbering } from './invoices.ts';
@@ -8,6 +8,7 @@ import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
 import { quote } from './pricing.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { checkBalanceAlerts, emit } from './webhooks.ts';
 
 export interface PurchaseInput {
   credits: unknown;
@@ -150,6 +151,23 @@ export async function confirmPurchase(ctx: Context, purchaseId: string): Promise
     await tx.invoices.insertInvoice(invoice);
     const paid: Purchase = { ...purchase, status: 'paid', invoiceId: invoice.id, resolvedAtMs: now };
     await tx.purchases.update(paid);
+    await emit(ctx, tx, 'credit_purchase.paid', {
+      purchase_id: paid.id,
+      account_id: paid.accountId,
+      credits: formatAmount(paid.creditsMinor, ctx.config.scales.credits),
+      total: formatAmount(paid.totalMinor, ctx.config.scales.usd, true),
+      currency: 'USD',
+      invoice_id: invoice.id,
+    });
+    await emit(ctx, tx, 'invoice.issued', {
+      invoice_id: invoice.id,
+      number: invoice.number,
+      account_id: invoice.accountId,
+      purchase_id: paid.id,
+      total: formatAmount(invoice.totalMinor, ctx.config.scales.usd, true),
+      currency: 'USD',
+    });
+    await checkBalanceAlerts(ctx, tx, [paid.accountId]);
     return paid;
   });
   if (result.ok) ctx.invalidateBalances([result.value.accountId]);
@@ -216,6 +234,7 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
       now,
     );
     await addLot(tx, lot, postedBalance(before!));
+    await checkBalanceAlerts(ctx, tx, [accountId]);
     return lot;
   });
   if (result.ok) ctx.invalidateBalances([accountId]);
@@ -254,6 +273,7 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
         );
         await tx.lots.setRemaining([{ id: lot.id, remainingMinor: 0n }]);
       }
+      await checkBalanceAlerts(ctx, tx, new Set(expired.map((l) => l.accountId)));
       return expired;
     });
     ctx.invalidateBalances(batch.map((l) => l.accountId));

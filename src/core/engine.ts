@@ -37,7 +37,7 @@ import type { TransferInput } from './ledger.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
 import type { PaymentProvider } from './payments.ts';
-import type { Clock, IdSource, InvoiceRenderer, Storage } from './ports.ts';
+import type { Clock, IdSource, InvoiceRenderer, Storage, WebhookSender } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
@@ -48,6 +48,14 @@ import {
   usageRecords,
   usageSummary,
 } from './usage-views.ts';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  dispatchWebhooks,
+  listDeliveries,
+  rotateSecret,
+  type WebhookState,
+} from './webhooks.ts';
 
 export interface EngineDeps {
   storage: Storage;
@@ -57,6 +65,7 @@ export interface EngineDeps {
   payments: PaymentProvider[];
   schedule: Scheduler;
   renderer: InvoiceRenderer;
+  webhookSender: WebhookSender;
 }
 
 /**
@@ -71,6 +80,12 @@ export async function createEngine(deps: EngineDeps) {
     config: deps.config,
     payments: Object.fromEntries(deps.payments.map((p) => [p.name, p])),
     schedule: deps.schedule,
+    webhooks: {
+      sender: deps.webhookSender,
+      inFlight: new Set(),
+      perEndpoint: new Map(),
+      balanceListeners: null,
+    },
     cache: {
       keysByHash: new Map(),
       keysById: new Map(),
@@ -178,6 +193,22 @@ export async function createEngine(deps: EngineDeps) {
     },
     billing: {
       run: (throughMs?: number) => runBilling(ctx, throughMs),
+    },
+    webhooks: {
+      create: (url: unknown, events: unknown) => createEndpoint(ctx, ctx.webhooks, url, events),
+      list: () => read(ctx, (tx) => tx.webhooks.listEndpoints()),
+      get: async (id: string) => {
+        const e = await read(ctx, (tx) => tx.webhooks.getEndpoint(id));
+        return e ? ok(e) : refuse('not_found', `no webhook endpoint ${id}`);
+      },
+      delete: (id: string) => deleteEndpoint(ctx, ctx.webhooks, id),
+      rotateSecret: (id: string) => rotateSecret(ctx, id),
+      deliveries: (id: string) => listDeliveries(ctx, id),
+      /** Starts every due delivery; the returned promises settle as each one finishes. */
+      dispatch: () => dispatchWebhooks(ctx, ctx.webhooks),
+      onDelivery: (fn: (outcome: 'delivered' | 'retry' | 'failed') => void) => {
+        ctx.webhooks.onDelivery = fn;
+      },
     },
     holds: {
       create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),

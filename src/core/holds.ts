@@ -5,6 +5,7 @@ import { burnLots } from './credits.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Hold } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { checkBalanceAlerts } from './webhooks.ts';
 
 export interface HoldInput {
   credits: unknown;
@@ -63,6 +64,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       now,
     );
     await tx.holds.insert(hold);
+    await checkBalanceAlerts(ctx, tx, [accountId]);
     return hold;
   });
   if (result.ok) ctx.invalidateBalances([accountId]);
@@ -120,6 +122,7 @@ async function resolveHold(
     if (to === 'captured') await burnLots(tx, hold.accountId, amount);
     const next: Hold = { ...hold, status: to, capturedMinor: to === 'captured' ? amount : null };
     await tx.holds.update(next);
+    await checkBalanceAlerts(ctx, tx, [hold.accountId]);
     return next;
   });
   if (result.ok) ctx.invalidateBalances([result.value.accountId]);

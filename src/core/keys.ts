@@ -2,6 +2,7 @@ import { type Balance, readBalance } from './accounts.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { ApiKey, ApiKeyStatus } from './model.ts';
+import { emit } from './webhooks.ts';
 
 export type VerifyResult =
   | { valid: true; accountId: string; keyId: string; available: bigint }
@@ -50,6 +51,12 @@ export async function createKey(
       lastUsedAtMs: null,
     };
     await tx.keys.insert(key);
+    await emit(ctx, tx, 'api_key.created', {
+      key_id: key.id,
+      account_id: accountId,
+      nickname,
+      hint: key.hint,
+    });
     return key;
   });
   if (!result.ok) return result;
@@ -97,6 +104,14 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
       );
     }
     await tx.keys.setStatus(keyId, status, ctx.clock.nowMs());
+    if (status !== 'active') {
+      await emit(ctx, tx, status === 'suspended' ? 'api_key.suspended' : 'api_key.deleted', {
+        key_id: key.id,
+        account_id: key.accountId,
+        nickname: key.nickname,
+        hint: key.hint,
+      });
+    }
     return { ...key, status };
   });
   // Takes effect on the very next verification in this process.

@@ -3,6 +3,7 @@ import type { Context } from './context.ts';
 import { read } from './context.ts';
 import type { IngestStatus, RatedEvent } from './model.ts';
 import { rate, type UnitPrice } from './pricing.ts';
+import { checkBalanceAlerts } from './webhooks.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;
@@ -230,7 +231,10 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
     const all = batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events);
     const started = ctx.clock.nowMs();
     try {
-      const statuses = await ctx.storage.ingestUsage(all, { durability: ctx.config.usageDurability });
+      const statuses = await ctx.storage.ingestUsage(all, {
+        durability: ctx.config.usageDurability,
+        inTransaction: (tx, accountIds) => checkBalanceAlerts(ctx, tx, accountIds),
+      });
       state.onCommit?.(all.length, ctx.clock.nowMs() - started);
       ctx.invalidateBalances(new Set(all.map((e) => e.accountId)));
       let at = 0;

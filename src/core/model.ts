@@ -150,3 +150,48 @@ export interface UsageBucket {
   quantityMinor: bigint;
   creditsMinor: bigint;
 }
+
+export const WEBHOOK_EVENT_TYPES = [
+  'credit_purchase.paid',
+  'invoice.issued',
+  'credit_note.issued',
+  'balance.low',
+  'balance.depleted',
+  'api_key.created',
+  'api_key.suspended',
+  'api_key.deleted',
+  'billing_run.completed',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  /** `whsec_` + base64 of the HMAC key (Standard Webhooks). */
+  secret: string;
+  createdAtMs: number;
+}
+
+export interface OutboxEvent {
+  id: string;
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  createdAtMs: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAtMs: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAtMs: number;
+  deliveredAtMs: number | null;
+}

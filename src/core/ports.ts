@@ -13,9 +13,12 @@ import type {
   Invoice,
   InvoiceSnapshot,
   Lot,
+  OutboxEvent,
   Purchase,
   RatedEvent,
   UsageRecord,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from './model.ts';
 
 /** The time, injected so tests replay exactly. */
@@ -31,6 +34,8 @@ export interface IdSource {
   newSecret(prefix: string): string;
   /** SHA-256 of a secret, hex. */
   hashSecret(secret: string): string;
+  /** A uniform random number in [0, 1), for retry jitter. */
+  fraction(): number;
 }
 
 /** Ledger reads and writes inside a unit of work. */
@@ -115,6 +120,28 @@ export interface UsageRepo {
   markBilled(hours: UnbilledHour[]): Promise<void>;
 }
 
+export interface DueDelivery {
+  delivery: WebhookDelivery;
+  event: OutboxEvent;
+  endpoint: WebhookEndpoint;
+}
+
+export interface WebhookRepo {
+  insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  getEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  /** Endpoints not deleted, oldest first. */
+  listEndpoints(): Promise<WebhookEndpoint[]>;
+  deleteEndpoint(id: string, atMs: number): Promise<void>;
+  setSecret(id: string, secret: string): Promise<void>;
+  insertEvent(event: OutboxEvent, deliveries: WebhookDelivery[]): Promise<void>;
+  /** Pending deliveries whose next attempt is due, oldest first, of endpoints not deleted. */
+  due(nowMs: number, limit: number): Promise<DueDelivery[]>;
+  updateDelivery(delivery: WebhookDelivery): Promise<void>;
+  listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
+  getAlertState(accountId: string): Promise<string | null>;
+  setAlertState(accountId: string, state: string | null): Promise<void>;
+}
+
 /** Everything one unit of work may touch. */
 export interface Tx {
   ledger: LedgerRepo;
@@ -125,6 +152,7 @@ export interface Tx {
   lots: LotRepo;
   holds: HoldRepo;
   usage: UsageRepo;
+  webhooks: WebhookRepo;
 }
 
 export type Durability = 'full' | 'normal';
@@ -157,7 +185,10 @@ export interface Storage {
     options?: { durability?: Durability; readOnly?: boolean },
   ): Promise<T>;
   /** Stores rated events, deduplicating by id, and keeps the hourly rollup and unbilled totals. One commit. */
-  ingestUsage(events: RatedEvent[], options: { durability: Durability }): Promise<IngestStatus[]>;
+  ingestUsage(
+    events: RatedEvent[],
+    options: { durability: Durability; inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void> },
+  ): Promise<IngestStatus[]>;
   /** The hourly rollup rows of one account over a range of hours. */
   usageHours(query: UsageQuery): Promise<UsageHour[]>;
   /** Records in time order, after the cursor, at most `limit`. */
@@ -172,4 +203,19 @@ export interface Storage {
 /** Renders a frozen invoice or credit note as a document (PDF). */
 export interface InvoiceRenderer {
   render(snapshot: InvoiceSnapshot): Promise<Uint8Array>;
+}
+
+/** Sends one signed webhook request (Standard Webhooks headers); never throws. */
+export interface WebhookSender {
+  send(request: {
+    url: string;
+    id: string;
+    timestampSeconds: number;
+    body: string;
+    secret: string;
+  }): Promise<{
+    ok: boolean;
+    status: number | null;
+    error: string | null;
+  }>;
 }

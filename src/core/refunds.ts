@@ -5,6 +5,7 @@ import { type Result, refuse } from './errors.ts';
 import { isoUtc, numbering } from './invoices.ts';
 import type { CreditNote } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { checkBalanceAlerts, emit } from './webhooks.ts';
 
 /**
  * Refunds unspent credits of a paid purchase (default: all that remain of its lot). Issues a
@@ -111,6 +112,17 @@ export async function refundPurchase(
       },
     };
     await tx.invoices.insertCreditNote(note);
+    await emit(ctx, tx, 'credit_note.issued', {
+      credit_note_id: note.id,
+      number: note.number,
+      invoice_id: note.invoiceId,
+      purchase_id: note.purchaseId,
+      account_id: note.accountId,
+      credits: formatAmount(credits, ctx.config.scales.credits),
+      total: usd(totalMinor),
+      currency: 'USD',
+    });
+    await checkBalanceAlerts(ctx, tx, [note.accountId]);
     return note;
   });
   if (result.ok) ctx.invalidateBalances([result.value.accountId]);

@@ -11,6 +11,7 @@ import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { serializers } from './serialize.ts';
 
 export interface AppOptions {
@@ -104,6 +105,7 @@ export function createApp(engine: Engine, options: AppOptions) {
   creditRoutes(app, engine, s);
   usageRoutes(app, engine, s);
   holdRoutes(app, engine, s);
+  webhookRoutes(app, engine, s);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', {

@@ -10,6 +10,7 @@ import {
 import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
 import { SqliteLedgerRepo } from './sqlite-ledger-repo.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
+import { SqliteWebhookRepo } from './sqlite-webhook-repo.ts';
 
 export interface SqliteStorageOptions {
   /** A file path, `':memory:'`, or an open better-sqlite3 database. */
@@ -35,6 +36,7 @@ export class SqliteStorage implements Storage {
       lots: new SqliteLotRepo(c),
       holds: new SqliteHoldRepo(c),
       usage: this.usage,
+      webhooks: new SqliteWebhookRepo(c),
     };
   }
 
@@ -59,8 +61,12 @@ export class SqliteStorage implements Storage {
     return this.c.transaction(options?.durability ?? 'full', () => fn(this.tx));
   }
 
-  ingestUsage(events: RatedEvent[], options: { durability: Durability }): Promise<IngestStatus[]> {
-    return this.usage.ingest(events, options.durability);
+  ingestUsage(
+    events: RatedEvent[],
+    options: { durability: Durability; inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void> },
+  ): Promise<IngestStatus[]> {
+    const hook = options.inTransaction;
+    return this.usage.ingest(events, options.durability, hook && ((accountIds) => hook(this.tx, accountIds)));
   }
 
   usageHours(query: UsageQuery): Promise<UsageHour[]> {

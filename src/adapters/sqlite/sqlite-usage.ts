@@ -34,7 +34,11 @@ export class SqliteUsage implements UsageRepo {
    * its (timestamp, id) key; the rollup and unbilled totals are summed in memory and written once
    * per group.
    */
-  ingest(events: RatedEvent[], durability: Durability): Promise<IngestStatus[]> {
+  ingest(
+    events: RatedEvent[],
+    durability: Durability,
+    inTransaction?: (accountIds: string[]) => Promise<void>,
+  ): Promise<IngestStatus[]> {
     return this.c.transaction(durability, async () => {
       const statuses: IngestStatus[] = [];
       const inBatch = new Map<string, RatedEvent>();
@@ -115,6 +119,7 @@ export class SqliteUsage implements UsageRepo {
          ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
       );
       for (const [accountId, credits] of unbilled) addUnbilled.run(accountId, credits);
+      if (inTransaction && unbilled.size > 0) await inTransaction([...unbilled.keys()]);
       // Only once the commit is certain (this callback returning is the last step before it) do
       // the ids join the index; a rollback leaves it untouched.
       for (const e of inBatch.values()) this.recent.add(e.id, e.timestampMs);

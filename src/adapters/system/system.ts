@@ -35,5 +35,8 @@ export function systemIds(clock: Clock = systemClock): IdSource {
     hashSecret(secret) {
       return createHash('sha256').update(secret).digest('hex');
     },
+    fraction() {
+      return randomBytes(4).readUInt32BE(0) / 2 ** 32;
+    },
   };
 }

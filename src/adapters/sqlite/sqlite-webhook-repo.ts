@@ -1,0 +1,130 @@
+import type {
+  DeliveryStatus,
+  OutboxEvent,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from '../../core/model.ts';
+import type { DueDelivery, WebhookRepo } from '../../core/ports.ts';
+import { num, numOrNull, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+
+const toEndpoint = (r: Row, prefix = ''): WebhookEndpoint => ({
+  id: str(r[`${prefix}id`]),
+  url: str(r[`${prefix}url`]),
+  events: JSON.parse(str(r[`${prefix}events`])) as WebhookEventType[],
+  secret: str(r[`${prefix}secret`]),
+  createdAtMs: num(r[`${prefix}created_at_ms`]),
+});
+
+const toDelivery = (r: Row): WebhookDelivery => ({
+  id: str(r.id),
+  eventId: str(r.event_id),
+  endpointId: str(r.endpoint_id),
+  status: str(r.status) as DeliveryStatus,
+  attempts: num(r.attempts),
+  nextAttemptAtMs: num(r.next_attempt_at_ms),
+  lastStatusCode: numOrNull(r.last_status_code),
+  lastError: strOrNull(r.last_error),
+  createdAtMs: num(r.created_at_ms),
+  deliveredAtMs: numOrNull(r.delivered_at_ms),
+});
+
+export class SqliteWebhookRepo implements WebhookRepo {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async insertEndpoint(e: WebhookEndpoint): Promise<void> {
+    this.c
+      .stmt('INSERT INTO webhook_endpoints (id, url, events, secret, created_at_ms) VALUES (?, ?, ?, ?, ?)')
+      .run(e.id, e.url, JSON.stringify(e.events), e.secret, e.createdAtMs);
+  }
+
+  async getEndpoint(id: string): Promise<WebhookEndpoint | undefined> {
+    const row = this.c
+      .stmt('SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at_ms IS NULL')
+      .get(id) as Row | undefined;
+    return row && toEndpoint(row);
+  }
+
+  async listEndpoints(): Promise<WebhookEndpoint[]> {
+    const rows = this.c
+      .stmt('SELECT * FROM webhook_endpoints WHERE deleted_at_ms IS NULL ORDER BY created_at_ms, id')
+      .all() as Row[];
+    return rows.map((r) => toEndpoint(r));
+  }
+
+  async deleteEndpoint(id: string, atMs: number): Promise<void> {
+    this.c.stmt('UPDATE webhook_endpoints SET deleted_at_ms = ? WHERE id = ?').run(atMs, id);
+    this.c
+      .stmt(
+        `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' WHERE endpoint_id = ? AND status = 'pending'`,
+      )
+      .run(id);
+  }
+
+  async setSecret(id: string, secret: string): Promise<void> {
+    this.c.stmt('UPDATE webhook_endpoints SET secret = ? WHERE id = ?').run(secret, id);
+  }
+
+  async insertEvent(event: OutboxEvent, deliveries: WebhookDelivery[]): Promise<void> {
+    this.c
+      .stmt('INSERT INTO outbox_events (id, type, data, created_at_ms) VALUES (?, ?, ?, ?)')
+      .run(event.id, event.type, JSON.stringify(event.data), event.createdAtMs);
+    const insert = this.c.stmt(
+      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const d of deliveries)
+      insert.run(d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAtMs, d.createdAtMs);
+  }
+
+  async due(nowMs: number, limit: number): Promise<DueDelivery[]> {
+    const rows = this.c
+      .stmt(
+        `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
+                w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
+         FROM webhook_deliveries d
+         JOIN outbox_events e ON e.id = d.event_id
+         JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.deleted_at_ms IS NULL
+         WHERE d.status = 'pending' AND d.next_attempt_at_ms <= ?
+         ORDER BY d.next_attempt_at_ms, d.id LIMIT ?`,
+      )
+      .all(nowMs, limit) as Row[];
+    return rows.map((r) => ({
+      delivery: toDelivery(r),
+      event: {
+        id: str(r.event_id),
+        type: str(r.e_type) as WebhookEventType,
+        data: JSON.parse(str(r.e_data)),
+        createdAtMs: num(r.e_created_at_ms),
+      },
+      endpoint: toEndpoint(r, 'w_'),
+    }));
+  }
+
+  async updateDelivery(d: WebhookDelivery): Promise<void> {
+    this.c
+      .stmt(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at_ms = ?, last_status_code = ?, last_error = ?, delivered_at_ms = ?
+         WHERE id = ?`,
+      )
+      .run(d.status, d.attempts, d.nextAttemptAtMs, d.lastStatusCode, d.lastError, d.deliveredAtMs, d.id);
+  }
+
+  async listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    const rows = this.c
+      .stmt(
+        'SELECT * FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?',
+      )
+      .all(endpointId, limit) as Row[];
+    return rows.map(toDelivery);
+  }
+
+  async getAlertState(accountId: string): Promise<string | null> {
+    const v = this.c.stmt('SELECT alert_state FROM accounts WHERE id = ?').pluck(true).get(accountId);
+    return (v ?? null) as string | null;
+  }
+
+  async setAlertState(accountId: string, state: string | null): Promise<void> {
+    this.c.stmt('UPDATE accounts SET alert_state = ? WHERE id = ?').run(state, accountId);
+  }
+}

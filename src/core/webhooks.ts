@@ -1,0 +1,226 @@
+import { type Context, fail, read, unit } from './context.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import { isoUtc } from './invoices.ts';
+import { postedBalance } from './ledger.ts';
+import {
+  type OutboxEvent,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEventType,
+} from './model.ts';
+import type { Tx, WebhookSender } from './ports.ts';
+
+/** Delivery attempts stop after this many: 30 s doubling to a 6 h cap (jittered down to half) spans more than a day. */
+export const MAX_ATTEMPTS = 18;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 6 * 3_600_000;
+/** In flight at once, in all and per endpoint: a slow endpoint uses its own slots only. */
+const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+
+export interface WebhookState {
+  sender: WebhookSender;
+  inFlight: Set<string>;
+  perEndpoint: Map<string, number>;
+  /** Whether any endpoint listens to balance alerts (checked on every ingest commit otherwise). */
+  balanceListeners: boolean | null;
+  onDelivery?: (outcome: 'delivered' | 'retry' | 'failed') => void;
+}
+
+/** Retry delay after `attempts` failures: exponential with full jitter between half and all of it. */
+export function backoffMs(attempts: number, fraction: number): number {
+  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base / 2 + (base / 2) * fraction);
+}
+
+function validEndpoint(url: unknown, events: unknown): Result<{ url: string; events: WebhookEventType[] }> {
+  if (typeof url !== 'string' || url.length > 2000) return invalidField('url', 'must be an http(s) URL');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return invalidField('url', 'must be an http(s) URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return invalidField('url', 'must be an http(s) URL');
+  if (!Array.isArray(events) || events.length === 0)
+    return invalidField('events', `must list event types: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+  for (const e of events) {
+    if (!(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e))
+      return invalidField('events', `${String(e)} is not an event type`);
+  }
+  return ok({ url, events: [...new Set(events as WebhookEventType[])] });
+}
+
+export async function createEndpoint(
+  ctx: Context,
+  state: WebhookState,
+  url: unknown,
+  events: unknown,
+): Promise<Result<WebhookEndpoint>> {
+  const v = validEndpoint(url, events);
+  if (!v.ok) return v;
+  const endpoint: WebhookEndpoint = {
+    id: ctx.ids.newId('we'),
+    ...v.value,
+    secret: ctx.ids.newSecret('whsec_'),
+    createdAtMs: ctx.clock.nowMs(),
+  };
+  await ctx.storage.transaction((tx) => tx.webhooks.insertEndpoint(endpoint));
+  state.balanceListeners = null;
+  return ok(endpoint);
+}
+
+export async function deleteEndpoint(ctx: Context, state: WebhookState, id: string): Promise<Result<true>> {
+  const r = await unit(ctx, async (tx) => {
+    if (!(await tx.webhooks.getEndpoint(id))) fail(refuse('not_found', `no webhook endpoint ${id}`));
+    await tx.webhooks.deleteEndpoint(id, ctx.clock.nowMs());
+    return true as const;
+  });
+  state.balanceListeners = null;
+  return r;
+}
+
+export async function rotateSecret(ctx: Context, id: string): Promise<Result<WebhookEndpoint>> {
+  return unit(ctx, async (tx) => {
+    const endpoint = await tx.webhooks.getEndpoint(id);
+    if (!endpoint) fail(refuse('not_found', `no webhook endpoint ${id}`));
+    const secret = ctx.ids.newSecret('whsec_');
+    await tx.webhooks.setSecret(id, secret);
+    return { ...endpoint, secret };
+  });
+}
+
+export async function listDeliveries(ctx: Context, id: string): Promise<Result<WebhookDelivery[]>> {
+  const list = await read(ctx, async (tx) =>
+    (await tx.webhooks.getEndpoint(id)) ? tx.webhooks.listDeliveries(id, 100) : undefined,
+  );
+  return list ? ok(list) : refuse('not_found', `no webhook endpoint ${id}`);
+}
+
+/**
+ * Records an event in the outbox, with a delivery for each endpoint that listens to its type,
+ * inside the caller's unit of work: it commits with the change it reports, or not at all.
+ */
+export async function emit(
+  ctx: Context,
+  tx: Tx,
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const now = ctx.clock.nowMs();
+  const event: OutboxEvent = { id: ctx.ids.newId('evt'), type, data, createdAtMs: now };
+  const endpoints = (await tx.webhooks.listEndpoints()).filter((e) => e.events.includes(type));
+  const deliveries: WebhookDelivery[] = endpoints.map((e) => ({
+    id: ctx.ids.newId('whd'),
+    eventId: event.id,
+    endpointId: e.id,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAtMs: now,
+    lastStatusCode: null,
+    lastError: null,
+    createdAtMs: now,
+    deliveredAtMs: null,
+  }));
+  await tx.webhooks.insertEvent(event, deliveries);
+}
+
+/**
+ * Emits `balance.low` or `balance.depleted` when an account's available balance crosses below its
+ * threshold or zero, once per crossing (the state is kept on the account). Runs inside the unit of
+ * work that changed the balance.
+ */
+export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
+  const state = ctx.webhooks;
+  if (state.balanceListeners === null) {
+    state.balanceListeners = (await tx.webhooks.listEndpoints()).some(
+      (e) => e.events.includes('balance.low') || e.events.includes('balance.depleted'),
+    );
+  }
+  if (!state.balanceListeners) return;
+  for (const accountId of accountIds) {
+    const account = await tx.accounts.get(accountId);
+    const ledger = await tx.ledger.getAccount(accountId);
+    if (!account || !ledger) continue;
+    const available = postedBalance(ledger) - ledger.debitsPending - (await tx.usage.unbilled(accountId));
+    const threshold = account.lowBalanceThresholdMinor;
+    const now = available <= 0n ? 'depleted' : threshold !== null && available < threshold ? 'low' : null;
+    const before = await tx.webhooks.getAlertState(accountId);
+    if (now === before) continue;
+    await tx.webhooks.setAlertState(accountId, now);
+    const rank = (s: string | null) => (s === 'depleted' ? 2 : s === 'low' ? 1 : 0);
+    if (rank(now) > rank(before)) {
+      const data = {
+        account_id: accountId,
+        available: available.toString(),
+        threshold: threshold?.toString() ?? null,
+        scale: ctx.config.scales.credits,
+      };
+      await emit(ctx, tx, now === 'depleted' ? 'balance.depleted' : 'balance.low', data);
+    }
+  }
+}
+
+/** The JSON body of a delivery: `{ id, type, created_at, data }`. The id is stable across retries. */
+export const payloadOf = (event: OutboxEvent): string =>
+  JSON.stringify({ id: event.id, type: event.type, created_at: isoUtc(event.createdAtMs), data: event.data });
+
+/**
+ * Starts every due delivery not already in flight, within the in-flight limits. Each delivery
+ * finishes on its own; nothing waits for a slow endpoint. Answers how many it started.
+ */
+export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promise<Promise<void>[]> {
+  const now = ctx.clock.nowMs();
+  const due = await read(ctx, (tx) => tx.webhooks.due(now, MAX_IN_FLIGHT * 2));
+  const started: Promise<void>[] = [];
+  for (const { delivery, event, endpoint } of due) {
+    if (state.inFlight.size >= MAX_IN_FLIGHT) break;
+    if (
+      state.inFlight.has(delivery.id) ||
+      (state.perEndpoint.get(endpoint.id) ?? 0) >= MAX_IN_FLIGHT_PER_ENDPOINT
+    )
+      continue;
+    state.inFlight.add(delivery.id);
+    state.perEndpoint.set(endpoint.id, (state.perEndpoint.get(endpoint.id) ?? 0) + 1);
+    started.push(
+      (async () => {
+        try {
+          const r = await state.sender.send({
+            url: endpoint.url,
+            id: event.id,
+            timestampSeconds: Math.floor(ctx.clock.nowMs() / 1000),
+            body: payloadOf(event),
+            secret: endpoint.secret,
+          });
+          const attempts = delivery.attempts + 1;
+          const at = ctx.clock.nowMs();
+          const next: WebhookDelivery = r.ok
+            ? {
+                ...delivery,
+                status: 'delivered',
+                attempts,
+                lastStatusCode: r.status,
+                lastError: null,
+                deliveredAtMs: at,
+              }
+            : {
+                ...delivery,
+                status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+                attempts,
+                nextAttemptAtMs: at + backoffMs(attempts, ctx.ids.fraction()),
+                lastStatusCode: r.status,
+                lastError: r.error,
+              };
+          await ctx.storage.transaction((tx) => tx.webhooks.updateDelivery(next), { durability: 'normal' });
+          state.onDelivery?.(r.ok ? 'delivered' : next.status === 'failed' ? 'failed' : 'retry');
+        } finally {
+          state.inFlight.delete(delivery.id);
+          state.perEndpoint.set(endpoint.id, (state.perEndpoint.get(endpoint.id) ?? 1) - 1);
+        }
+      })(),
+    );
+  }
+  return started;
+}
