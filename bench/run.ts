@@ -149,7 +149,8 @@ async function storageSection() {
     met: empty >= 100_000 && empty >= 0.5 * baseA,
   });
   const now = Date.now();
-  await fill(engine, accounts, n(1_000_000) - measure, now - 30 * DAY, now - HOUR);
+  // History is filled in time order, as it arrives in life: each fill covers a later stretch.
+  await fill(engine, accounts, n(1_000_000) - measure, now - 30 * DAY, now - 27 * DAY);
   const at1m = await libraryIngest(engine, key.value.key.id, measure);
   add({
     name: `Library ingest, ${(n(1_000_000) / 1e6).toFixed(1)}M events stored`,
@@ -157,7 +158,7 @@ async function storageSection() {
     unit: 'events/s',
     baseline: { name: 'empty store', value: empty },
   });
-  await fill(engine, accounts, n(5_000_000) - n(1_000_000) - measure, now - 30 * DAY + 7, now - HOUR);
+  await fill(engine, accounts, n(5_000_000) - n(1_000_000) - measure, now - 27 * DAY, now - 15 * DAY);
   const at5m = await libraryIngest(engine, key.value.key.id, measure);
   add({
     name: `Library ingest, ${(n(5_000_000) / 1e6).toFixed(1)}M events stored`,
@@ -187,7 +188,7 @@ async function storageSection() {
   });
 
   // 30-day summary for one account in a store of 10M events.
-  await fill(engine, accounts, n(10_000_000) - n(5_000_000) - 2 * measure, now - 30 * DAY + 13, now - HOUR);
+  await fill(engine, accounts, n(10_000_000) - n(5_000_000) - 2 * measure, now - 15 * DAY, now - HOUR);
   const times: number[] = [];
   const plain: number[] = [];
   const account = accounts[5]!;

@@ -189,6 +189,35 @@ describe('outbound webhooks', () => {
     await use('4', '40');
     await use('5', '1');
     await settle(engine);
-    expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(['balance.low', 'balance.depleted']);
+    // Delivered concurrently, so in any order; each crossing exactly once.
+    expect(hook.received.map((r) => JSON.parse(r.body).type).sort()).toEqual(['balance.depleted', 'balance.low']);
+  });
+});
+
+describe('the README receiver', () => {
+  it('verifies a real delivery and refuses a tampered or replayed one', async () => {
+    const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+    const code = /A receiver verifies one like this:\s+```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    mkdirSync(join(import.meta.dirname, 'artifacts'), { recursive: true });
+    const file = join(import.meta.dirname, 'artifacts/readme-receiver.ts');
+    writeFileSync(file, `${code}\nexport { verifyTollgate };\n`);
+    const { verifyTollgate } = await import(file);
+    const engine = await createTollgate({});
+    const hook = await receiver();
+    const endpoint = must(await engine.webhooks.create(hook.url, ['api_key.created']));
+    const acc = must(await engine.accounts.create({ name: 'Acme' }));
+    must(await engine.keys.create(acc.id, 'a'));
+    await settle(engine);
+    const got = hook.received[0]!;
+    expect(verifyTollgate(endpoint.secret, got.headers, got.body)).toBe(true);
+    expect(verifyTollgate(endpoint.secret, got.headers, `${got.body} `)).toBe(false);
+    expect(
+      verifyTollgate(
+        endpoint.secret,
+        { ...got.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 3600) },
+        got.body,
+      ),
+    ).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { parseAmount } from './amount.ts';
 import type { Context } from './context.ts';
 import { read } from './context.ts';
+import { hash64Hex } from './hash.ts';
 import type { IngestStatus, RatedEvent } from './model.ts';
 import { rate, type UnitPrice } from './pricing.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
@@ -65,8 +66,9 @@ export async function ingestUsage(
   const results: EventResult[] = new Array(raw.length);
   const rated: RatedEvent[] = [];
   const positions: number[] = [];
+  await resolveUnknown(ctx, state, raw);
   for (let i = 0; i < raw.length; i++) {
-    const r = await rateOne(ctx, state, raw[i], now);
+    const r = rateOne(ctx, state, raw[i], now);
     if ('status' in r) results[i] = r;
     else {
       rated.push(r);
@@ -87,12 +89,27 @@ export async function ingestUsage(
   return results;
 }
 
-async function rateOne(
-  ctx: Context,
-  state: MeteringState,
-  raw: unknown,
-  now: number,
-): Promise<RatedEvent | EventResult> {
+/** Loads, in one read, the keys and accounts the batch names that are not cached yet. */
+async function resolveUnknown(ctx: Context, state: MeteringState, raw: unknown[]): Promise<void> {
+  const keys = new Set<string>();
+  const accounts = new Set<string>();
+  for (const e of raw) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { api_key_id: k, account_id: a } = e as Record<string, unknown>;
+    if (typeof k === 'string' && k.length <= 64 && !ctx.cache.keysById.has(k)) keys.add(k);
+    if (typeof a === 'string' && a.length <= 64 && !state.knownAccounts.has(a)) accounts.add(a);
+  }
+  if (keys.size === 0 && accounts.size === 0) return;
+  await read(ctx, async (tx) => {
+    for (const id of keys) {
+      const key = await tx.keys.get(id);
+      if (key) ctx.cache.keysById.set(key.id, key);
+    }
+    for (const id of accounts) if (await tx.accounts.get(id)) state.knownAccounts.add(id);
+  });
+}
+
+function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number): RatedEvent | EventResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return reject('', 'validation_failed', 'an event must be an object');
   const e = raw as Record<string, unknown>;
@@ -144,11 +161,7 @@ async function rateOne(
   if (hasKey) {
     if (typeof e.api_key_id !== 'string')
       return reject(id, 'validation_failed', 'api_key_id must be a string');
-    let key = ctx.cache.keysById.get(e.api_key_id);
-    if (!key) {
-      key = await read(ctx, (tx) => tx.keys.get(e.api_key_id as string));
-      if (key) ctx.cache.keysById.set(key.id, key);
-    }
+    const key = ctx.cache.keysById.get(e.api_key_id);
     if (!key) return reject(id, 'unknown_key', `no API key ${e.api_key_id}`);
     // Usage of a key suspended or deleted since is still usage that happened: it is billed.
     accountId = key.accountId;
@@ -156,12 +169,8 @@ async function rateOne(
   } else {
     if (typeof e.account_id !== 'string')
       return reject(id, 'validation_failed', 'account_id must be a string');
-    if (!state.knownAccounts.has(e.account_id)) {
-      if (!(await read(ctx, (tx) => tx.accounts.get(e.account_id as string)))) {
-        return reject(id, 'unknown_account', `no account ${e.account_id}`);
-      }
-      state.knownAccounts.add(e.account_id);
-    }
+    if (!state.knownAccounts.has(e.account_id))
+      return reject(id, 'unknown_account', `no account ${e.account_id}`);
     accountId = e.account_id;
   }
   let creditsMinor: bigint;
@@ -179,15 +188,19 @@ async function rateOne(
       );
     creditsMinor = rate(price, quantity.value, QUANTITY_SCALE, ctx.config.scales.credits);
   }
-  const fingerprint = JSON.stringify([
-    accountId,
-    apiKeyId,
-    e.model,
-    quantity.value.toString(),
-    timestampMs,
-    e.credits ?? null,
-    properties,
-  ]);
+  // The content compared when the same id comes again, kept as a 64-bit hash: a false match
+  // needs the same id and a hash collision of two contents (about 1 in 2^64).
+  const fingerprint = hash64Hex(
+    JSON.stringify([
+      accountId,
+      apiKeyId,
+      e.model,
+      quantity.value.toString(),
+      timestampMs,
+      e.credits ?? null,
+      properties,
+    ]),
+  );
   return {
     id,
     accountId,

@@ -1,3 +1,5 @@
+import { hash64 as hash } from '../../core/hash.ts';
+
 /**
  * An in-memory index of stored usage-event ids -> event timestamp, in front of the
  * (timestamp, id)-keyed table. It lets a random client id be deduplicated without a unique index
@@ -61,19 +63,4 @@ export class RecentIds {
     this.ts = new Float64Array(size).fill(Number.NaN);
     for (let i = 0; i < ts.length; i++) if (!Number.isNaN(ts[i]!)) this.place(h1[i]!, h2[i]!, ts[i]!);
   }
-}
-
-/** FNV-1a and a Murmur-style mix over the UTF-16 code units: two independent 32-bit hashes. */
-function hash(s: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 13;
-  }
-  b = Math.imul(b ^ (b >>> 15), 0x85ebca6b);
-  b ^= b >>> 13;
-  return [a | 0, b | 0];
 }
