@@ -1,64 +1,155 @@
 /**
- * Operator commands on the embedded store: `npm run migrate`, `npm run bill [-- --through HOUR]`.
+ * The `tollgate` command: `tollgate <command> [args]`, `tollgate <command> --help`.
+ * Exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ConfigError, readSettings } from './config.ts';
+import { join, resolve } from 'node:path';
+import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { formatAmount } from './core/amount.ts';
 import { createTollgate } from './index.ts';
+import { EXIT, serveStandalone, settingsOrExit } from './serve.ts';
 
-const USAGE = `usage: tollgate <command>
-  migrate                 apply pending schema migrations to the store
-  bill [--through HOUR]   bill every closed UTC hour not yet billed (before HOUR, ISO 8601)`;
+interface Command {
+  usage: string;
+  help: string;
+  run(args: string[]): Promise<number>;
+}
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 1;
-  }
-  const settings = readSettings();
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`tollgate: ${s}\n`);
+
+async function openEngine() {
+  const settings = settingsOrExit();
   mkdirSync(settings.dataDir, { recursive: true });
   const database = join(settings.dataDir, 'tollgate.db');
-  switch (command) {
-    case 'migrate': {
-      // Opening the store runs every pending migration.
-      const engine = await createTollgate({ database, config: settings.config });
-      await engine.close();
-      process.stdout.write(`migrated ${database}\n`);
-      return 0;
-    }
-    case 'bill': {
-      let throughMs: number | undefined;
-      const at = rest.indexOf('--through');
-      if (at >= 0) {
-        throughMs = Date.parse(rest[at + 1] ?? '');
-        if (!Number.isFinite(throughMs)) {
-          process.stderr.write(
-            'tollgate bill: --through needs an ISO 8601 time, such as 2026-11-25T13:00:00Z\n',
-          );
-          return 2;
-        }
-      }
-      const engine = await createTollgate({ database, config: settings.config });
-      const r = await engine.billing.run(throughMs);
-      await engine.close();
-      process.stdout.write(
-        `billed ${r.hours} hour(s) for ${r.accounts} account(s): ${formatAmount(r.creditsMinor, settings.config.scales.credits)} credits, through ${new Date(r.throughMs).toISOString()}\n`,
-      );
-      return 0;
-    }
-    default:
-      process.stderr.write(`tollgate: unknown command ${command}\n${USAGE}\n`);
-      return 2;
-  }
+  return { settings, database, engine: await createTollgate({ database, config: settings.config }) };
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`tollgate: invalid configuration: ${e.message}\n`);
-    process.exitCode = 2;
-  } else throw e;
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    usage: 'tollgate serve',
+    help: 'Start the HTTP server (the same as npm start). Configured by the environment; see the README.',
+    async run() {
+      await serveStandalone();
+      return -1; // keeps running
+    },
+  },
+  migrate: {
+    usage: 'tollgate migrate',
+    help: 'Apply pending schema migrations to the store in TOLLGATE_DATA_DIR.',
+    async run() {
+      const { engine, database } = await openEngine();
+      await engine.close();
+      out(`migrated ${resolve(database)}`);
+      return EXIT.ok;
+    },
+  },
+  bill: {
+    usage: 'tollgate bill [--through HOUR]',
+    help: 'Bill every closed UTC hour not yet billed, up to HOUR (ISO 8601) or the current hour.',
+    async run(args) {
+      let throughMs: number | undefined;
+      const at = args.indexOf('--through');
+      if (at >= 0) {
+        throughMs = Date.parse(args[at + 1] ?? '');
+        if (!Number.isFinite(throughMs)) {
+          err('bill: --through needs an ISO 8601 time, such as 2026-11-25T13:00:00Z');
+          return EXIT.config;
+        }
+      }
+      const { engine, settings } = await openEngine();
+      const r = await engine.billing.run(throughMs);
+      await engine.close();
+      out(
+        `billed ${r.hours} hour(s) for ${r.accounts} account(s): ${formatAmount(r.creditsMinor, settings.config.scales.credits)} credits, through ${new Date(r.throughMs).toISOString()}`,
+      );
+      return EXIT.ok;
+    },
+  },
+  backup: {
+    usage: 'tollgate backup FILE',
+    help: 'Take a consistent online backup of the SQLite store into FILE, while the server runs. Restore: stop the server and copy FILE over data/tollgate.db.',
+    async run(args) {
+      const file = args[0];
+      if (!file) {
+        err('backup: give the file to write, e.g. tollgate backup backups/tollgate-2026-11-26.db');
+        return EXIT.config;
+      }
+      const settings = settingsOrExit();
+      const pages = await SqliteStorage.backupFile(join(settings.dataDir, 'tollgate.db'), resolve(file));
+      out(`backed up ${pages} pages to ${resolve(file)}`);
+      return EXIT.ok;
+    },
+  },
+  accounts: {
+    usage: 'tollgate accounts create NAME [--email EMAIL]',
+    help: 'Create an account and print its id.',
+    async run(args) {
+      const [sub, name] = args;
+      if (sub !== 'create' || !name) {
+        err(`usage: ${COMMANDS.accounts!.usage}`);
+        return EXIT.config;
+      }
+      const at = args.indexOf('--email');
+      const { engine } = await openEngine();
+      const r = await engine.accounts.create({ name, email: at >= 0 ? (args[at + 1] ?? null) : null });
+      await engine.close();
+      if (!r.ok) {
+        err(`${r.code}: ${r.message}`);
+        return EXIT.failure;
+      }
+      out(r.value.id);
+      return EXIT.ok;
+    },
+  },
+  keys: {
+    usage: 'tollgate keys create ACCOUNT NICKNAME',
+    help: 'Create an API key and print its secret, once: it is not stored and cannot be shown again.',
+    async run(args) {
+      const [sub, account, nickname] = args;
+      if (sub !== 'create' || !account || !nickname) {
+        err(`usage: ${COMMANDS.keys!.usage}`);
+        return EXIT.config;
+      }
+      const { engine } = await openEngine();
+      const r = await engine.keys.create(account, nickname);
+      await engine.close();
+      if (!r.ok) {
+        err(`${r.code}: ${r.message}`);
+        return EXIT.failure;
+      }
+      out(`${r.value.key.id}\n${r.value.secret}`);
+      process.stderr.write('The secret above is shown once. Keep it secret; never put it in browser code.\n');
+      return EXIT.ok;
+    },
+  },
+};
+
+function usage(): string {
+  return [
+    'usage: tollgate <command> [args]   (tollgate <command> --help for more)',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(48)}${c.help.split('.')[0]}.`),
+  ].join('\n');
 }
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(usage());
+    return name ? EXIT.ok : EXIT.config;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`unknown command ${name}\n${usage()}`);
+    return EXIT.config;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    out(`usage: ${command.usage}\n\n${command.help}`);
+    return EXIT.ok;
+  }
+  return command.run(args);
+}
+
+const code = await runCli(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

@@ -10,6 +10,8 @@ export interface ServerSettings {
   adminToken: string | null;
   databaseUrl: string | null;
   bodyLimitBytes: number;
+  /** Guards GET /metrics; unset: the operator token does. */
+  metricsToken: string | null;
   /** Both set: the Stripe provider is enabled. */
   stripe: { secretKey: string; webhookSecret: string; publicUrl: string } | null;
   config: TollgateConfig;
@@ -91,6 +93,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     adminToken: env.TOLLGATE_ADMIN_TOKEN || null,
     databaseUrl,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    metricsToken: env.TOLLGATE_METRICS_TOKEN || null,
     stripe: stripeKey
       ? {
           secretKey: stripeKey,

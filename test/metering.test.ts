@@ -104,7 +104,7 @@ describe('usage events', () => {
     const { engine, clock } = await makeEngine();
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const commits: number[] = [];
-    engine.usage.onCommit((n) => commits.push(n));
+    engine.observe({ groupCommit: (n) => commits.push(n) });
     const calls = Array.from({ length: 200 }, (_, i) =>
       engine.usage.ingest([
         { id: `e${i}`, account_id: acc.id, model: 'image-1024', quantity: '1', timestamp: iso(clock.ms) },

@@ -190,7 +190,37 @@ describe('outbound webhooks', () => {
     await use('5', '1');
     await settle(engine);
     // Delivered concurrently, so in any order; each crossing exactly once.
-    expect(hook.received.map((r) => JSON.parse(r.body).type).sort()).toEqual(['balance.depleted', 'balance.low']);
+    expect(hook.received.map((r) => JSON.parse(r.body).type).sort()).toEqual([
+      'balance.depleted',
+      'balance.low',
+    ]);
+  });
+});
+
+describe('event coverage', () => {
+  it('reports key lifecycle, refunds and billing runs', async () => {
+    const clock = new ManualClock(Date.now());
+    const engine = await createTollgate({ clock });
+    const hook = await receiver();
+    must(await engine.webhooks.create(hook.url, ['api_key.created', 'api_key.suspended', 'api_key.deleted', 'credit_note.issued', 'billing_run.completed']));
+    const acc = must(await engine.accounts.create({ name: 'Acme' }));
+    const { key } = must(await engine.keys.create(acc.id, 'a'));
+    must(await engine.keys.suspend(key.id));
+    must(await engine.keys.delete(key.id));
+    const p = must(await engine.credits.purchase(acc.id, { credits: '1500', provider: 'manual' }, 'k')).purchase;
+    must(await engine.credits.confirm(p.id));
+    must(await engine.credits.refund(p.id, '100'));
+    await engine.usage.ingest([{ id: 'u', account_id: acc.id, model: 'image-1024', quantity: '1', timestamp: new Date(clock.ms).toISOString() }]);
+    clock.advance(HOUR);
+    await engine.billing.run();
+    await settle(engine);
+    expect(hook.received.map((r) => JSON.parse(r.body).type).sort()).toEqual([
+      'api_key.created',
+      'api_key.deleted',
+      'api_key.suspended',
+      'billing_run.completed',
+      'credit_note.issued',
+    ]);
   });
 });
 

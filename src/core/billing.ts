@@ -26,6 +26,7 @@ export interface BillingRunResult {
 export async function runBilling(ctx: Context, throughMs?: number): Promise<BillingRunResult> {
   const currentHour = startOfHour(ctx.clock.nowMs());
   const through = throughMs === undefined ? currentHour : Math.min(startOfHour(throughMs), currentHour);
+  const started = ctx.clock.nowMs();
   const result = await ctx.storage.transaction(async (tx) => {
     const now = ctx.clock.nowMs();
     const unbilled = await tx.usage.listUnbilled(through);
@@ -46,12 +47,28 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
     await tx.usage.markBilled(unbilled);
     let creditsMinor = 0n;
     for (const v of perAccount.values()) creditsMinor += v;
-    return {
+    const run = {
       hours: new Set(unbilled.map((h) => h.hourMs)).size,
       accounts: perAccount.size,
       creditsMinor,
       throughMs: through,
     };
+    if (unbilled.length > 0) {
+      await emit(ctx, tx, 'billing_run.completed', {
+        hours: run.hours,
+        accounts: run.accounts,
+        credits: formatAmount(creditsMinor, ctx.config.scales.credits),
+        through: new Date(through).toISOString(),
+      });
+    }
+    return run;
+  });
+  const done = ctx.clock.nowMs();
+  ctx.observer.billingRun?.({
+    hours: result.hours,
+    accounts: result.accounts,
+    ms: done - started,
+    atMs: done,
   });
   return result;
 }

@@ -2,6 +2,7 @@ import type { Balance } from './accounts.ts';
 import type { TollgateConfig } from './config.ts';
 import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
 import type { ApiKey } from './model.ts';
+import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
 import type { WebhookState } from './webhooks.ts';
@@ -18,6 +19,7 @@ export interface Context {
   payments: Record<string, PaymentProvider>;
   schedule: Scheduler;
   webhooks: WebhookState;
+  observer: Observer;
   /** Accounts whose balance changed; cached balances of them are dropped after each commit. */
   invalidateBalances(accountIds: Iterable<string>): void;
   /** In-process caches of the hot read path; every change made in this process updates them. */

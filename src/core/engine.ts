@@ -36,6 +36,7 @@ import {
 import type { TransferInput } from './ledger.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
+import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, IdSource, InvoiceRenderer, Storage, WebhookSender } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
@@ -86,6 +87,7 @@ export async function createEngine(deps: EngineDeps) {
       perEndpoint: new Map(),
       balanceListeners: null,
     },
+    observer: {},
     cache: {
       keysByHash: new Map(),
       keysById: new Map(),
@@ -105,6 +107,7 @@ export async function createEngine(deps: EngineDeps) {
     knownAccounts: new Set(),
   };
 
+  let billingChain: Promise<unknown> = Promise.resolve();
   return {
     context: ctx,
     config: deps.config,
@@ -187,12 +190,19 @@ export async function createEngine(deps: EngineDeps) {
       records: (input: RecordsInput) => usageRecords(ctx, input),
       allRecords: (input: RecordsInput) => allUsageRecords(ctx, input),
       drain: () => drainUsage(ctx, metering),
-      onCommit: (fn: (events: number, ms: number) => void) => {
-        metering.onCommit = fn;
-      },
     },
     billing: {
-      run: (throughMs?: number) => runBilling(ctx, throughMs),
+      /** Bills closed hours; runs one at a time, and `close()` waits for a running one. */
+      run: (throughMs?: number) => {
+        const run = billingChain.then(() => runBilling(ctx, throughMs));
+        billingChain = run.catch(() => undefined);
+        return run;
+      },
+    },
+    /** Adds an observer (metrics); its methods are called after the fact. */
+    observe(observer: Observer) {
+      const previous = ctx.observer;
+      ctx.observer = merge(previous, observer);
     },
     webhooks: {
       create: (url: unknown, events: unknown) => createEndpoint(ctx, ctx.webhooks, url, events),
@@ -206,9 +216,6 @@ export async function createEngine(deps: EngineDeps) {
       deliveries: (id: string) => listDeliveries(ctx, id),
       /** Starts every due delivery; the returned promises settle as each one finishes. */
       dispatch: () => dispatchWebhooks(ctx, ctx.webhooks),
-      onDelivery: (fn: (outcome: 'delivered' | 'retry' | 'failed') => void) => {
-        ctx.webhooks.onDelivery = fn;
-      },
     },
     holds: {
       create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),
@@ -219,6 +226,7 @@ export async function createEngine(deps: EngineDeps) {
     },
     /** Flushes queued usage and key use, then closes storage. */
     async close() {
+      await billingChain;
       await drainUsage(ctx, metering);
       await flushKeyUse(ctx, true);
       await ctx.storage.close();
@@ -227,3 +235,23 @@ export async function createEngine(deps: EngineDeps) {
 }
 
 export type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+function merge(a: Observer, b: Observer): Observer {
+  const out: Observer = {};
+  for (const name of [
+    'usageEvents',
+    'groupCommit',
+    'verification',
+    'billingRun',
+    'webhookDelivery',
+  ] as const) {
+    const f = a[name] as ((...args: unknown[]) => void) | undefined;
+    const g = b[name] as ((...args: unknown[]) => void) | undefined;
+    if (f || g)
+      (out as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        f?.(...args);
+        g?.(...args);
+      };
+  }
+  return out;
+}

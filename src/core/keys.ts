@@ -134,6 +134,12 @@ export async function cachedBalance(ctx: Context, accountId: string): Promise<Ba
  * @example const v = await verifyKey(ctx, req.header('x-api-key')); if (!v.valid) deny(v.code)
  */
 export async function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> {
+  const result = await verify(ctx, secret);
+  ctx.observer.verification?.(result.valid ? 'valid' : result.code);
+  return result;
+}
+
+async function verify(ctx: Context, secret: unknown): Promise<VerifyResult> {
   if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) {
     return { valid: false, code: 'unknown_key' };
   }

@@ -41,8 +41,6 @@ export interface MeteringState {
   queue: Pending[];
   scheduled: boolean;
   knownAccounts: Set<string>;
-  /** Sizes of recent group commits, for metrics. */
-  onCommit?: (events: number, ms: number) => void;
 }
 
 const reject = (id: string, code: EventCode, message: string): EventResult => ({
@@ -85,6 +83,11 @@ export async function ingestUsage(
           ? reject(e.id, 'idempotency_conflict', 'this event id was sent before with other content')
           : { id: e.id, status: s };
     }
+  }
+  if (ctx.observer.usageEvents) {
+    const counts = { accepted: 0, duplicate: 0, rejected: 0 };
+    for (const r of results) counts[r.status]++;
+    ctx.observer.usageEvents(counts);
   }
   return results;
 }
@@ -248,7 +251,7 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
         durability: ctx.config.usageDurability,
         inTransaction: (tx, accountIds) => checkBalanceAlerts(ctx, tx, accountIds),
       });
-      state.onCommit?.(all.length, ctx.clock.nowMs() - started);
+      ctx.observer.groupCommit?.(all.length, ctx.clock.nowMs() - started);
       ctx.invalidateBalances(new Set(all.map((e) => e.accountId)));
       let at = 0;
       for (const p of batch) {

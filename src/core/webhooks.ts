@@ -25,7 +25,6 @@ export interface WebhookState {
   perEndpoint: Map<string, number>;
   /** Whether any endpoint listens to balance alerts (checked on every ingest commit otherwise). */
   balanceListeners: boolean | null;
-  onDelivery?: (outcome: 'delivered' | 'retry' | 'failed') => void;
 }
 
 /** Retry delay after `attempts` failures: exponential with full jitter between half and all of it. */
@@ -214,7 +213,7 @@ export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promi
                 lastError: r.error,
               };
           await ctx.storage.transaction((tx) => tx.webhooks.updateDelivery(next), { durability: 'normal' });
-          state.onDelivery?.(r.ok ? 'delivered' : next.status === 'failed' ? 'failed' : 'retry');
+          ctx.observer.webhookDelivery?.(r.ok ? 'delivered' : next.status === 'failed' ? 'failed' : 'retry');
         } finally {
           state.inFlight.delete(delivery.id);
           state.perEndpoint.set(endpoint.id, (state.perEndpoint.get(endpoint.id) ?? 1) - 1);

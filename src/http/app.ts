@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { hotRoutes } from './hot.ts';
+import { createMetrics } from './metrics.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Receives one structured line per request; never given a secret. */
   log?: (line: Record<string, unknown>) => void;
+  /** Serve `GET /metrics` (Prometheus text), guarded by this token or, when unset, the operator token. */
+  metrics?: { token?: string };
 }
 
 export type Env = { Variables: { requestId: string } };
@@ -60,6 +63,8 @@ export function createApp(engine: Engine, options: AppOptions) {
   const s = serializers(engine.config);
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const adminDigest = digest(options.adminToken);
+  const metrics = options.metrics ? createMetrics(engine) : null;
+  const metricsDigest = options.metrics?.token ? digest(options.metrics.token) : adminDigest;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -69,12 +74,14 @@ export function createApp(engine: Engine, options: AppOptions) {
     // and the Node adapter then streams it slowly instead of writing it at once.
     c.header('x-request-id', requestId);
     await next();
+    const seconds = (performance.now() - started) / 1000;
+    metrics?.request(c.req.method, c.req.routePath, c.res.status, seconds);
     options.log?.({
       request_id: c.get('requestId'),
       method: c.req.method,
       route: c.req.routePath,
       status: c.res.status,
-      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      duration_ms: Math.round(seconds * 1e6) / 1000,
     });
   });
   const tooLarge = (c: Context<Env>) =>
@@ -99,6 +106,15 @@ export function createApp(engine: Engine, options: AppOptions) {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      const header = c.req.header('authorization') ?? '';
+      if (!header.startsWith('Bearer ') || !tokenMatches(header.slice(7), metricsDigest)) {
+        return errorResponse(c, 'unauthorized', 'a valid metrics or operator bearer token is required');
+      }
+      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+    });
+  }
   hotRoutes(app, engine, limit);
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import { SqliteAccountRepo, SqliteKeyRepo } from './sqlite-account-repos.ts';
@@ -98,6 +99,19 @@ export class SqliteStorage implements Storage {
         mismatchedAccounts: mismatched,
       };
     });
+  }
+
+  /**
+   * A consistent online backup of the database file at `source` into `target`, with SQLite's
+   * backup API on a read-only connection: the server may go on writing meanwhile.
+   */
+  static async backupFile(source: string, target: string): Promise<number> {
+    const db = new Database(source, { readonly: true, fileMustExist: true });
+    try {
+      return (await db.backup(target)).totalPages;
+    } finally {
+      db.close();
+    }
   }
 
   /** The underlying connection, for the adapter's own tools (backup, benchmarks). */

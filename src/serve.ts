@@ -1,0 +1,152 @@
+/**
+ * The standalone server: embedded SQLite under TOLLGATE_DATA_DIR, the operator token from
+ * TOLLGATE_ADMIN_TOKEN or generated once, hourly billing by node-cron, webhook delivery,
+ * JSON logs, Prometheus metrics, graceful shutdown on SIGTERM and SIGINT.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import cron from 'node-cron';
+import pino from 'pino';
+import { stripeProvider } from './adapters/payments/stripe-provider.ts';
+import { ConfigError, readSettings, type ServerSettings } from './config.ts';
+import { createApp, createTollgate } from './index.ts';
+
+/** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
+export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
+
+/** Log fields that never leave the process in clear, wherever they appear. */
+export const REDACT = [
+  'authorization',
+  'secret',
+  'key',
+  'token',
+  'password',
+  '*.authorization',
+  '*.secret',
+  '*.key',
+  '*.token',
+  '*.password',
+  'headers.authorization',
+];
+
+/** The operator token: from the environment, or generated at first start and kept 0600 in the data folder. */
+function adminToken(settings: ServerSettings): { token: string; source: string; generated: boolean } {
+  if (settings.adminToken)
+    return { token: settings.adminToken, source: 'TOLLGATE_ADMIN_TOKEN', generated: false };
+  const file = join(settings.dataDir, 'admin-token');
+  if (existsSync(file))
+    return { token: readFileSync(file, 'utf8').trim(), source: resolve(file), generated: false };
+  const token = `tga_${randomBytes(32).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { token, source: resolve(file), generated: true };
+}
+
+/** Reads the configuration or exits 2 with one line naming the variable. */
+export function settingsOrExit(): ServerSettings {
+  try {
+    return readSettings();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`tollgate: invalid configuration: ${e.message}\n`);
+      process.exit(EXIT.config);
+    }
+    throw e;
+  }
+}
+
+export async function serveStandalone(): Promise<void> {
+  const settings = settingsOrExit();
+  const logger = pino({
+    base: null,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+  mkdirSync(settings.dataDir, { recursive: true });
+  const { token, source, generated } = adminToken(settings);
+  if (generated)
+    process.stdout.write(`Generated the operator token (shown once; kept in ${source}):\n  ${token}\n`);
+  const dbPath = join(settings.dataDir, 'tollgate.db');
+  const payments = settings.stripe
+    ? [
+        stripeProvider({
+          secretKey: settings.stripe.secretKey,
+          webhookSecret: settings.stripe.webhookSecret,
+          successUrl: `${settings.stripe.publicUrl}/portal/billing?paid=1`,
+          cancelUrl: `${settings.stripe.publicUrl}/portal/billing`,
+        }),
+      ]
+    : [];
+  const engine = await createTollgate({ database: dbPath, config: settings.config, payments });
+  const app = createApp(engine, {
+    adminToken: token,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    log: (line) => (line.level === 'error' ? logger.error(line) : logger.info(line)),
+    metrics: settings.metricsToken ? { token: settings.metricsToken } : {},
+  });
+
+  // Catch up every closed hour not yet billed, then bill a few minutes past each hour.
+  const caughtUp = await engine.billing.run();
+  const billing = cron.schedule(
+    '5 * * * *',
+    () =>
+      void engine.billing.run().catch((e) => logger.error({ msg: 'billing run failed', error: String(e) })),
+    {
+      timezone: 'Etc/UTC',
+    },
+  );
+  // Webhook deliveries, including those a previous run left pending, go out every second.
+  const webhooks = setInterval(
+    () =>
+      void engine.webhooks
+        .dispatch()
+        .catch((e) => logger.error({ msg: 'webhook dispatch failed', error: String(e) })),
+    1000,
+  );
+  const sweeper = setInterval(() => {
+    void engine.holds.expire().catch((e) => logger.error({ msg: 'hold sweep failed', error: String(e) }));
+    void engine.credits
+      .expireLots()
+      .catch((e) => logger.error({ msg: 'lot expiry failed', error: String(e) }));
+  }, 30_000);
+
+  const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+    process.stdout.write(
+      `tollgate listening on http://${settings.host}:${info.port} (SQLite ${resolve(dbPath)})\n` +
+        `operator token: ${source}\n` +
+        `billing: caught up ${caughtUp.hours} hour(s); next run at 5 minutes past the hour (UTC)\n`,
+    );
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ msg: `${signal}: stopping`, signal });
+    billing.stop();
+    clearInterval(sweeper);
+    clearInterval(webhooks);
+    // Stop accepting, answer what is in flight, then flush the usage queue, let a running
+    // billing run finish, and close the database.
+    server.close(async () => {
+      try {
+        await engine.close();
+        logger.info({ msg: 'stopped cleanly' });
+        logger.flush();
+        process.exit(EXIT.ok);
+      } catch (e) {
+        logger.error({ msg: 'shutdown failed', error: String(e) });
+        process.exit(EXIT.failure);
+      }
+    });
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => {
+      logger.error({ msg: 'shutdown took longer than 10 s; exiting' });
+      process.exit(EXIT.failure);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
