@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -30,21 +31,28 @@ export interface Child {
 
 /** Starts a server script in its own process (its own core), waiting for "listening on URL". */
 export async function startChild(script: string, env: Record<string, string> = {}): Promise<Child> {
+  // The server's log goes to a file, as in production: a pipe to this busy process would
+  // throttle the server whenever the pipe fills.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'tollgate-bench-log-')), 'server.log');
+  const fd = openSync(logFile, 'w');
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', fd, 'inherit'],
   });
+  closeSync(fd);
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.on('exit', (code) => reject(new Error(`${script} exited ${code}: ${out}`)));
+    proc.on('exit', (code) =>
+      reject(new Error(`${script} exited ${code}: ${readFileSync(logFile, 'utf8')}`)),
+    );
+    const poll = setInterval(() => {
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(readFileSync(logFile, 'utf8'));
+      if (m) {
+        clearInterval(poll);
+        resolve(m[1]!);
+      }
+    }, 50);
   });
-  proc.stdout!.resume();
   return {
     url,
     proc,

@@ -207,15 +207,33 @@ describe('event coverage', () => {
     const clock = new ManualClock(Date.now());
     const engine = await createTollgate({ clock });
     const hook = await receiver();
-    must(await engine.webhooks.create(hook.url, ['api_key.created', 'api_key.suspended', 'api_key.deleted', 'credit_note.issued', 'billing_run.completed']));
+    must(
+      await engine.webhooks.create(hook.url, [
+        'api_key.created',
+        'api_key.suspended',
+        'api_key.deleted',
+        'credit_note.issued',
+        'billing_run.completed',
+      ]),
+    );
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const { key } = must(await engine.keys.create(acc.id, 'a'));
     must(await engine.keys.suspend(key.id));
     must(await engine.keys.delete(key.id));
-    const p = must(await engine.credits.purchase(acc.id, { credits: '1500', provider: 'manual' }, 'k')).purchase;
+    const p = must(
+      await engine.credits.purchase(acc.id, { credits: '1500', provider: 'manual' }, 'k'),
+    ).purchase;
     must(await engine.credits.confirm(p.id));
     must(await engine.credits.refund(p.id, '100'));
-    await engine.usage.ingest([{ id: 'u', account_id: acc.id, model: 'image-1024', quantity: '1', timestamp: new Date(clock.ms).toISOString() }]);
+    await engine.usage.ingest([
+      {
+        id: 'u',
+        account_id: acc.id,
+        model: 'image-1024',
+        quantity: '1',
+        timestamp: new Date(clock.ms).toISOString(),
+      },
+    ]);
     clock.advance(HOUR);
     await engine.billing.run();
     await settle(engine);
