@@ -10,6 +10,10 @@ export interface ServerSettings {
   adminToken: string | null;
   databaseUrl: string | null;
   bodyLimitBytes: number;
+  /** Shown on every portal page. */
+  supportEmail: string;
+  /** The server's public origin, for portal links and payment redirects. */
+  publicUrl: string | null;
   /** Guards GET /metrics; unset: the operator token does. */
   metricsToken: string | null;
   /** Both set: the Stripe provider is enabled. */
@@ -94,6 +98,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     databaseUrl,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     metricsToken: env.TOLLGATE_METRICS_TOKEN || null,
+    supportEmail: env.TOLLGATE_SUPPORT_EMAIL || 'support@example.com',
+    publicUrl: env.TOLLGATE_PUBLIC_URL || null,
     stripe: stripeKey
       ? {
           secretKey: stripeKey,

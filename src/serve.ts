@@ -85,6 +85,10 @@ export async function serveStandalone(): Promise<void> {
     bodyLimitBytes: settings.bodyLimitBytes,
     log: (line) => (line.level === 'error' ? logger.error(line) : logger.info(line)),
     metrics: settings.metricsToken ? { token: settings.metricsToken } : {},
+    portal: {
+      supportEmail: settings.supportEmail,
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+    },
   });
 
   // Catch up every closed hour not yet billed, then bill a few minutes past each hour.

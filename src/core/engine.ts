@@ -38,6 +38,7 @@ import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
+import { createPortalLink, openPortalLink, portalSession } from './portal.ts';
 import type { Clock, IdSource, InvoiceRenderer, Storage, WebhookSender } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
@@ -141,6 +142,12 @@ export async function createEngine(deps: EngineDeps) {
       purchase: (accountId: string, input: PurchaseInput, idempotencyKey: string) =>
         createPurchase(ctx, accountId, input, idempotencyKey),
       getPurchase: (id: string) => getPurchase(ctx, id),
+      listPurchases: async (accountId: string) => {
+        const list = await read(ctx, async (tx) =>
+          (await tx.accounts.get(accountId)) ? tx.purchases.list(accountId, 100) : undefined,
+        );
+        return list ? ok(list) : refuse('not_found', `no account ${accountId}`);
+      },
       confirm: (id: string) => confirmPurchase(ctx, id),
       fail: (id: string) => failPurchase(ctx, id),
       refund: (id: string, credits?: unknown) => refundPurchase(ctx, id, credits),
@@ -216,6 +223,11 @@ export async function createEngine(deps: EngineDeps) {
       deliveries: (id: string) => listDeliveries(ctx, id),
       /** Starts every due delivery; the returned promises settle as each one finishes. */
       dispatch: () => dispatchWebhooks(ctx, ctx.webhooks),
+    },
+    portal: {
+      createLink: (accountId: string) => createPortalLink(ctx, accountId),
+      openLink: (token: string) => openPortalLink(ctx, token),
+      session: (token: string | undefined) => portalSession(ctx, token),
     },
     holds: {
       create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),

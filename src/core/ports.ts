@@ -72,6 +72,8 @@ export interface PurchaseRepo {
   get(id: string): Promise<Purchase | undefined>;
   findByIdempotencyKey(accountId: string, key: string): Promise<Purchase | undefined>;
   findByProviderRef(provider: string, ref: string): Promise<Purchase | undefined>;
+  /** An account's purchases, newest first. */
+  list(accountId: string, limit: number): Promise<Purchase[]>;
   update(purchase: Purchase): Promise<void>;
 }
 
@@ -142,6 +144,20 @@ export interface WebhookRepo {
   setAlertState(accountId: string, state: string | null): Promise<void>;
 }
 
+export interface PortalSession {
+  accountId: string;
+  csrf: string;
+  expiresAtMs: number;
+}
+
+export interface PortalRepo {
+  insertLink(link: { tokenHash: string; accountId: string; expiresAtMs: number }): Promise<void>;
+  /** Marks an unused, unexpired link used and answers its account; a link opens once. */
+  takeLink(tokenHash: string, nowMs: number): Promise<string | undefined>;
+  insertSession(session: PortalSession & { tokenHash: string; createdAtMs: number }): Promise<void>;
+  getSession(tokenHash: string): Promise<PortalSession | undefined>;
+}
+
 /** Everything one unit of work may touch. */
 export interface Tx {
   ledger: LedgerRepo;
@@ -153,6 +169,7 @@ export interface Tx {
   holds: HoldRepo;
   usage: UsageRepo;
   webhooks: WebhookRepo;
+  portal: PortalRepo;
 }
 
 export type Durability = 'full' | 'normal';

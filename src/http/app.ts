@@ -7,6 +7,7 @@ import type { Engine } from '../core/engine.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { hotRoutes } from './hot.ts';
 import { createMetrics } from './metrics.ts';
+import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
@@ -24,6 +25,7 @@ export interface AppOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Serve `GET /metrics` (Prometheus text), guarded by this token or, when unset, the operator token. */
   metrics?: { token?: string };
+  portal?: PortalOptions;
 }
 
 export type Env = { Variables: { requestId: string } };
@@ -122,6 +124,7 @@ export function createApp(engine: Engine, options: AppOptions) {
   usageRoutes(app, engine, s);
   holdRoutes(app, engine, s);
   webhookRoutes(app, engine, s);
+  portalRoutes(app, engine, s, options.portal);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', {

@@ -88,6 +88,13 @@ export class SqlitePurchaseRepo implements PurchaseRepo {
     return row && toPurchase(row);
   }
 
+  async list(accountId: string, limit: number): Promise<Purchase[]> {
+    const rows = this.c
+      .stmt('SELECT * FROM purchases WHERE account_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?')
+      .all(accountId, limit) as Row[];
+    return rows.map(toPurchase);
+  }
+
   async update(p: Purchase): Promise<void> {
     this.c
       .stmt(

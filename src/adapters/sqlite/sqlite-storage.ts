@@ -10,6 +10,7 @@ import {
 } from './sqlite-credit-repos.ts';
 import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
 import { SqliteLedgerRepo } from './sqlite-ledger-repo.ts';
+import { SqlitePortalRepo } from './sqlite-portal-repo.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 import { SqliteWebhookRepo } from './sqlite-webhook-repo.ts';
 
@@ -38,6 +39,7 @@ export class SqliteStorage implements Storage {
       holds: new SqliteHoldRepo(c),
       usage: this.usage,
       webhooks: new SqliteWebhookRepo(c),
+      portal: new SqlitePortalRepo(c),
     };
   }
 

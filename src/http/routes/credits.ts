@@ -54,6 +54,17 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
     },
   );
 
+  on(
+    app,
+    plainRoute('get', '/v1/accounts/{id}/credit_purchases', 'Credit purchases of an account, newest first'),
+    async (c) => {
+      return c.json(
+        { data: unwrap(await engine.credits.listPurchases(param(c, 'id'))).map(s.purchase) },
+        200,
+      );
+    },
+  );
+
   on(app, plainRoute('get', '/v1/credit_purchases/{id}', 'Get a credit purchase'), async (c) => {
     return c.json(s.purchase(unwrap(await engine.credits.getPurchase(param(c, 'id')))), 200);
   });

@@ -1,9 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageRecord } from '../../core/model.ts';
+import type { RecordsInput } from '../../core/usage-views.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
@@ -123,22 +125,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
         accountId: param(c, 'id'),
         ...definedOnly({ from: q.from, to: q.to, apiKeyId: q.api_key_id, model: q.model }),
       };
-      // Checks the input (and the account) before the stream starts, so errors keep their status.
-      unwrap(await engine.usage.records({ ...input, limit: '1' }));
-      c.header('content-type', 'text/csv; charset=utf-8');
-      c.header('content-disposition', 'attachment; filename="usage.csv"');
-      return stream(c, async (out) => {
-        await out.write('timestamp,id,api_key_id,model,quantity,credits\n');
-        let chunk = '';
-        for await (const r of engine.usage.allRecords(input)) {
-          chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)}\n`;
-          if (chunk.length > 64 * 1024) {
-            await out.write(chunk);
-            chunk = '';
-          }
-        }
-        if (chunk) await out.write(chunk);
-      });
+      return csvResponse(c, engine, s, input);
     },
   );
 
@@ -176,4 +163,32 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
 
 function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
+
+/**
+ * Streams usage records as CSV, page by page, so memory stays flat however many rows there are.
+ * The input (and the account) is checked before the stream starts, so errors keep their status.
+ */
+export async function csvResponse(
+  c: Context,
+  engine: Engine,
+  s: Serializers,
+  input: RecordsInput,
+): Promise<Response> {
+  const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
+  unwrap(await engine.usage.records({ ...input, limit: '1' }));
+  c.header('content-type', 'text/csv; charset=utf-8');
+  c.header('content-disposition', 'attachment; filename="usage.csv"');
+  return stream(c, async (out) => {
+    await out.write('timestamp,id,api_key_id,model,quantity,credits\n');
+    let chunk = '';
+    for await (const r of engine.usage.allRecords(input)) {
+      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)}\n`;
+      if (chunk.length > 64 * 1024) {
+        await out.write(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) await out.write(chunk);
+  });
 }
