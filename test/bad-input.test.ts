@@ -8,17 +8,50 @@ import { ADMIN, makeApi, must } from './helpers.ts';
 function checksum(storage: SqliteStorage): string {
   const db = storage.connection.db;
   const hash = createHash('sha256');
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck(true).all() as string[];
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck(true)
+    .all() as string[];
   for (const t of tables) {
     hash.update(t);
-    for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY 1`).raw(true).iterate()) hash.update(JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY 1`).raw(true).iterate())
+      hash.update(JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
   }
   return hash.digest('hex');
 }
 
-const INJECTION = ["' OR '1'='1", "'; DROP TABLE accounts; --", '<script>alert(1)</script>', '../../etc/passwd', '${jndi:ldap://x}', '%00', 'Robert"); DELETE FROM transfers;--'];
+const INJECTION = [
+  "' OR '1'='1",
+  "'; DROP TABLE accounts; --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '${jndi:ldap://x}',
+  '%00',
+  'Robert"); DELETE FROM transfers;--',
+];
 const ODD = ['\u0000', '\u202e\u0041\u0042', '🦄'.repeat(300), 'x'.repeat(100_000), '\ud800', ' '];
-const AMOUNTS: unknown[] = ['-1', '0', '1e3', 'NaN', 'Infinity', '-Infinity', '0x10', '1,000', '１２３', '', ' 5', '99999999999999999999999999999999999999', 1500, -1, 0, 1e308, null, true, [], {}];
+const AMOUNTS: unknown[] = [
+  '-1',
+  '0',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x10',
+  '1,000',
+  '１２３',
+  '',
+  ' 5',
+  '99999999999999999999999999999999999999',
+  1500,
+  -1,
+  0,
+  1e308,
+  null,
+  true,
+  [],
+  {},
+];
 
 /** Bodies that must each be refused by any route that takes a body. */
 function badBodies(): { label: string; body: string; contentType?: string }[] {
@@ -30,11 +63,22 @@ function badBodies(): { label: string; body: string; contentType?: string }[] {
     { label: 'empty body', body: '' },
     { label: 'text/plain', body: 'name=x', contentType: 'text/plain' },
     { label: 'unknown fields only', body: JSON.stringify({ admin: true, __proto__x: 1 }) },
-    { label: 'prototype pollution', body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}' },
+    {
+      label: 'prototype pollution',
+      body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}',
+    },
     { label: 'oversized', body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) },
   ];
-  for (const a of AMOUNTS) out.push({ label: `amounts ${JSON.stringify(a)}`, body: JSON.stringify({ credits: a, events: a, key: a, nickname: a, url: a, name: a, extra_field: 1 }) });
-  for (const s of [...INJECTION, ...ODD]) out.push({ label: `string ${JSON.stringify(s).slice(0, 30)}`, body: JSON.stringify({ credits: s, nickname: s, key: s, name: s, url: s, events: s, unknown_field: s }) });
+  for (const a of AMOUNTS)
+    out.push({
+      label: `amounts ${JSON.stringify(a)}`,
+      body: JSON.stringify({ credits: a, events: a, key: a, nickname: a, url: a, name: a, extra_field: 1 }),
+    });
+  for (const s of [...INJECTION, ...ODD])
+    out.push({
+      label: `string ${JSON.stringify(s).slice(0, 30)}`,
+      body: JSON.stringify({ credits: s, nickname: s, key: s, name: s, url: s, events: s, unknown_field: s }),
+    });
   return out;
 }
 
@@ -43,9 +87,15 @@ async function setup() {
   const acc = must(await api.engine.accounts.create({ name: 'Acme' }));
   must(await api.engine.credits.grant(acc.id, { credits: '100', reason: 'x' }));
   const { key } = must(await api.engine.keys.create(acc.id, 'prod'));
-  const doc = (await (await api.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const doc = (await (await api.app.request('/openapi.json')).json()) as {
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  };
   const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, takesBody: op.requestBody !== undefined })),
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      takesBody: op.requestBody !== undefined,
+    })),
   );
   return { ...api, acc, key, routes, storage: api.engine.context.storage as SqliteStorage };
 }
@@ -62,14 +112,26 @@ describe('bad input over every route of /openapi.json', () => {
       if ((route.method === 'GET' || route.method === 'DELETE') && !route.path.includes('{')) continue;
       // Real ids too where the route takes a body, so the bad bodies reach the handlers' own checks.
       const real = route.takesBody ? [route.path.includes('api_keys/{') ? key.id : acc.id] : [];
-      const ids = [...real, acc.id.slice(0, -1) + 'X', ...INJECTION.map(encodeURIComponent), encodeURIComponent('🦄'.repeat(40)), 'a'.repeat(300)];
-      const paths = route.path.includes('{') ? ids.map((id) => route.path.replace(/\{\w+\}/g, id)) : [route.path];
+      const ids = [
+        ...real,
+        acc.id.slice(0, -1) + 'X',
+        ...INJECTION.map(encodeURIComponent),
+        encodeURIComponent('🦄'.repeat(40)),
+        'a'.repeat(300),
+      ];
+      const paths = route.path.includes('{')
+        ? ids.map((id) => route.path.replace(/\{\w+\}/g, id))
+        : [route.path];
       const bodies = route.method === 'GET' || route.method === 'DELETE' ? [undefined] : badBodies();
       for (const path of paths) {
         for (const b of bodies) {
           const res = await app.request(path, {
             method: route.method,
-            headers: { authorization: `Bearer ${ADMIN}`, 'content-type': b?.contentType ?? 'application/json', 'idempotency-key': 'fuzz' },
+            headers: {
+              authorization: `Bearer ${ADMIN}`,
+              'content-type': b?.contentType ?? 'application/json',
+              'idempotency-key': 'fuzz',
+            },
             ...(b !== undefined && route.method !== 'GET' ? { body: b.body } : {}),
           });
           tried++;
@@ -85,12 +147,21 @@ describe('bad input over every route of /openapi.json', () => {
       }
     }
     expect(checksum(storage)).toBe(before);
-    console.log(`bad input: ${tried} requests over ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries(seen))}`);
+    console.log(
+      `bad input: ${tried} requests over ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries(seen))}`,
+    );
   }, 120_000);
 
   it('refuses bad query strings with validation_failed', async () => {
     const { call, acc } = await setup();
-    for (const q of ['granularity=week', 'group_by=color', 'tz=Nowhere/City', 'from=yesterday', 'from=2026-11-25T00:00:00Z&to=2020-01-01T00:00:00Z', 'from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z']) {
+    for (const q of [
+      'granularity=week',
+      'group_by=color',
+      'tz=Nowhere/City',
+      'from=yesterday',
+      'from=2026-11-25T00:00:00Z&to=2020-01-01T00:00:00Z',
+      'from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    ]) {
       const r = await call('GET', `/v1/accounts/${acc.id}/usage/summary?${q}`);
       expect(r.status, q).toBe(422);
     }
@@ -108,7 +179,13 @@ describe('access', () => {
     for (const route of routes) {
       if (route.path === '/v1/webhooks/stripe') continue; // authenticated by its signature instead
       const path = route.path.replace(/\{\w+\}/g, acc.id);
-      for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${ADMIN}x`, `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}`, ADMIN]) {
+      for (const authorization of [
+        undefined,
+        'Bearer wrong-token',
+        `Bearer ${ADMIN}x`,
+        `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}`,
+        ADMIN,
+      ]) {
         const res = await app.request(path, {
           method: route.method,
           headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -126,8 +203,20 @@ describe('access', () => {
   it('never shows a key secret or webhook secret after creation', async () => {
     const { call, acc } = await setup();
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'second' })).body;
-    const hook = (await call('POST', '/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/x', events: ['api_key.created'] })).body;
-    for (const path of [`/v1/accounts/${acc.id}/api_keys`, `/v1/api_keys/${key.id}`, '/v1/webhook_endpoints', `/v1/webhook_endpoints/${hook.id}`, `/v1/webhook_endpoints/${hook.id}/deliveries`, '/openapi.json']) {
+    const hook = (
+      await call('POST', '/v1/webhook_endpoints', {
+        url: 'http://127.0.0.1:9/x',
+        events: ['api_key.created'],
+      })
+    ).body;
+    for (const path of [
+      `/v1/accounts/${acc.id}/api_keys`,
+      `/v1/api_keys/${key.id}`,
+      '/v1/webhook_endpoints',
+      `/v1/webhook_endpoints/${hook.id}`,
+      `/v1/webhook_endpoints/${hook.id}/deliveries`,
+      '/openapi.json',
+    ]) {
       const r = await call('GET', path);
       expect(r.text).not.toContain(key.secret);
       expect(r.text).not.toContain(hook.secret);
