@@ -188,6 +188,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('usage_events')
     .columns(['account_id', 'ts_ms'])
     .execute();
+  // With several server processes no in-memory index sees every id: PostgreSQL dedupes by a unique index.
+  if (!sqlite)
+    await db.schema.createIndex('usage_events_id').unique().on('usage_events').column('id').execute();
 
   // The hourly rollup (account x key x model x UTC hour), kept at ingest.
   await db.schema

@@ -98,9 +98,11 @@ async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<voi
  */
 export async function confirmPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
   const result = await unit(ctx, async (tx) => {
-    const purchase = await tx.purchases.get(purchaseId);
-    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
-    const account = await tx.accounts.lock(purchase.accountId);
+    const found = await tx.purchases.get(purchaseId);
+    if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    // Lock the account, then read the purchase again: another process may have settled it meanwhile.
+    const account = await tx.accounts.lock(found.accountId);
+    const purchase = (await tx.purchases.get(purchaseId))!;
     if (purchase.status === 'paid') return purchase;
     if (purchase.status !== 'pending')
       fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
@@ -177,8 +179,10 @@ export async function confirmPurchase(ctx: Context, purchaseId: string): Promise
 /** Marks a pending purchase failed: no credits, no invoice number. Failing again is a no-op. */
 export async function failPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
   return unit(ctx, async (tx) => {
-    const purchase = await tx.purchases.get(purchaseId);
-    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    const found = await tx.purchases.get(purchaseId);
+    if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    await tx.accounts.lock(found.accountId);
+    const purchase = (await tx.purchases.get(purchaseId))!;
     if (purchase.status === 'failed') return purchase;
     if (purchase.status !== 'pending')
       fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));

@@ -92,9 +92,10 @@ async function resolveHold(
   amount: bigint,
 ): Promise<Result<Hold>> {
   const result = await unit(ctx, async (tx) => {
-    const hold = await tx.holds.get(id);
-    if (!hold) fail(refuse('not_found', `no hold ${id}`));
-    await tx.accounts.lock(hold.accountId);
+    const found = await tx.holds.get(id);
+    if (!found) fail(refuse('not_found', `no hold ${id}`));
+    await tx.accounts.lock(found.accountId);
+    const hold = (await tx.holds.get(id))!;
     if (hold.status === to && (to !== 'captured' || hold.capturedMinor === amount)) return hold;
     if (hold.status !== 'pending') fail(refuse('invalid_state', `hold ${id} is ${hold.status}`));
     const now = ctx.clock.nowMs();

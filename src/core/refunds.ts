@@ -25,9 +25,10 @@ export async function refundPurchase(
     requested = parsed.value;
   }
   const result = await unit(ctx, async (tx) => {
-    const purchase = await tx.purchases.get(purchaseId);
-    if (!purchase) fail(refuse('not_found', `no purchase ${purchaseId}`));
-    const account = await tx.accounts.lock(purchase.accountId);
+    const found = await tx.purchases.get(purchaseId);
+    if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    const account = await tx.accounts.lock(found.accountId);
+    const purchase = (await tx.purchases.get(purchaseId))!;
     if (purchase.status !== 'paid' || !purchase.invoiceId) {
       fail(
         refuse(

@@ -1,14 +1,30 @@
-import { describe, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, it } from 'vitest';
+import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
+import type { Storage } from '../../src/core/ports.ts';
+import { storageConformance } from './storage.cases.ts';
 
-// The PostgreSQL adapter is issue 7. Until it exists this file says so plainly instead of
-// passing silently; once it lands it runs storageConformance against TOLLGATE_PG_URL.
 const url = process.env.TOLLGATE_PG_URL;
 
-describe('storage conformance: postgres', () => {
-  it.skip(
-    url
-      ? 'SKIPPED: TOLLGATE_PG_URL is set, but the PostgreSQL adapter is not built yet (issue 7)'
-      : 'SKIPPED: TOLLGATE_PG_URL is not set, so the Postgres suite did not run',
-    () => {},
-  );
-});
+if (!url) {
+  console.log('SKIPPED: TOLLGATE_PG_URL is not set, so the Postgres conformance suite did not run');
+  describe('storage conformance: postgres', () => {
+    it.skip('SKIPPED: TOLLGATE_PG_URL is not set, so the Postgres suite did not run', () => {});
+  });
+} else {
+  const schemas: string[] = [];
+  // Each case gets a schema of its own, so runs (and cases) never collide; all are dropped after.
+  const open = async (): Promise<Storage> => {
+    const schema = `tg_conf_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    return PostgresStorage.open({ url, schema, poolSize: 4 });
+  };
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    await client.end();
+  });
+  storageConformance('postgres', open);
+}

@@ -241,6 +241,17 @@ export function storageConformance(
       ]);
     });
 
+    test('gives a late row of a billed hour what the whole hour billed before', async (s) => {
+      const other = (id: string, ts: number) => ({ ...event(id, 'acc_1', ts), model: 'other' });
+      await s.ingestUsage([event('a', 'acc_1', T0), other('b', T0 + 1)], { durability: 'normal' });
+      const first = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR));
+      await s.transaction((tx) => tx.usage.markBilled(first));
+      await s.ingestUsage([{ ...event('c', 'acc_1', T0 + 2), model: 'third' }], { durability: 'normal' });
+      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR));
+      expect(first).toEqual([{ accountId: 'acc_1', hourMs: T0, creditsMinor: 10n, billedBeforeMinor: 0n }]);
+      expect(late).toEqual([{ accountId: 'acc_1', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: 10n }]);
+    });
+
     test('pages usage records in time order with a cursor', async (s) => {
       await s.ingestUsage(
         [event('b', 'acc_1', T0 + 2), event('a', 'acc_1', T0 + 1), event('c', 'acc_1', T0 + 2)],

@@ -2,18 +2,19 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from '../../../migrations/index.ts';
 import type { Durability } from '../../core/ports.ts';
+import type { SqlConnection } from '../sql/sql-connection.ts';
 
 /** The subset of better-sqlite3 this adapter uses. */
 export type SqliteDb = Database.Database;
-
-export type Row = Record<string, unknown>;
 
 /**
  * One SQLite connection shared by Kysely (migrations, ordinary reads) and statements prepared once
  * for the hot paths. Every use goes through Kysely's connection mutex, so an open transaction is
  * never interleaved with another unit of work.
  */
-export class SqliteConnection {
+export class SqliteConnection implements SqlConnection {
+  /** One writer at a time (BEGIN IMMEDIATE): no row locks needed. */
+  readonly forUpdate = '';
   readonly kysely: Kysely<any>;
   private readonly statements = new Map<string, Database.Statement>();
   private synchronous: Durability | null = null;
@@ -90,11 +91,4 @@ export class SqliteConnection {
   }
 }
 
-export const num = (v: unknown): number => Number(v as bigint);
-export const numOrNull = (v: unknown): number | null =>
-  v === null || v === undefined ? null : Number(v as bigint);
-export const big = (v: unknown): bigint => BigInt(v as bigint);
-export const bigOrNull = (v: unknown): bigint | null =>
-  v === null || v === undefined ? null : BigInt(v as bigint);
-export const str = (v: unknown): string => v as string;
-export const strOrNull = (v: unknown): string | null => (v ?? null) as string | null;
+export { big, bigOrNull, num, numOrNull, type Row, str, strOrNull } from '../sql/sql-connection.ts';

@@ -1,18 +1,13 @@
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
-import { SqliteAccountRepo, SqliteKeyRepo } from './sqlite-account-repos.ts';
-import {
-  SqliteHoldRepo,
-  SqliteInvoiceRepo,
-  SqliteLotRepo,
-  SqlitePurchaseRepo,
-} from './sqlite-credit-repos.ts';
+import { SqlAccountRepo, SqlKeyRepo } from '../sql/sql-account-repos.ts';
+import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from '../sql/sql-credit-repos.ts';
+import { SqlLedgerRepo } from '../sql/sql-ledger-repo.ts';
+import { SqlPortalRepo } from '../sql/sql-portal-repo.ts';
+import { SqlWebhookRepo } from '../sql/sql-webhook-repo.ts';
 import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
-import { SqliteLedgerRepo } from './sqlite-ledger-repo.ts';
-import { SqlitePortalRepo } from './sqlite-portal-repo.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
-import { SqliteWebhookRepo } from './sqlite-webhook-repo.ts';
 
 export interface SqliteStorageOptions {
   /** A file path, `':memory:'`, or an open better-sqlite3 database. */
@@ -30,16 +25,16 @@ export class SqliteStorage implements Storage {
   private constructor(private readonly c: SqliteConnection) {
     this.usage = new SqliteUsage(c);
     this.tx = {
-      ledger: new SqliteLedgerRepo(c),
-      accounts: new SqliteAccountRepo(c),
-      keys: new SqliteKeyRepo(c),
-      purchases: new SqlitePurchaseRepo(c),
-      invoices: new SqliteInvoiceRepo(c),
-      lots: new SqliteLotRepo(c),
-      holds: new SqliteHoldRepo(c),
+      ledger: new SqlLedgerRepo(c),
+      accounts: new SqlAccountRepo(c),
+      keys: new SqlKeyRepo(c),
+      purchases: new SqlPurchaseRepo(c),
+      invoices: new SqlInvoiceRepo(c),
+      lots: new SqlLotRepo(c),
+      holds: new SqlHoldRepo(c),
       usage: this.usage,
-      webhooks: new SqliteWebhookRepo(c),
-      portal: new SqlitePortalRepo(c),
+      webhooks: new SqlWebhookRepo(c),
+      portal: new SqlPortalRepo(c),
     };
   }
 

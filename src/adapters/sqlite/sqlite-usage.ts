@@ -138,9 +138,12 @@ export class SqliteUsage implements UsageRepo {
   async listUnbilled(beforeMs: number): Promise<UnbilledHour[]> {
     const rows = this.c
       .stmt(
-        `SELECT account_id, hour_ms, sum(credits_minor - billed_minor) AS credits, sum(billed_minor) AS billed
-         FROM usage_rollup WHERE credits_minor > billed_minor AND hour_ms < ?
-         GROUP BY account_id, hour_ms ORDER BY hour_ms, account_id`,
+        // `billed` is what the whole hour had billed before (all its rows): it only grows, so the
+        // billing transfer id built from it is new at every run that finds late usage.
+        `SELECT u.account_id, u.hour_ms, sum(u.credits_minor - u.billed_minor) AS credits,
+           (SELECT sum(b.billed_minor) FROM usage_rollup b WHERE b.account_id = u.account_id AND b.hour_ms = u.hour_ms) AS billed
+         FROM usage_rollup u WHERE u.credits_minor > u.billed_minor AND u.hour_ms < ?
+         GROUP BY u.account_id, u.hour_ms ORDER BY u.hour_ms, u.account_id`,
       )
       .all(beforeMs) as Row[];
     return rows.map((r) => ({

@@ -6,7 +6,7 @@ import type {
   WebhookEventType,
 } from '../../core/model.ts';
 import type { DueDelivery, WebhookRepo } from '../../core/ports.ts';
-import { num, numOrNull, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+import { num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const toEndpoint = (r: Row, prefix = ''): WebhookEndpoint => ({
   id: str(r[`${prefix}id`]),
@@ -29,32 +29,32 @@ const toDelivery = (r: Row): WebhookDelivery => ({
   deliveredAtMs: numOrNull(r.delivered_at_ms),
 });
 
-export class SqliteWebhookRepo implements WebhookRepo {
-  constructor(private readonly c: SqliteConnection) {}
+export class SqlWebhookRepo implements WebhookRepo {
+  constructor(private readonly c: SqlConnection) {}
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
-    this.c
+    await this.c
       .stmt('INSERT INTO webhook_endpoints (id, url, events, secret, created_at_ms) VALUES (?, ?, ?, ?, ?)')
       .run(e.id, e.url, JSON.stringify(e.events), e.secret, e.createdAtMs);
   }
 
   async getEndpoint(id: string): Promise<WebhookEndpoint | undefined> {
-    const row = this.c
+    const row = (await this.c
       .stmt('SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at_ms IS NULL')
-      .get(id) as Row | undefined;
+      .get(id)) as Row | undefined;
     return row && toEndpoint(row);
   }
 
   async listEndpoints(): Promise<WebhookEndpoint[]> {
-    const rows = this.c
+    const rows = (await this.c
       .stmt('SELECT * FROM webhook_endpoints WHERE deleted_at_ms IS NULL ORDER BY created_at_ms, id')
-      .all() as Row[];
+      .all()) as Row[];
     return rows.map((r) => toEndpoint(r));
   }
 
   async deleteEndpoint(id: string, atMs: number): Promise<void> {
-    this.c.stmt('UPDATE webhook_endpoints SET deleted_at_ms = ? WHERE id = ?').run(atMs, id);
-    this.c
+    await this.c.stmt('UPDATE webhook_endpoints SET deleted_at_ms = ? WHERE id = ?').run(atMs, id);
+    await this.c
       .stmt(
         `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' WHERE endpoint_id = ? AND status = 'pending'`,
       )
@@ -62,11 +62,11 @@ export class SqliteWebhookRepo implements WebhookRepo {
   }
 
   async setSecret(id: string, secret: string): Promise<void> {
-    this.c.stmt('UPDATE webhook_endpoints SET secret = ? WHERE id = ?').run(secret, id);
+    await this.c.stmt('UPDATE webhook_endpoints SET secret = ? WHERE id = ?').run(secret, id);
   }
 
   async insertEvent(event: OutboxEvent, deliveries: WebhookDelivery[]): Promise<void> {
-    this.c
+    await this.c
       .stmt('INSERT INTO outbox_events (id, type, data, created_at_ms) VALUES (?, ?, ?, ?)')
       .run(event.id, event.type, JSON.stringify(event.data), event.createdAtMs);
     const insert = this.c.stmt(
@@ -74,11 +74,11 @@ export class SqliteWebhookRepo implements WebhookRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const d of deliveries)
-      insert.run(d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAtMs, d.createdAtMs);
+      await insert.run(d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAtMs, d.createdAtMs);
   }
 
   async due(nowMs: number, limit: number): Promise<DueDelivery[]> {
-    const rows = this.c
+    const rows = (await this.c
       .stmt(
         `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
                 w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
@@ -88,7 +88,7 @@ export class SqliteWebhookRepo implements WebhookRepo {
          WHERE d.status = 'pending' AND d.next_attempt_at_ms <= ?
          ORDER BY d.next_attempt_at_ms, d.id LIMIT ?`,
       )
-      .all(nowMs, limit) as Row[];
+      .all(nowMs, limit)) as Row[];
     return rows.map((r) => ({
       delivery: toDelivery(r),
       event: {
@@ -102,7 +102,7 @@ export class SqliteWebhookRepo implements WebhookRepo {
   }
 
   async updateDelivery(d: WebhookDelivery): Promise<void> {
-    this.c
+    await this.c
       .stmt(
         `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at_ms = ?, last_status_code = ?, last_error = ?, delivered_at_ms = ?
          WHERE id = ?`,
@@ -111,20 +111,20 @@ export class SqliteWebhookRepo implements WebhookRepo {
   }
 
   async listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
-    const rows = this.c
+    const rows = (await this.c
       .stmt(
         'SELECT * FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?',
       )
-      .all(endpointId, limit) as Row[];
+      .all(endpointId, limit)) as Row[];
     return rows.map(toDelivery);
   }
 
   async getAlertState(accountId: string): Promise<string | null> {
-    const v = this.c.stmt('SELECT alert_state FROM accounts WHERE id = ?').pluck(true).get(accountId);
+    const v = await this.c.stmt('SELECT alert_state FROM accounts WHERE id = ?').pluck(true).get(accountId);
     return (v ?? null) as string | null;
   }
 
   async setAlertState(accountId: string, state: string | null): Promise<void> {
-    this.c.stmt('UPDATE accounts SET alert_state = ? WHERE id = ?').run(state, accountId);
+    await this.c.stmt('UPDATE accounts SET alert_state = ? WHERE id = ?').run(state, accountId);
   }
 }

@@ -13,10 +13,10 @@ import {
   num,
   numOrNull,
   type Row,
-  type SqliteConnection,
+  type SqlConnection,
   str,
   strOrNull,
-} from './sqlite-database.ts';
+} from './sql-connection.ts';
 
 const toAccount = (r: Row): LedgerAccount => ({
   id: str(r.id),
@@ -44,9 +44,9 @@ const toTransfer = (r: Row): Transfer => ({
   createdAtMs: num(r.created_at_ms),
 });
 
-/** The ledger in SQLite: every statement prepared once; the unit of work is the caller's. */
-export class SqliteLedgerRepo implements LedgerRepo {
-  constructor(private readonly c: SqliteConnection) {}
+/** The ledger in SQL (SQLite or PostgreSQL); the unit of work is the caller's. */
+export class SqlLedgerRepo implements LedgerRepo {
+  constructor(private readonly c: SqlConnection) {}
 
   async insertAccounts(accounts: LedgerAccount[]): Promise<void> {
     const insert = this.c.stmt(
@@ -54,7 +54,7 @@ export class SqliteLedgerRepo implements LedgerRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING`,
     );
     for (const a of accounts) {
-      insert.run(
+      await insert.run(
         a.id,
         a.asset,
         a.kind,
@@ -68,7 +68,7 @@ export class SqliteLedgerRepo implements LedgerRepo {
   }
 
   async getAccount(id: string): Promise<LedgerAccount | undefined> {
-    const row = this.c.stmt('SELECT * FROM ledger_accounts WHERE id = ?').get(id) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM ledger_accounts WHERE id = ?').get(id)) as Row | undefined;
     return row && toAccount(row);
   }
 
@@ -78,19 +78,21 @@ export class SqliteLedgerRepo implements LedgerRepo {
     const getResolution = this.c.stmt('SELECT resolution FROM pending_resolutions WHERE pending_id = ?');
     const wanted = new Set(accountIds);
     for (const id of transferIds) {
-      const row = getTransfer.get(id) as Row | undefined;
+      const row = (await getTransfer.get(id)) as Row | undefined;
       if (!row) continue;
       const t = toTransfer(row);
       view.transfers.set(id, t);
       if (t.kind === 'pending') {
         wanted.add(t.debitAccountId).add(t.creditAccountId);
-        const res = getResolution.get(id) as Row | undefined;
+        const res = (await getResolution.get(id)) as Row | undefined;
         if (res) view.resolutions.set(id, str(res.resolution) as Resolution);
       }
     }
-    for (const id of wanted) {
-      const a = await this.getAccount(id);
-      if (a) view.accounts.set(id, a);
+    // Locked in id order where writers are concurrent, so two batches never deadlock.
+    const lock = this.c.stmt(`SELECT * FROM ledger_accounts WHERE id = ?${this.c.forUpdate}`);
+    for (const id of [...wanted].sort()) {
+      const row = (await lock.get(id)) as Row | undefined;
+      if (row) view.accounts.set(id, toAccount(row));
     }
     return view;
   }
@@ -101,7 +103,7 @@ export class SqliteLedgerRepo implements LedgerRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const t of plan.transfers) {
-      insert.run(
+      await insert.run(
         t.id,
         t.kind,
         t.debitAccountId,
@@ -119,11 +121,11 @@ export class SqliteLedgerRepo implements LedgerRepo {
     const resolve = this.c.stmt(
       'INSERT INTO pending_resolutions (pending_id, resolution, transfer_id) VALUES (?, ?, ?)',
     );
-    for (const r of plan.resolutions) resolve.run(r.pendingId, r.resolution, r.transferId);
+    for (const r of plan.resolutions) await resolve.run(r.pendingId, r.resolution, r.transferId);
     const update = this.c.stmt(
       `UPDATE ledger_accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ? WHERE id = ?`,
     );
     for (const a of plan.accounts)
-      update.run(a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending, a.id);
+      await update.run(a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending, a.id);
   }
 }

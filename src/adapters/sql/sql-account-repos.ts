@@ -1,14 +1,6 @@
 import type { Account, ApiKey, ApiKeyStatus } from '../../core/model.ts';
 import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
-import {
-  bigOrNull,
-  num,
-  numOrNull,
-  type Row,
-  type SqliteConnection,
-  str,
-  strOrNull,
-} from './sqlite-database.ts';
+import { bigOrNull, num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const toAccount = (r: Row): Account => ({
   id: str(r.id),
@@ -20,11 +12,11 @@ const toAccount = (r: Row): Account => ({
   createdAtMs: num(r.created_at_ms),
 });
 
-export class SqliteAccountRepo implements AccountRepo {
-  constructor(private readonly c: SqliteConnection) {}
+export class SqlAccountRepo implements AccountRepo {
+  constructor(private readonly c: SqlConnection) {}
 
   async insert(a: Account): Promise<void> {
-    this.c
+    await await this.c
       .stmt(
         `INSERT INTO accounts (id, name, email, external_id, ledger_account_id, low_balance_threshold_minor, created_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -33,24 +25,27 @@ export class SqliteAccountRepo implements AccountRepo {
   }
 
   async get(id: string): Promise<Account | undefined> {
-    const row = this.c.stmt('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
+    const row = (await await this.c.stmt('SELECT * FROM accounts WHERE id = ?').get(id)) as Row | undefined;
     return row && toAccount(row);
   }
 
-  // One writer at a time (BEGIN IMMEDIATE) already serialises every unit of work.
-  lock(id: string): Promise<Account | undefined> {
-    return this.get(id);
+  /** With concurrent writers (PostgreSQL) the row stays locked to the end of the unit of work. */
+  async lock(id: string): Promise<Account | undefined> {
+    const row = (await this.c.stmt(`SELECT * FROM accounts WHERE id = ?${this.c.forUpdate}`).get(id)) as
+      | Row
+      | undefined;
+    return row && toAccount(row);
   }
 
   async findByExternalId(externalId: string): Promise<Account | undefined> {
-    const row = this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId) as
+    const row = (await await this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId)) as
       | Row
       | undefined;
     return row && toAccount(row);
   }
 
   async update(a: Account): Promise<void> {
-    this.c
+    await await this.c
       .stmt('UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ? WHERE id = ?')
       .run(a.name, a.email, a.lowBalanceThresholdMinor, a.id);
   }
@@ -67,11 +62,11 @@ const toKey = (r: Row): ApiKey => ({
   lastUsedAtMs: numOrNull(r.last_used_at_ms),
 });
 
-export class SqliteKeyRepo implements KeyRepo {
-  constructor(private readonly c: SqliteConnection) {}
+export class SqlKeyRepo implements KeyRepo {
+  constructor(private readonly c: SqlConnection) {}
 
   async insert(k: ApiKey): Promise<void> {
-    this.c
+    await await this.c
       .stmt(
         `INSERT INTO api_keys (id, account_id, nickname, secret_hash, hint, status, created_at_ms, last_used_at_ms, status_changed_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -90,32 +85,32 @@ export class SqliteKeyRepo implements KeyRepo {
   }
 
   async get(id: string): Promise<ApiKey | undefined> {
-    const row = this.c.stmt('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
+    const row = (await await this.c.stmt('SELECT * FROM api_keys WHERE id = ?').get(id)) as Row | undefined;
     return row && toKey(row);
   }
 
   async countActive(accountId: string): Promise<number> {
-    const row = this.c
+    const row = (await await this.c
       .stmt(`SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND status = 'active'`)
-      .get(accountId) as Row;
+      .get(accountId)) as Row;
     return num(row.n);
   }
 
   async setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void> {
-    this.c
+    await await this.c
       .stmt('UPDATE api_keys SET status = ?, status_changed_at_ms = ? WHERE id = ?')
       .run(status, atMs, id);
   }
 
   async list(accountId: string): Promise<ApiKey[]> {
-    const rows = this.c
+    const rows = (await await this.c
       .stmt(`SELECT * FROM api_keys WHERE account_id = ? AND status != 'deleted' ORDER BY created_at_ms, id`)
-      .all(accountId) as Row[];
+      .all(accountId)) as Row[];
     return rows.map(toKey);
   }
 
   async findByHash(secretHash: string): Promise<ApiKey | undefined> {
-    const row = this.c.stmt('SELECT * FROM api_keys WHERE secret_hash = ?').get(secretHash) as
+    const row = (await await this.c.stmt('SELECT * FROM api_keys WHERE secret_hash = ?').get(secretHash)) as
       | Row
       | undefined;
     return row && toKey(row);
@@ -125,6 +120,6 @@ export class SqliteKeyRepo implements KeyRepo {
     const update = this.c.stmt(
       'UPDATE api_keys SET last_used_at_ms = ? WHERE id = ? AND (last_used_at_ms IS NULL OR last_used_at_ms < ?)',
     );
-    for (const u of lastUsed) update.run(u.atMs, u.id, u.atMs);
+    for (const u of lastUsed) await await update.run(u.atMs, u.id, u.atMs);
   }
 }

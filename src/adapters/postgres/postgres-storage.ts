@@ -1,0 +1,178 @@
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrations } from '../../../migrations/index.ts';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import { SqlAccountRepo, SqlKeyRepo } from '../sql/sql-account-repos.ts';
+import { big, type Row, str } from '../sql/sql-connection.ts';
+import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from '../sql/sql-credit-repos.ts';
+import { SqlLedgerRepo } from '../sql/sql-ledger-repo.ts';
+import { SqlPortalRepo } from '../sql/sql-portal-repo.ts';
+import { SqlWebhookRepo } from '../sql/sql-webhook-repo.ts';
+import { PgTxConnection } from './pg-connection.ts';
+import { PgUsageRepo } from './postgres-usage.ts';
+
+export interface PostgresStorageOptions {
+  /** `postgres://user@host:port/db` */
+  url: string;
+  /** A schema of its own (created if missing), e.g. one per test run. Default: the server's search_path. */
+  schema?: string;
+  poolSize?: number;
+}
+
+// int8 arrives as bigint, never as a float or a string.
+const INT8 = 20;
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => BigInt(v) : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+/** Deadlock and serialization failures are retried: the unit of work is run again from the start. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * PostgreSQL storage for several tollgate processes on one database. Concurrency: row locks
+ * (`SELECT ... FOR UPDATE`) on the customer account serialise key creation at the active limit,
+ * confirmations and holds of one account; ledger accounts are locked in id order before a batch
+ * is planned, so balances are never lost to a race; invoice numbers come from a counter row whose
+ * upsert locks it until commit (gapless); usage dedupes on a unique id index; a billing run locks
+ * the rollup rows it bills, so two runs at once bill each hour once. Deadlocks (40P01) and
+ * serialization failures (40001) are retried.
+ */
+export class PostgresStorage implements Storage {
+  /** Several processes share this store: in-process caches must expire. */
+  readonly shared = true;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly kysely: Kysely<any>,
+  ) {}
+
+  static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
+    if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema))
+      throw new Error('schema must be a plain lower-case identifier');
+    if (options.schema) {
+      const admin = new pg.Client({ connectionString: options.url });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+      await admin.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      types,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const { error } = await new Migrator({
+      db: kysely,
+      provider: { getMigrations: async () => migrations },
+      ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+    }).migrateToLatest();
+    if (error) throw error;
+    return new PostgresStorage(pool, kysely);
+  }
+
+  private tx(client: pg.PoolClient): Tx {
+    const c = new PgTxConnection(client);
+    return {
+      ledger: new SqlLedgerRepo(c),
+      accounts: new SqlAccountRepo(c),
+      keys: new SqlKeyRepo(c),
+      purchases: new SqlPurchaseRepo(c),
+      invoices: new SqlInvoiceRepo(c),
+      lots: new SqlLotRepo(c),
+      holds: new SqlHoldRepo(c),
+      usage: new PgUsageRepo(client),
+      webhooks: new SqlWebhookRepo(c),
+      portal: new SqlPortalRepo(c),
+    };
+  }
+
+  private async withClient<T>(
+    fn: (client: pg.PoolClient) => Promise<T>,
+    options: { durability?: Durability; readOnly?: boolean } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Like SQLite's NORMAL: a crash of the database server may lose the last commits, never corrupt.
+        if (options.durability === 'normal') await client.query('SET LOCAL synchronous_commit = off');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < 8) continue;
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  transaction<T>(
+    fn: (tx: Tx) => Promise<T>,
+    options?: { durability?: Durability; readOnly?: boolean },
+  ): Promise<T> {
+    return this.withClient((client) => fn(this.tx(client)), options);
+  }
+
+  ingestUsage(
+    events: RatedEvent[],
+    options: { durability: Durability; inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void> },
+  ): Promise<IngestStatus[]> {
+    return this.withClient(
+      async (client) => {
+        const { statuses, accepted } = await new PgUsageRepo(client).ingest(events);
+        const accounts = [...new Set(accepted.map((e) => e.accountId))];
+        if (options.inTransaction && accounts.length > 0)
+          await options.inTransaction(this.tx(client), accounts);
+        return statuses;
+      },
+      { durability: options.durability },
+    );
+  }
+
+  usageHours(query: UsageQuery): Promise<UsageHour[]> {
+    return this.withClient((client) => new PgUsageRepo(client).hours(query), { readOnly: true });
+  }
+
+  usageRecords(
+    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
+  ): Promise<UsageRecord[]> {
+    return this.withClient((client) => new PgUsageRepo(client).records(query), { readOnly: true });
+  }
+
+  audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
+    return this.withClient(
+      async (client) => {
+        const sums = await client.query(
+          'SELECT asset, sum(credits_posted - debits_posted) AS s FROM ledger_accounts GROUP BY asset ORDER BY asset',
+        );
+        const mismatched = await client.query(
+          `SELECT a.id FROM ledger_accounts a
+           LEFT JOIN (SELECT debit_account_id AS id, sum(amount) AS d FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) d ON d.id = a.id
+           LEFT JOIN (SELECT credit_account_id AS id, sum(amount) AS c FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) c ON c.id = a.id
+           WHERE a.debits_posted != coalesce(d.d, 0) OR a.credits_posted != coalesce(c.c, 0)`,
+        );
+        return {
+          assetSums: (sums.rows as Row[]).map((r) => ({ asset: str(r.asset), sum: big(r.s) })),
+          mismatchedAccounts: (mismatched.rows as Row[]).map((r) => str(r.id)),
+        };
+      },
+      { readOnly: true },
+    );
+  }
+
+  /** Runs a query for tests and tools. */
+  query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.pool.query(sql, params).then((r) => r.rows as Row[]);
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}

@@ -1,0 +1,217 @@
+import type { PoolClient } from 'pg';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { big, num, type Row, str, strOrNull } from '../sql/sql-connection.ts';
+
+/**
+ * Usage in PostgreSQL. Several server processes share the database, so dedupe is a unique index
+ * on the event id (no process sees all ids in memory), and a batch costs a handful of round trips:
+ * events, rollup and unbilled totals are each written with one statement over arrays.
+ */
+export class PgUsageRepo implements UsageRepo {
+  constructor(private readonly client: PoolClient) {}
+
+  /** Stores a batch; answers each event's status. Runs inside the caller's transaction. */
+  async ingest(events: RatedEvent[]): Promise<{ statuses: IngestStatus[]; accepted: RatedEvent[] }> {
+    // First occurrence of each id in the batch; later ones are compared with it.
+    const first = new Map<string, RatedEvent>();
+    for (const e of events) if (!first.has(e.id)) first.set(e.id, e);
+    const candidates = [...first.values()];
+    const inserted = new Set<string>();
+    if (candidates.length > 0) {
+      const r = await this.client.query(
+        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          candidates.map((e) => e.timestampMs),
+          candidates.map((e) => e.id),
+          candidates.map((e) => e.accountId),
+          candidates.map((e) => e.apiKeyId),
+          candidates.map((e) => e.model),
+          candidates.map((e) => e.quantityMinor.toString()),
+          candidates.map((e) => e.creditsMinor.toString()),
+          candidates.map((e) => e.properties),
+          candidates.map((e) => e.fingerprint),
+        ],
+      );
+      for (const row of r.rows as { id: string }[]) inserted.add(row.id);
+    }
+    const stored = new Map<string, string>();
+    const missing = candidates.filter((e) => !inserted.has(e.id)).map((e) => e.id);
+    if (missing.length > 0) {
+      const r = await this.client.query(
+        'SELECT id, fingerprint FROM usage_events WHERE id = ANY($1::text[])',
+        [missing],
+      );
+      for (const row of r.rows as { id: string; fingerprint: string }[]) stored.set(row.id, row.fingerprint);
+    }
+    const statuses: IngestStatus[] = [];
+    const seen = new Set<string>();
+    const accepted: RatedEvent[] = [];
+    for (const e of events) {
+      if (inserted.has(e.id) && !seen.has(e.id)) {
+        seen.add(e.id);
+        accepted.push(e);
+        statuses.push('accepted');
+        continue;
+      }
+      const fingerprint = inserted.has(e.id) ? first.get(e.id)!.fingerprint : stored.get(e.id);
+      statuses.push(fingerprint === e.fingerprint ? 'duplicate' : 'conflict');
+    }
+    await this.rollUp(accepted);
+    return { statuses, accepted };
+  }
+
+  private async rollUp(accepted: RatedEvent[]): Promise<void> {
+    if (accepted.length === 0) return;
+    const groups = new Map<
+      string,
+      { a: string; k: string; m: string; h: number; n: bigint; q: bigint; c: bigint }
+    >();
+    const unbilled = new Map<string, bigint>();
+    for (const e of accepted) {
+      const key = `${e.accountId}\u0000${e.hourMs}\u0000${e.apiKeyId ?? ''}\u0000${e.model}`;
+      const g = groups.get(key) ?? {
+        a: e.accountId,
+        k: e.apiKeyId ?? '',
+        m: e.model,
+        h: e.hourMs,
+        n: 0n,
+        q: 0n,
+        c: 0n,
+      };
+      g.n += 1n;
+      g.q += e.quantityMinor;
+      g.c += e.creditsMinor;
+      groups.set(key, g);
+      unbilled.set(e.accountId, (unbilled.get(e.accountId) ?? 0n) + e.creditsMinor);
+    }
+    // Rows in primary-key order, as billing locks them: concurrent batches never deadlock.
+    const rows = [...groups.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, g]) => g);
+    await this.client.query(
+      `INSERT INTO usage_rollup (account_id, hour_ms, api_key_id, model, events, quantity_minor, credits_minor, billed_minor)
+       SELECT a, h, k, m, n, q, c, 0 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS t(a, h, k, m, n, q, c)
+       ON CONFLICT (account_id, hour_ms, api_key_id, model) DO UPDATE SET
+         events = usage_rollup.events + excluded.events,
+         quantity_minor = usage_rollup.quantity_minor + excluded.quantity_minor,
+         credits_minor = usage_rollup.credits_minor + excluded.credits_minor`,
+      [
+        rows.map((g) => g.a),
+        rows.map((g) => g.h),
+        rows.map((g) => g.k),
+        rows.map((g) => g.m),
+        rows.map((g) => g.n.toString()),
+        rows.map((g) => g.q.toString()),
+        rows.map((g) => g.c.toString()),
+      ],
+    );
+    const accounts = [...unbilled.keys()].sort();
+    await this.client.query(
+      `INSERT INTO account_usage (account_id, unbilled_minor) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = account_usage.unbilled_minor + excluded.unbilled_minor`,
+      [accounts, accounts.map((a) => unbilled.get(a)!.toString())],
+    );
+  }
+
+  async unbilled(accountId: string): Promise<bigint> {
+    const r = await this.client.query('SELECT unbilled_minor FROM account_usage WHERE account_id = $1', [
+      accountId,
+    ]);
+    return r.rows[0] ? big((r.rows[0] as Row).unbilled_minor) : 0n;
+  }
+
+  /** Locks the unbilled rollup rows (so ingest and other billing runs wait) and sums them per account and hour. */
+  async listUnbilled(beforeMs: number): Promise<UnbilledHour[]> {
+    const r = await this.client.query(
+      `SELECT account_id, hour_ms, credits_minor, billed_minor FROM usage_rollup
+       WHERE credits_minor > billed_minor AND hour_ms < $1
+       ORDER BY account_id, hour_ms, api_key_id, model FOR UPDATE`,
+      [beforeMs],
+    );
+    const hours = new Map<string, UnbilledHour>();
+    for (const row of r.rows as Row[]) {
+      const key = `${str(row.account_id)}\u0000${num(row.hour_ms)}`;
+      const h = hours.get(key) ?? {
+        accountId: str(row.account_id),
+        hourMs: num(row.hour_ms),
+        creditsMinor: 0n,
+        billedBeforeMinor: 0n,
+      };
+      h.creditsMinor += big(row.credits_minor) - big(row.billed_minor);
+      h.billedBeforeMinor += big(row.billed_minor);
+      hours.set(key, h);
+    }
+    // billedBeforeMinor must count every row of the hour (as in SQLite), not only the unbilled ones.
+    for (const h of hours.values()) {
+      const all = await this.client.query(
+        'SELECT coalesce(sum(billed_minor), 0) AS b FROM usage_rollup WHERE account_id = $1 AND hour_ms = $2',
+        [h.accountId, h.hourMs],
+      );
+      h.billedBeforeMinor = big((all.rows[0] as Row).b);
+    }
+    return [...hours.values()].sort((a, b) => a.hourMs - b.hourMs || (a.accountId < b.accountId ? -1 : 1));
+  }
+
+  async markBilled(hours: UnbilledHour[]): Promise<void> {
+    for (const h of hours) {
+      await this.client.query(
+        'UPDATE usage_rollup SET billed_minor = credits_minor WHERE account_id = $1 AND hour_ms = $2 AND credits_minor > billed_minor',
+        [h.accountId, h.hourMs],
+      );
+      await this.client.query(
+        'UPDATE account_usage SET unbilled_minor = unbilled_minor - $1 WHERE account_id = $2',
+        [h.creditsMinor.toString(), h.accountId],
+      );
+    }
+  }
+
+  async hours(q: UsageQuery): Promise<UsageHour[]> {
+    const r = await this.client.query(
+      `SELECT hour_ms, api_key_id, model, events, quantity_minor, credits_minor FROM usage_rollup
+       WHERE account_id = $1 AND hour_ms >= $2 AND hour_ms < $3 AND ($4::text IS NULL OR api_key_id = $4) AND ($5::text IS NULL OR model = $5)
+       ORDER BY hour_ms`,
+      [q.accountId, q.fromMs, q.toMs, q.apiKeyId ?? null, q.model ?? null],
+    );
+    return (r.rows as Row[]).map((row) => ({
+      hourMs: num(row.hour_ms),
+      apiKeyId: str(row.api_key_id) || null,
+      model: str(row.model),
+      events: big(row.events),
+      quantityMinor: big(row.quantity_minor),
+      creditsMinor: big(row.credits_minor),
+    }));
+  }
+
+  async records(
+    q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
+  ): Promise<UsageRecord[]> {
+    const afterTs = q.after?.timestampMs ?? -1;
+    const r = await this.client.query(
+      `SELECT * FROM usage_events
+       WHERE account_id = $1 AND ts_ms >= $2 AND ts_ms < $3 AND (ts_ms, id) > ($4::bigint, $5::text)
+         AND ($6::text IS NULL OR api_key_id = $6) AND ($7::text IS NULL OR model = $7)
+       ORDER BY ts_ms, id LIMIT $8`,
+      [
+        q.accountId,
+        Math.max(q.fromMs, afterTs),
+        q.toMs,
+        afterTs,
+        q.after?.id ?? '',
+        q.apiKeyId ?? null,
+        q.model ?? null,
+        q.limit,
+      ],
+    );
+    return (r.rows as Row[]).map((row) => ({
+      id: str(row.id),
+      accountId: str(row.account_id),
+      apiKeyId: strOrNull(row.api_key_id),
+      model: str(row.model),
+      quantityMinor: big(row.quantity_minor),
+      creditsMinor: big(row.credits_minor),
+      timestampMs: num(row.ts_ms),
+      properties: strOrNull(row.properties),
+    }));
+  }
+}
