@@ -9,6 +9,8 @@ export interface ServerSettings {
   dataDir: string;
   adminToken: string | null;
   databaseUrl: string | null;
+  /** A PostgreSQL schema of its own (created if missing); default: the database's search_path. */
+  databaseSchema: string | null;
   bodyLimitBytes: number;
   /** Shown on every portal page. */
   supportEmail: string;
@@ -75,11 +77,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   let priceBook = DEFAULT_CONFIG.priceBook;
   if (env.TOLLGATE_PRICE_BOOK) priceBook = readPriceBook(env.TOLLGATE_PRICE_BOOK);
   const databaseUrl = env.TOLLGATE_DATABASE_URL || null;
-  if (databaseUrl)
-    throw new ConfigError(
-      'TOLLGATE_DATABASE_URL',
-      'PostgreSQL storage is not available in this version; unset it to use the embedded SQLite file',
-    );
+  if (databaseUrl && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
+    throw new ConfigError('TOLLGATE_DATABASE_URL', 'must be a postgres:// URL');
+  }
   const stripeKey = env.TOLLGATE_STRIPE_SECRET_KEY || '';
   const stripeHook = env.TOLLGATE_STRIPE_WEBHOOK_SECRET || '';
   if (Boolean(stripeKey) !== Boolean(stripeHook)) {
@@ -96,6 +96,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     dataDir: env.TOLLGATE_DATA_DIR || './data',
     adminToken: env.TOLLGATE_ADMIN_TOKEN || null,
     databaseUrl,
+    databaseSchema: env.TOLLGATE_DATABASE_SCHEMA || null,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     metricsToken: env.TOLLGATE_METRICS_TOKEN || null,
     supportEmail: env.TOLLGATE_SUPPORT_EMAIL || 'support@example.com',

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
+import { PostgresStorage } from './adapters/postgres/postgres-storage.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { systemClock, systemIds } from './adapters/system/system.ts';
 import { fetchSender } from './adapters/webhooks/fetch-sender.ts';
@@ -17,8 +18,11 @@ import { manualProvider, type PaymentProvider } from './core/payments.ts';
 import type { Clock, IdSource, WebhookSender } from './core/ports.ts';
 
 export interface TollgateOptions {
-  /** A file path, `':memory:'`, or an open better-sqlite3 database. Default `':memory:'`. */
-  database?: string | Database.Database;
+  /**
+   * A file path, `':memory:'`, an open better-sqlite3 database (default `':memory:'`), or
+   * `{ postgres: url, schema? }` for PostgreSQL shared by several processes.
+   */
+  database?: string | Database.Database | { postgres: string; schema?: string; poolSize?: number };
   config?: Partial<TollgateConfig>;
   clock?: Clock;
   ids?: IdSource;
@@ -35,11 +39,19 @@ export interface TollgateOptions {
 export async function createTollgate(options: TollgateOptions = {}): Promise<Engine> {
   const config: TollgateConfig = { ...DEFAULT_CONFIG, ...options.config };
   const clock = options.clock ?? systemClock;
-  const storage = await SqliteStorage.open({
-    database: options.database ?? ':memory:',
-    dedupeWindowMs: config.lateEventMaxAgeMs + config.futureToleranceMs,
-    nowMs: clock.nowMs(),
-  });
+  const db = options.database ?? ':memory:';
+  const storage =
+    typeof db === 'object' && 'postgres' in db
+      ? await PostgresStorage.open({
+          url: db.postgres,
+          ...(db.schema ? { schema: db.schema } : {}),
+          ...(db.poolSize ? { poolSize: db.poolSize } : {}),
+        })
+      : await SqliteStorage.open({
+          database: db,
+          dedupeWindowMs: config.lateEventMaxAgeMs + config.futureToleranceMs,
+          nowMs: clock.nowMs(),
+        });
   return createEngine({
     storage,
     clock,

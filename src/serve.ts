@@ -79,7 +79,25 @@ export async function serveStandalone(): Promise<void> {
         }),
       ]
     : [];
-  const engine = await createTollgate({ database: dbPath, config: settings.config, payments });
+  let engine: Awaited<ReturnType<typeof createTollgate>>;
+  try {
+    engine = await createTollgate({
+      database: settings.databaseUrl
+        ? {
+            postgres: settings.databaseUrl,
+            ...(settings.databaseSchema ? { schema: settings.databaseSchema } : {}),
+          }
+        : dbPath,
+      config: settings.config,
+      payments,
+    });
+  } catch (e) {
+    if (!settings.databaseUrl) throw e;
+    process.stderr.write(
+      `tollgate: invalid configuration: TOLLGATE_DATABASE_URL: cannot use the database (${describe(e)})\n`,
+    );
+    process.exit(EXIT.config);
+  }
   const app = createApp(engine, {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,
@@ -118,7 +136,7 @@ export async function serveStandalone(): Promise<void> {
 
   const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
     process.stdout.write(
-      `tollgate listening on http://${settings.host}:${info.port} (SQLite ${resolve(dbPath)})\n` +
+      `tollgate listening on http://${settings.host}:${info.port} (${settings.databaseUrl ? 'PostgreSQL' : `SQLite ${resolve(dbPath)}`})\n` +
         `operator token: ${source}\n` +
         `billing: caught up ${caughtUp.hours} hour(s); next run at 5 minutes past the hour (UTC)\n`,
     );
@@ -153,4 +171,9 @@ export async function serveStandalone(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function describe(e: unknown): string {
+  const err = e as { message?: string; code?: string; errors?: { message?: string }[] };
+  return err?.message || err?.errors?.[0]?.message || err?.code || String(e);
 }

@@ -28,6 +28,11 @@ export interface TollgateConfig {
   defaultHoldTtlSeconds: number;
   /** `last_used_at` of a key is written at most this often. */
   keyLastUsedIntervalMs: number;
+  /**
+   * With a store shared by several processes: how long a process may answer verification from
+   * its cache. A key suspended through another process stops verifying here within this bound.
+   */
+  sharedCacheTtlMs: number;
   /** Lot priority of purchases and of grants: lower burns first. */
   purchasePriority: number;
   grantPriority: number;
@@ -60,6 +65,7 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   usageDurability: 'normal',
   defaultHoldTtlSeconds: 3600,
   keyLastUsedIntervalMs: 60 * 1000,
+  sharedCacheTtlMs: 1000,
   purchasePriority: 10,
   grantPriority: 0,
 };

@@ -24,12 +24,17 @@ export interface Context {
   invalidateBalances(accountIds: Iterable<string>): void;
   /** In-process caches of the hot read path; every change made in this process updates them. */
   cache: {
-    keysByHash: Map<string, ApiKey>;
+    keysByHash: Map<string, { value: ApiKey; atMs: number }>;
     keysById: Map<string, ApiKey>;
-    balances: Map<string, Balance>;
+    balances: Map<string, { value: Balance; atMs: number }>;
     /** Key id -> last use not yet written, and when it was last written. */
     keyUse: Map<string, { usedAtMs: number; writtenAtMs: number }>;
     flushingKeyUse: boolean;
+    /**
+     * How long a cached key or balance may be used. Unbounded for a store one process owns (every
+     * change passes through this process); short when several processes share the store.
+     */
+    ttlMs: number;
   };
 }
 

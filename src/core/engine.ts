@@ -93,6 +93,7 @@ export async function createEngine(deps: EngineDeps) {
       keysByHash: new Map(),
       keysById: new Map(),
       balances: new Map(),
+      ttlMs: deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY,
       keyUse: new Map(),
       flushingKeyUse: false,
     },

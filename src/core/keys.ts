@@ -12,7 +12,7 @@ export type VerifyResult =
 const MAX_SECRET_LENGTH = 256;
 
 function cacheKey(ctx: Context, key: ApiKey): void {
-  ctx.cache.keysByHash.set(key.secretHash, key);
+  ctx.cache.keysByHash.set(key.secretHash, { value: key, atMs: ctx.clock.nowMs() });
   ctx.cache.keysById.set(key.id, key);
 }
 
@@ -122,9 +122,9 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
 /** The balance of an account, from the in-process cache when it is fresh. */
 export async function cachedBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
   const cached = ctx.cache.balances.get(accountId);
-  if (cached) return cached;
+  if (cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs) return cached.value;
   const balance = await readBalance(ctx, accountId);
-  if (balance) ctx.cache.balances.set(accountId, balance);
+  if (balance) ctx.cache.balances.set(accountId, { value: balance, atMs: ctx.clock.nowMs() });
   return balance;
 }
 
@@ -144,7 +144,8 @@ async function verify(ctx: Context, secret: unknown): Promise<VerifyResult> {
     return { valid: false, code: 'unknown_key' };
   }
   const hash = ctx.ids.hashSecret(secret);
-  let key = ctx.cache.keysByHash.get(hash);
+  const cached = ctx.cache.keysByHash.get(hash);
+  let key = cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs ? cached.value : undefined;
   if (!key) {
     key = await read(ctx, (tx) => tx.keys.findByHash(hash));
     if (!key) return { valid: false, code: 'unknown_key' };

@@ -193,6 +193,8 @@ export interface UsageQuery {
 
 /** The storage port: units of work, plus the few hot or bulk paths that need a shape of their own. */
 export interface Storage {
+  /** True when several processes share the store (their changes bypass this process's caches). */
+  readonly shared?: boolean;
   /**
    * Runs `fn` in one transaction: everything it writes commits together or not at all.
    * `durability: 'full'` (the default) survives power loss once it resolves.
