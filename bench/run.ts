@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { RatedEvent } from '../src/core/model.ts';
 import { createTollgate, type Engine } from '../src/index.ts';
 import { load, percentile, ROOT, type Row, rate, startChild } from './lib.ts';
@@ -87,15 +88,18 @@ async function libraryIngest(engine: Engine, keyId: string, count: number): Prom
   return rate(count, performance.now() - t0);
 }
 
+/** Events per fill commit: history is loaded in large commits, like an import. */
+const FILL_BATCH = 25_000;
+
 /** Fills the store straight through the storage port with pre-rated events spread over a time range. */
 async function fill(engine: Engine, accounts: string[], count: number, fromMs: number, toMs: number) {
   const storage = engine.context.storage;
   const step = (toMs - fromMs) / count;
   const models = ['video-4s-720p', 'video-8s-1080p', 'image-1024', 'tokens-1k'];
-  for (let b = 0; b < count / 5000; b++) {
+  for (let b = 0; b < count / FILL_BATCH; b++) {
     const batch: RatedEvent[] = [];
-    for (let i = 0; i < 5000; i++) {
-      const k = b * 5000 + i;
+    for (let i = 0; i < FILL_BATCH; i++) {
+      const k = b * FILL_BATCH + i;
       const ts = Math.floor(fromMs + k * step);
       const accountId = accounts[k % accounts.length]!;
       batch.push({
@@ -139,6 +143,7 @@ async function storageSection() {
   if (!key.ok) throw new Error(key.message);
   const measure = n(200_000);
   const empty = await libraryIngest(engine, key.value.key.id, measure);
+  sqliteLibraryIngest = empty;
   const vsA = { name: 'A', value: baseA };
   add({
     name: 'Library ingest, empty store (random UUIDv4 ids, batches of 1000, synchronous NORMAL)',
@@ -273,6 +278,7 @@ async function httpSection() {
     note: `p50 ${baseB.p50} ms, p99 ${baseB.p99} ms`,
   });
   const vsB = { name: 'B', value: baseB.rps };
+  baselineB = baseB.rps;
 
   const dataDir = join(tmp, 'http');
   mkdirSync(dataDir);
@@ -391,6 +397,101 @@ async function httpSection() {
   await server.stop();
 }
 
+let baselineB = 0;
+let sqliteLibraryIngest = 0;
+
+/** PostgreSQL: the same library ingest and HTTP verification, beside a raw pg baseline. */
+async function postgresSection() {
+  const url = process.env.TOLLGATE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  log(`\n## PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')})`);
+  const schema = `tg_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const pgClient = new pg.Client({ connectionString: url });
+  try {
+    await pgClient.connect();
+  } catch (e) {
+    log(`  skipped: cannot reach PostgreSQL (${(e as Error).message})`);
+    return;
+  }
+  try {
+    await pgClient.query(`CREATE SCHEMA ${schema}`);
+    await pgClient.query(`SET search_path = ${schema}`);
+    await pgClient.query(`CREATE TABLE raw_events (ts_ms bigint NOT NULL, id text PRIMARY KEY, account_id text NOT NULL, api_key_id text, model text NOT NULL,
+      quantity_minor bigint NOT NULL, credits_minor bigint NOT NULL, properties text, fingerprint text NOT NULL)`);
+    const count = n(100_000);
+    const t0 = performance.now();
+    for (let b = 0; b < count / 1000; b++) {
+      const ids = Array.from({ length: 1000 }, () => randomUUID());
+      const now = Date.now();
+      await pgClient.query(
+        `INSERT INTO raw_events SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])`,
+        [
+          ids.map(() => now),
+          ids,
+          ids.map(() => 'acc_bench'),
+          ids.map(() => 'key_bench'),
+          ids.map(() => 'image-1024'),
+          ids.map(() => 1_000_000),
+          ids.map(() => 2_000_000),
+          ids.map(() => null),
+          ids.map(() => 'f'),
+        ],
+      );
+    }
+    const raw = rate(count, performance.now() - t0);
+    add({
+      name: 'Baseline P: raw pg, one multi-row INSERT (unnest) of 1000 rows a commit, unique random ids',
+      value: raw,
+      unit: 'rows/s',
+    });
+    const engine = await createTollgate({ database: { postgres: url, schema } });
+    const [account] = await makeAccounts(engine, 1);
+    const key = await engine.keys.create(account!, 'bench');
+    if (!key.ok) throw new Error(key.message);
+    const ingest = await libraryIngest(engine, key.value.key.id, count);
+    add({
+      name: 'Library ingest on PostgreSQL (random UUIDv4 ids, batches of 1000, synchronous_commit off)',
+      value: ingest,
+      unit: 'events/s',
+      baseline: { name: 'P', value: raw },
+      note: sqliteLibraryIngest ? `SQLite in this run: ${sqliteLibraryIngest.toLocaleString('en')}/s` : '',
+    });
+    await engine.close();
+
+    const server = await startChild('src/server.ts', {
+      TOLLGATE_DATA_DIR: join(tmp, 'pg-http'),
+      TOLLGATE_ADMIN_TOKEN: 'bench-token',
+      TOLLGATE_DATABASE_URL: url,
+      TOLLGATE_DATABASE_SCHEMA: schema,
+    });
+    const headers = { authorization: 'Bearer bench-token', 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) =>
+      (
+        await fetch(server.url + path, { method: 'POST', headers, body: JSON.stringify(body) })
+      ).json() as Promise<any>;
+    const acc = await post('/v1/accounts', { name: 'bench' });
+    const k = await post(`/v1/accounts/${acc.id}/api_keys`, { nickname: 'bench' });
+    await post(`/v1/accounts/${acc.id}/credit_grants`, { credits: '1000000', reason: 'bench' });
+    const verify = await load({
+      url: `${server.url}/v1/api_keys/verify`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ key: k.secret }),
+      connections: 64,
+    });
+    add({
+      name: 'HTTP key verification on PostgreSQL, 64 connections (cache expires every 1 s)',
+      value: verify.rps,
+      unit: 'req/s',
+      ...(baselineB ? { baseline: { name: 'B', value: baselineB } } : {}),
+      note: `p50 ${verify.p50} ms, p99 ${verify.p99} ms`,
+    });
+    await server.stop();
+  } finally {
+    await pgClient.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pgClient.end();
+  }
+}
+
 async function main() {
   const started = performance.now();
   log(`# tollgate benchmark — ${new Date().toISOString()}`);
@@ -402,6 +503,7 @@ async function main() {
   if (!only || only === 'storage') await storageSection();
   if (!only || only === 'billing') await billingSection();
   if (!only || only === 'http') await httpSection();
+  if (!only || only === 'postgres') await postgresSection();
   const seconds = Math.round((performance.now() - started) / 1000);
   const md = [
     `# tollgate benchmark`,
