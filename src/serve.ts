@@ -59,11 +59,13 @@ export function settingsOrExit(): ServerSettings {
 
 export async function serveStandalone(): Promise<void> {
   const settings = settingsOrExit();
-  const logger = pino({
-    base: null,
-    redact: { paths: REDACT, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  // Buffered, asynchronous writes: a log line is not a write(2) per request (measured: about 40 %
+  // of verification throughput). Flushed on shutdown; a SIGKILL may lose the last few lines.
+  const logger = pino(
+    { base: null, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
+  const flushLogs = () => new Promise<void>((resolve) => logger.flush(() => resolve()));
   mkdirSync(settings.dataDir, { recursive: true });
   const { token, source, generated } = adminToken(settings);
   if (generated)
@@ -156,14 +158,19 @@ export async function serveStandalone(): Promise<void> {
       try {
         await engine.close();
         logger.info({ msg: 'stopped cleanly' });
-        logger.flush();
+        await flushLogs();
         process.exit(EXIT.ok);
       } catch (e) {
         logger.error({ msg: 'shutdown failed', error: String(e) });
         process.exit(EXIT.failure);
       }
     });
-    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    // Keep-alive connections finish the request they carry, then close as soon as they are idle;
+    // any still open after 5 s are closed outright.
+    const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    const idle = setInterval(() => http.closeIdleConnections?.(), 50);
+    idle.unref();
+    setTimeout(() => http.closeAllConnections?.(), 5_000).unref();
     setTimeout(() => {
       logger.error({ msg: 'shutdown took longer than 10 s; exiting' });
       process.exit(EXIT.failure);
