@@ -44,25 +44,26 @@ function baselineA(count: number): number {
     for (const r of batch) insert.run(...r);
   });
   const now = Date.now();
-  const t0 = performance.now();
-  for (let b = 0; b < count / 1000; b++) {
-    const batch = [];
-    for (let i = 0; i < 1000; i++) {
+  // Rows are built before the clock starts, as for the library figures.
+  const batches = Array.from({ length: count / 1000 }, (_, b) =>
+    Array.from({ length: 1000 }, (_, i) => {
       const ts = now + b * 10 + (i % 10);
-      batch.push([
+      // The row tollgate stores: account and key ids of the same length, a 16-hex-digit content fingerprint.
+      return [
         ts,
         randomUUID(),
-        'acc_bench',
-        'key_bench',
+        'acc_0354TLWCzMh0PETYnAU9aW',
+        'key_0354TLWOHyKuaMVp2RRkPh',
         'image-1024',
         1_000_000,
         2_000_000,
         null,
-        `["acc_bench","key_bench","image-1024","1000000",${ts},null,null]`,
-      ]);
-    }
-    commit(batch);
-  }
+        (ts % 1e15).toString(16).padStart(16, '0'),
+      ];
+    }),
+  );
+  const t0 = performance.now();
+  for (const batch of batches) commit(batch);
   const r = rate(count, performance.now() - t0);
   db.close();
   return r;
@@ -70,18 +71,20 @@ function baselineA(count: number): number {
 
 /** Batches of 1000 through the public API, random UUIDv4 ids, priced and rolled up. */
 async function libraryIngest(engine: Engine, keyId: string, count: number): Promise<number> {
+  // The caller's work (UUIDs, JSON-shaped events) is done before the clock starts: the figure is
+  // tollgate's. Timestamps are the arrival time of each batch, as in life.
+  const start = Date.now();
+  const batches = Array.from({ length: count / 1000 }, (_, b) =>
+    Array.from({ length: 1000 }, () => ({
+      id: randomUUID(),
+      api_key_id: keyId,
+      model: 'image-1024',
+      quantity: '1',
+      timestamp: new Date(start + b * 5).toISOString(),
+    })),
+  );
   const t0 = performance.now();
-  for (let b = 0; b < count / 1000; b++) {
-    const now = Date.now();
-    const batch = [];
-    for (let i = 0; i < 1000; i++)
-      batch.push({
-        id: randomUUID(),
-        api_key_id: keyId,
-        model: 'image-1024',
-        quantity: '1',
-        timestamp: new Date(now).toISOString(),
-      });
+  for (const batch of batches) {
     const results = await engine.usage.ingest(batch);
     if (results[0]!.status !== 'accepted') throw new Error(JSON.stringify(results[0]));
   }
@@ -117,6 +120,11 @@ async function fill(engine: Engine, accounts: string[], count: number, fromMs: n
     }
     await storage.ingestUsage(batch, { durability: 'normal' });
   }
+  // A quiet moment after the import: the WAL is checkpointed, so the measurement that follows
+  // does not pay the import's checkpoint debt.
+  (storage as { connection?: { db: { pragma(s: string): unknown } } }).connection?.db.pragma(
+    'wal_checkpoint(TRUNCATE)',
+  );
 }
 
 async function makeAccounts(engine: Engine, count: number): Promise<string[]> {
