@@ -12,6 +12,8 @@ export interface ServerSettings {
   /** A PostgreSQL schema of its own (created if missing); default: the database's search_path. */
   databaseSchema: string | null;
   bodyLimitBytes: number;
+  /** Standalone portal sign-in (OpenID Connect); null when not configured. */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | null;
   /** Shown on every portal page. */
   supportEmail: string;
   /** The server's public origin, for portal links and payment redirects. */
@@ -100,6 +102,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     metricsToken: env.TOLLGATE_METRICS_TOKEN || null,
     supportEmail: env.TOLLGATE_SUPPORT_EMAIL || 'support@example.com',
+    oidc: env.TOLLGATE_OIDC_CLIENT_ID
+      ? {
+          issuer: env.TOLLGATE_OIDC_ISSUER || 'https://accounts.google.com',
+          clientId: env.TOLLGATE_OIDC_CLIENT_ID,
+          clientSecret: env.TOLLGATE_OIDC_CLIENT_SECRET || '',
+        }
+      : null,
     publicUrl: env.TOLLGATE_PUBLIC_URL || null,
     stripe: stripeKey
       ? {

@@ -15,7 +15,7 @@ import { fetchSender } from './adapters/webhooks/fetch-sender.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 import { createEngine, type Engine } from './core/engine.ts';
 import { manualProvider, type PaymentProvider } from './core/payments.ts';
-import type { Clock, IdSource, WebhookSender } from './core/ports.ts';
+import type { Clock, IdSource, SignInProvider, WebhookSender } from './core/ports.ts';
 
 export interface TollgateOptions {
   /**
@@ -30,6 +30,8 @@ export interface TollgateOptions {
   payments?: PaymentProvider[];
   /** How webhooks are sent; default: fetch with a 10 s timeout. */
   webhookSender?: WebhookSender;
+  /** Standalone portal sign-in (OpenID Connect), e.g. `oidcSignIn({...})`. */
+  signIn?: SignInProvider;
 }
 
 /**
@@ -61,9 +63,11 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     schedule: (fn) => setImmediate(fn),
     renderer: pdfRenderer,
     webhookSender: options.webhookSender ?? fetchSender(),
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   });
 }
 
+export { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 export { formatAmount, parseAmount } from './core/amount.ts';
 export type { TollgateConfig } from './core/config.ts';
 export { DEFAULT_CONFIG } from './core/config.ts';

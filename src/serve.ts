@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
 import pino from 'pino';
+import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
 import { ConfigError, readSettings, type ServerSettings } from './config.ts';
 import { createApp, createTollgate } from './index.ts';
@@ -92,6 +93,7 @@ export async function serveStandalone(): Promise<void> {
         : dbPath,
       config: settings.config,
       payments,
+      ...(settings.oidc ? { signIn: oidcSignIn(settings.oidc) } : {}),
     });
   } catch (e) {
     if (!settings.databaseUrl) throw e;

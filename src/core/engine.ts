@@ -38,8 +38,16 @@ import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
-import { createPortalLink, openPortalLink, portalSession } from './portal.ts';
-import type { Clock, IdSource, InvoiceRenderer, Storage, WebhookSender } from './ports.ts';
+import { createPortalLink, openPortalLink, portalSession, signInToPortal } from './portal.ts';
+import type {
+  Clock,
+  Identity,
+  IdSource,
+  InvoiceRenderer,
+  SignInProvider,
+  Storage,
+  WebhookSender,
+} from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
@@ -68,6 +76,7 @@ export interface EngineDeps {
   schedule: Scheduler;
   renderer: InvoiceRenderer;
   webhookSender: WebhookSender;
+  signIn?: SignInProvider;
 }
 
 /**
@@ -229,6 +238,9 @@ export async function createEngine(deps: EngineDeps) {
       createLink: (accountId: string) => createPortalLink(ctx, accountId),
       openLink: (token: string) => openPortalLink(ctx, token),
       session: (token: string | undefined) => portalSession(ctx, token),
+      /** Standalone sign-in, when a provider is configured. */
+      signIn: deps.signIn,
+      signInWith: (identity: Identity) => signInToPortal(ctx, identity),
     },
     holds: {
       create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),

@@ -1,6 +1,7 @@
+import { createAccount } from './accounts.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { ok, type Result, refuse } from './errors.ts';
-import type { PortalSession } from './ports.ts';
+import type { Identity, PortalSession } from './ports.ts';
 
 /** How long a portal link may wait to be opened, and how long the session it opens lasts. */
 export const PORTAL_LINK_TTL_MS = 10 * 60_000;
@@ -56,4 +57,31 @@ export async function portalSession(
   return session && session.expiresAtMs > ctx.clock.nowMs() ? session : undefined;
 }
 
-export { ok };
+/**
+ * Signs a person in to the portal after a verified OpenID Connect sign-in: the first sign-in with a
+ * verified email registers an account (external id = issuer + subject), later ones open its portal.
+ */
+export async function signInToPortal(
+  ctx: Context,
+  identity: Identity,
+): Promise<Result<PortalSession & { sessionToken: string; created: boolean }>> {
+  if (!identity.email || !identity.emailVerified)
+    return refuse('unauthorized', 'the sign-in did not give a verified email address');
+  const externalId = `oidc:${identity.issuer}:${identity.subject}`;
+  let created = false;
+  let account = await read(ctx, (tx) => tx.accounts.findByExternalId(externalId));
+  if (!account) {
+    const r = await createAccount(ctx, {
+      name: identity.name ?? identity.email,
+      email: identity.email,
+      externalId,
+    });
+    if (!r.ok) return r;
+    account = r.value;
+    created = true;
+  }
+  const link = await createPortalLink(ctx, account.id);
+  if (!link.ok) return link;
+  const session = await openPortalLink(ctx, link.value.token);
+  return session.ok ? ok({ ...session.value, created }) : session;
+}

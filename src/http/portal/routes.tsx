@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
-import type { PortalSession } from '../../core/ports.ts';
+import type { Identity, PortalSession } from '../../core/ports.ts';
 import type { Env } from '../app.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
@@ -23,6 +23,7 @@ export interface PortalOptions {
 }
 
 const COOKIE = 'tollgate_portal';
+const OIDC_COOKIE = 'tollgate_oidc';
 const DAY = 86_400_000;
 
 type PortalContext = Context<Env & { Variables: { portal: PortalSession } }>;
@@ -85,27 +86,70 @@ export function portalRoutes(
         'Link expired',
         'This portal link has expired or was already used. Open the dashboard again from your account.',
       );
-    const secure =
-      (c.req.header('x-forwarded-proto') ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
-    setCookie(c, COOKIE, r.value.sessionToken, {
+    return startSession(c, r.value);
+  });
+
+  const isHttps = (c: Context) =>
+    (c.req.header('x-forwarded-proto') ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
+  const startSession = (c: Context, session: { sessionToken: string; expiresAtMs: number }) => {
+    setCookie(c, COOKIE, session.sessionToken, {
       httpOnly: true,
       sameSite: 'Lax',
-      secure,
+      secure: isHttps(c),
       path: '/portal',
-      maxAge: Math.floor((r.value.expiresAtMs - Date.now()) / 1000),
+      maxAge: Math.floor((session.expiresAtMs - Date.now()) / 1000),
     });
     return c.redirect('/portal', 302);
+  };
+
+  // Standalone sign-in (OpenID Connect): the first sign-in with a verified email registers the account.
+  const signIn = engine.portal.signIn;
+  const origin = (c: Context) => options.publicUrl ?? new URL(c.req.url).origin;
+  app.get('/portal/login', async (c) => {
+    if (!signIn)
+      return page(c, 404, 'Sign-in', 'Sign-in is not configured here. Open the dashboard from your account.');
+    const { url, state } = await signIn.start(`${origin(c)}/portal/callback`);
+    setCookie(c, OIDC_COOKIE, state, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: isHttps(c),
+      path: '/portal',
+      maxAge: 600,
+    });
+    return c.redirect(url, 302);
+  });
+  app.get('/portal/callback', async (c) => {
+    const kept = getCookie(c, OIDC_COOKIE);
+    if (!signIn || !kept) return page(c, 400, 'Sign-in', 'This sign-in has expired. Please sign in again.');
+    deleteCookie(c, OIDC_COOKIE, { path: '/portal' });
+    let identity: Identity;
+    try {
+      const current = new URL(c.req.url);
+      identity = await signIn.finish(`${origin(c)}${current.pathname}${current.search}`, kept);
+    } catch {
+      return page(c, 401, 'Sign-in failed', 'The sign-in could not be verified. Please sign in again.');
+    }
+    const r = await engine.portal.signInWith(identity);
+    if (!r.ok) return page(c, 401, 'Sign-in failed', r.message);
+    return startSession(c, r.value);
   });
 
   app.use('/portal/*', async (c, next) => {
-    if (c.req.path.startsWith('/portal/session/')) return next();
+    if (
+      c.req.path.startsWith('/portal/session/') ||
+      c.req.path === '/portal/login' ||
+      c.req.path === '/portal/callback'
+    )
+      return next();
     const session = await engine.portal.session(getCookie(c, COOKIE));
     if (!session)
       return page(
         c,
         401,
         'Signed out',
-        'Your session has ended. Open the dashboard again from your account.',
+        signIn
+          ? 'You are signed out. Sign in at /portal/login, or open the dashboard again from your account.'
+          : 'Your session has ended. Open the dashboard again from your account.',
       );
     if (c.req.method === 'POST') {
       // Cross-site requests: the cookie is SameSite=Lax, the origin must be ours, and the form must carry the token.
