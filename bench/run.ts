@@ -529,9 +529,11 @@ async function main() {
     '',
   ].join('\n');
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/latest.md'), md);
+  // Only a full run replaces the report of record; a partial or scaled-down one is written beside it.
+  const name = !only && SCALE === 1 ? 'latest' : 'partial';
+  writeFileSync(join(ROOT, `bench/results/${name}.md`), md);
   writeFileSync(
-    join(ROOT, 'bench/results/latest.json'),
+    join(ROOT, `bench/results/${name}.json`),
     JSON.stringify(
       {
         at: new Date().toISOString(),
