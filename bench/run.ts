@@ -33,7 +33,7 @@ function add(row: Row) {
 
 /** Baseline A: raw better-sqlite3, one prepared statement, the event row shape, 1000 rows a commit. */
 function baselineA(count: number): number {
-  const db = new Database(join(tmp, 'baseline-a.db'));
+  const db = new Database(join(tmp, `baseline-a-${randomUUID()}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE usage_events (ts_ms INTEGER NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, api_key_id TEXT,
