@@ -3,12 +3,8 @@ import pg from 'pg';
 import { migrations } from '../../../migrations/index.ts';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
-import { SqlAccountRepo, SqlKeyRepo } from '../sql/sql-account-repos.ts';
 import { big, type Row, str } from '../sql/sql-connection.ts';
-import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from '../sql/sql-credit-repos.ts';
-import { SqlLedgerRepo } from '../sql/sql-ledger-repo.ts';
-import { SqlPortalRepo } from '../sql/sql-portal-repo.ts';
-import { SqlWebhookRepo } from '../sql/sql-webhook-repo.ts';
+import { sqlRepos } from '../sql/sql-repos.ts';
 import { PgTxConnection } from './pg-connection.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
 
@@ -74,19 +70,7 @@ export class PostgresStorage implements Storage {
   }
 
   private tx(client: pg.PoolClient): Tx {
-    const c = new PgTxConnection(client);
-    return {
-      ledger: new SqlLedgerRepo(c),
-      accounts: new SqlAccountRepo(c),
-      keys: new SqlKeyRepo(c),
-      purchases: new SqlPurchaseRepo(c),
-      invoices: new SqlInvoiceRepo(c),
-      lots: new SqlLotRepo(c),
-      holds: new SqlHoldRepo(c),
-      usage: new PgUsageRepo(client),
-      webhooks: new SqlWebhookRepo(c),
-      portal: new SqlPortalRepo(c),
-    };
+    return { ...sqlRepos(new PgTxConnection(client)), usage: new PgUsageRepo(client) };
   }
 
   private async withClient<T>(

@@ -1,11 +1,7 @@
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
-import { SqlAccountRepo, SqlKeyRepo } from '../sql/sql-account-repos.ts';
-import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from '../sql/sql-credit-repos.ts';
-import { SqlLedgerRepo } from '../sql/sql-ledger-repo.ts';
-import { SqlPortalRepo } from '../sql/sql-portal-repo.ts';
-import { SqlWebhookRepo } from '../sql/sql-webhook-repo.ts';
+import { sqlRepos } from '../sql/sql-repos.ts';
 import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
@@ -24,18 +20,7 @@ export class SqliteStorage implements Storage {
 
   private constructor(private readonly c: SqliteConnection) {
     this.usage = new SqliteUsage(c);
-    this.tx = {
-      ledger: new SqlLedgerRepo(c),
-      accounts: new SqlAccountRepo(c),
-      keys: new SqlKeyRepo(c),
-      purchases: new SqlPurchaseRepo(c),
-      invoices: new SqlInvoiceRepo(c),
-      lots: new SqlLotRepo(c),
-      holds: new SqlHoldRepo(c),
-      usage: this.usage,
-      webhooks: new SqlWebhookRepo(c),
-      portal: new SqlPortalRepo(c),
-    };
+    this.tx = { ...sqlRepos(c), usage: this.usage };
   }
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */

@@ -1,0 +1,22 @@
+import type { Tx } from '../../core/ports.ts';
+import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
+import type { SqlConnection } from './sql-connection.ts';
+import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
+import { SqlLedgerRepo } from './sql-ledger-repo.ts';
+import { SqlPortalRepo } from './sql-portal-repo.ts';
+import { SqlWebhookRepo } from './sql-webhook-repo.ts';
+
+/** Every repository of a unit of work but usage, whose storage differs by database. */
+export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
+  return {
+    ledger: new SqlLedgerRepo(c),
+    accounts: new SqlAccountRepo(c),
+    keys: new SqlKeyRepo(c),
+    purchases: new SqlPurchaseRepo(c),
+    invoices: new SqlInvoiceRepo(c),
+    lots: new SqlLotRepo(c),
+    holds: new SqlHoldRepo(c),
+    webhooks: new SqlWebhookRepo(c),
+    portal: new SqlPortalRepo(c),
+  };
+}
