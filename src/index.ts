@@ -73,4 +73,4 @@ export type { TollgateConfig } from './core/config.ts';
 export { DEFAULT_CONFIG } from './core/config.ts';
 export type { Engine } from './core/engine.ts';
 export { ERROR_CODES, type ErrorCode } from './core/errors.ts';
-export { type AppOptions, createApp } from './http/app.ts';
+export { type AppOptions, createApp, createNodeListener } from './http/app.ts';

@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import cron from 'node-cron';
 import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
 import { ConfigError, readSettings, type ServerSettings } from './config.ts';
-import { createApp, createTollgate } from './index.ts';
+import { createNodeListener, createTollgate } from './index.ts';
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -102,7 +103,7 @@ export async function serveStandalone(): Promise<void> {
     );
     process.exit(EXIT.config);
   }
-  const app = createApp(engine, {
+  const listener = createNodeListener(engine, {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,
     log: (line) => (line.level === 'error' ? logger.error(line) : logger.info(line)),
@@ -138,7 +139,9 @@ export async function serveStandalone(): Promise<void> {
       .catch((e) => logger.error({ msg: 'lot expiry failed', error: String(e) }));
   }, 30_000);
 
-  const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+  const server = createServer(listener);
+  server.listen(settings.port, settings.host, () => {
+    const info = server.address() as AddressInfo;
     process.stdout.write(
       `tollgate listening on http://${settings.host}:${info.port} (${settings.databaseUrl ? 'PostgreSQL' : `SQLite ${resolve(dbPath)}`})\n` +
         `operator token: ${source}\n` +

@@ -1,11 +1,13 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
 import { ApiError, errorResponse } from './errors.ts';
-import { hotRoutes } from './hot.ts';
+import { fastPath, hotRoutes } from './hot.ts';
 import { createMetrics } from './metrics.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { accountRoutes } from './routes/accounts.ts';
@@ -45,6 +47,35 @@ export function tokenMatches(presented: string, expected: string | Buffer): bool
  * @example const app = createApp(engine, { adminToken: 'secret' }); serve({ fetch: app.fetch });
  */
 export function createApp(engine: Engine, options: AppOptions) {
+  return buildApp(engine, options, options.metrics ? createMetrics(engine) : null);
+}
+
+/**
+ * A Node request listener for the standalone server: the hot routes (verification, usage ingest)
+ * are answered straight from Node's request; everything else goes through the app.
+ * @example createServer(createNodeListener(engine, { adminToken })).listen(8787)
+ */
+export function createNodeListener(
+  engine: Engine,
+  options: AppOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const metrics = options.metrics ? createMetrics(engine) : null;
+  const app = buildApp(engine, options, metrics);
+  const fallback = getRequestListener(app.fetch);
+  const adminDigest = digest(options.adminToken);
+  const fast = fastPath(engine, {
+    limitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    authorized: (header) =>
+      header?.startsWith('Bearer ') === true && tokenMatches(header.slice(7), adminDigest),
+    ...(options.log ? { log: options.log } : {}),
+    ...(metrics ? { observe: metrics.request } : {}),
+  });
+  return (req, res) => {
+    if (!fast(req, res)) void fallback(req, res);
+  };
+}
+
+function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeof createMetrics> | null) {
   const app = new OpenAPIHono<Env>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -65,7 +96,6 @@ export function createApp(engine: Engine, options: AppOptions) {
   const s = serializers(engine.config);
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const adminDigest = digest(options.adminToken);
-  const metrics = options.metrics ? createMetrics(engine) : null;
   const metricsDigest = options.metrics?.token ? digest(options.metrics.token) : adminDigest;
 
   app.use('*', async (c, next) => {
@@ -152,4 +182,4 @@ export function createApp(engine: Engine, options: AppOptions) {
   return app;
 }
 
-export type App = ReturnType<typeof createApp>;
+export type App = ReturnType<typeof buildApp>;

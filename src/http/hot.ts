@@ -1,20 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatAmount } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
 import { MAX_EVENTS_PER_CALL } from '../core/metering.ts';
 import type { Env } from './app.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, statusOf } from './errors.ts';
 import type { AppType } from './routes/common.ts';
 
 /**
- * The two hottest routes, key verification and usage ingest, answered without the generic
- * validation stack: the body is read straight from the Node request when there is one, parsed
- * once and checked by hand. They are still documented in the OpenAPI document.
+ * The two hottest routes, key verification and usage ingest. Their handlers take a parsed body and
+ * answer a JSON value; they are mounted on the Hono app (and documented in the OpenAPI document),
+ * and the standalone server also answers them straight from Node's request, without building web
+ * Request and Response objects (see `fastPath`).
  */
-export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): void {
-  const credits = (m: bigint) => formatAmount(m, engine.config.scales.credits);
+export type HotHandler = (body: unknown) => Promise<unknown>;
 
+export function hotHandlers(engine: Engine): Record<'/v1/api_keys/verify' | '/v1/usage_events', HotHandler> {
+  const credits = (m: bigint) => formatAmount(m, engine.config.scales.credits);
+  return {
+    '/v1/api_keys/verify': async (body) => {
+      const key = onlyField(body, 'key');
+      if (typeof key !== 'string') throw invalid('key', 'must be a string');
+      const v = await engine.keys.verify(key);
+      if (!v.valid) return { valid: false, code: v.code };
+      return { valid: true, account_id: v.accountId, key_id: v.keyId, available: credits(v.available) };
+    },
+    '/v1/usage_events': async (body) => {
+      const events = onlyField(body, 'events');
+      if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_CALL) {
+        throw invalid('events', `must be an array of 1 to ${MAX_EVENTS_PER_CALL} events`);
+      }
+      const results = await engine.usage.ingest(events);
+      return {
+        results: results.map((r) =>
+          r.status === 'rejected'
+            ? { id: r.id, status: r.status, code: r.code, message: r.message }
+            : { id: r.id, status: r.status },
+        ),
+      };
+    },
+  };
+}
+
+export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): void {
+  const handlers = hotHandlers(engine);
   app.openAPIRegistry.registerPath(
     createRoute({
       method: 'post',
@@ -31,15 +62,6 @@ export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): voi
       },
     }),
   );
-  app.post('/v1/api_keys/verify', async (c) => {
-    const body = await readJson(c, limitBytes);
-    const key = onlyField(body, 'key');
-    if (typeof key !== 'string') throw invalid('key', 'must be a string');
-    const v = await engine.keys.verify(key);
-    if (!v.valid) return c.json({ valid: false, code: v.code });
-    return c.json({ valid: true, account_id: v.accountId, key_id: v.keyId, available: credits(v.available) });
-  });
-
   app.openAPIRegistry.registerPath(
     createRoute({
       method: 'post',
@@ -62,21 +84,9 @@ export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): voi
       },
     }),
   );
-  app.post('/v1/usage_events', async (c) => {
-    const body = await readJson(c, limitBytes);
-    const events = onlyField(body, 'events');
-    if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_CALL) {
-      throw invalid('events', `must be an array of 1 to ${MAX_EVENTS_PER_CALL} events`);
-    }
-    const results = await engine.usage.ingest(events);
-    return c.json({
-      results: results.map((r) =>
-        r.status === 'rejected'
-          ? { id: r.id, status: r.status, code: r.code, message: r.message }
-          : { id: r.id, status: r.status },
-      ),
-    });
-  });
+  for (const [path, handler] of Object.entries(handlers)) {
+    app.post(path, async (c) => c.json((await handler(await readJson(c, limitBytes))) as object));
+  }
 }
 
 const invalid = (field: string, message: string) =>
@@ -90,35 +100,115 @@ function onlyField(body: unknown, field: string): unknown {
   return (body as Record<string, unknown>)[field];
 }
 
-interface NodeIncoming extends AsyncIterable<Buffer> {
-  headers: Record<string, string | string[] | undefined>;
-}
+const JSON_TYPE = /^application\/(.+\+)?json/i;
 
-/** Reads and parses a JSON body, refusing one over the limit or not JSON. */
-async function readJson(c: Context<Env>, limitBytes: number): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json/i.test(type))
-    throw new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
-  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
-  let text: string;
-  if (incoming && Symbol.asyncIterator in incoming) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of incoming) {
-      size += chunk.length;
-      if (size > limitBytes)
-        throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
-      chunks.push(chunk);
-    }
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    text = await c.req.text();
-    if (Buffer.byteLength(text) > limitBytes)
-      throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
-  }
+function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new ApiError('malformed_json', 'the body is not valid JSON');
   }
+}
+
+async function readNode(incoming: AsyncIterable<Buffer>, limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += chunk.length;
+    if (size > limitBytes)
+      throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads and parses a JSON body, refusing one over the limit or not JSON. */
+async function readJson(c: Context<Env>, limitBytes: number): Promise<unknown> {
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? ''))
+    throw new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
+  const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
+  if (incoming && Symbol.asyncIterator in incoming) return parse(await readNode(incoming, limitBytes));
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > limitBytes)
+    throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
+  return parse(text);
+}
+
+export interface FastPathOptions {
+  limitBytes: number;
+  /** True when the request carries the operator's token. */
+  authorized: (authorization: string | undefined) => boolean;
+  log?: (line: Record<string, unknown>) => void;
+  observe?: (method: string, route: string, status: number, seconds: number) => void;
+}
+
+/**
+ * Answers the hot routes straight from Node's request: the same checks, answers, error envelope,
+ * request id, log line and metrics as through the app, without the web-standard objects.
+ * Returns false for any other request, which the caller hands to the app.
+ */
+export function fastPath(
+  engine: Engine,
+  options: FastPathOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const handlers = hotHandlers(engine);
+  return (req, res) => {
+    if (req.method !== 'POST') return false;
+    const handler = handlers[req.url as keyof typeof handlers];
+    if (!handler) return false;
+    const route = req.url!;
+    void (async () => {
+      const started = performance.now();
+      const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+      let status = 200;
+      let payload: unknown;
+      try {
+        if (!options.authorized(req.headers.authorization))
+          throw new ApiError('unauthorized', 'a valid operator bearer token is required');
+        const length = req.headers['content-length'];
+        if (length !== undefined && Number(length) > options.limitBytes)
+          throw new ApiError('payload_too_large', `the body is larger than ${options.limitBytes} bytes`);
+        if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+          throw new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
+        payload = await handler(parse(await readNode(req, options.limitBytes)));
+      } catch (error) {
+        const e =
+          error instanceof ApiError
+            ? error
+            : new ApiError('internal_error', 'internal error; the request id identifies it in the logs');
+        if (!(error instanceof ApiError))
+          options.log?.({
+            request_id: requestId,
+            level: 'error',
+            error: error instanceof Error ? error.message : String(error),
+          });
+        status = statusOf(e.code);
+        payload = {
+          error: {
+            code: e.code,
+            message: e.message,
+            request_id: requestId,
+            ...(e.details ? { details: e.details } : {}),
+          },
+        };
+      }
+      const body = JSON.stringify(payload);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'x-request-id': requestId,
+      });
+      res.end(body);
+      const seconds = (performance.now() - started) / 1000;
+      options.observe?.('POST', route, status, seconds);
+      options.log?.({
+        request_id: requestId,
+        method: 'POST',
+        route,
+        status,
+        duration_ms: Math.round(seconds * 1e6) / 1000,
+      });
+    })();
+    return true;
+  };
 }

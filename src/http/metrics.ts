@@ -90,7 +90,7 @@ export function createMetrics(engine: Engine) {
 
   return {
     registry,
-    request(method: string, route: string, status: number, seconds: number) {
+    request: (method: string, route: string, status: number, seconds: number) => {
       requests.inc({ method, route, status: String(status) });
       latency.observe({ method, route }, seconds);
     },
