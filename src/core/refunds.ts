@@ -54,14 +54,18 @@ export async function refundPurchase(
       refundedCredits += n.creditsMinor;
       refundedMoney += n.totalMinor;
     }
-    const moneyAfter = BigInt(
-      new Decimal(purchase.totalMinor.toString())
-        .mul(refundedCredits.toString())
-        .div(purchase.creditsMinor.toString())
-        .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
-        .toFixed(0),
-    );
-    const totalMinor = moneyAfter - refundedMoney;
+    // Money and its tax, each pro rata of the credits refunded so far, rounded half up cumulatively.
+    const share = (amount: bigint, part: bigint) =>
+      BigInt(
+        new Decimal(amount.toString())
+          .mul(part.toString())
+          .div(purchase.creditsMinor.toString())
+          .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
+          .toFixed(0),
+      );
+    const totalMinor = share(purchase.totalMinor, refundedCredits) - refundedMoney;
+    const taxMinor =
+      share(purchase.taxMinor, refundedCredits) - share(purchase.taxMinor, refundedCredits - credits);
     const now = ctx.clock.nowMs();
     const id = ctx.ids.newId('cn');
     await postOrFail(
@@ -103,11 +107,11 @@ export async function refundPurchase(
             description: `Refund of unspent credits (invoice ${invoice.number})`,
             quantity: formatAmount(credits, ctx.config.scales.credits),
             unit_price: purchase.unitPrice,
-            amount: usd(totalMinor),
+            amount: usd(totalMinor - taxMinor),
           },
         ],
-        subtotal: usd(totalMinor),
-        tax: usd(0n),
+        subtotal: usd(totalMinor - taxMinor),
+        tax: usd(taxMinor),
         total: usd(totalMinor),
         invoice_number: invoice.number,
       },

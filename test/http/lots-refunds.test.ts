@@ -150,7 +150,17 @@ describe('refunds', () => {
     ).purchase;
     must(await engine.credits.confirm(p.id));
     let money = 0n;
-    for (let i = 0; i < 7; i++) money += must(await engine.credits.refund(p.id, '143')).totalMinor;
+    let tax = 0n;
+    for (let i = 0; i < 7; i++) {
+      const note = must(await engine.credits.refund(p.id, '143'));
+      money += note.totalMinor;
+      tax += BigInt(note.snapshot.tax.replace('.', ''));
+      // Each note's lines add up: subtotal + tax = total.
+      expect(
+        BigInt(note.snapshot.subtotal.replace('.', '')) + BigInt(note.snapshot.tax.replace('.', '')),
+      ).toBe(note.totalMinor);
+    }
     expect(money).toBe(p.totalMinor);
+    expect(tax).toBe(p.taxMinor);
   });
 });
