@@ -75,7 +75,8 @@ describe('credit purchases', () => {
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const a = await buy(call, acc.id, '1500', 'k1');
     const b = await buy(call, acc.id, '1500', 'k1');
-    expect(b.body.id).toBe(a.body.id);
+    expect(b.status).toBe(201);
+    expect(b.body).toEqual(a.body);
     const c = await buy(call, acc.id, '2000', 'k1');
     expect(c.status).toBe(409);
     expect(c.body.error.code).toBe('idempotency_conflict');

@@ -49,8 +49,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
     async (c) => {
       const b = body<{ credits: string; provider: string }>(c);
       const key = c.req.header('idempotency-key') ?? '';
-      const { purchase, created } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
-      return c.json(s.purchase(purchase), created ? 201 : 200);
+      const { purchase } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
+      // A retry with the same key and body answers exactly as the first time.
+      return c.json(s.purchase(purchase), 201);
     },
   );
 
