@@ -270,3 +270,15 @@ describe('holds', () => {
     });
   });
 });
+
+describe('billing runs over HTTP without a body', () => {
+  it('accept a POST with no body at all', async () => {
+    const { app } = await makeApi();
+    const res = await app.request('/v1/billing_runs', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ hours: 0, accounts: 0, credits: '0' });
+  });
+});

@@ -17,6 +17,7 @@ export function jsonRoute<B extends z.ZodType>(
   summary: string,
   body: B,
   status = 200,
+  optional = false,
 ) {
   return createRoute({
     method,
@@ -24,7 +25,7 @@ export function jsonRoute<B extends z.ZodType>(
     summary,
     request: {
       params: pathParams(path),
-      body: { required: true, content: { 'application/json': { schema: body } } },
+      body: { required: !optional, content: { 'application/json': { schema: body } } },
     },
     responses: { [status]: ok },
   });

@@ -187,13 +187,12 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
 
 function createRefundRoute() {
   // The body is optional here: no body refunds every unspent credit of the purchase.
-  const route = jsonRoute(
+  return jsonRoute(
     'post',
     '/v1/credit_purchases/{id}/refund',
     'Refund unspent credits: issues a credit note',
     z.strictObject({ credits: Amount.optional() }),
     201,
+    true,
   );
-  (route.request.body as { required: boolean }).required = false;
-  return route;
 }

@@ -136,9 +136,11 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       '/v1/billing_runs',
       'Bill every closed UTC hour not yet billed',
       z.strictObject({ through: z.string().max(40).optional() }),
+      200,
+      true,
     ),
     async (c) => {
-      const { through } = body<{ through?: string }>(c);
+      const { through } = body<{ through?: string } | undefined>(c) ?? {};
       let throughMs: number | undefined;
       if (through !== undefined) {
         throughMs = Date.parse(through);
