@@ -117,7 +117,8 @@ if (!url)
       while (code !== 'suspended' && Date.now() - suspendedAt < 5000)
         code = (await any(3)('POST', '/v1/api_keys/verify', { key: key.secret })).body.code;
       expect(code).toBe('suspended');
-      expect(Date.now() - suspendedAt).toBeLessThan(1500);
+      // The cache bound is 1 s; the margin is for the verification requests themselves on a busy machine.
+      expect(Date.now() - suspendedAt).toBeLessThan(2500);
 
       const storage = await PostgresStorage.open({ url: url!, schema });
       const audit = await storage.audit();
