@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../../core/ports.ts';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
@@ -33,7 +33,8 @@ export function systemIds(clock: Clock = systemClock): IdSource {
       return `${prefix}${base62(randomBytes(32)).padStart(43, '0')}`;
     },
     hashSecret(secret) {
-      return createHash('sha256').update(secret).digest('hex');
+      // One-shot hashing: no Hash object per verification.
+      return hash('sha256', secret, 'hex');
     },
     fraction() {
       return randomBytes(4).readUInt32BE(0) / 2 ** 32;
