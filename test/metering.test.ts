@@ -104,7 +104,9 @@ describe('usage events', () => {
     const { engine, clock } = await makeEngine();
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     // One event first, so the account is known and the 200 calls below queue in the same turn.
-    await engine.usage.ingest([{ id: 'first', account_id: acc.id, model: 'image-1024', quantity: '1', timestamp: iso(clock.ms) }]);
+    await engine.usage.ingest([
+      { id: 'first', account_id: acc.id, model: 'image-1024', quantity: '1', timestamp: iso(clock.ms) },
+    ]);
     const commits: number[] = [];
     engine.observe({ groupCommit: (n) => commits.push(n) });
     const calls = Array.from({ length: 200 }, (_, i) =>

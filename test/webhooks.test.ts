@@ -142,7 +142,8 @@ describe('outbound webhooks', () => {
     const started = Date.now();
     const inFlight = await engine.webhooks.dispatch();
     // The live endpoint is served while the dead one still hangs (its timeout is 10 s).
-    while (live.received.length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+    while (live.received.length === 0 && Date.now() - started < 5000)
+      await new Promise((r) => setTimeout(r, 20));
     expect(live.received).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(5000);
     dead.closeAllConnections();

@@ -69,6 +69,12 @@ export function createMetrics(engine: Engine) {
     registers: r,
   });
 
+  const outcomes = {
+    valid: verifications.labels('valid'),
+    unknown_key: verifications.labels('unknown_key'),
+    suspended: verifications.labels('suspended'),
+    insufficient_credits: verifications.labels('insufficient_credits'),
+  };
   engine.observe({
     usageEvents: (c) => {
       if (c.accepted) usage.inc({ status: 'accepted' }, c.accepted);
@@ -79,7 +85,7 @@ export function createMetrics(engine: Engine) {
       commitSize.observe(events);
       commitLatency.observe(ms / 1000);
     },
-    verification: (outcome) => verifications.inc({ outcome }),
+    verification: (outcome) => outcomes[outcome].inc(),
     billingRun: ({ hours, ms, atMs }) => {
       billedHours.inc(hours);
       billingRuns.observe(ms / 1000);
@@ -88,11 +94,22 @@ export function createMetrics(engine: Engine) {
     webhookDelivery: (outcome) => deliveries.inc({ outcome }),
   });
 
+  const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   return {
     registry,
     request: (method: string, route: string, status: number, seconds: number) => {
-      requests.inc({ method, route, status: String(status) });
-      latency.observe({ method, route }, seconds);
+      // Label children are resolved once per route and status, not hashed on every request.
+      const key = `${method} ${route} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        child = {
+          count: requests.labels(method, route, String(status)),
+          time: latency.labels(method, route),
+        };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.time.observe(seconds);
     },
   };
 }
