@@ -136,8 +136,11 @@ export interface WebhookRepo {
   deleteEndpoint(id: string, atMs: number): Promise<void>;
   setSecret(id: string, secret: string): Promise<void>;
   insertEvent(event: OutboxEvent, deliveries: WebhookDelivery[]): Promise<void>;
-  /** Pending deliveries whose next attempt is due, oldest first, of endpoints not deleted. */
-  due(nowMs: number, limit: number): Promise<DueDelivery[]>;
+  /**
+   * Claims pending deliveries whose next attempt is due (endpoints not deleted), oldest first:
+   * their next attempt moves to `leaseUntilMs`, so no other process takes them meanwhile.
+   */
+  claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<DueDelivery[]>;
   updateDelivery(delivery: WebhookDelivery): Promise<void>;
   listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
   getAlertState(accountId: string): Promise<string | null>;

@@ -18,6 +18,7 @@ const MAX_RETRY_MS = 6 * 3_600_000;
 /** In flight at once, in all and per endpoint: a slow endpoint uses its own slots only. */
 const MAX_IN_FLIGHT = 64;
 const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+const CLAIM_LEASE_MS = 60_000;
 
 export interface WebhookState {
   sender: WebhookSender;
@@ -172,15 +173,24 @@ export const payloadOf = (event: OutboxEvent): string =>
  */
 export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promise<Promise<void>[]> {
   const now = ctx.clock.nowMs();
-  const due = await read(ctx, (tx) => tx.webhooks.due(now, MAX_IN_FLIGHT * 2));
+  const room = MAX_IN_FLIGHT - state.inFlight.size;
+  if (room <= 0) return [];
+  // Claimed for longer than a send can take (10 s timeout): a crash mid-send retries after the lease.
+  const due = await ctx.storage.transaction((tx) => tx.webhooks.claimDue(now, now + CLAIM_LEASE_MS, room), {
+    durability: 'normal',
+  });
   const started: Promise<void>[] = [];
+  const released: WebhookDelivery[] = [];
   for (const { delivery, event, endpoint } of due) {
-    if (state.inFlight.size >= MAX_IN_FLIGHT) break;
     if (
+      state.inFlight.size >= MAX_IN_FLIGHT ||
       state.inFlight.has(delivery.id) ||
       (state.perEndpoint.get(endpoint.id) ?? 0) >= MAX_IN_FLIGHT_PER_ENDPOINT
-    )
+    ) {
+      // Claimed but not sent now (its endpoint has all its slots busy): due again at once.
+      released.push({ ...delivery, nextAttemptAtMs: now });
       continue;
+    }
     state.inFlight.add(delivery.id);
     state.perEndpoint.set(endpoint.id, (state.perEndpoint.get(endpoint.id) ?? 0) + 1);
     started.push(
@@ -219,6 +229,14 @@ export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promi
           state.perEndpoint.set(endpoint.id, (state.perEndpoint.get(endpoint.id) ?? 1) - 1);
         }
       })(),
+    );
+  }
+  if (released.length > 0) {
+    await ctx.storage.transaction(
+      async (tx) => {
+        for (const d of released) await tx.webhooks.updateDelivery(d);
+      },
+      { durability: 'normal' },
     );
   }
   return started;

@@ -252,6 +252,46 @@ export function storageConformance(
       expect(late).toEqual([{ accountId: 'acc_1', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: 10n }]);
     });
 
+    test('lets two claims of due webhook deliveries at once take each delivery once', async (s) => {
+      const endpoints = Array.from({ length: 10 }, (_, i) => ({
+        id: `we_${i}`,
+        url: 'http://127.0.0.1:9/',
+        events: ['api_key.created' as const],
+        secret: 'whsec_x',
+        createdAtMs: T0,
+      }));
+      await s.transaction(async (tx) => {
+        for (const e of endpoints) await tx.webhooks.insertEndpoint(e);
+        await tx.webhooks.insertEvent(
+          { id: 'evt_1', type: 'api_key.created', data: {}, createdAtMs: T0 },
+          endpoints.map((e, i) => ({
+            id: `whd_${i}`,
+            eventId: 'evt_1',
+            endpointId: e.id,
+            status: 'pending' as const,
+            attempts: 0,
+            nextAttemptAtMs: T0,
+            lastStatusCode: null,
+            lastError: null,
+            createdAtMs: T0,
+            deliveredAtMs: null,
+          })),
+        );
+      });
+      const [a, b] = await Promise.all([
+        s.transaction((tx) => tx.webhooks.claimDue(T0, T0 + 60_000, 10)),
+        s.transaction((tx) => tx.webhooks.claimDue(T0, T0 + 60_000, 10)),
+      ]);
+      const ids = [...a, ...b].map((d) => d.delivery.id);
+      expect(new Set(ids).size).toBe(10);
+      expect(ids).toHaveLength(10);
+      // Claimed: not due again until the lease ends.
+      expect(await s.transaction((tx) => tx.webhooks.claimDue(T0 + 1, T0 + 60_000, 10))).toEqual([]);
+      expect(await s.transaction((tx) => tx.webhooks.claimDue(T0 + 60_000, T0 + 120_000, 10))).toHaveLength(
+        10,
+      );
+    });
+
     test('pages usage records in time order with a cursor', async (s) => {
       await s.ingestUsage(
         [event('b', 'acc_1', T0 + 2), event('a', 'acc_1', T0 + 1), event('c', 'acc_1', T0 + 2)],

@@ -77,28 +77,47 @@ export class SqlWebhookRepo implements WebhookRepo {
       await insert.run(d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAtMs, d.createdAtMs);
   }
 
-  async due(nowMs: number, limit: number): Promise<DueDelivery[]> {
-    const rows = (await this.c
+  /**
+   * Claims due deliveries: their next attempt moves to `leaseUntilMs`, so no other process (or
+   * tick) takes them meanwhile. The outer condition is checked again on the locked row
+   * (PostgreSQL re-reads it after a lock wait), so two processes never claim the same delivery.
+   * A claim that is never finished (a crash) simply comes due again when the lease ends.
+   */
+  async claimDue(nowMs: number, leaseUntilMs: number, limit: number): Promise<DueDelivery[]> {
+    const claimed = (await this.c
       .stmt(
-        `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
-                w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
-         FROM webhook_deliveries d
-         JOIN outbox_events e ON e.id = d.event_id
-         JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.deleted_at_ms IS NULL
-         WHERE d.status = 'pending' AND d.next_attempt_at_ms <= ?
-         ORDER BY d.next_attempt_at_ms, d.id LIMIT ?`,
+        `UPDATE webhook_deliveries SET next_attempt_at_ms = ?
+         WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.deleted_at_ms IS NULL
+                      WHERE d.status = 'pending' AND d.next_attempt_at_ms <= ? ORDER BY d.next_attempt_at_ms, d.id LIMIT ?)
+           AND status = 'pending' AND next_attempt_at_ms <= ?
+         RETURNING id`,
       )
-      .all(nowMs, limit)) as Row[];
-    return rows.map((r) => ({
-      delivery: toDelivery(r),
-      event: {
-        id: str(r.event_id),
-        type: str(r.e_type) as WebhookEventType,
-        data: JSON.parse(str(r.e_data)),
-        createdAtMs: num(r.e_created_at_ms),
-      },
-      endpoint: toEndpoint(r, 'w_'),
-    }));
+      .pluck(true)
+      .all(leaseUntilMs, nowMs, limit, nowMs)) as string[];
+    const load = this.c.stmt(
+      `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
+              w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
+       FROM webhook_deliveries d
+       JOIN outbox_events e ON e.id = d.event_id
+       JOIN webhook_endpoints w ON w.id = d.endpoint_id
+       WHERE d.id = ?`,
+    );
+    const out: DueDelivery[] = [];
+    for (const id of claimed.sort()) {
+      const r = (await load.get(id)) as Row | undefined;
+      if (!r) continue;
+      out.push({
+        delivery: toDelivery(r),
+        event: {
+          id: str(r.event_id),
+          type: str(r.e_type) as WebhookEventType,
+          data: JSON.parse(str(r.e_data)),
+          createdAtMs: num(r.e_created_at_ms),
+        },
+        endpoint: toEndpoint(r, 'w_'),
+      });
+    }
+    return out;
   }
 
   async updateDelivery(d: WebhookDelivery): Promise<void> {
