@@ -13,6 +13,7 @@ import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
 import { ConfigError, readSettings, type ServerSettings } from './config.ts';
+import type { AccessLog } from './http/hot.ts';
 import { createNodeListener, createTollgate } from './index.ts';
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
@@ -32,6 +33,27 @@ export const REDACT = [
   '*.password',
   'headers.authorization',
 ];
+
+/**
+ * Access lines in pino's format, written to the same destination without going through the
+ * logger: their fields are known and hold no secret, so redaction (measured: about 7 µs a line,
+ * a tenth of a verification's cost over HTTP) has nothing to do. The time string is built once
+ * per millisecond.
+ */
+export function accessLine(write: (line: string) => void): AccessLog {
+  let lastMs = 0;
+  let time = '';
+  return (requestId, method, route, status, ms) => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      time = new Date(now).toISOString();
+    }
+    write(
+      `{"level":30,"time":"${time}","request_id":"${requestId}","method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"duration_ms":${Math.round(ms * 1000) / 1000}}\n`,
+    );
+  };
+}
 
 /** The operator token: from the environment, or generated at first start and kept 0600 in the data folder. */
 function adminToken(settings: ServerSettings): { token: string; source: string; generated: boolean } {
@@ -63,9 +85,10 @@ export async function serveStandalone(): Promise<void> {
   const settings = settingsOrExit();
   // Buffered, asynchronous writes: a log line is not a write(2) per request (measured: about 40 %
   // of verification throughput). Flushed on shutdown; a SIGKILL may lose the last few lines.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const logger = pino(
     { base: null, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    destination,
   );
   const flushLogs = () => new Promise<void>((resolve) => logger.flush(() => resolve()));
   mkdirSync(settings.dataDir, { recursive: true });
@@ -107,6 +130,7 @@ export async function serveStandalone(): Promise<void> {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,
     log: (line) => (line.level === 'error' ? logger.error(line) : logger.info(line)),
+    access: accessLine((line) => destination.write(line)),
     metrics: settings.metricsToken ? { token: settings.metricsToken } : {},
     portal: {
       supportEmail: settings.supportEmail,

@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
 import { ApiError, errorResponse } from './errors.ts';
-import { fastPath, hotRoutes } from './hot.ts';
+import { type AccessLog, fastPath, hotRoutes } from './hot.ts';
 import { createMetrics } from './metrics.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { accountRoutes } from './routes/accounts.ts';
@@ -23,8 +23,10 @@ export interface AppOptions {
   adminToken: string;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
-  /** Receives one structured line per request; never given a secret. */
+  /** Receives errors, and one structured line per request unless `access` is given; never a secret. */
   log?: (line: Record<string, unknown>) => void;
+  /** Receives one access record per request (request id, method, route, status, milliseconds). */
+  access?: AccessLog;
   /** Serve `GET /metrics` (Prometheus text), guarded by this token or, when unset, the operator token. */
   metrics?: { token?: string };
   portal?: PortalOptions;
@@ -63,12 +65,14 @@ export function createNodeListener(
   const metrics = options.metrics ? createMetrics(engine) : null;
   const app = buildApp(engine, options, metrics);
   const fallback = getRequestListener(app.fetch);
+  const access = accessLog(options);
   const adminDigest = digest(options.adminToken);
   const fast = fastPath(engine, {
     limitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     authorized: (header) =>
       header?.startsWith('Bearer ') === true && tokenMatches(header.slice(7), adminDigest),
     ...(options.log ? { log: options.log } : {}),
+    ...(access ? { access } : {}),
     ...(metrics ? { observe: metrics.request } : {}),
   });
   return (req, res) => {
@@ -97,6 +101,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   const s = serializers(engine.config);
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const adminDigest = digest(options.adminToken);
+  const access = accessLog(options);
   const metricsDigest = options.metrics?.token ? digest(options.metrics.token) : adminDigest;
 
   app.use('*', async (c, next) => {
@@ -109,13 +114,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     await next();
     const seconds = (performance.now() - started) / 1000;
     metrics?.request(c.req.method, c.req.routePath, c.res.status, seconds);
-    options.log?.({
-      request_id: c.get('requestId'),
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      duration_ms: Math.round(seconds * 1e6) / 1000,
-    });
+    access?.(c.get('requestId'), c.req.method, c.req.routePath, c.res.status, seconds * 1000);
   });
   const tooLarge = (c: Context<Env>) =>
     errorResponse(c, 'payload_too_large', `the body is larger than ${limit} bytes`);
@@ -184,3 +183,12 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
 }
 
 export type App = ReturnType<typeof buildApp>;
+
+/** The access callback: the one given, or a structured line through `log`. */
+function accessLog(options: AppOptions): AccessLog | undefined {
+  if (options.access) return options.access;
+  const log = options.log;
+  if (!log) return undefined;
+  return (requestId, method, route, status, ms) =>
+    log({ request_id: requestId, method, route, status, duration_ms: Math.round(ms * 1000) / 1000 });
+}

@@ -139,12 +139,24 @@ export interface FastPathOptions {
   /** True when the request carries the operator's token. */
   authorized: (authorization: string | undefined) => boolean;
   log?: (line: Record<string, unknown>) => void;
+  /** One access line per request (see `AppOptions.access`). */
+  access?: AccessLog;
   observe?: (method: string, route: string, status: number, seconds: number) => void;
 }
 
+/** Receives one access record per request; the standalone server formats it without a logger. */
+export type AccessLog = (
+  requestId: string,
+  method: string,
+  route: string,
+  status: number,
+  ms: number,
+) => void;
+
 /**
  * Answers the hot routes straight from Node's request: the same checks, answers, error envelope,
- * request id, log line and metrics as through the app, without the web-standard objects.
+ * request id, access line and metrics as through the app, without the web-standard objects and
+ * without a promise per step (the body is read with plain stream events).
  * Returns false for any other request, which the caller hands to the app.
  */
 export function fastPath(
@@ -152,63 +164,109 @@ export function fastPath(
   options: FastPathOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const handlers = hotHandlers(engine);
+  const { limitBytes, access, observe, log } = options;
+
+  const answer = (
+    res: ServerResponse,
+    route: string,
+    requestId: string,
+    started: number,
+    status: number,
+    payload: unknown,
+  ) => {
+    const body = JSON.stringify(payload);
+    res.writeHead(status, [
+      'content-type',
+      'application/json',
+      'content-length',
+      String(Buffer.byteLength(body)),
+      'x-request-id',
+      requestId,
+    ]);
+    res.end(body);
+    const ms = performance.now() - started;
+    observe?.('POST', route, status, ms / 1000);
+    access?.(requestId, 'POST', route, status, ms);
+  };
+
+  const fail = (res: ServerResponse, route: string, requestId: string, started: number, error: unknown) => {
+    const e =
+      error instanceof ApiError
+        ? error
+        : new ApiError('internal_error', 'internal error; the request id identifies it in the logs');
+    if (!(error instanceof ApiError))
+      log?.({
+        request_id: requestId,
+        level: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    const envelope = {
+      code: e.code,
+      message: e.message,
+      request_id: requestId,
+      ...(e.details ? { details: e.details } : {}),
+    };
+    answer(res, route, requestId, started, statusOf(e.code), { error: envelope });
+  };
+
   return (req, res) => {
     if (req.method !== 'POST') return false;
-    const handler = handlers[req.url as keyof typeof handlers];
-    if (!handler) return false;
     const route = req.url!;
-    void (async () => {
-      const started = performance.now();
-      const requestId = `req_${randomUUID().replaceAll('-', '')}`;
-      let status = 200;
-      let payload: unknown;
-      try {
-        if (!options.authorized(req.headers.authorization))
-          throw new ApiError('unauthorized', 'a valid operator bearer token is required');
-        const length = req.headers['content-length'];
-        if (length !== undefined && Number(length) > options.limitBytes)
-          throw new ApiError('payload_too_large', `the body is larger than ${options.limitBytes} bytes`);
-        if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
-          throw new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
-        payload = await handler(parse(await readNode(req, options.limitBytes)));
-      } catch (error) {
-        const e =
-          error instanceof ApiError
-            ? error
-            : new ApiError('internal_error', 'internal error; the request id identifies it in the logs');
-        if (!(error instanceof ApiError))
-          options.log?.({
-            request_id: requestId,
-            level: 'error',
-            error: error instanceof Error ? error.message : String(error),
-          });
-        status = statusOf(e.code);
-        payload = {
-          error: {
-            code: e.code,
-            message: e.message,
-            request_id: requestId,
-            ...(e.details ? { details: e.details } : {}),
-          },
-        };
+    const handler = handlers[route as keyof typeof handlers];
+    if (!handler) return false;
+    const started = performance.now();
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    let refused: ApiError | null = null;
+    const length = req.headers['content-length'];
+    if (!options.authorized(req.headers.authorization))
+      refused = new ApiError('unauthorized', 'a valid operator bearer token is required');
+    else if (length !== undefined && Number(length) > limitBytes)
+      refused = new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
+    else if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+      refused = new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
+    if (refused) {
+      // The body is not read; Node discards it once the answer is sent.
+      fail(res, route, requestId, started, refused);
+      return true;
+    }
+    let first: Buffer | null = null;
+    let rest: Buffer[] | null = null;
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.resume();
+        fail(
+          res,
+          route,
+          requestId,
+          started,
+          new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`),
+        );
+        return;
       }
-      const body = JSON.stringify(payload);
-      res.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'x-request-id': requestId,
-      });
-      res.end(body);
-      const seconds = (performance.now() - started) / 1000;
-      options.observe?.('POST', route, status, seconds);
-      options.log?.({
-        request_id: requestId,
-        method: 'POST',
-        route,
-        status,
-        duration_ms: Math.round(seconds * 1e6) / 1000,
-      });
-    })();
+      if (first === null) first = chunk;
+      else if (rest === null) rest = [first, chunk];
+      else rest.push(chunk);
+    };
+    const onEnd = () => {
+      const text = rest ? Buffer.concat(rest).toString('utf8') : first ? first.toString('utf8') : '';
+      let body: unknown;
+      try {
+        body = parse(text);
+      } catch (error) {
+        fail(res, route, requestId, started, error);
+        return;
+      }
+      handler(body).then(
+        (payload) => answer(res, route, requestId, started, 200, payload),
+        (error: unknown) => fail(res, route, requestId, started, error),
+      );
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
     return true;
   };
 }
