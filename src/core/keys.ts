@@ -133,16 +133,37 @@ export async function cachedBalance(ctx: Context, accountId: string): Promise<Ba
  * `last_used_at` is written at most once per `keyLastUsedIntervalMs` per key, in the background.
  * @example const v = await verifyKey(ctx, req.header('x-api-key')); if (!v.valid) deny(v.code)
  */
-export async function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> {
-  const result = await verify(ctx, secret);
-  ctx.observer.verification?.(result.valid ? 'valid' : result.code);
-  return result;
+export function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> {
+  const known = verifyFromCache(ctx, secret);
+  if (known) {
+    ctx.observer.verification?.(known.valid ? 'valid' : known.code);
+    return Promise.resolve(known);
+  }
+  return verifyFromStorage(ctx, secret as string).then((result) => {
+    ctx.observer.verification?.(result.valid ? 'valid' : result.code);
+    return result;
+  });
 }
 
-async function verify(ctx: Context, secret: unknown): Promise<VerifyResult> {
+/**
+ * The answer when everything it needs is cached (the common case: no promise, no await), or
+ * undefined when the key or the balance has to be read.
+ */
+function verifyFromCache(ctx: Context, secret: unknown): VerifyResult | undefined {
   if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) {
     return { valid: false, code: 'unknown_key' };
   }
+  const now = ctx.clock.nowMs();
+  const cached = ctx.cache.keysByHash.get(ctx.ids.hashSecret(secret));
+  if (!cached || now - cached.atMs >= ctx.cache.ttlMs) return undefined;
+  const key = cached.value;
+  if (key.status !== 'active') return answerFor(ctx, key, undefined);
+  const balance = ctx.cache.balances.get(key.accountId);
+  if (!balance || now - balance.atMs >= ctx.cache.ttlMs) return undefined;
+  return answerFor(ctx, key, balance.value);
+}
+
+async function verifyFromStorage(ctx: Context, secret: string): Promise<VerifyResult> {
   const hash = ctx.ids.hashSecret(secret);
   const cached = ctx.cache.keysByHash.get(hash);
   let key = cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs ? cached.value : undefined;
@@ -151,10 +172,13 @@ async function verify(ctx: Context, secret: unknown): Promise<VerifyResult> {
     if (!key) return { valid: false, code: 'unknown_key' };
     cacheKey(ctx, key);
   }
+  return answerFor(ctx, key, key.status === 'active' ? await cachedBalance(ctx, key.accountId) : undefined);
+}
+
+function answerFor(ctx: Context, key: ApiKey, balance: Balance | undefined): VerifyResult {
   if (key.status === 'deleted') return { valid: false, code: 'unknown_key' };
   if (key.status === 'suspended') return { valid: false, code: 'suspended' };
   noteUse(ctx, key.id);
-  const balance = await cachedBalance(ctx, key.accountId);
   const available = balance?.available ?? 0n;
   if (available <= 0n) return { valid: false, code: 'insufficient_credits' };
   return { valid: true, accountId: key.accountId, keyId: key.id, available };

@@ -1,4 +1,4 @@
-import { hash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -10,6 +10,7 @@ import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath, hotRoutes } from './hot.ts';
 import { createMetrics } from './metrics.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
+import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
@@ -102,11 +103,12 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   const adminDigest = digest(options.adminToken);
   const access = accessLog(options);
+  const newRequestId = requestIds();
   const metricsDigest = options.metrics?.token ? digest(options.metrics.token) : adminDigest;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const requestId = newRequestId();
     c.set('requestId', requestId);
     // Set before the response exists: changing headers afterwards makes Hono rebuild the response,
     // and the Node adapter then streams it slowly instead of writing it at once.
@@ -144,7 +146,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
       if (!header.startsWith('Bearer ') || !tokenMatches(header.slice(7), metricsDigest)) {
         return errorResponse(c, 'unauthorized', 'a valid metrics or operator bearer token is required');
       }
-      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+      return c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType });
     });
   }
   hotRoutes(app, engine, limit);

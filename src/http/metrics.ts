@@ -9,19 +9,6 @@ export function createMetrics(engine: Engine) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
   const r = [registry];
-  const requests = new Counter({
-    name: 'tollgate_http_requests_total',
-    help: 'HTTP requests by route and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: r,
-  });
-  const latency = new Histogram({
-    name: 'tollgate_http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: r,
-  });
   const usage = new Counter({
     name: 'tollgate_usage_events_total',
     help: 'Usage events by outcome',
@@ -94,22 +81,81 @@ export function createMetrics(engine: Engine) {
     webhookDelivery: (outcome) => deliveries.inc({ outcome }),
   });
 
-  const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  const requests = new RequestMetrics();
   return {
     registry,
-    request: (method: string, route: string, status: number, seconds: number) => {
-      // Label children are resolved once per route and status, not hashed on every request.
-      const key = `${method} ${route} ${status}`;
-      let child = children.get(key);
-      if (!child) {
-        child = {
-          count: requests.labels(method, route, String(status)),
-          time: latency.labels(method, route),
-        };
-        children.set(key, child);
-      }
-      child.count.inc();
-      child.time.observe(seconds);
-    },
+    request: requests.record,
+    /** The Prometheus text of every metric. */
+    text: async () => `${await registry.metrics()}${requests.text()}`,
   };
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+interface RouteSeries {
+  method: string;
+  route: string;
+  /** Requests by status. */
+  statuses: Map<number, number>;
+  /** Cumulative-at-render bucket counts (per bucket here), sum and count of durations. */
+  buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Request count and latency histogram by route: two of the hottest writes of the server, kept
+ * as plain numbers (a map lookup and two increments a request, where prom-client hashes the
+ * label set on every call) and rendered in the Prometheus text format when scraped.
+ */
+export class RequestMetrics {
+  private readonly series = new Map<string, RouteSeries>();
+
+  readonly record = (method: string, route: string, status: number, seconds: number): void => {
+    const id = method + route;
+    let s = this.series.get(id);
+    if (!s) {
+      s = {
+        method,
+        route,
+        statuses: new Map(),
+        buckets: new Float64Array(LATENCY_BUCKETS.length),
+        sum: 0,
+        count: 0,
+      };
+      this.series.set(id, s);
+    }
+    s.statuses.set(status, (s.statuses.get(status) ?? 0) + 1);
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]!) i++;
+    if (i < LATENCY_BUCKETS.length) s.buckets[i]! += 1;
+    s.sum += seconds;
+    s.count += 1;
+  };
+
+  text(): string {
+    const label = (v: string) => JSON.stringify(v);
+    const count = [
+      '# HELP tollgate_http_requests_total HTTP requests by route and status',
+      '# TYPE tollgate_http_requests_total counter',
+    ];
+    const latency = [
+      '# HELP tollgate_http_request_duration_seconds HTTP request latency by route',
+      '# TYPE tollgate_http_request_duration_seconds histogram',
+    ];
+    for (const s of this.series.values()) {
+      const labels = `method=${label(s.method)},route=${label(s.route)}`;
+      for (const [status, n] of s.statuses)
+        count.push(`tollgate_http_requests_total{${labels},status="${status}"} ${n}`);
+      let cumulative = 0;
+      LATENCY_BUCKETS.forEach((le, i) => {
+        cumulative += s.buckets[i]!;
+        latency.push(`tollgate_http_request_duration_seconds_bucket{le="${le}",${labels}} ${cumulative}`);
+      });
+      latency.push(`tollgate_http_request_duration_seconds_bucket{le="+Inf",${labels}} ${s.count}`);
+      latency.push(`tollgate_http_request_duration_seconds_sum{${labels}} ${s.sum}`);
+      latency.push(`tollgate_http_request_duration_seconds_count{${labels}} ${s.count}`);
+    }
+    return `${count.join('\n')}\n\n${latency.join('\n')}\n`;
+  }
 }
