@@ -9,11 +9,17 @@ export function createMetrics(engine: Engine) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
   const r = [registry];
-  const usage = new Counter({
+  // Counted as plain numbers on the hot paths and handed to prom-client when scraped.
+  const usageCounts = { accepted: 0, duplicate: 0, rejected: 0 };
+  new Counter({
     name: 'tollgate_usage_events_total',
     help: 'Usage events by outcome',
     labelNames: ['status'],
     registers: r,
+    collect() {
+      this.reset();
+      for (const [status, n] of Object.entries(usageCounts)) if (n > 0) this.inc({ status }, n);
+    },
   });
   const commitSize = new Histogram({
     name: 'tollgate_group_commit_events',
@@ -27,11 +33,16 @@ export function createMetrics(engine: Engine) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: r,
   });
-  const verifications = new Counter({
+  const verificationCounts = { valid: 0, unknown_key: 0, suspended: 0, insufficient_credits: 0 };
+  new Counter({
     name: 'tollgate_key_verifications_total',
     help: 'Key verifications by outcome',
     labelNames: ['outcome'],
     registers: r,
+    collect() {
+      this.reset();
+      for (const [outcome, n] of Object.entries(verificationCounts)) if (n > 0) this.inc({ outcome }, n);
+    },
   });
   const billedHours = new Counter({
     name: 'tollgate_billing_hours_billed_total',
@@ -56,23 +67,19 @@ export function createMetrics(engine: Engine) {
     registers: r,
   });
 
-  const outcomes = {
-    valid: verifications.labels('valid'),
-    unknown_key: verifications.labels('unknown_key'),
-    suspended: verifications.labels('suspended'),
-    insufficient_credits: verifications.labels('insufficient_credits'),
-  };
   engine.observe({
     usageEvents: (c) => {
-      if (c.accepted) usage.inc({ status: 'accepted' }, c.accepted);
-      if (c.duplicate) usage.inc({ status: 'duplicate' }, c.duplicate);
-      if (c.rejected) usage.inc({ status: 'rejected' }, c.rejected);
+      usageCounts.accepted += c.accepted;
+      usageCounts.duplicate += c.duplicate;
+      usageCounts.rejected += c.rejected;
     },
     groupCommit: (events, ms) => {
       commitSize.observe(events);
       commitLatency.observe(ms / 1000);
     },
-    verification: (outcome) => outcomes[outcome].inc(),
+    verification: (outcome) => {
+      verificationCounts[outcome] += 1;
+    },
     billingRun: ({ hours, ms, atMs }) => {
       billedHours.inc(hours);
       billingRuns.observe(ms / 1000);

@@ -69,6 +69,33 @@ describe('the Node fast path of the hot routes', () => {
           expect(b.results[0].status).toBe('duplicate');
         } else expect(b).toEqual(a);
       }
+      // One keep-alive connection: a remembered good token never lets a wrong one through.
+      const verify = (authorization: string) =>
+        fetch(`${base}/v1/api_keys/verify`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ key: secret }),
+        });
+      expect((await verify(`Bearer ${ADMIN}`)).status).toBe(200);
+      expect((await verify('Bearer wrong')).status).toBe(401);
+      expect((await verify(`Bearer ${ADMIN}x`)).status).toBe(401);
+      expect((await verify(`Bearer ${ADMIN}`)).status).toBe(200);
+      // A body over the limit without a Content-Length (chunked) is refused once it passes the limit.
+      const chunk = new TextEncoder().encode(`{"key":"${'x'.repeat(3000)}`);
+      const chunked = await fetch(`${base}/v1/api_keys/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(chunk);
+            c.enqueue(chunk);
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
+      expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     } finally {
       server.close();
     }
