@@ -113,6 +113,8 @@ export async function createEngine(deps: EngineDeps) {
   await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
   const metering: MeteringState = {
     prices: compilePriceBook(deps.config.priceBook),
+    priced: new Map(),
+    pricedCount: 0,
     queue: [],
     scheduled: false,
     knownAccounts: new Set(),

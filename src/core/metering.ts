@@ -4,6 +4,7 @@ import { read } from './context.ts';
 import { hash64Hex } from './hash.ts';
 import type { IngestStatus, RatedEvent } from './model.ts';
 import { rate, type UnitPrice } from './pricing.ts';
+import { parseInstant } from './timestamp.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
 
 /** Quantities are kept with 6 decimal places. */
@@ -48,9 +49,33 @@ interface Pending {
 
 export interface MeteringState {
   prices: Map<string, UnitPrice>;
+  /** Parsed quantity and its price, by model and quantity text (bounded; see `remember`). */
+  priced: Map<string, Map<string, { quantityMinor: bigint; creditsMinor: bigint }>>;
+  pricedCount: number;
   queue: Pending[];
   scheduled: boolean;
   knownAccounts: Set<string>;
+}
+
+const MAX_PRICED = 4096;
+
+function remember(
+  state: MeteringState,
+  model: string,
+  quantityText: string,
+  value: { quantityMinor: bigint; creditsMinor: bigint },
+): void {
+  if (state.pricedCount >= MAX_PRICED) {
+    state.priced.clear();
+    state.pricedCount = 0;
+  }
+  let byQuantity = state.priced.get(model);
+  if (!byQuantity) {
+    byQuantity = new Map();
+    state.priced.set(model, byQuantity);
+  }
+  byQuantity.set(quantityText, value);
+  state.pricedCount++;
 }
 
 const reject = (id: string, code: EventCode, message: string): EventResult => ({
@@ -136,17 +161,25 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     return reject(id, 'validation_failed', 'model must be 1 to 128 printable ASCII characters');
   const quantityText =
     typeof e.quantity === 'number' && Number.isSafeInteger(e.quantity) ? String(e.quantity) : e.quantity;
-  const quantity = parseAmount(quantityText, QUANTITY_SCALE, 'quantity', { allowZero: true });
-  if (!quantity.ok) return reject(id, 'validation_failed', quantity.message);
-  if (typeof e.timestamp !== 'string' || !ISO_TIMESTAMP.test(e.timestamp)) {
-    return reject(
-      id,
-      'validation_failed',
-      'timestamp must be an ISO 8601 time with a zone, such as 2026-11-25T13:00:00Z',
-    );
+  // Most events of a platform repeat a few (model, quantity) pairs: their parse and price are kept.
+  const priced = typeof quantityText === 'string' ? state.priced.get(e.model)?.get(quantityText) : undefined;
+  let quantityMinor: bigint;
+  if (priced) quantityMinor = priced.quantityMinor;
+  else {
+    const quantity = parseAmount(quantityText, QUANTITY_SCALE, 'quantity', { allowZero: true });
+    if (!quantity.ok) return reject(id, 'validation_failed', quantity.message);
+    quantityMinor = quantity.value;
   }
-  const timestampMs = Date.parse(e.timestamp);
-  if (!Number.isFinite(timestampMs)) return reject(id, 'validation_failed', 'timestamp is not a valid time');
+  const timestampMs = typeof e.timestamp === 'string' ? parseInstant(e.timestamp) : Number.NaN;
+  if (Number.isNaN(timestampMs)) {
+    return typeof e.timestamp === 'string' && ISO_TIMESTAMP.test(e.timestamp)
+      ? reject(id, 'validation_failed', 'timestamp is not a valid time')
+      : reject(
+          id,
+          'validation_failed',
+          'timestamp must be an ISO 8601 time with a zone, such as 2026-11-25T13:00:00Z',
+        );
+  }
   if (timestampMs > now + ctx.config.futureToleranceMs)
     return reject(id, 'in_future', 'timestamp is more than 5 minutes in the future');
   if (timestampMs < now - ctx.config.lateEventMaxAgeMs)
@@ -185,7 +218,8 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     const c = parseAmount(e.credits, ctx.config.scales.credits, 'credits', { allowZero: true });
     if (!c.ok) return reject(id, 'validation_failed', c.message);
     creditsMinor = c.value;
-  } else {
+  } else if (priced) creditsMinor = priced.creditsMinor;
+  else {
     const price = state.prices.get(e.model);
     if (!price)
       return reject(
@@ -193,20 +227,21 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
         'unknown_model',
         `model ${e.model} has no price; send credits with the event or add it to the price book`,
       );
-    creditsMinor = rate(price, quantity.value, QUANTITY_SCALE, ctx.config.scales.credits);
+    creditsMinor = rate(price, quantityMinor, QUANTITY_SCALE, ctx.config.scales.credits);
+    remember(state, e.model, quantityText as string, { quantityMinor, creditsMinor });
   }
   // The content compared when the same id comes again, kept as a 64-bit hash: a false match
   // needs the same id and a hash collision of two contents (about 1 in 2^64).
   // Fields joined by NUL, which no id, model or JSON text contains.
   const fingerprint = hash64Hex(
-    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${quantity.value}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
+    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${quantityMinor}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
   );
   return {
     id,
     accountId,
     apiKeyId,
     model: e.model,
-    quantityMinor: quantity.value,
+    quantityMinor,
     creditsMinor,
     timestampMs,
     hourMs: timestampMs - (((timestampMs % HOUR_MS) + HOUR_MS) % HOUR_MS),

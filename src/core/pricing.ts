@@ -70,7 +70,10 @@ export function rate(
   quantityScale: number,
   creditsScale: number,
 ): bigint {
-  const num = quantityMinor * price.num * 10n ** BigInt(creditsScale);
-  const den = price.den * 10n ** BigInt(quantityScale);
+  const num = quantityMinor * price.num * pow10(creditsScale);
+  const den = price.den * pow10(quantityScale);
   return (2n * num + den) / (2n * den);
 }
+
+const POW10 = Array.from({ length: 19 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
