@@ -18,7 +18,12 @@ describe('parseInstant', () => {
           frac: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
           zone: fc.oneof(
             fc.constant('Z'),
-            fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+            fc
+              .tuple(
+                fc.constantFrom('+', '-'),
+                fc.integer({ min: 0, max: 23 }),
+                fc.integer({ min: 0, max: 59 }),
+              )
               .map(([sign, oh, om]) => `${sign}${pad(oh, 2)}:${pad(om, 2)}`),
           ),
         }),
