@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_webhooks.ts';
 import * as m003 from './003_portal.ts';
+import * as m004 from './004_usage_arrival_order.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_webhooks': m002,
   '003_portal': m003,
+  '004_usage_arrival_order': m004,
 };

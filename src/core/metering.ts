@@ -281,6 +281,7 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
     try {
       const statuses = await ctx.storage.ingestUsage(all, {
         durability: ctx.config.usageDurability,
+        receivedMs: started,
         inTransaction: (tx, accountIds) => checkBalanceAlerts(ctx, tx, accountIds),
       });
       ctx.observer.groupCommit?.(all.length, ctx.clock.nowMs() - started);

@@ -209,7 +209,12 @@ export interface Storage {
   /** Stores rated events, deduplicating by id, and keeps the hourly rollup and unbilled totals. One commit. */
   ingestUsage(
     events: RatedEvent[],
-    options: { durability: Durability; inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void> },
+    options: {
+      durability: Durability;
+      inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void>;
+      /** When the events arrived (kept by stores that order events by arrival). */
+      receivedMs?: number;
+    },
   ): Promise<IngestStatus[]>;
   /** The hourly rollup rows of one account over a range of hours. */
   usageHours(query: UsageQuery): Promise<UsageHour[]>;

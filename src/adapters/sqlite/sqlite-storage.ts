@@ -11,6 +11,8 @@ export interface SqliteStorageOptions {
   /** Events whose timestamp is older than this can no longer be accepted; their ids need no index. */
   dedupeWindowMs: number;
   nowMs: number;
+  /** Usage events are indexed by account this many at a time (default 16,384; tests use a few). */
+  usageIndexEvery?: number;
 }
 
 /** The embedded default storage: one SQLite file in WAL mode. */
@@ -18,8 +20,11 @@ export class SqliteStorage implements Storage {
   private readonly tx: Tx;
   private readonly usage: SqliteUsage;
 
-  private constructor(private readonly c: SqliteConnection) {
-    this.usage = new SqliteUsage(c);
+  private constructor(
+    private readonly c: SqliteConnection,
+    usageIndexEvery?: number,
+  ) {
+    this.usage = new SqliteUsage(c, usageIndexEvery);
     this.tx = { ...sqlRepos(c), usage: this.usage };
   }
 
@@ -30,7 +35,7 @@ export class SqliteStorage implements Storage {
         ? SqliteConnection.open(options.database)
         : new SqliteConnection(options.database);
     await c.migrate();
-    const storage = new SqliteStorage(c);
+    const storage = new SqliteStorage(c, options.usageIndexEvery);
     storage.usage.loadRecentIds(options.nowMs - options.dedupeWindowMs);
     return storage;
   }
@@ -46,10 +51,19 @@ export class SqliteStorage implements Storage {
 
   ingestUsage(
     events: RatedEvent[],
-    options: { durability: Durability; inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void> },
+    options: {
+      durability: Durability;
+      inTransaction?: (tx: Tx, accountIds: string[]) => Promise<void>;
+      receivedMs?: number;
+    },
   ): Promise<IngestStatus[]> {
     const hook = options.inTransaction;
-    return this.usage.ingest(events, options.durability, hook && ((accountIds) => hook(this.tx, accountIds)));
+    return this.usage.ingest(
+      events,
+      options.durability,
+      hook && ((accountIds) => hook(this.tx, accountIds)),
+      options.receivedMs,
+    );
   }
 
   usageHours(query: UsageQuery): Promise<UsageHour[]> {

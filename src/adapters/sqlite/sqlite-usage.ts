@@ -17,15 +17,39 @@ interface RollupDelta {
 export class SqliteUsage implements UsageRepo {
   private readonly recent = new RecentIds();
 
-  constructor(private readonly c: SqliteConnection) {}
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly indexEvery = INDEX_EVERY,
+  ) {}
 
-  /** Rebuilds the id index from the events that can still be retried (timestamp within the window). */
+  /**
+   * Rebuilds the id index from the events that can still be retried (timestamp within the
+   * window). An event is accepted at most 5 minutes ahead of its arrival, so only events that
+   * arrived after `sinceMs` less an hour (room for clock steps) are read: the first of them is
+   * found by bisecting the arrival order, not by scanning the table.
+   */
   loadRecentIds(sinceMs: number): number {
+    const receivedAt = this.c.db
+      .prepare('SELECT seq, received_ms FROM usage_events WHERE seq >= ? ORDER BY seq LIMIT 1')
+      .raw(true);
+    const bounds = this.c.db.prepare('SELECT min(seq), max(seq) FROM usage_events').raw(true).get() as [
+      bigint | null,
+      bigint | null,
+    ];
+    let lo = Number(bounds[0] ?? 0);
+    let hi = Number(bounds[1] ?? 0) + 1;
+    const from = sinceMs - 3_600_000;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = receivedAt.get(mid) as [bigint, bigint] | undefined;
+      if (row && Number(row[1]) < from) lo = Number(row[0]) + 1;
+      else hi = mid;
+    }
     const rows = this.c.db
-      .prepare('SELECT ts_ms, id FROM usage_events WHERE ts_ms >= ?')
+      .prepare('SELECT seq, id FROM usage_events WHERE seq >= ? AND ts_ms >= ?')
       .raw(true)
-      .iterate(sinceMs);
-    for (const [ts, id] of rows as Iterable<[bigint, string]>) this.recent.add(id, Number(ts));
+      .iterate(lo, sinceMs);
+    for (const [seq, id] of rows as Iterable<[bigint, string]>) this.recent.add(id, Number(seq));
     return this.recent.size;
   }
 
@@ -38,24 +62,26 @@ export class SqliteUsage implements UsageRepo {
     events: RatedEvent[],
     durability: Durability,
     inTransaction?: (accountIds: string[]) => Promise<void>,
+    receivedMs: number = Date.now(),
   ): Promise<IngestStatus[]> {
     return this.c.transaction(durability, async () => {
       const statuses: IngestStatus[] = [];
       const inBatch = new Map<string, RatedEvent>();
+      const seqs: number[] = [];
       const rollup = new Map<string, RollupDelta>();
       const unbilled = new Map<string, bigint>();
       const findFingerprint = this.c
-        .stmt('SELECT fingerprint FROM usage_events WHERE ts_ms = ? AND id = ?')
+        .stmt('SELECT fingerprint FROM usage_events WHERE seq = ? AND id = ?')
         .pluck(true);
       const insert = this.c.stmt(
-        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint, received_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const e of events) {
         let stored = inBatch.get(e.id)?.fingerprint;
         if (stored === undefined) {
-          for (const ts of this.recent.candidates(e.id)) {
-            stored = findFingerprint.get(ts, e.id) as string | undefined;
+          for (const seq of this.recent.candidates(e.id)) {
+            stored = findFingerprint.get(seq, e.id) as string | undefined;
             if (stored !== undefined) break;
           }
         }
@@ -63,7 +89,7 @@ export class SqliteUsage implements UsageRepo {
           statuses.push(stored === e.fingerprint ? 'duplicate' : 'conflict');
           continue;
         }
-        insert.run(
+        const { lastInsertRowid } = insert.run(
           e.timestampMs,
           e.id,
           e.accountId,
@@ -73,8 +99,10 @@ export class SqliteUsage implements UsageRepo {
           e.creditsMinor,
           e.properties,
           e.fingerprint,
+          receivedMs,
         );
         inBatch.set(e.id, e);
+        seqs.push(Number(lastInsertRowid));
         statuses.push('accepted');
         const key = `${e.accountId}\u0000${e.apiKeyId ?? ''}\u0000${e.model}\u0000${e.hourMs}`;
         const group = rollup.get(key);
@@ -119,10 +147,16 @@ export class SqliteUsage implements UsageRepo {
          ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
       );
       for (const [accountId, credits] of unbilled) addUnbilled.run(accountId, credits);
+      const lastSeq = seqs.at(-1);
+      if (lastSeq !== undefined) {
+        const indexedSeq = this.indexedSeq();
+        if (lastSeq - indexedSeq >= this.indexEvery) this.indexTail(indexedSeq, lastSeq);
+      }
       if (inTransaction && unbilled.size > 0) await inTransaction([...unbilled.keys()]);
       // Only once the commit is certain (this callback returning is the last step before it) do
       // the ids join the index; a rollback leaves it untouched.
-      for (const e of inBatch.values()) this.recent.add(e.id, e.timestampMs);
+      let i = 0;
+      for (const e of inBatch.values()) this.recent.add(e.id, seqs[i++]!);
       return statuses;
     });
   }
@@ -194,34 +228,82 @@ export class SqliteUsage implements UsageRepo {
     }));
   }
 
+  /**
+   * Moves the tail (events that arrived after the last fill) into `usage_account_index`, sorted,
+   * in the caller's transaction.
+   */
+  private indexTail(indexedSeq: number, lastSeq: number): void {
+    this.c
+      .stmt(
+        `INSERT INTO usage_account_index (account_id, ts_ms, id, seq)
+         SELECT account_id, ts_ms, id, seq FROM usage_events WHERE seq > ? AND seq <= ?
+         ORDER BY account_id, ts_ms, id, seq`,
+      )
+      .run(indexedSeq, lastSeq);
+    this.c.stmt('UPDATE usage_index_state SET indexed_seq = ?').run(lastSeq);
+  }
+
+  /** Events past this arrival number are not in `usage_account_index` yet (the tail). */
+  private indexedSeq(): number {
+    return num(this.c.stmt('SELECT indexed_seq FROM usage_index_state').pluck(true).get());
+  }
+
+  /**
+   * Records of one account in (timestamp, id) order after the cursor: from the account index,
+   * and from the unindexed tail (at most about `INDEX_EVERY` events, scanned), merged.
+   */
   records(q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number }): UsageRecord[] {
     const filters = [q.apiKeyId ?? null, q.apiKeyId ?? null, q.model ?? null, q.model ?? null];
+    const indexedSeq = this.indexedSeq();
+    const indexed = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
+      sameMs
+        ? (this.c
+            .stmt(
+              `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
+               WHERE x.account_id = ? AND x.ts_ms = ? AND x.id > ?
+                 AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
+               ORDER BY x.ts_ms, x.id LIMIT ?`,
+            )
+            .all(q.accountId, sameMs.ts, sameMs.id, ...filters, limit) as Row[])
+        : (this.c
+            .stmt(
+              `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
+               WHERE x.account_id = ? AND x.ts_ms >= ? AND x.ts_ms < ?
+                 AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
+               ORDER BY x.ts_ms, x.id LIMIT ?`,
+            )
+            .all(q.accountId, fromMs, q.toMs, ...filters, limit) as Row[]);
+    const tail = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
+      this.c
+        .stmt(
+          `SELECT * FROM usage_events WHERE seq > ? AND account_id = ?
+             AND (CASE WHEN ? IS NULL THEN ts_ms >= ? AND ts_ms < ? ELSE ts_ms = ? AND id > ? END)
+             AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
+           ORDER BY ts_ms, id LIMIT ?`,
+        )
+        .all(
+          indexedSeq,
+          q.accountId,
+          sameMs ? 1 : null,
+          fromMs,
+          q.toMs,
+          sameMs?.ts ?? null,
+          sameMs?.id ?? null,
+          ...filters,
+          limit,
+        ) as Row[];
+    const both = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
+      mergeByTime(indexed(fromMs, sameMs, limit), tail(fromMs, sameMs, limit), limit);
+
     const rows: Row[] = [];
     let fromMs = q.fromMs;
     if (q.after) {
-      // Two index ranges instead of an OR, so paging stays linear even when many events share a millisecond.
-      if (q.after.timestampMs >= q.fromMs && q.after.timestampMs < q.toMs) {
-        rows.push(
-          ...(this.c
-            .stmt(
-              `SELECT * FROM usage_events WHERE account_id = ? AND ts_ms = ? AND id > ?
-                 AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?) ORDER BY id LIMIT ?`,
-            )
-            .all(q.accountId, q.after.timestampMs, q.after.id, ...filters, q.limit) as Row[]),
-        );
-      }
+      // Two ranges instead of an OR, so paging stays linear even when many events share a millisecond.
+      if (q.after.timestampMs >= q.fromMs && q.after.timestampMs < q.toMs)
+        rows.push(...both(q.fromMs, { ts: q.after.timestampMs, id: q.after.id }, q.limit));
       fromMs = Math.max(fromMs, q.after.timestampMs + 1);
     }
-    if (rows.length < q.limit) {
-      rows.push(
-        ...(this.c
-          .stmt(
-            `SELECT * FROM usage_events WHERE account_id = ? AND ts_ms >= ? AND ts_ms < ?
-               AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?) ORDER BY ts_ms, id LIMIT ?`,
-          )
-          .all(q.accountId, fromMs, q.toMs, ...filters, q.limit - rows.length) as Row[]),
-      );
-    }
+    if (rows.length < q.limit) rows.push(...both(fromMs, null, q.limit - rows.length));
     return rows.map((r) => ({
       id: str(r.id),
       accountId: str(r.account_id),
@@ -233,4 +315,34 @@ export class SqliteUsage implements UsageRepo {
       properties: strOrNull(r.properties),
     }));
   }
+}
+
+/** Events are indexed by account this many at a time (and the tail never holds many more). */
+const INDEX_EVERY = 16_384;
+
+/** The first `limit` rows of two lists each in (ts_ms, id) order, in that order. */
+function mergeByTime(a: Row[], b: Row[], limit: number): Row[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: Row[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < limit && (i < a.length || j < b.length)) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && before(x, y))) {
+      out.push(x!);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+function before(x: Row, y: Row): boolean {
+  const tx = num(x.ts_ms);
+  const ty = num(y.ts_ms);
+  return tx < ty || (tx === ty && str(x.id) < str(y.id));
 }
