@@ -116,6 +116,31 @@ describe('SQLite usage in arrival order, indexed by account in bulk', () => {
     );
   });
 
+  it('stores a large batch with repeats inside it and from before, each answered in order', async () => {
+    const s = await open(file(), 100);
+    const first = Array.from({ length: 60 }, (_, i) => event(`p${i}`, 'acc_a', T0 + i));
+    expect(new Set(await s.ingestUsage(first, { durability: 'normal' }))).toEqual(new Set(['accepted']));
+    const batch = Array.from({ length: 237 }, (_, i) =>
+      i % 40 === 7
+        ? event(`p${i % 60}`, 'acc_a', T0 + (i % 60))
+        : event(`q${i % 200}`, 'acc_b', T0 + (i % 200)),
+    );
+    const statuses = await s.ingestUsage(batch, { durability: 'normal' });
+    batch.forEach((e, i) => {
+      const expected = e.id.startsWith('p')
+        ? 'duplicate'
+        : i >= 200 && i % 40 !== 7
+          ? 'duplicate'
+          : 'accepted';
+      expect(statuses[i], `${i} ${e.id}`).toBe(expected);
+    });
+    const b = await pageAll(s, 'acc_b', 1000);
+    const accepted = new Set(batch.filter((e) => e.id.startsWith('q')).map((e) => e.id));
+    expect(b).toHaveLength(accepted.size);
+    expect(await pageAll(s, 'acc_a', 1000)).toHaveLength(60);
+    await s.close();
+  });
+
   it('migrates a store keyed by (timestamp, id) without losing or reordering an event', async () => {
     const path = file();
     const db = new Database(path);

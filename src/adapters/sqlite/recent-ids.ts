@@ -11,6 +11,8 @@ import { hash64 as hash } from '../../core/hash.ts';
  * reading the row at (timestamp, id), so a collision never loses an event. Several ids may share
  * a hash; `candidates` returns each of their timestamps.
  */
+const NONE: readonly number[] = [];
+
 export class RecentIds {
   private h1: Int32Array;
   private h2: Int32Array;
@@ -29,14 +31,17 @@ export class RecentIds {
   }
 
   /** Timestamps of stored events whose id hashes like `id`. Usually none or one. */
-  candidates(id: string): number[] {
+  candidates(id: string): readonly number[] {
     const [a, b] = hash(id);
     const mask = this.ts.length - 1;
-    const found: number[] = [];
+    let found: number[] | null = null;
     for (let i = (a ^ b) & mask; !Number.isNaN(this.ts[i]!); i = (i + 1) & mask) {
-      if (this.h1[i] === a && this.h2[i] === b) found.push(this.ts[i]!);
+      if (this.h1[i] === a && this.h2[i] === b) {
+        found ??= [];
+        found.push(this.ts[i]!);
+      }
     }
-    return found;
+    return found ?? NONE;
   }
 
   add(id: string, timestampMs: number): void {

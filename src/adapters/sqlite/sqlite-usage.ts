@@ -67,21 +67,25 @@ export class SqliteUsage implements UsageRepo {
     return this.c.transaction(durability, async () => {
       const statuses: IngestStatus[] = [];
       const inBatch = new Map<string, RatedEvent>();
-      const seqs: number[] = [];
       const rollup = new Map<string, RollupDelta>();
       const unbilled = new Map<string, bigint>();
       const findFingerprint = this.c
         .stmt('SELECT fingerprint FROM usage_events WHERE seq = ? AND id = ?')
         .pluck(true);
-      const insert = this.c.stmt(
-        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint, received_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
+      // Arrival numbers are given here (one writer holds the transaction), so rows go in with
+      // multi-row statements instead of one statement per event.
+      const firstSeq =
+        num(this.c.stmt('SELECT coalesce(max(seq), 0) FROM usage_events').pluck(true).get()) + 1;
+      let seq = firstSeq;
+      const rows: unknown[] = [];
+      let group: RollupDelta | undefined;
+      let unbilledAccount = '';
+      let unbilledSum = 0n;
       for (const e of events) {
         let stored = inBatch.get(e.id)?.fingerprint;
         if (stored === undefined) {
-          for (const seq of this.recent.candidates(e.id)) {
-            stored = findFingerprint.get(seq, e.id) as string | undefined;
+          for (const candidate of this.recent.candidates(e.id)) {
+            stored = findFingerprint.get(candidate, e.id) as string | undefined;
             if (stored !== undefined) break;
           }
         }
@@ -89,7 +93,8 @@ export class SqliteUsage implements UsageRepo {
           statuses.push(stored === e.fingerprint ? 'duplicate' : 'conflict');
           continue;
         }
-        const { lastInsertRowid } = insert.run(
+        rows.push(
+          seq++,
           e.timestampMs,
           e.id,
           e.accountId,
@@ -102,27 +107,42 @@ export class SqliteUsage implements UsageRepo {
           receivedMs,
         );
         inBatch.set(e.id, e);
-        seqs.push(Number(lastInsertRowid));
         statuses.push('accepted');
-        const key = `${e.accountId}\u0000${e.apiKeyId ?? ''}\u0000${e.model}\u0000${e.hourMs}`;
-        const group = rollup.get(key);
-        if (group) {
-          group.events += 1n;
-          group.quantityMinor += e.quantityMinor;
-          group.creditsMinor += e.creditsMinor;
-        } else {
-          rollup.set(key, {
-            accountId: e.accountId,
-            apiKeyId: e.apiKeyId ?? '',
-            model: e.model,
-            hourMs: e.hourMs,
-            events: 1n,
-            quantityMinor: e.quantityMinor,
-            creditsMinor: e.creditsMinor,
-          });
+        // Events of a batch mostly repeat the group of the one before: no key is built for them.
+        if (
+          !group ||
+          group.accountId !== e.accountId ||
+          group.apiKeyId !== (e.apiKeyId ?? '') ||
+          group.model !== e.model ||
+          group.hourMs !== e.hourMs
+        ) {
+          const key = `${e.accountId}\u0000${e.apiKeyId ?? ''}\u0000${e.model}\u0000${e.hourMs}`;
+          group = rollup.get(key);
+          if (!group) {
+            group = {
+              accountId: e.accountId,
+              apiKeyId: e.apiKeyId ?? '',
+              model: e.model,
+              hourMs: e.hourMs,
+              events: 0n,
+              quantityMinor: 0n,
+              creditsMinor: 0n,
+            };
+            rollup.set(key, group);
+          }
         }
-        unbilled.set(e.accountId, (unbilled.get(e.accountId) ?? 0n) + e.creditsMinor);
+        group.events += 1n;
+        group.quantityMinor += e.quantityMinor;
+        group.creditsMinor += e.creditsMinor;
+        if (e.accountId !== unbilledAccount) {
+          if (unbilledAccount) unbilled.set(unbilledAccount, unbilledSum);
+          unbilledAccount = e.accountId;
+          unbilledSum = unbilled.get(unbilledAccount) ?? 0n;
+        }
+        unbilledSum += e.creditsMinor;
       }
+      if (unbilledAccount) unbilled.set(unbilledAccount, unbilledSum);
+      this.insertRows(rows);
       const upsertRollup = this.c.stmt(
         `INSERT INTO usage_rollup (account_id, api_key_id, model, hour_ms, events, quantity_minor, credits_minor, billed_minor)
          VALUES (?, ?, ?, ?, ?, ?, ?, 0)
@@ -147,16 +167,16 @@ export class SqliteUsage implements UsageRepo {
          ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
       );
       for (const [accountId, credits] of unbilled) addUnbilled.run(accountId, credits);
-      const lastSeq = seqs.at(-1);
-      if (lastSeq !== undefined) {
+      const lastSeq = seq - 1;
+      if (lastSeq >= firstSeq) {
         const indexedSeq = this.indexedSeq();
         if (lastSeq - indexedSeq >= this.indexEvery) this.indexTail(indexedSeq, lastSeq);
       }
       if (inTransaction && unbilled.size > 0) await inTransaction([...unbilled.keys()]);
       // Only once the commit is certain (this callback returning is the last step before it) do
       // the ids join the index; a rollback leaves it untouched.
-      let i = 0;
-      for (const e of inBatch.values()) this.recent.add(e.id, seqs[i++]!);
+      let next = firstSeq;
+      for (const e of inBatch.values()) this.recent.add(e.id, next++);
       return statuses;
     });
   }
@@ -226,6 +246,27 @@ export class SqliteUsage implements UsageRepo {
       quantityMinor: big(r.quantity_minor),
       creditsMinor: big(r.credits_minor),
     }));
+  }
+
+  /** Inserts rows of `ROW_COLUMNS` values each, `ROWS_PER_STATEMENT` to a statement. */
+  private insertRows(values: unknown[]): void {
+    const width = ROW_COLUMNS.length;
+    const count = values.length / width;
+    const full = Math.floor(count / ROWS_PER_STATEMENT);
+    if (full > 0) {
+      const statement = this.insertStatement(ROWS_PER_STATEMENT);
+      const size = ROWS_PER_STATEMENT * width;
+      for (let i = 0; i < full; i++) statement.run(values.slice(i * size, (i + 1) * size));
+    }
+    const rest = count - full * ROWS_PER_STATEMENT;
+    if (rest > 0) this.insertStatement(rest).run(values.slice(full * ROWS_PER_STATEMENT * width));
+  }
+
+  private insertStatement(rows: number) {
+    const tuple = `(${ROW_COLUMNS.map(() => '?').join(', ')})`;
+    return this.c.stmt(
+      `INSERT INTO usage_events (${ROW_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`,
+    );
   }
 
   /**
@@ -316,6 +357,21 @@ export class SqliteUsage implements UsageRepo {
     }));
   }
 }
+
+const ROW_COLUMNS = [
+  'seq',
+  'ts_ms',
+  'id',
+  'account_id',
+  'api_key_id',
+  'model',
+  'quantity_minor',
+  'credits_minor',
+  'properties',
+  'fingerprint',
+  'received_ms',
+];
+const ROWS_PER_STATEMENT = 50;
 
 /** Events are indexed by account this many at a time (and the tail never holds many more). */
 const INDEX_EVERY = 16_384;
