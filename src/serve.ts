@@ -36,23 +36,33 @@ export const REDACT = [
 
 /**
  * Access lines in pino's format, written to the same destination without going through the
- * logger: their fields are known and hold no secret, so redaction (measured: about 7 µs a line,
- * a tenth of a verification's cost over HTTP) has nothing to do. The time string is built once
- * per millisecond.
+ * logger: their fields are known and hold no secret, so redaction has nothing to do. Lines are
+ * gathered and handed to the destination 64 KiB or 200 ms at a time: a write per line cost about
+ * 14 µs of the server's time a request (measured: verification over HTTP 0.80 -> 0.58 x the
+ * hello-world baseline with a write per line). The time string is built once per millisecond.
+ * `flush` hands over what is gathered (on shutdown, before the last lines).
  */
-export function accessLine(write: (line: string) => void): AccessLog {
+export function accessLines(write: (chunk: string) => void): { access: AccessLog; flush: () => void } {
   let lastMs = 0;
   let time = '';
-  return (requestId, method, route, status, ms) => {
+  let gathered = '';
+  const flush = () => {
+    if (gathered === '') return;
+    const chunk = gathered;
+    gathered = '';
+    write(chunk);
+  };
+  setInterval(flush, 200).unref();
+  const access: AccessLog = (requestId, method, route, status, ms) => {
     const now = Date.now();
     if (now !== lastMs) {
       lastMs = now;
       time = new Date(now).toISOString();
     }
-    write(
-      `{"level":30,"time":"${time}","request_id":"${requestId}","method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"duration_ms":${Math.round(ms * 1000) / 1000}}\n`,
-    );
+    gathered += `{"level":30,"time":"${time}","request_id":"${requestId}","method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"duration_ms":${Math.round(ms * 1000) / 1000}}\n`;
+    if (gathered.length >= 65_536) flush();
   };
+  return { access, flush };
 }
 
 /** The operator token: from the environment, or generated at first start and kept 0600 in the data folder. */
@@ -90,7 +100,12 @@ export async function serveStandalone(): Promise<void> {
     { base: null, redact: { paths: REDACT, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime },
     destination,
   );
-  const flushLogs = () => new Promise<void>((resolve) => logger.flush(() => resolve()));
+  const accessLog = accessLines((chunk) => destination.write(chunk));
+  const flushLogs = () =>
+    new Promise<void>((resolve) => {
+      accessLog.flush();
+      logger.flush(() => resolve());
+    });
   mkdirSync(settings.dataDir, { recursive: true });
   const { token, source, generated } = adminToken(settings);
   if (generated)
@@ -130,7 +145,7 @@ export async function serveStandalone(): Promise<void> {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,
     log: (line) => (line.level === 'error' ? logger.error(line) : logger.info(line)),
-    access: accessLine((line) => destination.write(line)),
+    access: accessLog.access,
     metrics: settings.metricsToken ? { token: settings.metricsToken } : {},
     portal: {
       supportEmail: settings.supportEmail,
@@ -186,6 +201,7 @@ export async function serveStandalone(): Promise<void> {
     server.close(async () => {
       try {
         await engine.close();
+        accessLog.flush();
         logger.info({ msg: 'stopped cleanly' });
         await flushLogs();
         process.exit(EXIT.ok);
