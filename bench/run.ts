@@ -297,10 +297,8 @@ async function storageSection() {
     name: 'Library ingest, mixed traffic (1,000 accounts interleaved, timestamps spread over 2 s, batches of 1000)',
     value: mixed,
     unit: 'events/s',
-    baseline: vsA,
-    target: '(same targets as the empty store)',
-    met: mixed >= 100_000 && mixed >= 0.5 * baseA,
-    note: `${(mixed / rawMixed).toFixed(1)} x A-mixed`,
+    baseline: { name: 'A-mixed', value: rawMixed },
+    note: `${(mixed / baseA).toFixed(2)} x A`,
   });
 
   // In-process verification: the hottest read.
