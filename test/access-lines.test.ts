@@ -10,7 +10,11 @@ describe('access lines', () => {
     for (let i = 0; i < 1000; i++) log.access(`req_${i + 2}`, 'GET', '/v1/accounts/:id', 404, 0.5);
     expect(chunks.length).toBeGreaterThanOrEqual(1);
     log.flush();
-    const lines = chunks.join('').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1001);
     expect(lines[0]).toMatchObject({
       level: 30,
