@@ -25,6 +25,7 @@ const INJECTION = [
   "'; DROP TABLE accounts; --",
   '<script>alert(1)</script>',
   '../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style injection string, on purpose
   '${jndi:ldap://x}',
   '%00',
   'Robert"); DELETE FROM transfers;--',
@@ -114,7 +115,7 @@ describe('bad input over every route of /openapi.json', () => {
       const real = route.takesBody ? [route.path.includes('api_keys/{') ? key.id : acc.id] : [];
       const ids = [
         ...real,
-        acc.id.slice(0, -1) + 'X',
+        `${acc.id.slice(0, -1)}X`,
         ...INJECTION.map(encodeURIComponent),
         encodeURIComponent('🦄'.repeat(40)),
         'a'.repeat(300),

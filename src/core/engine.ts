@@ -64,7 +64,6 @@ import {
   dispatchWebhooks,
   listDeliveries,
   rotateSecret,
-  type WebhookState,
 } from './webhooks.ts';
 
 export interface EngineDeps {

@@ -6,7 +6,6 @@ import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { Identity, PortalSession } from '../../core/ports.ts';
-import type { Env } from '../app.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
@@ -25,8 +24,6 @@ export interface PortalOptions {
 const COOKIE = 'tollgate_portal';
 const OIDC_COOKIE = 'tollgate_oidc';
 const DAY = 86_400_000;
-
-type PortalContext = Context<Env & { Variables: { portal: PortalSession } }>;
 
 const sameText = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
