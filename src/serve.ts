@@ -13,7 +13,7 @@ import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
 import { ConfigError, readSettings, type ServerSettings } from './config.ts';
-import type { AccessLog } from './http/hot.ts';
+import type { AccessLog } from './http/fast-path.ts';
 import { createNodeListener, createTollgate } from './index.ts';
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */

@@ -2,6 +2,7 @@ import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts'
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+import { accountRecords } from './sqlite-usage-records.ts';
 
 interface RollupDelta {
   accountId: string;
@@ -289,72 +290,9 @@ export class SqliteUsage implements UsageRepo {
     return num(this.c.stmt('SELECT indexed_seq FROM usage_index_state').pluck(true).get());
   }
 
-  /**
-   * Records of one account in (timestamp, id) order after the cursor: from the account index,
-   * and from the unindexed tail (at most about `INDEX_EVERY` events, scanned), merged.
-   */
+  /** Records of one account in (timestamp, id) order after the cursor (see `accountRecords`). */
   records(q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number }): UsageRecord[] {
-    const filters = [q.apiKeyId ?? null, q.apiKeyId ?? null, q.model ?? null, q.model ?? null];
-    const indexedSeq = this.indexedSeq();
-    const indexed = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
-      sameMs
-        ? (this.c
-            .stmt(
-              `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
-               WHERE x.account_id = ? AND x.ts_ms = ? AND x.id > ?
-                 AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
-               ORDER BY x.ts_ms, x.id LIMIT ?`,
-            )
-            .all(q.accountId, sameMs.ts, sameMs.id, ...filters, limit) as Row[])
-        : (this.c
-            .stmt(
-              `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
-               WHERE x.account_id = ? AND x.ts_ms >= ? AND x.ts_ms < ?
-                 AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
-               ORDER BY x.ts_ms, x.id LIMIT ?`,
-            )
-            .all(q.accountId, fromMs, q.toMs, ...filters, limit) as Row[]);
-    const tail = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
-      this.c
-        .stmt(
-          `SELECT * FROM usage_events WHERE seq > ? AND account_id = ?
-             AND (CASE WHEN ? IS NULL THEN ts_ms >= ? AND ts_ms < ? ELSE ts_ms = ? AND id > ? END)
-             AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
-           ORDER BY ts_ms, id LIMIT ?`,
-        )
-        .all(
-          indexedSeq,
-          q.accountId,
-          sameMs ? 1 : null,
-          fromMs,
-          q.toMs,
-          sameMs?.ts ?? null,
-          sameMs?.id ?? null,
-          ...filters,
-          limit,
-        ) as Row[];
-    const both = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
-      mergeByTime(indexed(fromMs, sameMs, limit), tail(fromMs, sameMs, limit), limit);
-
-    const rows: Row[] = [];
-    let fromMs = q.fromMs;
-    if (q.after) {
-      // Two ranges instead of an OR, so paging stays linear even when many events share a millisecond.
-      if (q.after.timestampMs >= q.fromMs && q.after.timestampMs < q.toMs)
-        rows.push(...both(q.fromMs, { ts: q.after.timestampMs, id: q.after.id }, q.limit));
-      fromMs = Math.max(fromMs, q.after.timestampMs + 1);
-    }
-    if (rows.length < q.limit) rows.push(...both(fromMs, null, q.limit - rows.length));
-    return rows.map((r) => ({
-      id: str(r.id),
-      accountId: str(r.account_id),
-      apiKeyId: strOrNull(r.api_key_id),
-      model: str(r.model),
-      quantityMinor: big(r.quantity_minor),
-      creditsMinor: big(r.credits_minor),
-      timestampMs: num(r.ts_ms),
-      properties: strOrNull(r.properties),
-    }));
+    return accountRecords(this.c, this.indexedSeq(), q);
   }
 }
 
@@ -375,30 +313,3 @@ const ROWS_PER_STATEMENT = 50;
 
 /** Events are indexed by account this many at a time (and the tail never holds many more). */
 const INDEX_EVERY = 16_384;
-
-/** The first `limit` rows of two lists each in (ts_ms, id) order, in that order. */
-function mergeByTime(a: Row[], b: Row[], limit: number): Row[] {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  const out: Row[] = [];
-  let i = 0;
-  let j = 0;
-  while (out.length < limit && (i < a.length || j < b.length)) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && before(x, y))) {
-      out.push(x!);
-      i++;
-    } else {
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
-}
-
-function before(x: Row, y: Row): boolean {
-  const tx = num(x.ts_ms);
-  const ty = num(y.ts_ms);
-  return tx < ty || (tx === ty && str(x.id) < str(y.id));
-}
