@@ -11,6 +11,11 @@ export interface HoldInput {
   credits: unknown;
   ttlSeconds?: unknown;
   reference?: unknown;
+  /**
+   * Makes the create safe to retry: the same key on the same account answers the hold it made
+   * (with the same body) or `idempotency_conflict` (with another body), and reserves nothing again.
+   */
+  idempotencyKey?: string;
 }
 
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
@@ -18,6 +23,7 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 /**
  * Reserves credits for a long job (a pending ledger transfer). Refused beyond the available
  * balance (posted - pending - unbilled). Resolves once: capture, release, or expiry.
+ * @example await createHold(ctx, 'acc_1', { credits: '50', ttlSeconds: 600, idempotencyKey: 'job-42' })
  */
 export async function createHold(ctx: Context, accountId: string, input: HoldInput): Promise<Result<Hold>> {
   const credits = parseAmount(input.credits, ctx.config.scales.credits, 'credits');
@@ -29,8 +35,28 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
   if (input.reference != null && (typeof input.reference !== 'string' || input.reference.length > 200)) {
     return invalidField('reference', 'must be a string of at most 200 characters');
   }
+  const key = input.idempotencyKey;
+  if (key !== undefined && (key.length < 1 || key.length > 255))
+    return invalidField('Idempotency-Key', 'must be 1 to 255 characters');
+  // With a key, the hold's id is derived from account and key, and the request is fingerprinted.
+  const id =
+    key === undefined
+      ? ctx.ids.newId('hold')
+      : `hold_k${ctx.ids.hashSecret(`${accountId}\u0000${key}`).slice(0, 32)}`;
+  const fingerprint =
+    key === undefined ? '' : JSON.stringify([credits.value.toString(), ttl, input.reference ?? null]);
+  let retried = false;
   const result = await unit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
+    if (key !== undefined) {
+      const existing = await tx.holds.get(id);
+      if (existing) {
+        if (existing.accountId !== accountId || existing.fingerprint !== fingerprint)
+          fail(refuse('idempotency_conflict', 'this Idempotency-Key was used with a different body'));
+        retried = true;
+        return existing;
+      }
+    }
     const ledger = (await tx.ledger.getAccount(accountId))!;
     const unbilled = await tx.usage.unbilled(accountId);
     const available = ledger.creditsPosted - ledger.debitsPosted - ledger.debitsPending - unbilled;
@@ -38,7 +64,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
     const now = ctx.clock.nowMs();
     const hold: Hold = {
-      id: ctx.ids.newId('hold'),
+      id,
       accountId,
       creditsMinor: credits.value,
       reference: (input.reference as string | undefined) ?? null,
@@ -46,7 +72,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       capturedMinor: null,
       expiresAtMs: now + ttl * 1000,
       createdAtMs: now,
-      fingerprint: '',
+      fingerprint,
     };
     await postOrFail(
       tx,
@@ -67,7 +93,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
     await checkBalanceAlerts(ctx, tx, [accountId]);
     return hold;
   });
-  if (result.ok) ctx.invalidateBalances([accountId]);
+  if (result.ok && !retried) ctx.invalidateBalances([accountId]);
   return result;
 }
 

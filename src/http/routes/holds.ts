@@ -13,14 +13,22 @@ const CreateHold = z.strictObject({
 export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
-    jsonRoute('post', '/v1/accounts/{id}/holds', 'Reserve credits for a long job', CreateHold, 201),
+    jsonRoute(
+      'post',
+      '/v1/accounts/{id}/holds',
+      'Reserve credits for a long job (optional header Idempotency-Key makes a retry safe)',
+      CreateHold,
+      201,
+    ),
     async (c) => {
       const b = body<z.infer<typeof CreateHold>>(c);
+      const key = c.req.header('idempotency-key');
       const hold = unwrap(
         await engine.holds.create(param(c, 'id'), {
           credits: b.credits,
           ttlSeconds: b.ttl_seconds,
           reference: b.reference,
+          ...(key !== undefined ? { idempotencyKey: key } : {}),
         }),
       );
       return c.json(s.hold(hold), 201);

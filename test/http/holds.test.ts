@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { makeApi } from '../helpers.ts';
+
+describe('holds over HTTP', () => {
+  it('makes a retried create with the same Idempotency-Key answer the same hold and reserve once', async () => {
+    const { call } = await makeApi();
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '100', reason: 'start' });
+    const create = (body: unknown, key?: string) =>
+      call('POST', `/v1/accounts/${acc.id}/holds`, body, key ? { 'idempotency-key': key } : {});
+
+    const first = await create({ credits: '30', reference: 'job-1' }, 'job-1');
+    expect(first.status).toBe(201);
+    const again = await create({ credits: '30', reference: 'job-1' }, 'job-1');
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    const pending = async () => (await call('GET', `/v1/accounts/${acc.id}/balance`)).body.pending;
+    expect(await pending()).toBe('30');
+
+    const changed = await create({ credits: '31', reference: 'job-1' }, 'job-1');
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.code).toBe('idempotency_conflict');
+
+    // Without a key every create is a new hold; the same key on another account is its own hold.
+    const plain1 = await create({ credits: '10' });
+    const plain2 = await create({ credits: '10' });
+    expect(plain1.body.id).not.toBe(plain2.body.id);
+    expect(await pending()).toBe('50');
+    const other = (await call('POST', '/v1/accounts', { name: 'Other' })).body;
+    await call('POST', `/v1/accounts/${other.id}/credit_grants`, { credits: '100', reason: 'start' });
+    const elsewhere = await call(
+      'POST',
+      `/v1/accounts/${other.id}/holds`,
+      { credits: '30', reference: 'job-1' },
+      { 'idempotency-key': 'job-1' },
+    );
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.id).not.toBe(first.body.id);
+
+    // A captured hold retried with its key still answers the hold, captured, and captures nothing again.
+    expect((await call('POST', `/v1/holds/${first.body.id}/capture`, { credits: '20' })).status).toBe(200);
+    const afterCapture = await create({ credits: '30', reference: 'job-1' }, 'job-1');
+    expect(afterCapture.status).toBe(201);
+    expect(afterCapture.body.status).toBe('captured');
+    expect(await pending()).toBe('20');
+  });
+});
