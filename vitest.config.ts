@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Memory tests collect garbage before they sample, so they measure what is live, not when V8 last collected.
+    execArgv: ['--expose-gc'],
   },
 });
