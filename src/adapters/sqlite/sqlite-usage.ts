@@ -56,8 +56,8 @@ export class SqliteUsage implements UsageRepo {
 
   /**
    * One commit for the whole batch. Dedupe: the id index names candidate rows, each confirmed by
-   * its (timestamp, id) key; the rollup and unbilled totals are summed in memory and written once
-   * per group.
+   * reading (arrival number, id); the rollup and unbilled totals are summed in memory and written
+   * once per group; every `indexEvery` events the tail is indexed by account.
    */
   ingest(
     events: RatedEvent[],
