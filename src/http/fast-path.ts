@@ -147,10 +147,20 @@ export function fastPath(
         fail(res, route, requestId, started, error);
         return;
       }
-      handler(body).then(
-        (payload) => answer(res, route, requestId, started, 200, payload),
-        (error: unknown) => fail(res, route, requestId, started, error),
-      );
+      handler(body)
+        .then(
+          (payload) => answer(res, route, requestId, started, 200, payload),
+          (error: unknown) => fail(res, route, requestId, started, error),
+        )
+        .catch((error: unknown) => {
+          // Answering itself failed (a bug): logged, and the connection closed rather than left hanging.
+          log?.({
+            request_id: requestId,
+            level: 'error',
+            error: error instanceof Error ? error.message : String(error),
+          });
+          res.destroy();
+        });
     });
     return true;
   };
