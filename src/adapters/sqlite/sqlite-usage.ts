@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -144,30 +145,13 @@ export class SqliteUsage implements UsageRepo {
       }
       if (unbilledAccount) unbilled.set(unbilledAccount, unbilledSum);
       this.insertRows(rows);
-      const upsertRollup = this.c.stmt(
-        `INSERT INTO usage_rollup (account_id, api_key_id, model, hour_ms, events, quantity_minor, credits_minor, billed_minor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-         ON CONFLICT (account_id, hour_ms, api_key_id, model) DO UPDATE SET
-           events = events + excluded.events,
-           quantity_minor = quantity_minor + excluded.quantity_minor,
-           credits_minor = credits_minor + excluded.credits_minor`,
-      );
-      for (const g of rollup.values()) {
-        upsertRollup.run(
-          g.accountId,
-          g.apiKeyId,
-          g.model,
-          g.hourMs,
-          g.events,
-          g.quantityMinor,
-          g.creditsMinor,
-        );
-      }
-      const addUnbilled = this.c.stmt(
-        `INSERT INTO account_usage (account_id, unbilled_minor) VALUES (?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
-      );
-      for (const [accountId, credits] of unbilled) addUnbilled.run(accountId, credits);
+      const groups: unknown[] = [];
+      for (const g of rollup.values())
+        groups.push(g.accountId, g.apiKeyId, g.model, g.hourMs, g.events, g.quantityMinor, g.creditsMinor);
+      this.inChunks(groups, 7, (n) => this.upsertRollup(n));
+      const sums: unknown[] = [];
+      for (const [accountId, credits] of unbilled) sums.push(accountId, credits);
+      this.inChunks(sums, 2, (n) => this.addUnbilled(n));
       const lastSeq = seq - 1;
       if (lastSeq >= firstSeq) {
         const indexedSeq = this.indexedSeq();
@@ -249,25 +233,49 @@ export class SqliteUsage implements UsageRepo {
     }));
   }
 
-  /** Inserts rows of `ROW_COLUMNS` values each, `ROWS_PER_STATEMENT` to a statement. */
+  /** Inserts rows of `ROW_COLUMNS` values each, many to a statement. */
   private insertRows(values: unknown[]): void {
-    const width = ROW_COLUMNS.length;
+    this.inChunks(values, ROW_COLUMNS.length, (n) =>
+      this.c.stmt(
+        `INSERT INTO usage_events (${ROW_COLUMNS.join(', ')}) VALUES ${tuples(n, ROW_COLUMNS.length)}`,
+      ),
+    );
+  }
+
+  /** Adds rollup deltas (7 values a row), summing into rows that exist. */
+  private upsertRollup(rows: number) {
+    return this.c.stmt(
+      `INSERT INTO usage_rollup (account_id, api_key_id, model, hour_ms, events, quantity_minor, credits_minor, billed_minor)
+       VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}
+       ON CONFLICT (account_id, hour_ms, api_key_id, model) DO UPDATE SET
+         events = events + excluded.events,
+         quantity_minor = quantity_minor + excluded.quantity_minor,
+         credits_minor = credits_minor + excluded.credits_minor`,
+    );
+  }
+
+  /** Adds to accounts' unbilled totals (2 values a row). */
+  private addUnbilled(rows: number) {
+    return this.c.stmt(
+      `INSERT INTO account_usage (account_id, unbilled_minor) VALUES ${tuples(rows, 2)}
+       ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
+    );
+  }
+
+  /**
+   * Runs `values` (rows of `width` values) through multi-row statements of up to
+   * `ROWS_PER_STATEMENT` rows: one statement call per chunk instead of one per row.
+   */
+  private inChunks(values: unknown[], width: number, statement: (rows: number) => Database.Statement): void {
     const count = values.length / width;
     const full = Math.floor(count / ROWS_PER_STATEMENT);
     if (full > 0) {
-      const statement = this.insertStatement(ROWS_PER_STATEMENT);
+      const s = statement(ROWS_PER_STATEMENT);
       const size = ROWS_PER_STATEMENT * width;
-      for (let i = 0; i < full; i++) statement.run(values.slice(i * size, (i + 1) * size));
+      for (let i = 0; i < full; i++) s.run(values.slice(i * size, (i + 1) * size));
     }
     const rest = count - full * ROWS_PER_STATEMENT;
-    if (rest > 0) this.insertStatement(rest).run(values.slice(full * ROWS_PER_STATEMENT * width));
-  }
-
-  private insertStatement(rows: number) {
-    const tuple = `(${ROW_COLUMNS.map(() => '?').join(', ')})`;
-    return this.c.stmt(
-      `INSERT INTO usage_events (${ROW_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`,
-    );
+    if (rest > 0) statement(rest).run(values.slice(full * ROWS_PER_STATEMENT * width));
   }
 
   /**
@@ -310,6 +318,12 @@ const ROW_COLUMNS = [
   'received_ms',
 ];
 const ROWS_PER_STATEMENT = 50;
+
+/** `(?, ?), (?, ?)`: `rows` placeholders tuples of `width`. */
+const tuples = (rows: number, width: number) =>
+  Array(rows)
+    .fill(`(${Array(width).fill('?').join(', ')})`)
+    .join(', ');
 
 /** Events are indexed by account this many at a time (and the tail never holds many more). */
 const INDEX_EVERY = 16_384;
