@@ -9,17 +9,10 @@ export function createMetrics(engine: Engine) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
   const r = [registry];
-  // Counted as plain numbers on the hot paths and handed to prom-client when scraped.
-  const usageCounts = { accepted: 0, duplicate: 0, rejected: 0 };
-  new Counter({
-    name: 'tollgate_usage_events_total',
-    help: 'Usage events by outcome',
-    labelNames: ['status'],
-    registers: r,
-    collect() {
-      this.reset();
-      for (const [status, n] of Object.entries(usageCounts)) if (n > 0) this.inc({ status }, n);
-    },
+  const usageCounts = plainCounter(r, 'tollgate_usage_events_total', 'Usage events by outcome', 'status', {
+    accepted: 0,
+    duplicate: 0,
+    rejected: 0,
   });
   const commitSize = new Histogram({
     name: 'tollgate_group_commit_events',
@@ -33,17 +26,13 @@ export function createMetrics(engine: Engine) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: r,
   });
-  const verificationCounts = { valid: 0, unknown_key: 0, suspended: 0, insufficient_credits: 0 };
-  new Counter({
-    name: 'tollgate_key_verifications_total',
-    help: 'Key verifications by outcome',
-    labelNames: ['outcome'],
-    registers: r,
-    collect() {
-      this.reset();
-      for (const [outcome, n] of Object.entries(verificationCounts)) if (n > 0) this.inc({ outcome }, n);
-    },
-  });
+  const verificationCounts = plainCounter(
+    r,
+    'tollgate_key_verifications_total',
+    'Key verifications by outcome',
+    'outcome',
+    { valid: 0, unknown_key: 0, suspended: 0, insufficient_credits: 0 },
+  );
   const billedHours = new Counter({
     name: 'tollgate_billing_hours_billed_total',
     help: 'Account-hours billed by billing runs',
@@ -95,6 +84,30 @@ export function createMetrics(engine: Engine) {
     /** The Prometheus text of every metric. */
     text: async () => `${await registry.metrics()}${requests.text()}`,
   };
+}
+
+/**
+ * A counter the hot paths bump as plain numbers (`counts[label] += n`), handed to prom-client
+ * only when scraped: no label hashing per event.
+ */
+function plainCounter<K extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelName: string,
+  counts: Record<K, number>,
+): Record<K, number> {
+  new Counter({
+    name,
+    help,
+    labelNames: [labelName],
+    registers,
+    collect() {
+      this.reset();
+      for (const [label, n] of Object.entries<number>(counts)) if (n > 0) this.inc({ [labelName]: label }, n);
+    },
+  });
+  return counts;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
