@@ -90,6 +90,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       'Stripe needs both the secret key and the webhook secret',
     );
   }
+  // At most 10^12 credits: with 6 decimal places the ledger's 64-bit integers still hold
+  // millions of such amounts summed, so no accepted request can overflow a later sum.
+  const maxCredits = decimal(env, 'TOLLGATE_MAX_CREDITS', '1000000000', (d) =>
+    d.lte(0) || d.gt(1e12) || !d.isInteger() ? 'must be a whole number from 1 to 1000000000000' : null,
+  );
   const port = integer(env, 'PORT', 8787, 0, 65535);
   const host = env.HOST || '127.0.0.1';
   return {
@@ -123,6 +128,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       taxRate,
       paymentMinMinor: min,
       paymentMaxMinor: max,
+      maxCreditsMinor: BigInt(maxCredits) * 10n ** BigInt(DEFAULT_CONFIG.scales.credits),
       maxActiveKeys: integer(env, 'TOLLGATE_MAX_ACTIVE_KEYS', DEFAULT_CONFIG.maxActiveKeys, 1, 1000),
       keyPrefix,
       priceBook,

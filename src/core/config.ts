@@ -33,6 +33,8 @@ export interface TollgateConfig {
    * its cache. A key suspended through another process stops verifying here within this bound.
    */
   sharedCacheTtlMs: number;
+  /** Largest amount of credits in one request (an event, grant, hold, purchase, capture, refund, limit), in minor units. */
+  maxCreditsMinor: bigint;
   /** Lot priority of purchases and of grants: lower burns first. */
   purchasePriority: number;
   grantPriority: number;
@@ -66,6 +68,7 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   defaultHoldTtlSeconds: 3600,
   keyLastUsedIntervalMs: 60 * 1000,
   sharedCacheTtlMs: 1000,
+  maxCreditsMinor: 1_000_000_000n * 1_000_000n,
   purchasePriority: 10,
   grantPriority: 0,
 };

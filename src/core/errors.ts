@@ -15,6 +15,9 @@ export const ERROR_CODES = {
   idempotency_conflict: 'idempotency_conflict',
   invalid_state: 'invalid_state',
   invalid_signature: 'invalid_signature',
+  forbidden: 'forbidden',
+  amount_out_of_range: 'amount_out_of_range',
+  unavailable: 'unavailable',
   internal_error: 'internal_error',
 } as const;
 

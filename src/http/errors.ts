@@ -11,6 +11,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 404;
     case 'validation_failed':
     case 'payment_out_of_range':
+    case 'amount_out_of_range':
       return 422;
     case 'malformed_json':
     case 'invalid_signature':
@@ -23,6 +24,10 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case 'idempotency_conflict':
     case 'invalid_state':
       return 409;
+    case 'forbidden':
+      return 403;
+    case 'unavailable':
+      return 503;
     case 'internal_error':
       return 500;
   }
