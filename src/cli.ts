@@ -63,7 +63,8 @@ const COMMANDS: Record<string, Command> = {
       out(
         `billed ${r.hours} hour(s) for ${r.accounts} account(s): ${formatAmount(r.creditsMinor, settings.config.scales.credits)} credits, through ${new Date(r.throughMs).toISOString()}`,
       );
-      return EXIT.ok;
+      for (const f of r.failed) err(`bill: account ${f.accountId} left for the next run: ${f.error}`);
+      return r.failed.length > 0 ? EXIT.failure : EXIT.ok;
     },
   },
   backup: {

@@ -153,16 +153,26 @@ export async function serveStandalone(): Promise<void> {
     },
   });
 
-  // Catch up every closed hour not yet billed, then bill a few minutes past each hour.
-  const caughtUp = await engine.billing.run();
-  const billing = cron.schedule(
-    '5 * * * *',
-    () =>
-      void engine.billing.run().catch((e) => logger.error({ msg: 'billing run failed', error: String(e) })),
-    {
-      timezone: 'Etc/UTC',
-    },
-  );
+  // Catch up every closed hour not yet billed, then bill a few minutes past each hour. A run that
+  // fails (storage down) or leaves accounts unbilled is logged and retried by the next run: the
+  // server starts and serves whatever billing finds.
+  const bill = async (): Promise<string> => {
+    try {
+      const r = await engine.billing.run();
+      for (const f of r.failed)
+        logger.error({
+          msg: 'billing run left an account unbilled',
+          account_id: f.accountId,
+          error: f.error,
+        });
+      return `${r.hours} hour(s)${r.failed.length > 0 ? `, ${r.failed.length} account(s) left for the next run` : ''}`;
+    } catch (e) {
+      logger.error({ msg: 'billing run failed', error: String(e) });
+      return 'failed (logged; the next run retries)';
+    }
+  };
+  const caughtUp = await bill();
+  const billing = cron.schedule('5 * * * *', () => void bill(), { timezone: 'Etc/UTC' });
   // Webhook deliveries, including those a previous run left pending, go out every second.
   const webhooks = setInterval(
     () =>
@@ -184,7 +194,7 @@ export async function serveStandalone(): Promise<void> {
     process.stdout.write(
       `tollgate listening on http://${settings.host}:${info.port} (${settings.databaseUrl ? 'PostgreSQL' : `SQLite ${resolve(dbPath)}`})\n` +
         `operator token: ${source}\n` +
-        `billing: caught up ${caughtUp.hours} hour(s); next run at 5 minutes past the hour (UTC)\n`,
+        `billing: caught up ${caughtUp}; next run at 5 minutes past the hour (UTC)\n`,
     );
   });
 

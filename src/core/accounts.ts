@@ -1,6 +1,6 @@
+import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
-import { postedBalance } from './ledger.ts';
 import type { Account } from './model.ts';
 import { CREDITS } from './transfers.ts';
 
@@ -10,13 +10,7 @@ export interface AccountInput {
   externalId?: string | null;
 }
 
-/** Balances of an account in credit minor units. `available = posted - pending - unbilled`. */
-export interface Balance {
-  posted: bigint;
-  pending: bigint;
-  unbilled: bigint;
-  available: bigint;
-}
+export type { Balance };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -110,16 +104,5 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
 
 /** Reads an account's balance from storage (no cache). */
 export async function readBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
-  return read(ctx, async (tx) => {
-    const ledger = await tx.ledger.getAccount(accountId);
-    if (!ledger) return undefined;
-    const unbilled = await tx.usage.unbilled(accountId);
-    const posted = postedBalance(ledger);
-    return {
-      posted,
-      pending: ledger.debitsPending,
-      unbilled,
-      available: posted - ledger.debitsPending - unbilled,
-    };
-  });
+  return read(ctx, (tx) => balanceIn(tx, accountId));
 }

@@ -1,5 +1,14 @@
-import { Decimal } from 'decimal.js';
-import { invalidField, ok, type Result } from './errors.ts';
+import { Decimal as DecimalJs } from 'decimal.js';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+
+/**
+ * decimal.js with its precision set here, for every computation of money: 64 significant digits
+ * hold any product of two bounded amounts exactly (credits up to 10^18 minor units times a price of
+ * up to 30 digits), where the library default of 20 would round silently. Rounding is named at
+ * each call anyway; ROUND_HALF_UP is the default only so nothing rounds to even by surprise.
+ */
+export const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP, toExpPos: 64 });
+export type Decimal = DecimalJs;
 
 /** Decimal places of each asset: an amount is stored as an integer count of 10^-scale units. */
 export interface Scales {
@@ -36,6 +45,37 @@ export function parseAmount(
 }
 
 /**
+ * Parses credits of a request: a positive (or, with `allowZero`, non-negative) decimal of at most
+ * the credits scale, and at most `maxMinor` (`amount_out_of_range` beyond it).
+ * @example parseCredits('12.5', 6, 1_000_000_000_000_000n, 'credits') // ok(12500000n)
+ */
+export function parseCredits(
+  input: unknown,
+  scale: number,
+  maxMinor: bigint,
+  field: string,
+  opts: { allowZero?: boolean } = {},
+): Result<bigint> {
+  const parsed = parseAmount(input, scale, field, opts);
+  if (parsed.ok && parsed.value > maxMinor) return outOfRange(field, maxMinor, scale);
+  return parsed;
+}
+
+/** `amount_out_of_range` for one field. */
+export const outOfRange = (field: string, maxMinor: bigint, scale: number) => {
+  const message = `must be at most ${formatAmount(maxMinor, scale)}`;
+  return refuse('amount_out_of_range', `${field} ${message}`, [{ field, message }]);
+};
+
+/**
+ * `amount x part / whole`, rounded half up, in exact integers (all non-negative, `whole` > 0).
+ * @example proRata(1001n, 1n, 2n) // 501n
+ */
+export function proRata(amount: bigint, part: bigint, whole: bigint): bigint {
+  return (2n * amount * part + whole) / (2n * whole);
+}
+
+/**
  * Formats minor units as a decimal string; `fixed` keeps every decimal place (money),
  * otherwise trailing zeros are dropped (credits).
  * @example formatAmount(1250n, 2, true) // "12.50"
@@ -57,7 +97,7 @@ export const toDecimal = (minor: bigint, scale: number): Decimal =>
  * Major-unit Decimal to minor units, with the rounding mode named by the caller.
  * @example toMinor(new Decimal('1.005'), 2, Decimal.ROUND_HALF_UP) // 101n
  */
-export function toMinor(value: Decimal, scale: number, rounding: Decimal.Rounding): bigint {
+export function toMinor(value: Decimal, scale: number, rounding: DecimalJs.Rounding): bigint {
   return BigInt(
     value
       .mul(10 ** scale)

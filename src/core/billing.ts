@@ -1,6 +1,8 @@
 import { formatAmount } from './amount.ts';
 import type { Context } from './context.ts';
+import { read } from './context.ts';
 import { burnLots } from './credits.ts';
+import { RefusalSignal } from './errors.ts';
 import type { TransferInput } from './ledger.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { emit } from './webhooks.ts';
@@ -9,27 +11,96 @@ export const HOUR_MS = 3_600_000;
 
 export const startOfHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
 
+/** Accounts billed in one unit of work: a run commits in chunks, so no transaction grows with the platform. */
+export const BILLING_CHUNK_ACCOUNTS = 100;
+
 export interface BillingRunResult {
   hours: number;
   accounts: number;
   creditsMinor: bigint;
   throughMs: number;
+  /** Accounts this run could not bill (left unbilled for the next run), with why. */
+  failed: { accountId: string; error: string }[];
+}
+
+interface ChunkResult {
+  hours: Set<number>;
+  accounts: number;
+  creditsMinor: bigint;
 }
 
 /**
  * Bills every closed UTC hour before `throughMs` (default: the current hour's start) that has
- * unbilled usage: per account and hour one ledger transfer, then the hour is marked billed, all in
- * one transaction. Running again changes nothing; late usage for a billed hour is billed by the
- * next run (its transfer id carries what was billed before, so retries stay idempotent).
- * Consumed usage is billed even past zero: the account may go negative.
+ * unbilled usage: per account and hour one ledger transfer, then the hour is marked billed.
+ * Accounts are billed in chunks of `BILLING_CHUNK_ACCOUNTS`, each chunk one unit of work that
+ * locks its accounts first (so refunds, holds and expiry of those accounts wait, and read after).
+ * A chunk that fails is retried account by account: one bad account never stops the others; it
+ * is reported in `failed` and left for the next run. Running again changes nothing; late usage
+ * for a billed hour is billed by the next run (its transfer id carries what was billed before, so
+ * retries stay idempotent). Consumed usage is billed even past zero: the account may go negative.
+ * If every account fails, storage itself is failing: the first error is thrown.
  */
 export async function runBilling(ctx: Context, throughMs?: number): Promise<BillingRunResult> {
   const currentHour = startOfHour(ctx.clock.nowMs());
   const through = throughMs === undefined ? currentHour : Math.min(startOfHour(throughMs), currentHour);
   const started = ctx.clock.nowMs();
+  const accountIds = await read(ctx, (tx) => tx.usage.unbilledAccounts(through));
+  const total: ChunkResult = { hours: new Set(), accounts: 0, creditsMinor: 0n };
+  const failed: { accountId: string; error: string }[] = [];
+  let firstError: unknown;
+  const add = (r: ChunkResult) => {
+    for (const h of r.hours) total.hours.add(h);
+    total.accounts += r.accounts;
+    total.creditsMinor += r.creditsMinor;
+  };
+  for (let i = 0; i < accountIds.length; i += BILLING_CHUNK_ACCOUNTS) {
+    const chunk = accountIds.slice(i, i + BILLING_CHUNK_ACCOUNTS);
+    try {
+      add(await billChunk(ctx, chunk, through));
+    } catch {
+      for (const accountId of chunk) {
+        try {
+          add(await billChunk(ctx, [accountId], through));
+        } catch (e) {
+          firstError ??= e;
+          failed.push({ accountId, error: e instanceof RefusalSignal ? e.refusal.message : String(e) });
+        }
+      }
+    }
+  }
+  if (accountIds.length > 0 && failed.length === accountIds.length) throw firstError;
+  if (total.accounts > 0) {
+    await ctx.storage.transaction((tx) =>
+      emit(ctx, tx, 'billing_run.completed', {
+        hours: total.hours.size,
+        accounts: total.accounts,
+        credits: formatAmount(total.creditsMinor, ctx.config.scales.credits),
+        through: new Date(through).toISOString(),
+      }),
+    );
+  }
+  const done = ctx.clock.nowMs();
+  ctx.observer.billingRun?.({
+    hours: total.hours.size,
+    accounts: total.accounts,
+    ms: done - started,
+    atMs: done,
+  });
+  return {
+    hours: total.hours.size,
+    accounts: total.accounts,
+    creditsMinor: total.creditsMinor,
+    throughMs: through,
+    failed,
+  };
+}
+
+/** Bills the unbilled closed hours of these accounts (in id order) in one unit of work. */
+async function billChunk(ctx: Context, accountIds: string[], through: number): Promise<ChunkResult> {
   const result = await ctx.storage.transaction(async (tx) => {
+    for (const id of accountIds) await tx.accounts.lock(id);
     const now = ctx.clock.nowMs();
-    const unbilled = await tx.usage.listUnbilled(through);
+    const unbilled = await tx.usage.listUnbilled(through, accountIds);
     const transfers: TransferInput[] = unbilled.map((h) => ({
       id: `usage_${h.accountId}_${h.hourMs}_${h.billedBeforeMinor}`,
       debitAccountId: h.accountId,
@@ -47,28 +118,8 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
     await tx.usage.markBilled(unbilled);
     let creditsMinor = 0n;
     for (const v of perAccount.values()) creditsMinor += v;
-    const run = {
-      hours: new Set(unbilled.map((h) => h.hourMs)).size,
-      accounts: perAccount.size,
-      creditsMinor,
-      throughMs: through,
-    };
-    if (unbilled.length > 0) {
-      await emit(ctx, tx, 'billing_run.completed', {
-        hours: run.hours,
-        accounts: run.accounts,
-        credits: formatAmount(creditsMinor, ctx.config.scales.credits),
-        through: new Date(through).toISOString(),
-      });
-    }
-    return run;
+    return { hours: new Set(unbilled.map((h) => h.hourMs)), perAccount, creditsMinor };
   });
-  const done = ctx.clock.nowMs();
-  ctx.observer.billingRun?.({
-    hours: result.hours,
-    accounts: result.accounts,
-    ms: done - started,
-    atMs: done,
-  });
-  return result;
+  ctx.invalidateBalances(result.perAccount.keys());
+  return { hours: result.hours, accounts: result.perAccount.size, creditsMinor: result.creditsMinor };
 }

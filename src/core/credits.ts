@@ -1,9 +1,10 @@
-import { formatAmount, parseAmount } from './amount.ts';
+import { formatAmount, parseCredits } from './amount.ts';
+import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { invoiceSnapshot, numbering } from './invoices.ts';
 import { postedBalance } from './ledger.ts';
-import { burn } from './lots.ts';
+import { burn, unspentByLot } from './lots.ts';
 import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
 import { quote } from './pricing.ts';
@@ -95,17 +96,35 @@ async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<voi
 /**
  * Confirms a payment. In one transaction: posts the credits, creates the lot, takes the next
  * invoice number and freezes the invoice. Confirming again answers the same invoice.
+ * `by: 'operator'` (the default, `/confirm`) confirms only `manual` purchases, only while pending;
+ * `by: 'provider'` is a verified, matched payment notice (src/core/payment-notices.ts) and also
+ * confirms a failed purchase: the money was received for it, so its credits are owed.
+ * Refusals, first wins: `not_found`; `invalid_state` (not manual, by the operator); `invalid_state`
+ * (not pending, or failed and by the operator).
+ * @example await confirmPurchase(ctx, 'pur_123', { by: 'provider' })
  */
-export async function confirmPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
+export async function confirmPurchase(
+  ctx: Context,
+  purchaseId: string,
+  options: { by: 'operator' | 'provider' } = { by: 'operator' },
+): Promise<Result<Purchase>> {
   const result = await unit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
+    if (options.by === 'operator' && found.provider !== 'manual')
+      fail(
+        refuse(
+          'invalid_state',
+          `purchase ${purchaseId} is paid through ${found.provider}: it is confirmed by the provider's signed webhook, not by /confirm`,
+        ),
+      );
     // Lock the account, then read the purchase again: another process may have settled it meanwhile.
     const account = await tx.accounts.lock(found.accountId);
     const purchase = (await tx.purchases.get(purchaseId))!;
     if (purchase.status === 'paid') return purchase;
-    if (purchase.status !== 'pending')
-      fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
+    const confirmable =
+      purchase.status === 'pending' || (purchase.status === 'failed' && options.by === 'provider');
+    if (!confirmable) fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
     const now = ctx.clock.nowMs();
     const before = await tx.ledger.getAccount(purchase.accountId);
     await postOrFail(
@@ -176,8 +195,44 @@ export async function confirmPurchase(ctx: Context, purchaseId: string): Promise
   return result;
 }
 
-/** Marks a pending purchase failed: no credits, no invoice number. Failing again is a no-op. */
-export async function failPurchase(ctx: Context, purchaseId: string): Promise<Result<Purchase>> {
+/**
+ * Marks a pending purchase failed: no credits, no invoice number. Failing again is a no-op.
+ * By the operator, the provider's checkout is closed first (Stripe: the session expires), so no
+ * payment can arrive for a purchase already failed. By the provider (its notice that the payment
+ * failed or expired), nothing is left to close.
+ * Refusals, first wins: `not_found`; `invalid_state` (paid); `unavailable` (the provider could not
+ * be reached: nothing changed); `invalid_state` (the customer paid first: the webhook confirms it).
+ * @example await failPurchase(ctx, 'pur_123')
+ */
+export async function failPurchase(
+  ctx: Context,
+  purchaseId: string,
+  options: { by: 'operator' | 'provider' } = { by: 'operator' },
+): Promise<Result<Purchase>> {
+  const current = await read(ctx, (tx) => tx.purchases.get(purchaseId));
+  if (!current) return refuse('not_found', `no purchase ${purchaseId}`);
+  if (current.status === 'failed') return ok(current);
+  if (current.status !== 'pending')
+    return refuse('invalid_state', `purchase ${purchaseId} is ${current.status}`);
+  const provider = ctx.payments[current.provider];
+  if (options.by === 'operator' && current.providerRef && provider?.cancelCheckout) {
+    // The provider is called outside the transaction, before the purchase is marked failed: a
+    // network call never holds the database, and a failed purchase never has a payable checkout.
+    let closed: 'cancelled' | 'already_paid';
+    try {
+      closed = await provider.cancelCheckout(current.providerRef);
+    } catch {
+      return refuse(
+        'unavailable',
+        `${current.provider} could not be reached to close the checkout of purchase ${purchaseId}; nothing changed, try again`,
+      );
+    }
+    if (closed === 'already_paid')
+      return refuse(
+        'invalid_state',
+        `purchase ${purchaseId}: the payment already completed; its webhook will confirm it`,
+      );
+  }
   return unit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
@@ -201,7 +256,12 @@ export interface GrantInput {
 
 /** Promotional credits: a lot with optional expiry, no invoice. */
 export async function grantCredits(ctx: Context, accountId: string, input: GrantInput): Promise<Result<Lot>> {
-  const credits = parseAmount(input.credits, ctx.config.scales.credits, 'credits');
+  const credits = parseCredits(
+    input.credits,
+    ctx.config.scales.credits,
+    ctx.config.maxCreditsMinor,
+    'credits',
+  );
   if (!credits.ok) return credits;
   if (typeof input.reason !== 'string' || input.reason.trim().length < 1 || input.reason.length > 500) {
     return invalidField('reason', 'is required, 1 to 500 characters');
@@ -251,39 +311,59 @@ export async function burnLots(tx: Tx, accountId: string, amount: bigint): Promi
   if (updates.length > 0) await tx.lots.setRemaining(updates);
 }
 
-/** Moves the unspent remainder of expired lots to the breakage account. */
+/**
+ * Moves what is unspent of expired lots to the breakage account. Unspent, as for a refund: what
+ * remains once the account's consumed-but-unbilled and held credits have burned its lots in burn
+ * order. The reserved part stays in the lot for the usage it covers; if a hold is released later,
+ * the next sweep takes it. Each account is swept in its own unit of work, under its lock.
+ */
 export async function expireLots(ctx: Context): Promise<{ lots: number; creditsMinor: bigint }> {
   let lots = 0;
   let creditsMinor = 0n;
+  const now = ctx.clock.nowMs();
+  let after: { expiresAtMs: number; id: string } | undefined;
   for (;;) {
-    const now = ctx.clock.nowMs();
-    const batch = await ctx.storage.transaction(async (tx) => {
-      const expired = await tx.lots.listExpired(now, 200);
-      for (const lot of expired) {
-        await postOrFail(
-          tx,
-          [
-            {
-              id: `breakage_${lot.id}`,
-              debitAccountId: lot.accountId,
-              creditAccountId: SYSTEM_ACCOUNTS.breakage,
-              amount: lot.remainingMinor,
-              code: 'breakage',
-              metadata: { lot_id: lot.id },
-              force: true,
-            },
-          ],
-          now,
-        );
-        await tx.lots.setRemaining([{ id: lot.id, remainingMinor: 0n }]);
-      }
-      await checkBalanceAlerts(ctx, tx, new Set(expired.map((l) => l.accountId)));
-      return expired;
-    });
-    ctx.invalidateBalances(batch.map((l) => l.accountId));
-    lots += batch.length;
-    for (const l of batch) creditsMinor += l.remainingMinor;
-    if (batch.length < 200) return { lots, creditsMinor };
+    const page = await read(ctx, (tx) => tx.lots.listExpired(now, 200, after));
+    for (const accountId of new Set(page.map((l) => l.accountId))) {
+      const swept = await ctx.storage.transaction(async (tx) => {
+        await tx.accounts.lock(accountId);
+        const open = await tx.lots.listOpen(accountId);
+        const unspent = unspentByLot(open, reservedOf((await balanceIn(tx, accountId))!));
+        let sum = 0n;
+        let n = 0;
+        for (const lot of open) {
+          const take = unspent.get(lot.id) ?? 0n;
+          if (lot.expiresAtMs === null || lot.expiresAtMs > now || take <= 0n) continue;
+          await postOrFail(
+            tx,
+            [
+              {
+                // What remained before is part of the id: a lot may be swept again after a release.
+                id: `breakage_${lot.id}_${lot.remainingMinor}`,
+                debitAccountId: lot.accountId,
+                creditAccountId: SYSTEM_ACCOUNTS.breakage,
+                amount: take,
+                code: 'breakage',
+                metadata: { lot_id: lot.id },
+                force: true,
+              },
+            ],
+            now,
+          );
+          await tx.lots.setRemaining([{ id: lot.id, remainingMinor: lot.remainingMinor - take }]);
+          sum += take;
+          n++;
+        }
+        if (n > 0) await checkBalanceAlerts(ctx, tx, [accountId]);
+        return { n, sum };
+      });
+      if (swept.n > 0) ctx.invalidateBalances([accountId]);
+      lots += swept.n;
+      creditsMinor += swept.sum;
+    }
+    const last = page[page.length - 1];
+    if (!last || page.length < 200) return { lots, creditsMinor };
+    after = { expiresAtMs: last.expiresAtMs!, id: last.id };
   }
 }
 

@@ -37,6 +37,7 @@ import type { TransferInput } from './ledger.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
 import type { Observer } from './observer.ts';
+import { handlePaymentNotice } from './payment-notices.ts';
 import type { PaymentProvider } from './payments.ts';
 import { createPortalLink, openPortalLink, portalSession, signInToPortal } from './portal.ts';
 import type {
@@ -165,19 +166,9 @@ export async function createEngine(deps: EngineDeps) {
       grant: (accountId: string, input: GrantInput) => grantCredits(ctx, accountId, input),
       expireLots: () => expireLots(ctx),
       lots: (accountId: string) => read(ctx, (tx) => tx.lots.listOpen(accountId)),
-      /** Handles a payment provider's webhook: verifies it and confirms or fails the purchase. */
-      webhook: async (provider: string, rawBody: string, headers: Record<string, string | undefined>) => {
-        const p = ctx.payments[provider];
-        if (!p?.parseWebhook) return refuse('not_found', `no webhook for provider ${provider}`);
-        const notice = p.parseWebhook(rawBody, headers);
-        if (!notice.ok) return notice;
-        const { outcome, purchaseId } = notice.value;
-        if (outcome === 'ignored' || !purchaseId) return ok({ received: true });
-        const r =
-          outcome === 'paid' ? await confirmPurchase(ctx, purchaseId) : await failPurchase(ctx, purchaseId);
-        // An event for a purchase we do not know, or already settled otherwise, is acknowledged: the provider must not retry it forever.
-        return r.ok || r.code === 'not_found' || r.code === 'invalid_state' ? ok({ received: true }) : r;
-      },
+      /** Handles a payment provider's webhook: verifies it and settles only the purchase it matches. */
+      webhook: (provider: string, rawBody: string, headers: Record<string, string | undefined>) =>
+        handlePaymentNotice(ctx, provider, rawBody, headers),
     },
     invoices: {
       render: (snapshot: InvoiceSnapshot) => deps.renderer.render(snapshot),

@@ -1,5 +1,6 @@
 import { readBalance } from './accounts.ts';
-import { parseAmount } from './amount.ts';
+import { parseCredits } from './amount.ts';
+import { balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { burnLots } from './credits.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -26,7 +27,12 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
  * @example await createHold(ctx, 'acc_1', { credits: '50', ttlSeconds: 600, idempotencyKey: 'job-42' })
  */
 export async function createHold(ctx: Context, accountId: string, input: HoldInput): Promise<Result<Hold>> {
-  const credits = parseAmount(input.credits, ctx.config.scales.credits, 'credits');
+  const credits = parseCredits(
+    input.credits,
+    ctx.config.scales.credits,
+    ctx.config.maxCreditsMinor,
+    'credits',
+  );
   if (!credits.ok) return credits;
   const ttl = input.ttlSeconds ?? ctx.config.defaultHoldTtlSeconds;
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
@@ -57,9 +63,8 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
         return existing;
       }
     }
-    const ledger = (await tx.ledger.getAccount(accountId))!;
-    const unbilled = await tx.usage.unbilled(accountId);
-    const available = ledger.creditsPosted - ledger.debitsPosted - ledger.debitsPending - unbilled;
+    // Read under the account's lock: a billing run (which moves unbilled to posted) waits for it.
+    const { available } = (await balanceIn(tx, accountId))!;
     if (credits.value > available)
       fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
     const now = ctx.clock.nowMs();
@@ -104,7 +109,7 @@ export async function getHold(ctx: Context, id: string): Promise<Result<Hold>> {
 
 /** Captures up to the held amount; the rest is released. Capturing the same amount again answers the same. */
 export async function captureHold(ctx: Context, id: string, rawCredits: unknown): Promise<Result<Hold>> {
-  const credits = parseAmount(rawCredits, ctx.config.scales.credits, 'credits');
+  const credits = parseCredits(rawCredits, ctx.config.scales.credits, ctx.config.maxCreditsMinor, 'credits');
   if (!credits.ok) return credits;
   return resolveHold(ctx, id, 'captured', credits.value);
 }

@@ -67,6 +67,7 @@ export type LedgerRefusalCode =
   | 'pending_expired'
   | 'not_expired'
   | 'exceeds_pending'
+  | 'amount_out_of_range'
   | 'batch_failed';
 
 export type TransferResult =
@@ -86,6 +87,19 @@ export interface LedgerPlan {
   resolutions: { pendingId: string; resolution: Resolution; transferId: string }[];
   accounts: LedgerAccount[];
 }
+
+/**
+ * The largest amount or running total the ledger stores: a signed 64-bit integer (SQLite INTEGER,
+ * PostgreSQL bigint). A transfer whose amount or resulting totals would pass it is refused, so no
+ * accepted batch can fail later in the driver.
+ */
+export const MAX_LEDGER_MINOR = 2n ** 63n - 1n;
+
+const withinRange = (a: LedgerAccount): boolean =>
+  a.debitsPosted <= MAX_LEDGER_MINOR &&
+  a.creditsPosted <= MAX_LEDGER_MINOR &&
+  a.debitsPending <= MAX_LEDGER_MINOR &&
+  a.creditsPending <= MAX_LEDGER_MINOR;
 
 /** Balances of one account as shown to a customer (credit-normal). */
 export const postedBalance = (a: LedgerAccount): bigint => a.creditsPosted - a.debitsPosted;
@@ -169,7 +183,12 @@ export function planTransfers(
       });
       continue;
     }
-    const step = decide(input, fingerprint);
+    let step = decide(input, fingerprint);
+    if (
+      step.ok &&
+      ![step.transfer.debitAccountId, step.transfer.creditAccountId].every((id) => withinRange(account(id)!))
+    )
+      step = fail('amount_out_of_range', `transfer ${input.id} would take a balance past the ledger's range`);
     if (!step.ok) failed = true;
     else transfers.set(input.id, step.transfer);
     steps.push({ input, step, existed: false });
@@ -197,6 +216,8 @@ export function planTransfers(
     if (input.amount < 0n || (input.amount === 0n && kind !== 'void_pending')) {
       return fail('invalid_amount', 'amount must be positive');
     }
+    if (input.amount > MAX_LEDGER_MINOR)
+      return fail('amount_out_of_range', 'amount is past the ledger range');
     const base = {
       id: input.id,
       kind,

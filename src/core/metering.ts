@@ -1,4 +1,4 @@
-import { parseAmount } from './amount.ts';
+import { formatAmount, parseAmount, parseCredits } from './amount.ts';
 import type { Context } from './context.ts';
 import { read } from './context.ts';
 import { hash64Hex } from './hash.ts';
@@ -34,7 +34,8 @@ export type EventCode =
   | 'unknown_account'
   | 'unknown_model'
   | 'too_old'
-  | 'in_future';
+  | 'in_future'
+  | 'amount_out_of_range';
 
 export type EventResult =
   | { id: string; status: 'accepted' | 'duplicate' }
@@ -213,10 +214,14 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
       return reject(id, 'unknown_account', `no account ${e.account_id}`);
     accountId = e.account_id;
   }
+  const max = ctx.config.maxCreditsMinor;
+  // Quantities share the bound of credits (as a count of units): rollup sums stay in range.
+  if (quantityMinor > max)
+    return reject(id, 'amount_out_of_range', `quantity must be at most ${formatAmount(max, QUANTITY_SCALE)}`);
   let creditsMinor: bigint;
   if (e.credits !== undefined && e.credits !== null) {
-    const c = parseAmount(e.credits, ctx.config.scales.credits, 'credits', { allowZero: true });
-    if (!c.ok) return reject(id, 'validation_failed', c.message);
+    const c = parseCredits(e.credits, ctx.config.scales.credits, max, 'credits', { allowZero: true });
+    if (!c.ok) return reject(id, c.code === 'amount_out_of_range' ? c.code : 'validation_failed', c.message);
     creditsMinor = c.value;
   } else if (priced) creditsMinor = priced.creditsMinor;
   else {
@@ -230,6 +235,12 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     creditsMinor = rate(price, quantityMinor, QUANTITY_SCALE, ctx.config.scales.credits);
     remember(state, e.model, quantityText as string, { quantityMinor, creditsMinor });
   }
+  if (creditsMinor > max)
+    return reject(
+      id,
+      'amount_out_of_range',
+      `the event rates at more than ${formatAmount(max, ctx.config.scales.credits)} credits`,
+    );
   // The content compared when the same id comes again, kept as a 64-bit hash: a false match
   // needs the same id and a hash collision of two contents (about 1 in 2^64).
   // Fields joined by NUL, which no id, model or JSON text contains.

@@ -161,6 +161,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'api_key.suspended',
   'api_key.deleted',
   'billing_run.completed',
+  'payment.unmatched',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -94,8 +94,8 @@ export interface LotRepo {
   listOpen(accountId: string): Promise<Lot[]>;
   findBySource(sourceId: string): Promise<Lot | undefined>;
   setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
-  /** Lots past their expiry with credits left. */
-  listExpired(nowMs: number, limit: number): Promise<Lot[]>;
+  /** Lots past their expiry with credits left, by expiry then id, after the cursor. */
+  listExpired(nowMs: number, limit: number, after?: { expiresAtMs: number; id: string }): Promise<Lot[]>;
 }
 
 export interface HoldRepo {
@@ -111,14 +111,21 @@ export interface UnbilledHour {
   hourMs: number;
   creditsMinor: bigint;
   billedBeforeMinor: bigint;
+  /** The rollup rows it covers, each with the credits it had when read (and locked). */
+  rows: { apiKeyId: string; model: string; creditsMinor: bigint }[];
 }
 
 export interface UsageRepo {
   /** Usage metered but not yet posted to the ledger. */
   unbilled(accountId: string): Promise<bigint>;
-  /** Closed hours before `beforeMs` with usage not yet billed, per account. */
-  listUnbilled(beforeMs: number): Promise<UnbilledHour[]>;
-  /** Marks the hours billed (every rollup row of them, as it stands in this unit of work). */
+  /** Accounts with usage not yet billed in hours before `beforeMs`, in id order. */
+  unbilledAccounts(beforeMs: number): Promise<string[]>;
+  /**
+   * Closed hours before `beforeMs` with usage not yet billed, of these accounts; the rows read
+   * stay locked to the end of the unit of work where writers are concurrent.
+   */
+  listUnbilled(beforeMs: number, accountIds: string[]): Promise<UnbilledHour[]>;
+  /** Marks exactly the rows of these hours billed, to the credits read, and lowers unbilled totals. */
   markBilled(hours: UnbilledHour[]): Promise<void>;
 }
 

@@ -1,5 +1,4 @@
-import { Decimal } from 'decimal.js';
-import { formatAmount, parseAmount, toDecimal, toMinor } from './amount.ts';
+import { Decimal, formatAmount, parseCredits, toDecimal, toMinor } from './amount.ts';
 import type { TollgateConfig } from './config.ts';
 import { ok, type Result, refuse } from './errors.ts';
 
@@ -18,7 +17,7 @@ export interface Quote {
  * @example quote(config, '1500') // ok({ subtotalMinor: 1500n, totalMinor: 1500n, ... }) at $0.01
  */
 export function quote(config: TollgateConfig, credits: unknown): Result<Quote> {
-  const parsed = parseAmount(credits, config.scales.credits, 'credits');
+  const parsed = parseCredits(credits, config.scales.credits, config.maxCreditsMinor, 'credits');
   if (!parsed.ok) return parsed;
   const creditsMinor = parsed.value;
   const exact = toDecimal(creditsMinor, config.scales.credits).mul(config.creditPrice);

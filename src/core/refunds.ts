@@ -1,14 +1,17 @@
-import { Decimal } from 'decimal.js';
-import { formatAmount, parseAmount } from './amount.ts';
+import { formatAmount, parseCredits, proRata } from './amount.ts';
+import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail, unit } from './context.ts';
 import { type Result, refuse } from './errors.ts';
 import { isoUtc, numbering } from './invoices.ts';
+import { unspentByLot } from './lots.ts';
 import type { CreditNote } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { checkBalanceAlerts, emit } from './webhooks.ts';
 
 /**
- * Refunds unspent credits of a paid purchase (default: all that remain of its lot). Issues a
+ * Refunds unspent credits of a paid purchase (default: all of them). Unspent means still in the
+ * purchase's lot once the credits already consumed but not billed, and those held, have burned
+ * the account's lots in burn order: a refund never returns credits the customer has used. Issues a
  * credit note in its own gapless series and removes the credits by a transfer. The money of all
  * notes of a purchase is `total x refunded credits / bought credits`, rounded half up to the cent
  * cumulatively, so the notes never add up to more than the invoice.
@@ -20,7 +23,7 @@ export async function refundPurchase(
 ): Promise<Result<CreditNote>> {
   let requested: bigint | undefined;
   if (rawCredits !== undefined) {
-    const parsed = parseAmount(rawCredits, ctx.config.scales.credits, 'credits');
+    const parsed = parseCredits(rawCredits, ctx.config.scales.credits, ctx.config.maxCreditsMinor, 'credits');
     if (!parsed.ok) return parsed;
     requested = parsed.value;
   }
@@ -37,13 +40,19 @@ export async function refundPurchase(
         ),
       );
     }
+    // Read under the account's lock: billing, expiry, captures and other refunds wait for it.
     const lot = (await tx.lots.findBySource(purchase.id))!;
-    const credits = requested ?? lot.remainingMinor;
-    if (credits <= 0n || credits > lot.remainingMinor) {
+    const balance = (await balanceIn(tx, purchase.accountId))!;
+    const unspent =
+      unspentByLot(await tx.lots.listOpen(purchase.accountId), reservedOf(balance)).get(lot.id) ?? 0n;
+    const refundable =
+      unspent < balance.available ? unspent : balance.available > 0n ? balance.available : 0n;
+    const credits = requested ?? refundable;
+    if (credits <= 0n || credits > refundable) {
       fail(
         refuse(
           'insufficient_credits',
-          `${formatAmount(lot.remainingMinor, ctx.config.scales.credits)} credits of this purchase remain unspent`,
+          `${formatAmount(refundable, ctx.config.scales.credits)} credits of this purchase remain unspent`,
         ),
       );
     }
@@ -55,14 +64,7 @@ export async function refundPurchase(
       refundedMoney += n.totalMinor;
     }
     // Money and its tax, each pro rata of the credits refunded so far, rounded half up cumulatively.
-    const share = (amount: bigint, part: bigint) =>
-      BigInt(
-        new Decimal(amount.toString())
-          .mul(part.toString())
-          .div(purchase.creditsMinor.toString())
-          .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
-          .toFixed(0),
-      );
+    const share = (amount: bigint, part: bigint) => proRata(amount, part, purchase.creditsMinor);
     const totalMinor = share(purchase.totalMinor, refundedCredits) - refundedMoney;
     const taxMinor =
       share(purchase.taxMinor, refundedCredits) - share(purchase.taxMinor, refundedCredits - credits);

@@ -44,6 +44,7 @@ const CODE_OF: Record<LedgerRefusalCode, ErrorCode> = {
   same_account: 'validation_failed',
   invalid_amount: 'validation_failed',
   exceeds_pending: 'validation_failed',
+  amount_out_of_range: 'amount_out_of_range',
   insufficient_credits: 'insufficient_credits',
   already_resolved: 'invalid_state',
   pending_expired: 'invalid_state',

@@ -1,7 +1,7 @@
+import { balanceOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { isoUtc } from './invoices.ts';
-import { postedBalance } from './ledger.ts';
 import {
   type OutboxEvent,
   WEBHOOK_EVENT_TYPES,
@@ -144,7 +144,7 @@ export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Itera
     const account = await tx.accounts.get(accountId);
     const ledger = await tx.ledger.getAccount(accountId);
     if (!account || !ledger) continue;
-    const available = postedBalance(ledger) - ledger.debitsPending - (await tx.usage.unbilled(accountId));
+    const { available } = balanceOf(ledger, await tx.usage.unbilled(accountId));
     const threshold = account.lowBalanceThresholdMinor;
     const now = available <= 0n ? 'depleted' : threshold !== null && available < threshold ? 'low' : null;
     const before = await tx.webhooks.getAlertState(accountId);

@@ -229,14 +229,22 @@ export function storageConformance(
       for (const e of events.filter((x) => x.accountId === 'acc_a'))
         recount.set(e.hourMs, (recount.get(e.hourMs) ?? 0n) + e.creditsMinor);
       expect(new Map(hours.map((h) => [h.hourMs, h.creditsMinor]))).toEqual(recount);
-      const unbilled = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR));
-      expect(unbilled.map((u) => u.hourMs)).toEqual([T0, T0, T0 + HOUR, T0 + HOUR]);
+      const accounts = await s.transaction((tx) => tx.usage.unbilledAccounts(T0 + 2 * HOUR));
+      expect(accounts).toEqual(['acc_a', 'acc_b']);
+      const unbilled = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR, accounts));
+      expect(unbilled.map((u) => [u.accountId, u.hourMs])).toEqual([
+        ['acc_a', T0],
+        ['acc_a', T0 + HOUR],
+        ['acc_b', T0],
+        ['acc_b', T0 + HOUR],
+      ]);
       await s.transaction((tx) => tx.usage.markBilled(unbilled));
-      expect(await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR))).toEqual([]);
+      expect(await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR, accounts))).toEqual([]);
+      expect(await s.transaction((tx) => tx.usage.unbilledAccounts(T0 + 2 * HOUR))).toEqual([]);
       // A late event for a billed hour shows up as unbilled again, with what was billed before.
       await s.ingestUsage([event('late', 'acc_a', T0 + 10)], { durability: 'normal' });
-      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR));
-      expect(late).toEqual([
+      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR, ['acc_a']));
+      expect(late.map(({ rows: _, ...h }) => h)).toEqual([
         { accountId: 'acc_a', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: recount.get(T0)! },
       ]);
     });
@@ -244,12 +252,18 @@ export function storageConformance(
     test('gives a late row of a billed hour what the whole hour billed before', async (s) => {
       const other = (id: string, ts: number) => ({ ...event(id, 'acc_1', ts), model: 'other' });
       await s.ingestUsage([event('a', 'acc_1', T0), other('b', T0 + 1)], { durability: 'normal' });
-      const first = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR));
+      const first = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
       await s.transaction((tx) => tx.usage.markBilled(first));
       await s.ingestUsage([{ ...event('c', 'acc_1', T0 + 2), model: 'third' }], { durability: 'normal' });
-      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR));
-      expect(first).toEqual([{ accountId: 'acc_1', hourMs: T0, creditsMinor: 10n, billedBeforeMinor: 0n }]);
-      expect(late).toEqual([{ accountId: 'acc_1', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: 10n }]);
+      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
+      const plain = (hs: typeof first) => hs.map(({ rows: _, ...h }) => h);
+      expect(plain(first)).toEqual([
+        { accountId: 'acc_1', hourMs: T0, creditsMinor: 10n, billedBeforeMinor: 0n },
+      ]);
+      expect(plain(late)).toEqual([
+        { accountId: 'acc_1', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: 10n },
+      ]);
+      expect(late[0]!.rows).toEqual([{ apiKeyId: '', model: 'third', creditsMinor: 5n }]);
     });
 
     test('lets two claims of due webhook deliveries at once take each delivery once', async (s) => {

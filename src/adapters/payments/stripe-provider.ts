@@ -14,7 +14,10 @@ export interface StripeOptions {
   apiHost?: { host: string; port: number; protocol: 'http' | 'https' };
 }
 
-/** Stripe Checkout: one session per purchase; the signed webhook confirms or fails it. */
+/**
+ * Stripe Checkout: one session per purchase; the signed webhook of that session confirms or
+ * fails it, and failing a purchase expires its session so it can no longer be paid.
+ */
 export function stripeProvider(options: StripeOptions): PaymentProvider {
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 2,
@@ -64,15 +67,35 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       }
       return ok(noticeOf(event));
     },
+    async cancelCheckout(providerRef) {
+      try {
+        await stripe.checkout.sessions.expire(providerRef);
+        return 'cancelled';
+      } catch (error) {
+        // Stripe refuses to expire a session that is no longer open: ask which way it closed
+        // rather than parse the message. Anything else (unreachable, 5xx) propagates.
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+        const session = await stripe.checkout.sessions.retrieve(providerRef);
+        if (session.status === 'complete') return 'already_paid';
+        if (session.status === 'expired') return 'cancelled';
+        throw error;
+      }
+    },
   };
 }
 
 function noticeOf(event: Stripe.Event): PaymentNotice {
   if (!event.type.startsWith('checkout.session.'))
-    return { outcome: 'ignored', purchaseId: null, providerRef: null };
+    return { outcome: 'ignored', purchaseId: null, providerRef: null, amountMinor: null, currency: null };
   const session = event.data.object as Stripe.Checkout.Session;
+  // Whoever opens a Payment Link chooses client_reference_id: it is read only to be cross-checked.
   const purchaseId = session.client_reference_id ?? session.metadata?.purchase_id ?? null;
-  const base = { purchaseId, providerRef: session.id };
+  const base = {
+    purchaseId,
+    providerRef: session.id,
+    amountMinor: session.amount_total == null ? null : BigInt(session.amount_total),
+    currency: session.currency ?? null,
+  };
   switch (event.type) {
     case 'checkout.session.completed':
       // Delayed methods (bank debits) complete first and pay later: only `paid` grants credits.

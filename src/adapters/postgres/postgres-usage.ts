@@ -121,49 +121,82 @@ export class PgUsageRepo implements UsageRepo {
     return r.rows[0] ? big((r.rows[0] as Row).unbilled_minor) : 0n;
   }
 
-  /** Locks the unbilled rollup rows (so ingest and other billing runs wait) and sums them per account and hour. */
-  async listUnbilled(beforeMs: number): Promise<UnbilledHour[]> {
+  async unbilledAccounts(beforeMs: number): Promise<string[]> {
     const r = await this.client.query(
-      `SELECT account_id, hour_ms, credits_minor, billed_minor FROM usage_rollup
-       WHERE credits_minor > billed_minor AND hour_ms < $1
-       ORDER BY account_id, hour_ms, api_key_id, model FOR UPDATE`,
+      'SELECT DISTINCT account_id FROM usage_rollup WHERE credits_minor > billed_minor AND hour_ms < $1 ORDER BY account_id',
       [beforeMs],
+    );
+    return (r.rows as Row[]).map((row) => str(row.account_id));
+  }
+
+  /**
+   * Locks the unbilled rollup rows of these accounts (so ingest and other billing runs wait on
+   * them) and sums them per account and hour; what each hour billed before comes in the same
+   * round trip. Rows inserted after this read are not among them, and `markBilled` touches only
+   * these: late usage waits for the next run instead of being marked billed unbilled.
+   */
+  async listUnbilled(beforeMs: number, accountIds: string[]): Promise<UnbilledHour[]> {
+    if (accountIds.length === 0) return [];
+    const r = await this.client.query(
+      `WITH locked AS (
+         SELECT account_id, hour_ms, api_key_id, model, credits_minor, billed_minor FROM usage_rollup
+         WHERE account_id = ANY($2::text[]) AND credits_minor > billed_minor AND hour_ms < $1
+         ORDER BY account_id, hour_ms, api_key_id, model FOR UPDATE
+       )
+       SELECT l.*, (SELECT coalesce(sum(b.billed_minor), 0) FROM usage_rollup b
+                    WHERE b.account_id = l.account_id AND b.hour_ms = l.hour_ms) AS billed_before
+       FROM locked l ORDER BY l.account_id, l.hour_ms`,
+      [beforeMs, accountIds],
     );
     const hours = new Map<string, UnbilledHour>();
     for (const row of r.rows as Row[]) {
       const key = `${str(row.account_id)}\u0000${num(row.hour_ms)}`;
-      const h = hours.get(key) ?? {
-        accountId: str(row.account_id),
-        hourMs: num(row.hour_ms),
-        creditsMinor: 0n,
-        billedBeforeMinor: 0n,
-      };
+      let h = hours.get(key);
+      if (!h) {
+        h = {
+          accountId: str(row.account_id),
+          hourMs: num(row.hour_ms),
+          creditsMinor: 0n,
+          billedBeforeMinor: big(row.billed_before),
+          rows: [],
+        };
+        hours.set(key, h);
+      }
       h.creditsMinor += big(row.credits_minor) - big(row.billed_minor);
-      h.billedBeforeMinor += big(row.billed_minor);
-      hours.set(key, h);
+      h.rows.push({
+        apiKeyId: str(row.api_key_id),
+        model: str(row.model),
+        creditsMinor: big(row.credits_minor),
+      });
     }
-    // billedBeforeMinor must count every row of the hour (as in SQLite), not only the unbilled ones.
-    for (const h of hours.values()) {
-      const all = await this.client.query(
-        'SELECT coalesce(sum(billed_minor), 0) AS b FROM usage_rollup WHERE account_id = $1 AND hour_ms = $2',
-        [h.accountId, h.hourMs],
-      );
-      h.billedBeforeMinor = big((all.rows[0] as Row).b);
-    }
-    return [...hours.values()].sort((a, b) => a.hourMs - b.hourMs || (a.accountId < b.accountId ? -1 : 1));
+    return [...hours.values()];
   }
 
+  /** One statement for the rows, one for the totals, whatever the number of hours. */
   async markBilled(hours: UnbilledHour[]): Promise<void> {
-    for (const h of hours) {
-      await this.client.query(
-        'UPDATE usage_rollup SET billed_minor = credits_minor WHERE account_id = $1 AND hour_ms = $2 AND credits_minor > billed_minor',
-        [h.accountId, h.hourMs],
-      );
-      await this.client.query(
-        'UPDATE account_usage SET unbilled_minor = unbilled_minor - $1 WHERE account_id = $2',
-        [h.creditsMinor.toString(), h.accountId],
-      );
-    }
+    if (hours.length === 0) return;
+    const rows = hours.flatMap((h) =>
+      h.rows.map((r) => ({ ...r, accountId: h.accountId, hourMs: h.hourMs })),
+    );
+    await this.client.query(
+      `UPDATE usage_rollup u SET billed_minor = v.billed
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS v(account_id, hour_ms, api_key_id, model, billed)
+       WHERE u.account_id = v.account_id AND u.hour_ms = v.hour_ms AND u.api_key_id = v.api_key_id AND u.model = v.model`,
+      [
+        rows.map((r) => r.accountId),
+        rows.map((r) => String(r.hourMs)),
+        rows.map((r) => r.apiKeyId),
+        rows.map((r) => r.model),
+        rows.map((r) => r.creditsMinor.toString()),
+      ],
+    );
+    const perAccount = new Map<string, bigint>();
+    for (const h of hours) perAccount.set(h.accountId, (perAccount.get(h.accountId) ?? 0n) + h.creditsMinor);
+    await this.client.query(
+      `UPDATE account_usage a SET unbilled_minor = a.unbilled_minor - v.credits
+       FROM unnest($1::text[], $2::bigint[]) AS v(account_id, credits) WHERE a.account_id = v.account_id`,
+      [[...perAccount.keys()], [...perAccount.values()].map(String)],
+    );
   }
 
   async hours(q: UsageQuery): Promise<UsageHour[]> {

@@ -266,12 +266,18 @@ export class SqlLotRepo implements LotRepo {
     for (const u of updates) await await update.run(u.remainingMinor, u.id);
   }
 
-  async listExpired(nowMs: number, limit: number): Promise<Lot[]> {
+  async listExpired(
+    nowMs: number,
+    limit: number,
+    after?: { expiresAtMs: number; id: string },
+  ): Promise<Lot[]> {
     const rows = (await await this.c
       .stmt(
-        'SELECT * FROM lots WHERE expires_at_ms <= ? AND remaining_minor > 0 ORDER BY expires_at_ms LIMIT ?',
+        `SELECT * FROM lots WHERE expires_at_ms <= ? AND remaining_minor > 0
+           AND (expires_at_ms > ? OR (expires_at_ms = ? AND id > ?))
+         ORDER BY expires_at_ms, id LIMIT ?`,
       )
-      .all(nowMs, limit)) as Row[];
+      .all(nowMs, after?.expiresAtMs ?? -1, after?.expiresAtMs ?? -1, after?.id ?? '', limit)) as Row[];
     return rows.map(toLot);
   }
 }

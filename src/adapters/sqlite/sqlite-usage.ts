@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { RecentIds } from './recent-ids.ts';
-import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+import { big, num, type Row, type SqliteConnection, str } from './sqlite-database.ts';
 import { accountRecords } from './sqlite-usage-records.ts';
 
 interface RollupDelta {
@@ -174,34 +174,60 @@ export class SqliteUsage implements UsageRepo {
     return v === undefined ? 0n : big(v);
   }
 
-  async listUnbilled(beforeMs: number): Promise<UnbilledHour[]> {
-    const rows = this.c
+  async unbilledAccounts(beforeMs: number): Promise<string[]> {
+    return this.c
       .stmt(
-        // `billed` is what the whole hour had billed before (all its rows): it only grows, so the
-        // billing transfer id built from it is new at every run that finds late usage.
-        `SELECT u.account_id, u.hour_ms, sum(u.credits_minor - u.billed_minor) AS credits,
-           (SELECT sum(b.billed_minor) FROM usage_rollup b WHERE b.account_id = u.account_id AND b.hour_ms = u.hour_ms) AS billed
-         FROM usage_rollup u WHERE u.credits_minor > u.billed_minor AND u.hour_ms < ?
-         GROUP BY u.account_id, u.hour_ms ORDER BY u.hour_ms, u.account_id`,
+        'SELECT DISTINCT account_id FROM usage_rollup WHERE credits_minor > billed_minor AND hour_ms < ? ORDER BY account_id',
       )
-      .all(beforeMs) as Row[];
-    return rows.map((r) => ({
-      accountId: str(r.account_id),
-      hourMs: num(r.hour_ms),
-      creditsMinor: big(r.credits),
-      billedBeforeMinor: big(r.billed),
-    }));
+      .pluck(true)
+      .all(beforeMs) as string[];
+  }
+
+  async listUnbilled(beforeMs: number, accountIds: string[]): Promise<UnbilledHour[]> {
+    const rows = this.c.stmt(
+      `SELECT hour_ms, api_key_id, model, credits_minor, billed_minor FROM usage_rollup
+       WHERE account_id = ? AND credits_minor > billed_minor AND hour_ms < ? ORDER BY hour_ms`,
+    );
+    // What the whole hour had billed before (all its rows): it only grows, so the billing transfer
+    // id built from it is new at every run that finds late usage.
+    const billedBefore = this.c
+      .stmt('SELECT sum(billed_minor) FROM usage_rollup WHERE account_id = ? AND hour_ms = ?')
+      .pluck(true);
+    const hours: UnbilledHour[] = [];
+    for (const accountId of accountIds) {
+      let hour: UnbilledHour | undefined;
+      for (const r of rows.all(accountId, beforeMs) as Row[]) {
+        const hourMs = num(r.hour_ms);
+        if (hour?.hourMs !== hourMs) {
+          hour = {
+            accountId,
+            hourMs,
+            creditsMinor: 0n,
+            billedBeforeMinor: big(billedBefore.get(accountId, hourMs)),
+            rows: [],
+          };
+          hours.push(hour);
+        }
+        hour.creditsMinor += big(r.credits_minor) - big(r.billed_minor);
+        hour.rows.push({
+          apiKeyId: str(r.api_key_id),
+          model: str(r.model),
+          creditsMinor: big(r.credits_minor),
+        });
+      }
+    }
+    return hours;
   }
 
   async markBilled(hours: UnbilledHour[]): Promise<void> {
     const mark = this.c.stmt(
-      'UPDATE usage_rollup SET billed_minor = credits_minor WHERE account_id = ? AND hour_ms = ? AND credits_minor > billed_minor',
+      'UPDATE usage_rollup SET billed_minor = ? WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?',
     );
     const subtract = this.c.stmt(
       'UPDATE account_usage SET unbilled_minor = unbilled_minor - ? WHERE account_id = ?',
     );
     for (const h of hours) {
-      mark.run(h.accountId, h.hourMs);
+      for (const r of h.rows) mark.run(r.creditsMinor, h.accountId, h.hourMs, r.apiKeyId, r.model);
       subtract.run(h.creditsMinor, h.accountId);
     }
   }

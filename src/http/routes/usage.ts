@@ -156,6 +156,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
           accounts: r.accounts,
           credits: s.credits(r.creditsMinor),
           through: s.time(r.throughMs),
+          failed_accounts: r.failed.map((f) => ({ account_id: f.accountId, error: f.error })),
         },
         200,
       );

@@ -1,0 +1,116 @@
+import { formatAmount } from './amount.ts';
+import { type Context, read, unit } from './context.ts';
+import { confirmPurchase, failPurchase } from './credits.ts';
+import { ok, type Result, refuse } from './errors.ts';
+import type { Purchase } from './model.ts';
+import type { PaymentNotice } from './payments.ts';
+import { emit } from './webhooks.ts';
+
+/**
+ * Why a verified notice settled no purchase, in order of precedence (the first that holds is
+ * the one reported). `not_confirmable`: it matched, but confirming was refused (a bug, never
+ * expected), so the money is reported rather than left to the provider's retries.
+ */
+export type UnmatchedReason =
+  | 'unknown_session'
+  | 'other_provider'
+  | 'other_purchase'
+  | 'amount_mismatch'
+  | 'currency_mismatch'
+  | 'not_confirmable';
+
+/** The only currency purchases are priced in. */
+const CURRENCY = 'usd';
+
+/**
+ * Which purchase a verified notice settles, or why none. The purchase is the one whose own
+ * checkout the provider reports on (found by its `providerRef`); the purchase id the notice
+ * names proves nothing alone (whoever opens a Stripe Payment Link chooses it) and must agree.
+ * A payment must be exactly the purchase's total, in USD; a failure needs no amount.
+ * @example matchNotice('stripe', notice, await tx.purchases.findByProviderRef('stripe', ref))
+ */
+export function matchNotice(
+  provider: string,
+  notice: PaymentNotice,
+  purchase: Purchase | undefined,
+): { ok: true; purchase: Purchase } | { ok: false; reason: UnmatchedReason } {
+  if (!purchase || notice.providerRef === null) return { ok: false, reason: 'unknown_session' };
+  if (purchase.provider !== provider) return { ok: false, reason: 'other_provider' };
+  if (notice.purchaseId !== null && notice.purchaseId !== purchase.id)
+    return { ok: false, reason: 'other_purchase' };
+  if (notice.outcome === 'paid') {
+    if (notice.amountMinor !== purchase.totalMinor) return { ok: false, reason: 'amount_mismatch' };
+    if (notice.currency?.toLowerCase() !== CURRENCY) return { ok: false, reason: 'currency_mismatch' };
+  }
+  return { ok: true, purchase };
+}
+
+/**
+ * Handles a payment provider's webhook: verifies it, then confirms or fails the one purchase
+ * it matches (see `matchNotice`). A matched payment confirms even a failed purchase: the money
+ * was received for exactly that purchase, and no paid payment goes without its credits. A
+ * payment that matches nothing is not applied: it is acknowledged (the provider must not retry
+ * it forever) and recorded for the operator as `payment.unmatched`. A failure that matches
+ * nothing is acknowledged only: no money moved.
+ * @example await handlePaymentNotice(ctx, 'stripe', rawBody, { 'stripe-signature': sig })
+ */
+export async function handlePaymentNotice(
+  ctx: Context,
+  provider: string,
+  rawBody: string,
+  headers: Record<string, string | undefined>,
+): Promise<Result<{ received: true }>> {
+  const p = ctx.payments[provider];
+  if (!p?.parseWebhook) return refuse('not_found', `no webhook for provider ${provider}`);
+  const parsed = p.parseWebhook(rawBody, headers);
+  if (!parsed.ok) return parsed;
+  const notice = parsed.value;
+  const received = ok({ received: true as const });
+  if (notice.outcome === 'ignored') return received;
+  const ref = notice.providerRef;
+  const purchase = ref ? await read(ctx, (tx) => tx.purchases.findByProviderRef(provider, ref)) : undefined;
+  const match = matchNotice(provider, notice, purchase);
+  if (!match.ok) {
+    if (notice.outcome !== 'paid') return received;
+    const recorded = await recordUnmatched(ctx, provider, notice, purchase, match.reason);
+    return recorded.ok ? received : recorded;
+  }
+  if (notice.outcome === 'failed') {
+    const r = await failPurchase(ctx, match.purchase.id, { by: 'provider' });
+    // A failure reported for a purchase already paid changes nothing.
+    return r.ok || r.code === 'invalid_state' ? received : r;
+  }
+  const r = await confirmPurchase(ctx, match.purchase.id, { by: 'provider' });
+  if (r.ok) return received;
+  if (r.code === 'unavailable') return r; // the provider retries later
+  const recorded = await recordUnmatched(ctx, provider, notice, purchase, 'not_confirmable');
+  return recorded.ok ? received : recorded;
+}
+
+/**
+ * `payment.unmatched` data: `amount` is a decimal string in USD when the currency is `usd`,
+ * otherwise the provider's minor units as it reported them (their scale depends on the currency).
+ */
+async function recordUnmatched(
+  ctx: Context,
+  provider: string,
+  notice: PaymentNotice,
+  purchase: Purchase | undefined,
+  reason: UnmatchedReason,
+): Promise<Result<void>> {
+  const amount =
+    notice.amountMinor === null
+      ? null
+      : notice.currency?.toLowerCase() === CURRENCY
+        ? formatAmount(notice.amountMinor, ctx.config.scales.usd, true)
+        : notice.amountMinor.toString();
+  const data = {
+    provider,
+    provider_ref: notice.providerRef,
+    purchase_id: notice.purchaseId ?? purchase?.id ?? null,
+    amount,
+    currency: notice.currency,
+    reason,
+  };
+  return unit(ctx, (tx) => emit(ctx, tx, 'payment.unmatched', data));
+}

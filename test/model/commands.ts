@@ -1,0 +1,350 @@
+/**
+ * fast-check commands that take one step on the real engine and on the reference model, and
+ * compare the answers. After every step `checkWorld` compares every balance and lot, and checks
+ * the product's invariants on the engine's own answers.
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { Engine } from '../../src/index.ts';
+import type { ManualClock } from '../helpers.ts';
+import { C, HOUR, MAX_CREDITS, type Model } from './reference-model.ts';
+
+export interface World {
+  engine: Engine;
+  clock: ManualClock;
+  model: Model;
+  accounts: string[];
+  purchases: string[];
+  holds: string[];
+  log: string[];
+}
+
+/** Minor units as the wire's decimal string. */
+export function fmt(minor: bigint): string {
+  const whole = minor / C;
+  const frac = (minor % C).toString().padStart(6, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : `${whole}`;
+}
+
+const pick = <T>(xs: T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
+const codeOf = (r: { ok: boolean; code?: string }) => (r.ok ? 'ok' : r.code);
+
+type Cmd = fc.AsyncCommand<World, World>;
+
+function command(name: string, run: (w: World) => Promise<string>): Cmd {
+  return {
+    check: () => true,
+    async run(_m, w) {
+      const what = await run(w);
+      w.log.push(`${name}: ${what}`);
+      await checkWorld(w);
+    },
+    toString: () => name,
+  };
+}
+
+const PURCHASE_CREDITS = ['500', '800', '1000', '1234.5', '5000', '769231', '800000', '1000000001'];
+
+const purchase = fc
+  .record({ account: fc.nat(), credits: fc.constantFrom(...PURCHASE_CREDITS) })
+  .map(({ account, credits }) =>
+    command(`purchase ${credits} on #${account}`, async (w) => {
+      const acc = pick(w.accounts, account)!;
+      const key = `order-${w.purchases.length}-${w.log.length}`;
+      const r = await w.engine.credits.purchase(acc, { credits, provider: 'manual' }, key);
+      const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
+      expect(codeOf(r), 'purchase').toBe(want.ok ? 'ok' : want.code);
+      if (r.ok && want.ok) {
+        expect(r.value.purchase.totalMinor, 'total of the purchase').toBe(want.value.total);
+        expect(r.value.purchase.taxMinor, 'tax of the purchase').toBe(want.value.tax);
+        w.model.createPurchase(r.value.purchase.id, acc, r.value.purchase.creditsMinor);
+        w.purchases.push(r.value.purchase.id);
+      }
+      return codeOf(r)!;
+    }),
+  );
+
+const confirm = fc.nat().map((i) =>
+  command(`confirm purchase #${i}`, async (w) => {
+    const id = pick(w.purchases, i);
+    if (!id) return 'none';
+    const r = await w.engine.credits.confirm(id);
+    const want = w.model.confirm(id);
+    expect(codeOf(r), 'confirm').toBe(want.ok ? 'ok' : want.code);
+    return codeOf(r)!;
+  }),
+);
+
+const failPurchase = fc.nat().map((i) =>
+  command(`fail purchase #${i}`, async (w) => {
+    const id = pick(w.purchases, i);
+    if (!id) return 'none';
+    const r = await w.engine.credits.fail(id);
+    const want = w.model.fail(id);
+    expect(codeOf(r), 'fail').toBe(want.ok ? 'ok' : want.code);
+    return codeOf(r)!;
+  }),
+);
+
+const GRANT_CREDITS = ['1', '10', '25.5', '100', '1000000000', '1000000001', '9223372036854'];
+
+const grant = fc
+  .record({
+    account: fc.nat(),
+    credits: fc.constantFrom(...GRANT_CREDITS),
+    expiresInMinutes: fc.constantFrom(null, 30, 120, 24 * 60),
+  })
+  .map(({ account, credits, expiresInMinutes }) =>
+    command(`grant ${credits} on #${account} expiring in ${expiresInMinutes} min`, async (w) => {
+      const acc = pick(w.accounts, account)!;
+      const expiresAtMs = expiresInMinutes === null ? null : w.clock.ms + expiresInMinutes * 60_000;
+      const r = await w.engine.credits.grant(acc, { credits, reason: 'model', expiresAtMs });
+      const minor = BigInt(Math.round(Number(credits) * 1e6));
+      const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs);
+      if (!r.ok && want.ok) throw new Error('model granted what the engine refused');
+      expect(codeOf(r), 'grant').toBe(want.ok ? 'ok' : want.code);
+      return codeOf(r)!;
+    }),
+  );
+
+const refund = fc
+  .record({ i: fc.nat(), credits: fc.constantFrom(undefined, '1', '100', '450', '999', '1000000001') })
+  .map(({ i, credits }) =>
+    command(`refund ${credits ?? 'all unspent'} of purchase #${i}`, async (w) => {
+      const id = pick(w.purchases, i);
+      if (!id) return 'none';
+      const r = await w.engine.credits.refund(id, credits);
+      const want = w.model.refund(id, credits === undefined ? undefined : BigInt(Number(credits)) * C);
+      expect(codeOf(r), `refund (model: ${JSON.stringify(w.model.unspentOfPurchase(id))})`).toBe(
+        want.ok ? 'ok' : want.code,
+      );
+      if (r.ok && want.ok) {
+        expect(r.value.creditsMinor, 'credits refunded').toBe(want.value.credits);
+        expect(r.value.totalMinor, 'money refunded').toBe(want.value.total);
+      }
+      return r.ok ? `${fmt(r.value.creditsMinor)} credits, ${r.value.totalMinor} cents` : r.code;
+    }),
+  );
+
+/** Credits sent on an event: ordinary, fractional, zero, the maximum, and beyond it. */
+const EVENT_CREDITS = [
+  '0',
+  '1',
+  '2.5',
+  '20',
+  '0.000001',
+  '999',
+  '1000000000',
+  '1000000000.000001',
+  '9223372036854',
+];
+/** Quantities of `tokens-1k` (0.05 credits a unit): rounding half up, and a quantity past the bound. */
+const QUANTITIES = ['1', '0.00001', '3.333333', '100', '20000000000'];
+/** Minutes before now: the current hour, earlier hours, a few minutes ahead, far ahead, too old. */
+const OFFSETS = [0, 1, 30, 70, 150, -3, -10, 36 * 24 * 60];
+
+const event = fc.record({
+  id: fc.nat({ max: 24 }),
+  account: fc.nat(),
+  offset: fc.constantFrom(...OFFSETS),
+  priced: fc.boolean(),
+  credits: fc.constantFrom(...EVENT_CREDITS),
+  quantity: fc.constantFrom(...QUANTITIES),
+});
+
+const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
+  command(`ingest ${JSON.stringify(events)}`, async (w) => {
+    const now = w.clock.ms;
+    // Whole seconds, so the engine's and the model's idea of the instant are the same.
+    const base = now - (now % 1000);
+    const wire = events.map((e) => {
+      const acc = pick(w.accounts, e.account)!;
+      const ts = base - e.offset * 60_000;
+      return {
+        acc,
+        ts,
+        body: {
+          id: `evt-${e.id}`,
+          account_id: acc,
+          model: e.priced ? 'tokens-1k' : 'video-custom',
+          quantity: e.priced ? e.quantity : '1',
+          timestamp: new Date(ts).toISOString(),
+          ...(e.priced ? {} : { credits: e.credits }),
+        },
+      };
+    });
+    const results = await w.engine.usage.ingest(wire.map((x) => x.body));
+    const got = results.map((r) => (r.status === 'rejected' ? r.code : r.status));
+    const want = wire.map(({ acc, ts, body }) => {
+      let credits: bigint | 'too_big_quantity';
+      if (body.credits !== undefined) credits = decimalMinor(body.credits);
+      else {
+        const q = decimalMinor(body.quantity);
+        credits = q > MAX_CREDITS ? 'too_big_quantity' : (2n * q * 5n + 100n) / 200n;
+      }
+      return w.model.ingest(body.id, acc, ts, credits, JSON.stringify(body));
+    });
+    expect(got, 'ingest answers').toEqual(want);
+    return got.join(',');
+  }),
+);
+
+const createHold = fc
+  .record({
+    account: fc.nat(),
+    credits: fc.constantFrom('1', '40', '300', '1500', '1000000001'),
+    ttl: fc.constantFrom(60, 3600),
+  })
+  .map(({ account, credits, ttl }) =>
+    command(`hold ${credits} on #${account} for ${ttl} s`, async (w) => {
+      const acc = pick(w.accounts, account)!;
+      const r = await w.engine.holds.create(acc, { credits, ttlSeconds: ttl });
+      const want = w.model.createHold(r.ok ? r.value.id : 'refused', acc, BigInt(credits) * C, ttl);
+      expect(codeOf(r), `hold (model balance ${JSON.stringify(w.model.balance(acc), big)})`).toBe(
+        want.ok ? 'ok' : want.code,
+      );
+      if (r.ok) w.holds.push(r.value.id);
+      return codeOf(r)!;
+    }),
+  );
+
+const resolveHold = fc
+  .record({ i: fc.nat(), capture: fc.boolean(), credits: fc.constantFrom('1', '20', '40', '300', '2000') })
+  .map(({ i, capture, credits }) =>
+    command(`${capture ? `capture ${credits} of` : 'release'} hold #${i}`, async (w) => {
+      const id = pick(w.holds, i);
+      if (!id) return 'none';
+      const r = capture ? await w.engine.holds.capture(id, credits) : await w.engine.holds.release(id);
+      const want = capture ? w.model.capture(id, BigInt(credits) * C) : w.model.release(id);
+      expect(codeOf(r), 'hold resolution').toBe(want.ok ? 'ok' : want.code);
+      return codeOf(r)!;
+    }),
+  );
+
+const advance = fc.constantFrom(1, 17, 60, 130, 2 * 24 * 60).map((minutes) =>
+  command(`advance ${minutes} min, then sweep holds`, async (w) => {
+    w.clock.advance(minutes * 60_000);
+    w.model.nowMs = w.clock.ms;
+    const n = await w.engine.holds.expire();
+    expect(n, 'holds expired').toBe(w.model.expireHolds());
+    return `${n} holds expired`;
+  }),
+);
+
+const bill = fc.constant(
+  command('billing run', async (w) => {
+    const r = await w.engine.billing.run();
+    const want = w.model.bill();
+    expect(r.creditsMinor, 'credits billed').toBe(want.credits);
+    return `${fmt(r.creditsMinor)} credits billed`;
+  }),
+);
+
+const expireLots = fc.constant(
+  command('lot expiry', async (w) => {
+    const r = await w.engine.credits.expireLots();
+    expect(r.creditsMinor, 'credits expired').toBe(w.model.expireLots());
+    return `${fmt(r.creditsMinor)} credits expired`;
+  }),
+);
+
+/** Every step the engine can take, weighted roughly as a platform sees them. */
+export const allCommands = [
+  purchase,
+  purchase,
+  confirm,
+  confirm,
+  failPurchase,
+  grant,
+  refund,
+  refund,
+  ingest,
+  ingest,
+  ingest,
+  createHold,
+  createHold,
+  resolveHold,
+  resolveHold,
+  advance,
+  advance,
+  bill,
+  bill,
+  expireLots,
+];
+
+function decimalMinor(s: string): bigint {
+  const [w, f = ''] = s.split('.');
+  return BigInt(w!) * C + BigInt(f.padEnd(6, '0').slice(0, 6) || '0') + (f.length > 6 ? 1n : 0n);
+}
+
+const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/** The engine agrees with the model on every balance and lot, and the product invariants hold. */
+export async function checkWorld(w: World): Promise<void> {
+  const where = w.log.slice(-8).join('\n  ');
+  const e = w.engine;
+  let numbers: string[] = [];
+  let noteNumbers: string[] = [];
+  for (const acc of w.accounts) {
+    const b = await e.accounts.balance(acc);
+    if (!b.ok) throw new Error(b.message);
+    const want = w.model.balance(acc);
+    expect(
+      {
+        posted: b.value.posted,
+        pending: b.value.pending,
+        unbilled: b.value.unbilled,
+        available: b.value.available,
+      },
+      `balance of ${acc} after\n  ${where}`,
+    ).toEqual(want);
+    const lots = await e.credits.lots(acc);
+    const modelLots = w.model.burnOrder(acc);
+    expect(
+      lots.map((l) => l.remainingMinor),
+      `lots of ${acc} in burn order after\n  ${where}`,
+    ).toEqual(modelLots.map((l) => l.remaining));
+    // Lots hold exactly the credits the account has, never more (nothing spent is refundable).
+    const inLots = lots.reduce((s, l) => s + l.remainingMinor, 0n);
+    expect(inLots, `credits in lots of ${acc}`).toBe(b.value.posted > 0n ? b.value.posted : 0n);
+    const invoices = await e.invoices.list(acc);
+    if (!invoices.ok) throw new Error(invoices.message);
+    numbers = numbers.concat(invoices.value.map((i) => i.number));
+    const notes = await e.invoices.listCreditNotes(acc);
+    if (!notes.ok) throw new Error(notes.message);
+    noteNumbers = noteNumbers.concat(notes.value.map((n) => n.number));
+    // Per purchase: money received = invoice total - credit notes, never below zero.
+    for (const inv of invoices.value) {
+      const of = notes.value.filter((n) => n.purchaseId === inv.purchaseId);
+      const back = of.reduce((s, n) => s + n.totalMinor, 0n);
+      const credits = of.reduce((s, n) => s + n.creditsMinor, 0n);
+      expect(back <= inv.totalMinor, `credit notes of ${inv.number} exceed it`).toBe(true);
+      expect(credits <= inv.creditsMinor, `credits refunded of ${inv.number} exceed it`).toBe(true);
+      const mp = w.model.purchases.get(inv.purchaseId)!;
+      expect(back, `money refunded on ${inv.number}`).toBe(mp.refundedMoney);
+    }
+  }
+  expect(numbers.length, 'invoices').toBe(w.model.invoices);
+  expect(noteNumbers.length, 'credit notes').toBe(w.model.creditNotes);
+  expect(gapless(numbers), `invoice numbers ${numbers}`).toBe(true);
+  expect(gapless(noteNumbers), `credit note numbers ${noteNumbers}`).toBe(true);
+  const audit = await e.ledger.audit();
+  expect(audit.mismatchedAccounts, 'ledger accounts whose balance differs from their entries').toEqual([]);
+  for (const s of audit.assetSums) expect(s.sum, `sum of ${s.asset} balances`).toBe(0n);
+}
+
+/** Numbers of one series are 1..n with nothing missing (`INV-2026-000001`...). */
+function gapless(numbers: string[]): boolean {
+  const bySeries = new Map<string, number[]>();
+  for (const n of numbers) {
+    const m = /^(.*?)(\d+)$/.exec(n)!;
+    bySeries.set(m[1]!, [...(bySeries.get(m[1]!) ?? []), Number(m[2])]);
+  }
+  for (const seq of bySeries.values()) {
+    seq.sort((a, b) => a - b);
+    if (seq.some((v, i) => v !== i + 1)) return false;
+  }
+  return true;
+}
+
+export { HOUR };

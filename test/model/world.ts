@@ -1,0 +1,30 @@
+import { systemIds } from '../../src/adapters/system/system.ts';
+import type { IdSource } from '../../src/core/ports.ts';
+import { createTollgate, type TollgateOptions } from '../../src/index.ts';
+import { ManualClock } from '../helpers.ts';
+import type { World } from './commands.ts';
+import { Model } from './reference-model.ts';
+
+/** Ids that sort in creation order even within one millisecond, so burn order ties are stable. */
+export function sequentialIds(clock: ManualClock, tag = ''): IdSource {
+  let n = 0;
+  return { ...systemIds(clock), newId: (prefix) => `${prefix}_${tag}${String(n++).padStart(10, '0')}` };
+}
+
+export const MODEL_CONFIG = { creditPrice: '0.013', taxRate: '0.2' };
+
+/** A fresh engine on `database`, two customer accounts, and the model of the same. */
+export async function openWorld(opts: { database: TollgateOptions['database'] }): Promise<World> {
+  const database = opts.database;
+  const clock = new ManualClock(Date.UTC(2026, 10, 25, 13, 30, 0));
+  const engine = await createTollgate({ database, clock, ids: sequentialIds(clock), config: MODEL_CONFIG });
+  const model = new Model(clock.ms);
+  const accounts: string[] = [];
+  for (const name of ['Acme Films', 'Brightframe']) {
+    const a = await engine.accounts.create({ name });
+    if (!a.ok) throw new Error(a.message);
+    accounts.push(a.value.id);
+    model.addAccount(a.value.id);
+  }
+  return { engine, clock, model, accounts, purchases: [], holds: [], log: [] };
+}
