@@ -38,7 +38,8 @@ interface ChunkResult {
  * is reported in `failed` and left for the next run. Running again changes nothing; late usage
  * for a billed hour is billed by the next run (its transfer id carries what was billed before, so
  * retries stay idempotent). Consumed usage is billed even past zero: the account may go negative.
- * If every account fails, storage itself is failing: the first error is thrown.
+ * If every account fails with an error of storage (not a refusal of its data), storage itself is
+ * failing: the first error is thrown.
  */
 export async function runBilling(ctx: Context, throughMs?: number): Promise<BillingRunResult> {
   const currentHour = startOfHour(ctx.clock.nowMs());
@@ -68,7 +69,9 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
       }
     }
   }
-  if (accountIds.length > 0 && failed.length === accountIds.length) throw firstError;
+  // Every account failing for a reason other than its own data means storage itself is failing.
+  if (accountIds.length > 0 && failed.length === accountIds.length && !(firstError instanceof RefusalSignal))
+    throw firstError;
   if (total.accounts > 0) {
     await ctx.storage.transaction((tx) =>
       emit(ctx, tx, 'billing_run.completed', {
