@@ -1,6 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, onTestFinished } from 'vitest';
 import type { TollgateConfig } from '../src/core/config.ts';
 import type { Clock } from '../src/core/ports.ts';
-import { createApp, createTollgate, type Engine } from '../src/index.ts';
+import { createApp, createTollgate, type Engine, type TollgateOptions } from '../src/index.ts';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -16,20 +22,141 @@ export class ManualClock implements Clock {
 export const HOUR = 3_600_000;
 export const ADMIN = 'test-admin-token';
 
-export async function makeEngine(
-  opts: { clock?: ManualClock; config?: Partial<TollgateConfig>; database?: string } = {},
-) {
+/** What `createTollgate({ database })` accepts. */
+export type DatabaseOption = NonNullable<TollgateOptions['database']>;
+
+/** A storage the engine-level suites run on. */
+export interface Store {
+  name: 'sqlite-memory' | 'sqlite-file' | 'postgres';
+  /** A fresh, empty database; opening the same value again is a restart of that database. */
+  open(): DatabaseOption;
+}
+
+const PG_URL = process.env.TOLLGATE_PG_URL;
+// What this test file opened, removed after it (each test file runs in a process of its own).
+const tempDirs: string[] = [];
+const schemas: string[] = [];
+const openEngines = new Set<Engine>();
+
+const SQLITE_MEMORY: Store = { name: 'sqlite-memory', open: () => ':memory:' };
+
+/**
+ * Every storage an engine-level suite runs on, as Kysely's tests loop over `DIALECTS`:
+ * `describe.each(STORES)('keys ($name)', (store) => ...)`. PostgreSQL is in the list only when
+ * `TOLLGATE_PG_URL` is set; each engine then gets a schema of its own, dropped after the file.
+ */
+export const STORES: readonly Store[] = [
+  SQLITE_MEMORY,
+  {
+    name: 'sqlite-file',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tollgate-store-'));
+      tempDirs.push(dir);
+      return join(dir, 'tollgate.db');
+    },
+  },
+  ...(PG_URL
+    ? [
+        {
+          name: 'postgres' as const,
+          open: () => {
+            const schema = `t_${randomBytes(6).toString('hex')}`;
+            schemas.push(schema);
+            return { postgres: PG_URL, schema };
+          },
+        },
+      ]
+    : []),
+];
+
+if (!PG_URL)
+  noticeOnce(
+    'SKIPPED: TOLLGATE_PG_URL is not set, so the engine suites (keys, credits, refunds, holds, metering, webhooks) ran on SQLite only',
+  );
+
+/**
+ * Prints a line once per test run, not once per test file: forked workers share their parent,
+ * the vitest process, and the first to create the marker file prints.
+ */
+function noticeOnce(line: string): void {
+  if (process.send) {
+    const prefix = 'tollgate-test-notice-';
+    for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix))) {
+      if (!alive(Number(name.slice(prefix.length)))) rmSync(join(tmpdir(), name), { force: true });
+    }
+    try {
+      writeFileSync(join(tmpdir(), `${prefix}${process.ppid}`), '', { flag: 'wx' });
+    } catch {
+      return;
+    }
+  }
+  console.log(line);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+afterAll(async () => {
+  await Promise.all([...openEngines].map((e) => e.close()));
+  if (PG_URL && schemas.length > 0) {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schemas.splice(0).join(', ')} CASCADE`);
+    await client.end();
+  }
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Closes the engine when the test that made it ends (or after the file, when a hook made it),
+ * so no pool keeps the process alive; closing it earlier by hand is fine too.
+ */
+function track(engine: Engine): void {
+  const close = engine.close;
+  let closing: Promise<void> | undefined;
+  engine.close = () => {
+    openEngines.delete(engine);
+    closing ??= close();
+    return closing;
+  };
+  openEngines.add(engine);
+  try {
+    onTestFinished(() => engine.close());
+  } catch {
+    // Not inside a test: the afterAll above closes it.
+  }
+}
+
+export interface EngineOptions {
+  clock?: ManualClock;
+  config?: Partial<TollgateConfig>;
+  store?: Store;
+  database?: DatabaseOption;
+}
+
+/**
+ * An engine on `store` (default SQLite in memory), or on `database` to reopen one already
+ * opened (a restart).
+ */
+export async function makeEngine(opts: EngineOptions = {}) {
   const clock = opts.clock ?? new ManualClock();
   const engine = await createTollgate({
-    database: opts.database ?? ':memory:',
+    database: opts.database ?? (opts.store ?? SQLITE_MEMORY).open(),
     clock,
     ...(opts.config ? { config: opts.config } : {}),
   });
+  track(engine);
   return { engine, clock };
 }
 
 /** An engine and its HTTP app, with a JSON helper that sends the operator token. */
-export async function makeApi(opts: { clock?: ManualClock; config?: Partial<TollgateConfig> } = {}) {
+export async function makeApi(opts: EngineOptions = {}) {
   const { engine, clock } = await makeEngine(opts);
   const logs: string[] = [];
   const app = createApp(engine, { adminToken: ADMIN, log: (l) => logs.push(JSON.stringify(l)) });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, ManualClock, makeApi, makeEngine, must } from './helpers.ts';
+import { HOUR, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('usage events', () => {
+describe.each(STORES)('usage events ($name)', (store) => {
   it('answers accepted, duplicate and rejected per event, in input order', async () => {
-    const { call, clock } = await makeApi();
+    const { call, clock } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
     const now = iso(clock.ms);
@@ -50,7 +50,7 @@ describe('usage events', () => {
   });
 
   it('counts a retried id with another timestamp as a conflict, never twice', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const e = {
       id: 'x',
@@ -70,7 +70,7 @@ describe('usage events', () => {
   });
 
   it('accepts late events up to 35 days, in their own hour, and rejects future ones beyond 5 minutes', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const ev = (id: string, ms: number) => ({
       id,
@@ -101,7 +101,7 @@ describe('usage events', () => {
   });
 
   it('coalesces concurrent single-event calls into one commit (group commit)', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     // One event first, so the account is known and the 200 calls below queue in the same turn.
     await engine.usage.ingest([
@@ -120,7 +120,7 @@ describe('usage events', () => {
   });
 
   it('keeps the real-time balance in step with every accepted event, and verification sees it at once', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     must(await engine.credits.grant(acc.id, { credits: '40', reason: 'trial' }));
     const { key, secret } = must(await engine.keys.create(acc.id, 'prod'));
@@ -136,10 +136,10 @@ describe('usage events', () => {
   });
 });
 
-describe('hourly billing', () => {
+describe.each(STORES)('hourly billing ($name)', (store) => {
   it('bills each closed hour once per account, idempotently, and catches up after a gap', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 25, 8, 10));
-    const { engine } = await makeEngine({ clock });
+    const { engine } = await makeEngine({ store, clock });
     const a = must(await engine.accounts.create({ name: 'A' }));
     const b = must(await engine.accounts.create({ name: 'B' }));
     must(await engine.credits.grant(a.id, { credits: '1000', reason: 'x' }));
@@ -193,7 +193,7 @@ describe('hourly billing', () => {
   });
 
   it('runs over HTTP with a through time and answers what it billed', async () => {
-    const { call, clock } = await makeApi();
+    const { call, clock } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     await call('POST', '/v1/usage_events', {
       events: [
@@ -213,9 +213,9 @@ describe('hourly billing', () => {
   });
 });
 
-describe('holds', () => {
+describe.each(STORES)('holds ($name)', (store) => {
   it('reserves, captures the actual amount and releases the rest', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '100', reason: 'x' });
     const tooBig = await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '100.000001' });
@@ -251,7 +251,7 @@ describe('holds', () => {
   });
 
   it('releases once, and expires after the TTL by the sweeper', async () => {
-    const { call, engine, clock } = await makeApi();
+    const { call, engine, clock } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '100', reason: 'x' });
     const h1 = (await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '10' })).body;
@@ -275,9 +275,9 @@ describe('holds', () => {
   });
 });
 
-describe('billing runs over HTTP without a body', () => {
+describe.each(STORES)('billing runs over HTTP without a body ($name)', (store) => {
   it('accept a POST with no body at all', async () => {
-    const { app } = await makeApi();
+    const { app } = await makeApi({ store });
     const res = await app.request('/v1/billing_runs', {
       method: 'POST',
       headers: { authorization: 'Bearer test-admin-token' },

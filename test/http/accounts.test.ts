@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeApi } from '../helpers.ts';
+import { makeApi, STORES } from '../helpers.ts';
 
-describe('accounts over HTTP', () => {
+describe.each(STORES)('accounts over HTTP ($name)', (store) => {
   it('creates an account and shows it with a zero balance', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const created = await call('POST', '/v1/accounts', {
       name: 'Acme',
       email: 'ops@acme.test',
@@ -25,7 +25,7 @@ describe('accounts over HTTP', () => {
   });
 
   it('returns the same account for a repeated external_id with the same fields, and refuses other fields', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const a = await call('POST', '/v1/accounts', { name: 'Acme', external_id: 'u_1' });
     const b = await call('POST', '/v1/accounts', { name: 'Acme', external_id: 'u_1' });
     expect(b.body.id).toBe(a.body.id);
@@ -34,22 +34,8 @@ describe('accounts over HTTP', () => {
     expect(c.body.error.code).toBe('idempotency_conflict');
   });
 
-  it('refuses missing or wrong credentials with 401 unauthorized on /v1', async () => {
-    const { app } = await makeApi();
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }] as Record<
-      string,
-      string
-    >[]) {
-      const res = await app.request('/v1/accounts/acc_x', { headers });
-      expect(res.status).toBe(401);
-      const body = (await res.json()) as any;
-      expect(body.error.code).toBe('unauthorized');
-      expect(body.error.request_id).toMatch(/^req_/);
-    }
-  });
-
   it('answers bad input with stable codes in the error envelope', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const malformed = await call('POST', '/v1/accounts', '{"name":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('malformed_json');
@@ -65,6 +51,24 @@ describe('accounts over HTTP', () => {
     const huge = await call('POST', '/v1/accounts', { name: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
+  });
+});
+
+// Authentication, /healthz and the OpenAPI document are answered before any storage is read:
+// one store proves them.
+describe('accounts over HTTP, without storage', () => {
+  it('refuses missing or wrong credentials with 401 unauthorized on /v1', async () => {
+    const { app } = await makeApi();
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }] as Record<
+      string,
+      string
+    >[]) {
+      const res = await app.request('/v1/accounts/acc_x', { headers });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as any;
+      expect(body.error.code).toBe('unauthorized');
+      expect(body.error.request_id).toMatch(/^req_/);
+    }
   });
 
   it('serves /healthz without a token and an OpenAPI document of /v1', async () => {

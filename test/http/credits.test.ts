@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApi, makeEngine, must } from '../helpers.ts';
+import { makeApi, makeEngine, must, STORES } from '../helpers.ts';
 import { pdfText } from '../pdf-text.ts';
 
 async function buy(
@@ -16,9 +16,9 @@ async function buy(
   );
 }
 
-describe('credit purchases', () => {
+describe.each(STORES)('credit purchases ($name)', (store) => {
   it('quotes with the configured price and tax, and refuses totals outside the payment range', async () => {
-    const { call } = await makeApi({ config: { creditPrice: '0.01', taxRate: '0.2' } });
+    const { call } = await makeApi({ store, config: { creditPrice: '0.01', taxRate: '0.2' } });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const q = await call('POST', `/v1/accounts/${acc.id}/credit_quotes`, { credits: '1500' });
     expect(q.body).toEqual({
@@ -39,7 +39,7 @@ describe('credit purchases', () => {
   });
 
   it('grants nothing while pending; confirmation posts credits once and issues one invoice', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme', email: 'ops@acme.test' })).body;
     const p = await buy(call, acc.id, '1500', 'k1');
     expect(p.status).toBe(201);
@@ -71,7 +71,7 @@ describe('credit purchases', () => {
   });
 
   it('answers a retried Idempotency-Key with the same purchase, and a changed body with idempotency_conflict', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const a = await buy(call, acc.id, '1500', 'k1');
     const b = await buy(call, acc.id, '1500', 'k1');
@@ -88,7 +88,7 @@ describe('credit purchases', () => {
   });
 
   it('gives a failed purchase no credits and no number, and refuses to confirm it', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const failed = await buy(call, acc.id, '1500', 'k1');
     expect((await call('POST', `/v1/credit_purchases/${failed.body.id}/fail`)).body.status).toBe('failed');
@@ -103,7 +103,7 @@ describe('credit purchases', () => {
   });
 
   it('numbers 50 concurrent confirmations 1 to 50, each once, and lists them newest first', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const purchases = [];
     for (let i = 0; i < 50; i++)
@@ -126,6 +126,7 @@ describe('credit purchases', () => {
 
   it('renders the frozen invoice as a real PDF with its number, date, credits and total', async () => {
     const { call } = await makeApi({
+      store,
       config: { taxRate: '0.2', seller: { name: 'VideoGen Inc.', address: '1 Main St', taxId: 'EU123' } },
     });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme Films' })).body;

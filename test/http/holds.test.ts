@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeApi } from '../helpers.ts';
+import { makeApi, STORES } from '../helpers.ts';
 
-describe('holds over HTTP', () => {
+describe.each(STORES)('holds over HTTP ($name)', (store) => {
   it('makes a retried create with the same Idempotency-Key answer the same hold and reserve once', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '100', reason: 'start' });
     const create = (body: unknown, key?: string) =>

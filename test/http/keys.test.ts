@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeApi, makeEngine, must } from '../helpers.ts';
+import { makeApi, makeEngine, must, STORES } from '../helpers.ts';
 
-describe('API keys', () => {
+describe.each(STORES)('API keys ($name)', (store) => {
   it('requires a nickname of 1 to 64 characters, trimmed', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     for (const nickname of ['', '   ', 'x'.repeat(65)]) {
       const r = await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname });
@@ -15,7 +15,7 @@ describe('API keys', () => {
   });
 
   it('shows the secret once: prefix, 32+ random bytes in base62, a hint of prefix and last 4', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
     expect(key.secret).toMatch(/^tg_[0-9A-Za-z]{43}$/);
@@ -32,7 +32,7 @@ describe('API keys', () => {
   });
 
   it('allows at most 10 active keys, on create and on activate', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const keys = [];
     for (let i = 0; i < 10; i++)
@@ -49,7 +49,7 @@ describe('API keys', () => {
   });
 
   it('holds the limit when two creates race at 9 active keys', async () => {
-    const { engine } = await makeEngine();
+    const { engine } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     for (let i = 0; i < 9; i++) must(await engine.keys.create(acc.id, `k${i}`));
     const raced = await Promise.all([
@@ -62,7 +62,7 @@ describe('API keys', () => {
   });
 
   it('deletes only a suspended key; a deleted key is not listed and never verifies', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '100', reason: 'trial' });
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
@@ -87,7 +87,7 @@ describe('API keys', () => {
   });
 
   it('verifies with the available balance, and answers insufficient_credits at zero', async () => {
-    const { call } = await makeApi();
+    const { call } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
     expect((await call('POST', '/v1/api_keys/verify', { key: key.secret })).body).toEqual({
@@ -108,32 +108,38 @@ describe('API keys', () => {
   });
 
   it('writes last_used_at lazily: at most once a minute per key', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     must(await engine.credits.grant(acc.id, { credits: '5', reason: 'trial' }));
     const { key, secret } = must(await engine.keys.create(acc.id, 'prod'));
     const storage = engine.context.storage;
     const stored = async () =>
       (await storage.transaction((tx) => tx.keys.get(key.id), { readOnly: true }))!.lastUsedAtMs;
+    // The write runs in the background: on SQLite it is done within a turn, on PostgreSQL it takes
+    // round trips, so wait until no write is in flight before reading what is stored.
+    const settled = async () => {
+      do await new Promise((r) => setImmediate(r));
+      while (engine.context.cache.flushingKeyUse);
+    };
     await engine.keys.verify(secret);
-    await new Promise((r) => setImmediate(r));
+    await settled();
     const first = await stored();
     expect(first).toBe(clock.ms);
     for (let i = 0; i < 50; i++) {
       clock.advance(1000);
       await engine.keys.verify(secret);
     }
-    await new Promise((r) => setImmediate(r));
+    await settled();
     // 50 seconds later and 50 verifications: still the first write.
     expect(await stored()).toBe(first);
     clock.advance(11_000);
     await engine.keys.verify(secret);
-    await new Promise((r) => setImmediate(r));
+    await settled();
     expect(await stored()).toBe(clock.ms);
   });
 
   it('never writes a secret to the log, through create, verify and errors', async () => {
-    const { call, logs } = await makeApi();
+    const { call, logs } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
     await call('POST', '/v1/api_keys/verify', { key: key.secret });

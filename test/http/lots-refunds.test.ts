@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, makeApi, makeEngine, must } from '../helpers.ts';
+import { HOUR, makeApi, makeEngine, must, STORES } from '../helpers.ts';
 import { pdfText } from '../pdf-text.ts';
 
 const DAY = 24 * HOUR;
 
-describe('credit lots', () => {
+describe.each(STORES)('credit lots ($name)', (store) => {
   it('burns usage by priority, then soonest expiry, then oldest', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const bought = must(
       await engine.credits.purchase(acc.id, { credits: '1000', provider: 'manual' }, 'k1'),
@@ -48,7 +48,7 @@ describe('credit lots', () => {
   });
 
   it('moves the unspent remainder of an expired lot to breakage, and the balance shows it', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     must(await engine.credits.grant(acc.id, { credits: '50', reason: 'promo', expiresAtMs: clock.ms + DAY }));
     must(await engine.credits.grant(acc.id, { credits: '7', reason: 'forever' }));
@@ -78,9 +78,9 @@ describe('credit lots', () => {
   });
 });
 
-describe('refunds', () => {
+describe.each(STORES)('refunds ($name)', (store) => {
   it('refunds unspent credits with a credit note in its own series, and refuses more than remains', async () => {
-    const { call, engine } = await makeApi();
+    const { call, engine } = await makeApi({ store });
     const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
     const p = (
       await call(
@@ -119,7 +119,7 @@ describe('refunds', () => {
   });
 
   it('never refunds credits already spent', async () => {
-    const { engine, clock } = await makeEngine();
+    const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const p = must(
       await engine.credits.purchase(acc.id, { credits: '1000', provider: 'manual' }, 'k'),
@@ -143,7 +143,7 @@ describe('refunds', () => {
   });
 
   it('keeps the money of several partial refunds within the invoice total', async () => {
-    const { engine } = await makeEngine({ config: { taxRate: '0.2' } });
+    const { engine } = await makeEngine({ store, config: { taxRate: '0.2' } });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     const p = must(
       await engine.credits.purchase(acc.id, { credits: '1001', provider: 'manual' }, 'k'),

@@ -7,17 +7,24 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { STORES } from '../helpers.ts';
 import { allCommands, checkWorld } from './commands.ts';
 import { openWorld } from './world.ts';
 
-const RUNS = Number(process.env.FC_RUNS ?? 40);
+/** Sequences per store: a store on disk or over the network takes longer per step. */
+const RUNS: Record<string, number> = {
+  'sqlite-memory': Number(process.env.FC_RUNS ?? 40),
+  'sqlite-file': Math.ceil(Number(process.env.FC_RUNS ?? 40) / 4),
+  postgres: Math.ceil(Number(process.env.FC_RUNS ?? 40) / 4),
+};
 const stats = new Map<string, number>();
 
-describe('the product against its reference model (SQLite, in memory)', () => {
-  it(`agrees on every answer, balance and lot over ${RUNS} random sequences`, async () => {
+describe.each(STORES)('the product against its reference model ($name)', (store) => {
+  const runs = RUNS[store.name]!;
+  it(`agrees on every answer, balance and lot over ${runs} random sequences`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(allCommands, { maxCommands: 80, size: 'large' }), async (cmds) => {
-        const w = await openWorld({ database: ':memory:' });
+        const w = await openWorld({ database: store.open() });
         try {
           await checkWorld(w);
           await fc.asyncModelRun(() => ({ model: w, real: w }), cmds);
@@ -33,7 +40,7 @@ describe('the product against its reference model (SQLite, in memory)', () => {
         }
       }),
       {
-        numRuns: RUNS,
+        numRuns: runs,
         ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
         ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
       },
