@@ -136,7 +136,8 @@ describe('the tollgate command', () => {
     expect(tsx(['bin/tollgate.mjs', 'bill', '--through', 'soon'], env).status).toBe(2);
     expect(tsx(['bin/tollgate.mjs', 'bill'], env).stdout).toContain('billed 0 hour(s)');
     expect(tsx(['bin/tollgate.mjs', 'frobnicate'], env).status).toBe(2);
-  });
+    // About ten CLI processes one after another, each compiling the sources with tsx first.
+  }, 180_000);
 });
 
 describe('graceful shutdown', () => {

@@ -22,7 +22,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    // Generous: tsx compiles the sources at start, and a loaded 2-core CI machine runs several at once.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
     const check = () => {
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) {

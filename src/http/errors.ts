@@ -60,5 +60,7 @@ export function errorResponse(
 ): Response {
   const body: Record<string, unknown> = { code, message, request_id: c.get('requestId' as never) ?? null };
   if (details) body.details = details;
+  // Storage (or a provider) is out of reach for now: nothing was written, and a retry may succeed.
+  if (code === 'unavailable') c.header('Retry-After', '5');
   return c.json({ error: body }, statusOf(code));
 }

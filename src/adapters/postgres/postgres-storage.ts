@@ -80,7 +80,9 @@ export class PostgresStorage implements Storage {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
+        // A read sees one snapshot for all its statements (a balance's ledger row and unbilled
+        // total from the same moment); writes stay READ COMMITTED and serialise on row locks.
+        await client.query(options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
         // Like SQLite's NORMAL: a crash of the database server may lose the last commits, never corrupt.
         if (options.durability === 'normal') await client.query('SET LOCAL synchronous_commit = off');
         const result = await fn(client);
