@@ -151,3 +151,22 @@ describe('decimal precision', () => {
     expect(must(quote(big, '999999999.999999')).subtotalMinor).toBe(exact);
   });
 });
+
+describe.each(STORES.filter((s) => s.name !== 'sqlite-memory'))('the dedupe window ($name)', (store) => {
+  it('recognises a retried event id across a restart, for as long as the event could be accepted', async () => {
+    const database = store.open();
+    const clock = new ManualClock();
+    const first = await makeEngine({ database, clock });
+    const acc = must(await first.engine.accounts.create({ name: 'Acme' }));
+    const old = clock.ms - 34 * 24 * HOUR; // late, but inside the 35-day window
+    const sent = usage('retry-me', acc.id, old, '3');
+    expect((await first.engine.usage.ingest([sent]))[0]?.status).toBe('accepted');
+    await first.engine.close();
+    clock.advance(24 * HOUR - 10 * 60_000); // still inside the window (35 days + 5 minutes)
+    const again = await makeEngine({ database, clock });
+    expect((await again.engine.usage.ingest([sent]))[0]?.status).toBe('duplicate');
+    const changed = await again.engine.usage.ingest([{ ...sent, credits: '4' }]);
+    expect(changed[0]).toMatchObject({ status: 'rejected', code: 'idempotency_conflict' });
+    expect(must(await again.engine.accounts.balance(acc.id)).unbilled).toBe(3n * C);
+  });
+});
