@@ -93,18 +93,28 @@ const grant = fc
     account: fc.nat(),
     credits: fc.constantFrom(...GRANT_CREDITS),
     expiresInMinutes: fc.constantFrom(null, 30, 120, 24 * 60),
+    // Default (before purchases), or after them: burn order is priority first.
+    priority: fc.constantFrom(undefined, 20),
   })
-  .map(({ account, credits, expiresInMinutes }) =>
-    command(`grant ${credits} on #${account} expiring in ${expiresInMinutes} min`, async (w) => {
-      const acc = pick(w.accounts, account)!;
-      const expiresAtMs = expiresInMinutes === null ? null : w.clock.ms + expiresInMinutes * 60_000;
-      const r = await w.engine.credits.grant(acc, { credits, reason: 'model', expiresAtMs });
-      const minor = BigInt(Math.round(Number(credits) * 1e6));
-      const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs);
-      if (!r.ok && want.ok) throw new Error('model granted what the engine refused');
-      expect(codeOf(r), 'grant').toBe(want.ok ? 'ok' : want.code);
-      return codeOf(r)!;
-    }),
+  .map(({ account, credits, expiresInMinutes, priority }) =>
+    command(
+      `grant ${credits} on #${account} expiring in ${expiresInMinutes} min, priority ${priority}`,
+      async (w) => {
+        const acc = pick(w.accounts, account)!;
+        const expiresAtMs = expiresInMinutes === null ? null : w.clock.ms + expiresInMinutes * 60_000;
+        const r = await w.engine.credits.grant(acc, {
+          credits,
+          reason: 'model',
+          expiresAtMs,
+          ...(priority === undefined ? {} : { priority }),
+        });
+        const minor = BigInt(Math.round(Number(credits) * 1e6));
+        const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs, priority);
+        if (!r.ok && want.ok) throw new Error('model granted what the engine refused');
+        expect(codeOf(r), 'grant').toBe(want.ok ? 'ok' : want.code);
+        return codeOf(r)!;
+      },
+    ),
   );
 
 const refund = fc

@@ -226,11 +226,17 @@ export class Model {
     return { ok: true, value: p };
   }
 
-  grant(account: string, lotId: string, credits: bigint, expiresAtMs: number | null): Outcome<true> {
+  grant(
+    account: string,
+    lotId: string,
+    credits: bigint,
+    expiresAtMs: number | null,
+    priority = GRANT_PRIORITY,
+  ): Outcome<true> {
     if (credits <= 0n) return no('validation_failed');
     if (credits > MAX_CREDITS) return no('amount_out_of_range');
     if (expiresAtMs !== null && expiresAtMs <= this.nowMs) return no('validation_failed');
-    this.addLot(account, { id: lotId, sourceId: lotId, priority: GRANT_PRIORITY, expiresAtMs }, credits);
+    this.addLot(account, { id: lotId, sourceId: lotId, priority, expiresAtMs }, credits);
     this.account(account).granted += credits;
     return { ok: true, value: true };
   }
