@@ -33,6 +33,13 @@ module.exports = {
       from: { path: '^src/http' },
       to: { path: ['^src/adapters', 'node_modules/(kysely|better-sqlite3|pg)/'] },
     },
+    {
+      name: 'no-circular',
+      comment: 'Imports form a tree, types included: shared types live in leaf modules (core/model.ts, core/balance.ts, http/env.ts).',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,11 +1,11 @@
-import type { Balance } from './accounts.ts';
+import type { Balance } from './balance.ts';
 import type { TollgateConfig } from './config.ts';
 import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
 import type { ApiKey } from './model.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
-import type { WebhookState } from './webhooks.ts';
+import type { WebhookState } from './webhook-state.ts';
 
 /** Runs work after the current turn of the event loop (group commit); injected to keep the core pure. */
 export type Scheduler = (fn: () => void) => void;

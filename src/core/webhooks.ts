@@ -9,7 +9,8 @@ import {
   type WebhookEndpoint,
   type WebhookEventType,
 } from './model.ts';
-import type { Tx, WebhookSender } from './ports.ts';
+import type { Tx } from './ports.ts';
+import type { WebhookState } from './webhook-state.ts';
 
 /** Delivery attempts stop after this many: 30 s doubling to a 6 h cap (jittered down to half) spans more than a day. */
 export const MAX_ATTEMPTS = 18;
@@ -19,14 +20,6 @@ const MAX_RETRY_MS = 6 * 3_600_000;
 const MAX_IN_FLIGHT = 64;
 const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
 const CLAIM_LEASE_MS = 60_000;
-
-export interface WebhookState {
-  sender: WebhookSender;
-  inFlight: Set<string>;
-  perEndpoint: Map<string, number>;
-  /** Whether any endpoint listens to balance alerts (checked on every ingest commit otherwise). */
-  balanceListeners: boolean | null;
-}
 
 /** Retry delay after `attempts` failures: exponential with full jitter between half and all of it. */
 export function backoffMs(attempts: number, fraction: number): number {
@@ -241,3 +234,5 @@ export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promi
   }
   return started;
 }
+
+export type { WebhookState };

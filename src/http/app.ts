@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
+import type { Env } from './env.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath } from './fast-path.ts';
 import { hotRoutes } from './hot.ts';
@@ -33,8 +34,6 @@ export interface AppOptions {
   metrics?: { token?: string };
   portal?: PortalOptions;
 }
-
-export type Env = { Variables: { requestId: string } };
 
 /** Paths under /v1 that authenticate otherwise (payment providers sign their webhooks). */
 const PUBLIC_V1 = new Set(['/v1/webhooks/stripe']);
@@ -195,3 +194,5 @@ function accessLog(options: AppOptions): AccessLog | undefined {
   return (requestId, method, route, status, ms) =>
     log({ request_id: requestId, method, route, status, duration_ms: Math.round(ms * 1000) / 1000 });
 }
+
+export type { Env };

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { formatAmount } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
 import { MAX_EVENTS_PER_CALL } from '../core/metering.ts';
-import type { Env } from './app.ts';
+import type { Env } from './env.ts';
 import { ApiError, statusOf } from './errors.ts';
 import { requestIds } from './request-id.ts';
 import type { AppType } from './routes/common.ts';

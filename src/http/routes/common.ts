@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Env } from '../app.ts';
+import type { Env } from '../env.ts';
 
 export type AppType = OpenAPIHono<Env>;
 
