@@ -2,10 +2,12 @@
  * The `tollgate` command: `tollgate <command> [args]`, `tollgate <command> --help`.
  * Exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration.
  */
+
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { formatAmount } from './core/amount.ts';
+import { parseTimeParam } from './core/timestamp.ts';
 import { createTollgate } from './index.ts';
 import { EXIT, serveStandalone, settingsOrExit } from './serve.ts';
 
@@ -51,7 +53,7 @@ const COMMANDS: Record<string, Command> = {
       let throughMs: number | undefined;
       const at = args.indexOf('--through');
       if (at >= 0) {
-        throughMs = Date.parse(args[at + 1] ?? '');
+        throughMs = parseTimeParam(args[at + 1] ?? '');
         if (!Number.isFinite(throughMs)) {
           err('bill: --through needs an ISO 8601 time, such as 2026-11-25T13:00:00Z');
           return EXIT.config;

@@ -4,12 +4,9 @@ import { read } from './context.ts';
 import { burnLots } from './credits.ts';
 import { RefusalSignal } from './errors.ts';
 import type { TransferInput } from './ledger.ts';
+import { startOfHour } from './timestamp.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { emit } from './webhooks.ts';
-
-export const HOUR_MS = 3_600_000;
-
-export const startOfHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
 
 /** Accounts billed in one unit of work: a run commits in chunks, so no transaction grows with the platform. */
 export const BILLING_CHUNK_ACCOUNTS = 100;

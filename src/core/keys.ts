@@ -11,6 +11,9 @@ export type VerifyResult =
 /** Longest secret worth hashing: anything longer is not a key of ours. */
 const MAX_SECRET_LENGTH = 256;
 
+/** The longest API key nickname: the core checks it; the route schema and the portal form show it. */
+export const NICKNAME_MAX_CHARS = 64;
+
 function cacheKey(ctx: Context, key: ApiKey): void {
   ctx.cache.keysByHash.set(key.secretHash, { value: key, atMs: ctx.clock.nowMs() });
   ctx.cache.keysById.set(key.id, key);
@@ -26,8 +29,8 @@ export async function createKey(
   rawNickname: unknown,
 ): Promise<Result<{ key: ApiKey; secret: string }>> {
   const nickname = typeof rawNickname === 'string' ? rawNickname.trim() : '';
-  if (nickname.length < 1 || nickname.length > 64)
-    return invalidField('nickname', 'is required, 1 to 64 characters');
+  if (nickname.length < 1 || nickname.length > NICKNAME_MAX_CHARS)
+    return invalidField('nickname', `is required, 1 to ${NICKNAME_MAX_CHARS} characters`);
   const secret = ctx.ids.newSecret(ctx.config.keyPrefix);
   const result = await unit(ctx, async (tx) => {
     // The account lock serialises creates and activations of one account, so two racing at

@@ -4,13 +4,12 @@ import { read } from './context.ts';
 import { hash64Hex } from './hash.ts';
 import type { IngestStatus, RatedEvent } from './model.ts';
 import { rate, type UnitPrice } from './pricing.ts';
-import { parseInstant } from './timestamp.ts';
+import { parseInstant, startOfHour } from './timestamp.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;
 export const MAX_EVENTS_PER_CALL = 1000;
-const HOUR_MS = 3_600_000;
 const MAX_PROPERTIES_CHARS = 4096;
 // ISO 8601 with a zone: 2026-11-25T13:00:00Z, 2026-11-25T13:00:00.123+01:00
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -182,7 +181,11 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
         );
   }
   if (timestampMs > now + ctx.config.futureToleranceMs)
-    return reject(id, 'in_future', 'timestamp is more than 5 minutes in the future');
+    return reject(
+      id,
+      'in_future',
+      `timestamp is more than ${Math.round(ctx.config.futureToleranceMs / 60_000)} minutes in the future`,
+    );
   if (timestampMs < now - ctx.config.lateEventMaxAgeMs)
     return reject(id, 'too_old', 'timestamp is older than the late-event window');
   let properties: string | null = null;
@@ -255,7 +258,7 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     quantityMinor,
     creditsMinor,
     timestampMs,
-    hourMs: timestampMs - (((timestampMs % HOUR_MS) + HOUR_MS) % HOUR_MS),
+    hourMs: startOfHour(timestampMs),
     properties,
     fingerprint,
   };

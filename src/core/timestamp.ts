@@ -1,3 +1,22 @@
+/** The length of an hour and of a day, in milliseconds: the one definition. */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The start of the UTC hour holding `ms` (negative times too). */
+export const startOfHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
+
+/** The start of the UTC day holding `ms`. */
+export const startOfUtcDay = (ms: number): number => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+
+/**
+ * A time given in a query, a body or on the command line: an instant with a zone (as
+ * `parseInstant`), or a UTC date, which means its midnight. NaN for anything else (30 February too).
+ * @example parseTimeParam('2026-11-25') // 1764028800000
+ */
+export function parseTimeParam(s: string): number {
+  return s.length === 10 ? parseInstant(`${s}T00:00:00Z`) : parseInstant(s);
+}
+
 /**
  * ISO 8601 instants with a zone, the form usage events carry: `2026-11-25T13:00:00Z`,
  * `2026-11-25T13:00:00.123+01:00` (1 to 9 fraction digits; milliseconds kept, the rest cut).

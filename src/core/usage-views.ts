@@ -4,8 +4,8 @@ import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { isoUtc } from './invoices.ts';
 import type { UsageRecord } from './model.ts';
 import type { UsageQuery } from './ports.ts';
+import { DAY_MS, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
 
-const DAY_MS = 86_400_000;
 const MAX_RANGE_MS = 400 * DAY_MS;
 
 export interface SummaryInput {
@@ -30,8 +30,8 @@ export interface SummaryBucket {
 
 function parseTime(value: string | undefined, field: string): Result<number | undefined> {
   if (value === undefined || value === '') return ok(undefined);
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) || !Number.isFinite(ms)) {
+  const ms = parseTimeParam(value);
+  if (Number.isNaN(ms)) {
     return invalidField(field, 'must be an ISO 8601 time such as 2026-11-25T13:00:00Z');
   }
   return ok(ms);
@@ -110,9 +110,8 @@ export async function usageSummary(ctx: Context, input: SummaryInput): Promise<R
 }
 
 function startOf(ms: number, granularity: 'hour' | 'day', tz: string): number {
-  const hour = ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000);
-  if (granularity === 'hour') return hour;
-  if (tz === 'UTC') return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  if (granularity === 'hour') return startOfHour(ms);
+  if (tz === 'UTC') return startOfUtcDay(ms);
   return fromZonedTime(`${formatInTimeZone(ms, tz, 'yyyy-MM-dd')}T00:00:00`, tz).getTime();
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../src/core/timestamp.ts';
+import { parseInstant, parseTimeParam } from '../../src/core/timestamp.ts';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
@@ -68,5 +68,15 @@ describe('parseInstant', () => {
     ]) {
       expect(parseInstant(bad), bad).toBeNaN();
     }
+  });
+});
+
+describe('times given in queries, bodies and on the command line', () => {
+  it('take an instant with a zone or a UTC date, and refuse dates that do not exist', () => {
+    expect(parseTimeParam('2026-11-25')).toBe(Date.UTC(2026, 10, 25));
+    expect(parseTimeParam('2026-11-25T13:00:00Z')).toBe(Date.UTC(2026, 10, 25, 13));
+    expect(parseTimeParam('2026-02-30')).toBeNaN();
+    expect(parseTimeParam('2026-02-30T00:00:00Z')).toBeNaN();
+    expect(parseTimeParam('soon')).toBeNaN();
   });
 });

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import type { ApiKey, Invoice, UsageRecord } from '../../core/model.ts';
 import type { SummaryBucket } from '../../core/usage-views.ts';
 import { Layout, PostForm } from './layout.tsx';
@@ -66,7 +67,7 @@ export function KeysPage(
                   id="nickname"
                   name="nickname"
                   required
-                  maxlength={64}
+                  maxlength={NICKNAME_MAX_CHARS}
                   placeholder="production server"
                 />
               </div>

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
+import { parseTimeParam } from '../../core/timestamp.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
@@ -110,7 +111,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       const b = body<z.infer<typeof Grant>>(c);
       let expiresAtMs: number | null = null;
       if (b.expires_at) {
-        expiresAtMs = Date.parse(b.expires_at);
+        expiresAtMs = parseTimeParam(b.expires_at);
         if (!Number.isFinite(expiresAtMs))
           throw new ApiError('validation_failed', 'expires_at must be an ISO 8601 time', [
             { field: 'expires_at', message: 'must be an ISO 8601 time' },

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
+import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
@@ -11,7 +12,7 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       'post',
       '/v1/accounts/{id}/api_keys',
       'Create an API key (the secret is in this answer only)',
-      z.strictObject({ nickname: z.string().max(1000) }),
+      z.strictObject({ nickname: z.string().max(NICKNAME_MAX_CHARS) }),
       201,
     ),
     async (c) => {

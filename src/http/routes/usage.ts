@@ -5,6 +5,7 @@ import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageRecord } from '../../core/model.ts';
+import { parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordsInput } from '../../core/usage-views.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
@@ -143,7 +144,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       const { through } = body<{ through?: string } | undefined>(c) ?? {};
       let throughMs: number | undefined;
       if (through !== undefined) {
-        throughMs = Date.parse(through);
+        throughMs = parseTimeParam(through);
         if (!Number.isFinite(throughMs))
           throw new ApiError('validation_failed', 'through must be an ISO 8601 time', [
             { field: 'through', message: 'must be an ISO 8601 time' },
