@@ -6,6 +6,7 @@ import { RefusalSignal } from './errors.ts';
 import type { TransferInput } from './ledger.ts';
 import { startOfHour } from './timestamp.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { balanceUnit } from './unit-of-work.ts';
 import { emit } from './webhooks.ts';
 
 /** Accounts billed in one unit of work: a run commits in chunks, so no transaction grows with the platform. */
@@ -97,7 +98,9 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
 
 /** Bills the unbilled closed hours of these accounts (in id order) in one unit of work. */
 async function billChunk(ctx: Context, accountIds: string[], through: number): Promise<ChunkResult> {
-  const result = await ctx.storage.transaction(async (tx) => {
+  // Billing moves credits from unbilled to posted: available stays, so alerts find nothing new,
+  // but the unit of work is the same one every balance change goes through.
+  const outcome = await balanceUnit(ctx, async (tx, changed) => {
     for (const id of accountIds) await tx.accounts.lock(id);
     const now = ctx.clock.nowMs();
     const unbilled = await tx.usage.listUnbilled(through, accountIds);
@@ -118,8 +121,10 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
     await tx.usage.markBilled(unbilled);
     let creditsMinor = 0n;
     for (const v of perAccount.values()) creditsMinor += v;
+    for (const id of perAccount.keys()) changed.add(id);
     return { hours: new Set(unbilled.map((h) => h.hourMs)), perAccount, creditsMinor };
   });
-  ctx.invalidateBalances(result.perAccount.keys());
+  if (!outcome.ok) throw new RefusalSignal(outcome);
+  const result = outcome.value;
   return { hours: result.hours, accounts: result.perAccount.size, creditsMinor: result.creditsMinor };
 }

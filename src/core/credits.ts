@@ -9,7 +9,8 @@ import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
 import { quote } from './pricing.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { checkBalanceAlerts, emit } from './webhooks.ts';
+import { balanceUnit } from './unit-of-work.ts';
+import { emit } from './webhooks.ts';
 
 export interface PurchaseInput {
   credits: unknown;
@@ -108,7 +109,7 @@ export async function confirmPurchase(
   purchaseId: string,
   options: { by: 'operator' | 'provider' } = { by: 'operator' },
 ): Promise<Result<Purchase>> {
-  const result = await unit(ctx, async (tx) => {
+  const result = await balanceUnit(ctx, async (tx, changed) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
     if (options.by === 'operator' && found.provider !== 'manual')
@@ -188,10 +189,9 @@ export async function confirmPurchase(
       total: formatAmount(invoice.totalMinor, ctx.config.scales.usd, true),
       currency: 'USD',
     });
-    await checkBalanceAlerts(ctx, tx, [paid.accountId]);
+    changed.add(paid.accountId);
     return paid;
   });
-  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
   return result;
 }
 
@@ -269,7 +269,7 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
   const now = ctx.clock.nowMs();
   if (input.expiresAtMs != null && input.expiresAtMs <= now)
     return invalidField('expires_at', 'must be in the future');
-  const result = await unit(ctx, async (tx) => {
+  const result = await balanceUnit(ctx, async (tx, changed) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
     const before = await tx.ledger.getAccount(accountId);
     const lot: Lot = {
@@ -298,10 +298,9 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
       now,
     );
     await addLot(tx, lot, postedBalance(before!));
-    await checkBalanceAlerts(ctx, tx, [accountId]);
+    changed.add(accountId);
     return lot;
   });
-  if (result.ok) ctx.invalidateBalances([accountId]);
   return result;
 }
 
@@ -325,7 +324,8 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
   for (;;) {
     const page = await read(ctx, (tx) => tx.lots.listExpired(now, 200, after));
     for (const accountId of new Set(page.map((l) => l.accountId))) {
-      const swept = await ctx.storage.transaction(async (tx) => {
+      // Each account alone: one that cannot be swept (a refusal) is left for the next sweep.
+      const swept = await balanceUnit(ctx, async (tx, changed) => {
         await tx.accounts.lock(accountId);
         const open = await tx.lots.listOpen(accountId);
         const unspent = unspentByLot(open, reservedOf((await balanceIn(tx, accountId))!));
@@ -354,12 +354,12 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
           sum += take;
           n++;
         }
-        if (n > 0) await checkBalanceAlerts(ctx, tx, [accountId]);
+        if (n > 0) changed.add(accountId);
         return { n, sum };
       });
-      if (swept.n > 0) ctx.invalidateBalances([accountId]);
-      lots += swept.n;
-      creditsMinor += swept.sum;
+      if (!swept.ok) continue;
+      lots += swept.value.n;
+      creditsMinor += swept.value.sum;
     }
     const last = page[page.length - 1];
     if (!last || page.length < 200) return { lots, creditsMinor };

@@ -1,12 +1,12 @@
 import { readBalance } from './accounts.ts';
 import { parseCredits } from './amount.ts';
 import { balanceIn } from './balance.ts';
-import { type Context, fail, read, unit } from './context.ts';
+import { type Context, fail, read } from './context.ts';
 import { burnLots } from './credits.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Hold } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { checkBalanceAlerts } from './webhooks.ts';
+import { balanceUnit } from './unit-of-work.ts';
 
 export interface HoldInput {
   credits: unknown;
@@ -51,15 +51,13 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       : `hold_k${ctx.ids.hashSecret(`${accountId}\u0000${key}`).slice(0, 32)}`;
   const fingerprint =
     key === undefined ? '' : JSON.stringify([credits.value.toString(), ttl, input.reference ?? null]);
-  let retried = false;
-  const result = await unit(ctx, async (tx) => {
+  const result = await balanceUnit(ctx, async (tx, changed) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
     if (key !== undefined) {
       const existing = await tx.holds.get(id);
       if (existing) {
         if (existing.accountId !== accountId || existing.fingerprint !== fingerprint)
           fail(refuse('idempotency_conflict', 'this Idempotency-Key was used with a different body'));
-        retried = true;
         return existing;
       }
     }
@@ -95,10 +93,9 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       now,
     );
     await tx.holds.insert(hold);
-    await checkBalanceAlerts(ctx, tx, [accountId]);
+    changed.add(accountId);
     return hold;
   });
-  if (result.ok && !retried) ctx.invalidateBalances([accountId]);
   return result;
 }
 
@@ -122,7 +119,7 @@ async function resolveHold(
   to: 'captured' | 'released' | 'expired',
   amount: bigint,
 ): Promise<Result<Hold>> {
-  const result = await unit(ctx, async (tx) => {
+  const result = await balanceUnit(ctx, async (tx, changed) => {
     const found = await tx.holds.get(id);
     if (!found) fail(refuse('not_found', `no hold ${id}`));
     await tx.accounts.lock(found.accountId);
@@ -154,10 +151,9 @@ async function resolveHold(
     if (to === 'captured') await burnLots(tx, hold.accountId, amount);
     const next: Hold = { ...hold, status: to, capturedMinor: to === 'captured' ? amount : null };
     await tx.holds.update(next);
-    await checkBalanceAlerts(ctx, tx, [hold.accountId]);
+    changed.add(hold.accountId);
     return next;
   });
-  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
   return result;
 }
 

@@ -5,7 +5,7 @@ import { hash64Hex } from './hash.ts';
 import type { IngestStatus, RatedEvent } from './model.ts';
 import { rate, type UnitPrice } from './pricing.ts';
 import { parseInstant, startOfHour } from './timestamp.ts';
-import { checkBalanceAlerts } from './webhooks.ts';
+import { afterBalanceChange } from './unit-of-work.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;
@@ -296,10 +296,10 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
       const statuses = await ctx.storage.ingestUsage(all, {
         durability: ctx.config.usageDurability,
         receivedMs: started,
-        inTransaction: (tx, accountIds) => checkBalanceAlerts(ctx, tx, accountIds),
+        inTransaction: (tx, accountIds) => afterBalanceChange.inTransaction(ctx, tx, accountIds),
       });
       ctx.observer.groupCommit?.(all.length, ctx.clock.nowMs() - started);
-      ctx.invalidateBalances(new Set(all.map((e) => e.accountId)));
+      afterBalanceChange.afterCommit(ctx, new Set(all.map((e) => e.accountId)));
       let at = 0;
       for (const p of batch) {
         p.resolve(statuses.slice(at, at + p.events.length));

@@ -1,12 +1,13 @@
 import { formatAmount, parseCredits, proRata } from './amount.ts';
 import { balanceIn, reservedOf } from './balance.ts';
-import { type Context, fail, unit } from './context.ts';
+import { type Context, fail } from './context.ts';
 import { type Result, refuse } from './errors.ts';
 import { isoUtc, numbering } from './invoices.ts';
 import { unspentByLot } from './lots.ts';
 import type { CreditNote } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { checkBalanceAlerts, emit } from './webhooks.ts';
+import { balanceUnit } from './unit-of-work.ts';
+import { emit } from './webhooks.ts';
 
 /**
  * Refunds unspent credits of a paid purchase (default: all of them). Unspent means still in the
@@ -27,7 +28,7 @@ export async function refundPurchase(
     if (!parsed.ok) return parsed;
     requested = parsed.value;
   }
-  const result = await unit(ctx, async (tx) => {
+  const result = await balanceUnit(ctx, async (tx, changed) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
     const account = await tx.accounts.lock(found.accountId);
@@ -129,9 +130,8 @@ export async function refundPurchase(
       total: usd(totalMinor),
       currency: 'USD',
     });
-    await checkBalanceAlerts(ctx, tx, [note.accountId]);
+    changed.add(note.accountId);
     return note;
   });
-  if (result.ok) ctx.invalidateBalances([result.value.accountId]);
   return result;
 }

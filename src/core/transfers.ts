@@ -11,6 +11,7 @@ import {
   type TransferResult,
 } from './ledger.ts';
 import type { Tx } from './ports.ts';
+import { balanceUnit } from './unit-of-work.ts';
 
 /** The system accounts of the credits asset. */
 export const SYSTEM_ACCOUNTS = {
@@ -96,10 +97,11 @@ export async function postOrFail(
  * @example await postTransfers(ctx, [{ id: 'tr_1', debitAccountId: a, creditAccountId: b, amount: 100n, code: 'adjustment' }])
  */
 export async function postTransfers(ctx: Context, inputs: TransferInput[]): Promise<TransferResult[]> {
-  const touched = new Set<string>();
-  const results = await ctx.storage.transaction((tx) =>
-    postIn(tx, inputs, ctx.clock.nowMs(), touched).then((r) => r.results),
+  // Refused items are answers, not a refusal of the unit of work: it always commits (or throws).
+  const r = await balanceUnit(
+    ctx,
+    async (tx, changed) => (await postIn(tx, inputs, ctx.clock.nowMs(), changed)).results,
   );
-  ctx.invalidateBalances(touched);
-  return results;
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
 }

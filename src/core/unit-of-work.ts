@@ -1,0 +1,42 @@
+import { type Context, unit } from './context.ts';
+import type { Result } from './errors.ts';
+import type { Durability, Tx } from './ports.ts';
+import { checkBalanceAlerts } from './webhooks.ts';
+
+/**
+ * A unit of work that changes balances. `fn` names each account whose balance it changes in
+ * `changed`; what must follow every such change happens here, once, so no use case can forget it:
+ * balance alerts are raised inside the transaction (they commit with the change, or not at all),
+ * and cached balances are dropped after it. (Spend counters and auto top-up belong here too.)
+ * A refusal (`fail`) rolls everything back and comes back as the result.
+ * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
+ */
+export async function balanceUnit<T>(
+  ctx: Context,
+  fn: (tx: Tx, changed: Set<string>) => Promise<T>,
+  durability: Durability = 'full',
+): Promise<Result<T>> {
+  const changed = new Set<string>();
+  const result = await unit(
+    ctx,
+    async (tx) => {
+      changed.clear(); // a retried unit of work starts over
+      const value = await fn(tx, changed);
+      await afterBalanceChange.inTransaction(ctx, tx, changed);
+      return value;
+    },
+    durability,
+  );
+  if (result.ok) afterBalanceChange.afterCommit(ctx, changed);
+  return result;
+}
+
+/**
+ * The two steps themselves, for the paths that open their transaction another way (the usage
+ * group commit goes through its own storage call, for speed).
+ */
+export const afterBalanceChange = {
+  inTransaction: (ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> =>
+    checkBalanceAlerts(ctx, tx, accountIds),
+  afterCommit: (ctx: Context, accountIds: Iterable<string>): void => ctx.invalidateBalances(accountIds),
+};
