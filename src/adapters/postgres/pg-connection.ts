@@ -1,10 +1,25 @@
 import type { PoolClient } from 'pg';
 import type { SqlConnection, SqlStatement } from '../sql/sql-connection.ts';
 
-/** `?` placeholders to PostgreSQL's `$1, $2, ...` (the shared SQL has no `?` inside literals). */
+/**
+ * `?` placeholders to PostgreSQL's `$1, $2, ...`. A `?` inside a quoted literal or identifier
+ * ('...', "...") is left as it is, so SQL text cannot be broken by what a literal holds.
+ * @example toPg("SELECT '?' AS q, x FROM t WHERE id = ?") // "SELECT '?' AS q, x FROM t WHERE id = $1"
+ */
 export function toPg(sql: string): string {
   let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+  let out = '';
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null; // a doubled quote closes and reopens: the same text results
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else out += ch === '?' ? `$${++n}` : ch;
+  }
+  return out;
 }
 
 /** The shared repositories' connection over one PostgreSQL client, inside one unit of work. */

@@ -16,7 +16,7 @@ export class SqlAccountRepo implements AccountRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async insert(a: Account): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO accounts (id, name, email, external_id, ledger_account_id, low_balance_threshold_minor, created_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -25,7 +25,7 @@ export class SqlAccountRepo implements AccountRepo {
   }
 
   async get(id: string): Promise<Account | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM accounts WHERE id = ?').get(id)) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM accounts WHERE id = ?').get(id)) as Row | undefined;
     return row && toAccount(row);
   }
 
@@ -38,14 +38,14 @@ export class SqlAccountRepo implements AccountRepo {
   }
 
   async findByExternalId(externalId: string): Promise<Account | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId)) as
+    const row = (await this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId)) as
       | Row
       | undefined;
     return row && toAccount(row);
   }
 
   async update(a: Account): Promise<void> {
-    await await this.c
+    await this.c
       .stmt('UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ? WHERE id = ?')
       .run(a.name, a.email, a.lowBalanceThresholdMinor, a.id);
   }
@@ -66,7 +66,7 @@ export class SqlKeyRepo implements KeyRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async insert(k: ApiKey): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO api_keys (id, account_id, nickname, secret_hash, hint, status, created_at_ms, last_used_at_ms, status_changed_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -85,32 +85,32 @@ export class SqlKeyRepo implements KeyRepo {
   }
 
   async get(id: string): Promise<ApiKey | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM api_keys WHERE id = ?').get(id)) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM api_keys WHERE id = ?').get(id)) as Row | undefined;
     return row && toKey(row);
   }
 
   async countActive(accountId: string): Promise<number> {
-    const row = (await await this.c
+    const row = (await this.c
       .stmt(`SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND status = 'active'`)
       .get(accountId)) as Row;
     return num(row.n);
   }
 
   async setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void> {
-    await await this.c
+    await this.c
       .stmt('UPDATE api_keys SET status = ?, status_changed_at_ms = ? WHERE id = ?')
       .run(status, atMs, id);
   }
 
   async list(accountId: string): Promise<ApiKey[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt(`SELECT * FROM api_keys WHERE account_id = ? AND status != 'deleted' ORDER BY created_at_ms, id`)
       .all(accountId)) as Row[];
     return rows.map(toKey);
   }
 
   async findByHash(secretHash: string): Promise<ApiKey | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM api_keys WHERE secret_hash = ?').get(secretHash)) as
+    const row = (await this.c.stmt('SELECT * FROM api_keys WHERE secret_hash = ?').get(secretHash)) as
       | Row
       | undefined;
     return row && toKey(row);
@@ -120,6 +120,6 @@ export class SqlKeyRepo implements KeyRepo {
     const update = this.c.stmt(
       'UPDATE api_keys SET last_used_at_ms = ? WHERE id = ? AND (last_used_at_ms IS NULL OR last_used_at_ms < ?)',
     );
-    for (const u of lastUsed) await await update.run(u.atMs, u.id, u.atMs);
+    for (const u of lastUsed) await update.run(u.atMs, u.id, u.atMs);
   }
 }

@@ -4,9 +4,12 @@
  * of work, answered asynchronously). Placeholders are `?`; each dialect maps them.
  */
 export interface SqlStatement {
-  run(...params: unknown[]): unknown;
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown;
+  /** Runs it; answers the number of rows changed. */
+  run(...params: unknown[]): Promise<unknown>;
+  /** The first row (or value, plucked), or undefined. */
+  get(...params: unknown[]): Promise<unknown>;
+  /** Every row (or value, plucked). */
+  all(...params: unknown[]): Promise<unknown[]>;
   /** Answer the first column instead of the row. */
   pluck(on: true): SqlStatement;
 }

@@ -43,7 +43,7 @@ export class SqlPurchaseRepo implements PurchaseRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async insert(p: Purchase): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
            tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms)
@@ -70,33 +70,33 @@ export class SqlPurchaseRepo implements PurchaseRepo {
   }
 
   async get(id: string): Promise<Purchase | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM purchases WHERE id = ?').get(id)) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM purchases WHERE id = ?').get(id)) as Row | undefined;
     return row && toPurchase(row);
   }
 
   async findByIdempotencyKey(accountId: string, key: string): Promise<Purchase | undefined> {
-    const row = (await await this.c
+    const row = (await this.c
       .stmt('SELECT * FROM purchases WHERE account_id = ? AND idempotency_key = ?')
       .get(accountId, key)) as Row | undefined;
     return row && toPurchase(row);
   }
 
   async findByProviderRef(provider: string, ref: string): Promise<Purchase | undefined> {
-    const row = (await await this.c
+    const row = (await this.c
       .stmt('SELECT * FROM purchases WHERE provider = ? AND provider_ref = ?')
       .get(provider, ref)) as Row | undefined;
     return row && toPurchase(row);
   }
 
   async list(accountId: string, limit: number): Promise<Purchase[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt('SELECT * FROM purchases WHERE account_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?')
       .all(accountId, limit)) as Row[];
     return rows.map(toPurchase);
   }
 
   async update(p: Purchase): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         'UPDATE purchases SET status = ?, provider_ref = ?, checkout_url = ?, invoice_id = ?, resolved_at_ms = ? WHERE id = ?',
       )
@@ -132,7 +132,7 @@ export class SqlInvoiceRepo implements InvoiceRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async nextNumber(series: string): Promise<number> {
-    const row = (await await this.c
+    const row = (await this.c
       .stmt(
         `INSERT INTO counters (series, value) VALUES (?, 1)
          ON CONFLICT (series) DO UPDATE SET value = counters.value + 1 RETURNING value`,
@@ -142,7 +142,7 @@ export class SqlInvoiceRepo implements InvoiceRepo {
   }
 
   async insertInvoice(i: Invoice): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO invoices (id, number, purchase_id, account_id, issued_at_ms, credits_minor, total_minor, currency, snapshot)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -161,19 +161,19 @@ export class SqlInvoiceRepo implements InvoiceRepo {
   }
 
   async getInvoice(id: string): Promise<Invoice | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM invoices WHERE id = ?').get(id)) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM invoices WHERE id = ?').get(id)) as Row | undefined;
     return row && toInvoice(row);
   }
 
   async listInvoices(accountId: string): Promise<Invoice[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt('SELECT * FROM invoices WHERE account_id = ? ORDER BY issued_at_ms DESC, number DESC')
       .all(accountId)) as Row[];
     return rows.map(toInvoice);
   }
 
   async insertCreditNote(n: CreditNote): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO credit_notes (id, number, invoice_id, purchase_id, account_id, credits_minor, total_minor, issued_at_ms, snapshot)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -192,18 +192,16 @@ export class SqlInvoiceRepo implements InvoiceRepo {
   }
 
   async getCreditNote(id: string): Promise<CreditNote | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM credit_notes WHERE id = ?').get(id)) as
-      | Row
-      | undefined;
+    const row = (await this.c.stmt('SELECT * FROM credit_notes WHERE id = ?').get(id)) as Row | undefined;
     return row && toCreditNote(row);
   }
 
   async listCreditNotes(filter: { accountId?: string; purchaseId?: string }): Promise<CreditNote[]> {
     const rows = filter.purchaseId
-      ? await await this.c
+      ? await this.c
           .stmt('SELECT * FROM credit_notes WHERE purchase_id = ? ORDER BY issued_at_ms DESC, number DESC')
           .all(filter.purchaseId)
-      : await await this.c
+      : await this.c
           .stmt('SELECT * FROM credit_notes WHERE account_id = ? ORDER BY issued_at_ms DESC, number DESC')
           .all(filter.accountId);
     return (rows as Row[]).map(toCreditNote);
@@ -226,7 +224,7 @@ export class SqlLotRepo implements LotRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async insert(l: Lot): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO lots (id, account_id, source, source_id, credits_minor, remaining_minor, priority, expires_at_ms, created_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -245,7 +243,7 @@ export class SqlLotRepo implements LotRepo {
   }
 
   async listOpen(accountId: string): Promise<Lot[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt(
         `SELECT * FROM lots WHERE account_id = ? AND remaining_minor > 0
          ORDER BY priority, expires_at_ms IS NULL, expires_at_ms, created_at_ms, id`,
@@ -255,7 +253,7 @@ export class SqlLotRepo implements LotRepo {
   }
 
   async findBySource(sourceId: string): Promise<Lot | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM lots WHERE source_id = ?').get(sourceId)) as
+    const row = (await this.c.stmt('SELECT * FROM lots WHERE source_id = ?').get(sourceId)) as
       | Row
       | undefined;
     return row && toLot(row);
@@ -263,7 +261,7 @@ export class SqlLotRepo implements LotRepo {
 
   async setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void> {
     const update = this.c.stmt('UPDATE lots SET remaining_minor = ? WHERE id = ?');
-    for (const u of updates) await await update.run(u.remainingMinor, u.id);
+    for (const u of updates) await update.run(u.remainingMinor, u.id);
   }
 
   async listExpired(
@@ -271,7 +269,7 @@ export class SqlLotRepo implements LotRepo {
     limit: number,
     after?: { expiresAtMs: number; id: string },
   ): Promise<Lot[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt(
         `SELECT * FROM lots WHERE expires_at_ms <= ? AND remaining_minor > 0
            AND (expires_at_ms > ? OR (expires_at_ms = ? AND id > ?))
@@ -298,7 +296,7 @@ export class SqlHoldRepo implements HoldRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async insert(h: Hold): Promise<void> {
-    await await this.c
+    await this.c
       .stmt(
         `INSERT INTO holds (id, account_id, credits_minor, reference, status, captured_minor, expires_at_ms, created_at_ms, fingerprint)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -317,18 +315,18 @@ export class SqlHoldRepo implements HoldRepo {
   }
 
   async get(id: string): Promise<Hold | undefined> {
-    const row = (await await this.c.stmt('SELECT * FROM holds WHERE id = ?').get(id)) as Row | undefined;
+    const row = (await this.c.stmt('SELECT * FROM holds WHERE id = ?').get(id)) as Row | undefined;
     return row && toHold(row);
   }
 
   async update(h: Hold): Promise<void> {
-    await await this.c
+    await this.c
       .stmt('UPDATE holds SET status = ?, captured_minor = ? WHERE id = ?')
       .run(h.status, h.capturedMinor, h.id);
   }
 
   async listExpired(nowMs: number, limit: number): Promise<Hold[]> {
-    const rows = (await await this.c
+    const rows = (await this.c
       .stmt(
         `SELECT * FROM holds WHERE status = 'pending' AND expires_at_ms <= ? ORDER BY expires_at_ms LIMIT ?`,
       )

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from '../../../migrations/index.ts';
 import type { Durability } from '../../core/ports.ts';
-import type { SqlConnection } from '../sql/sql-connection.ts';
+import type { SqlConnection, SqlStatement } from '../sql/sql-connection.ts';
 
 /** The subset of better-sqlite3 this adapter uses. */
 export type SqliteDb = Database.Database;
@@ -12,7 +12,7 @@ export type SqliteDb = Database.Database;
  * for the hot paths. Every use goes through Kysely's connection mutex, so an open transaction is
  * never interleaved with another unit of work.
  */
-export class SqliteConnection implements SqlConnection {
+export class SqliteConnection {
   /** One writer at a time (BEGIN IMMEDIATE): no row locks needed. */
   readonly forUpdate = '';
   readonly kysely: Kysely<any>;
@@ -88,6 +88,34 @@ export class SqliteConnection implements SqlConnection {
 
   async close(): Promise<void> {
     await this.kysely.destroy();
+  }
+}
+
+/**
+ * The shared repositories' view of the connection: the same statements, prepared once, answered
+ * as promises like every other dialect's (SQLite answers at once; the promise costs a microtask).
+ */
+export class SqliteSql implements SqlConnection {
+  readonly forUpdate = '';
+  private readonly wrapped = new Map<string, SqlStatement>();
+
+  constructor(private readonly c: SqliteConnection) {}
+
+  stmt(sql: string): SqlStatement {
+    let w = this.wrapped.get(sql);
+    if (!w) {
+      const s = this.c.stmt(sql);
+      // better-sqlite3's pluck mode belongs to the prepared statement: set it at every call.
+      const of = (plucked: boolean): SqlStatement => ({
+        run: async (...params) => s.run(...params).changes,
+        get: async (...params) => s.pluck(plucked).get(...params),
+        all: async (...params) => s.pluck(plucked).all(...params),
+        pluck: () => of(true),
+      });
+      w = of(false);
+      this.wrapped.set(sql, w);
+    }
+    return w;
   }
 }
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { big, type Row, SqliteConnection, type SqliteDb, str } from './sqlite-database.ts';
+import { big, type Row, SqliteConnection, type SqliteDb, SqliteSql, str } from './sqlite-database.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
 export interface SqliteStorageOptions {
@@ -25,7 +25,7 @@ export class SqliteStorage implements Storage {
     usageIndexEvery?: number,
   ) {
     this.usage = new SqliteUsage(c, usageIndexEvery);
-    this.tx = { ...sqlRepos(c), usage: this.usage };
+    this.tx = { ...sqlRepos(new SqliteSql(c)), usage: this.usage };
   }
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
