@@ -3,7 +3,8 @@ import pg from 'pg';
 import { migrations } from '../../../migrations/index.ts';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
-import { big, type Row, str } from '../sql/sql-connection.ts';
+import type { Row } from '../sql/sql-connection.ts';
+import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { PgTxConnection } from './pg-connection.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
@@ -133,24 +134,7 @@ export class PostgresStorage implements Storage {
   }
 
   audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
-    return this.withClient(
-      async (client) => {
-        const sums = await client.query(
-          'SELECT asset, sum(credits_posted - debits_posted) AS s FROM ledger_accounts GROUP BY asset ORDER BY asset',
-        );
-        const mismatched = await client.query(
-          `SELECT a.id FROM ledger_accounts a
-           LEFT JOIN (SELECT debit_account_id AS id, sum(amount) AS d FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) d ON d.id = a.id
-           LEFT JOIN (SELECT credit_account_id AS id, sum(amount) AS c FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) c ON c.id = a.id
-           WHERE a.debits_posted != coalesce(d.d, 0) OR a.credits_posted != coalesce(c.c, 0)`,
-        );
-        return {
-          assetSums: (sums.rows as Row[]).map((r) => ({ asset: str(r.asset), sum: big(r.s) })),
-          mismatchedAccounts: (mismatched.rows as Row[]).map((r) => str(r.id)),
-        };
-      },
-      { readOnly: true },
-    );
+    return this.withClient((client) => auditLedger(new PgTxConnection(client)), { readOnly: true });
   }
 
   /** Runs a query for tests and tools. */

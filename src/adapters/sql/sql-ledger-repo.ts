@@ -129,3 +129,30 @@ export class SqlLedgerRepo implements LedgerRepo {
       await update.run(a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending, a.id);
   }
 }
+
+/**
+ * The ledger's invariants as SQL, the same on every dialect: per asset the sum of balances, and
+ * the accounts whose stored totals differ from the sum of their posted entries.
+ */
+export async function auditLedger(
+  c: SqlConnection,
+): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
+  const sums = (await c
+    .stmt(
+      'SELECT asset, sum(credits_posted - debits_posted) AS s FROM ledger_accounts GROUP BY asset ORDER BY asset',
+    )
+    .all()) as Row[];
+  const mismatched = (await c
+    .stmt(
+      `SELECT a.id FROM ledger_accounts a
+       LEFT JOIN (SELECT debit_account_id AS id, sum(amount) AS d FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY debit_account_id) d ON d.id = a.id
+       LEFT JOIN (SELECT credit_account_id AS id, sum(amount) AS c FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY credit_account_id) c ON c.id = a.id
+       WHERE a.debits_posted != coalesce(d.d, 0) OR a.credits_posted != coalesce(c.c, 0)`,
+    )
+    .pluck(true)
+    .all()) as string[];
+  return {
+    assetSums: sums.map((r) => ({ asset: str(r.asset), sum: big(r.s) })),
+    mismatchedAccounts: mismatched,
+  };
+}

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { big, type Row, SqliteConnection, type SqliteDb, SqliteSql, str } from './sqlite-database.ts';
+import { SqliteConnection, type SqliteDb, SqliteSql } from './sqlite-database.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
 export interface SqliteStorageOptions {
@@ -19,13 +20,15 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   private readonly tx: Tx;
   private readonly usage: SqliteUsage;
+  private readonly sql: SqliteSql;
 
   private constructor(
     private readonly c: SqliteConnection,
     usageIndexEvery?: number,
   ) {
     this.usage = new SqliteUsage(c, usageIndexEvery);
-    this.tx = { ...sqlRepos(new SqliteSql(c)), usage: this.usage };
+    this.sql = new SqliteSql(c);
+    this.tx = { ...sqlRepos(this.sql), usage: this.usage };
   }
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
@@ -77,24 +80,7 @@ export class SqliteStorage implements Storage {
   }
 
   audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
-    return this.c.exclusive(async () => {
-      const sums = this.c.db
-        .prepare('SELECT asset, sum(credits_posted - debits_posted) AS s FROM ledger_accounts GROUP BY asset')
-        .all() as Row[];
-      const mismatched = this.c.db
-        .prepare(
-          `SELECT a.id FROM ledger_accounts a
-           LEFT JOIN (SELECT debit_account_id AS id, sum(amount) AS d FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) d ON d.id = a.id
-           LEFT JOIN (SELECT credit_account_id AS id, sum(amount) AS c FROM transfers WHERE kind IN ('posted', 'post_pending') GROUP BY 1) c ON c.id = a.id
-           WHERE a.debits_posted != coalesce(d.d, 0) OR a.credits_posted != coalesce(c.c, 0)`,
-        )
-        .pluck(true)
-        .all() as string[];
-      return {
-        assetSums: sums.map((r) => ({ asset: str(r.asset), sum: big(r.s) })),
-        mismatchedAccounts: mismatched,
-      };
-    });
+    return this.c.exclusive(() => auditLedger(this.sql));
   }
 
   /**
