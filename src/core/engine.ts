@@ -151,6 +151,8 @@ export async function createEngine(deps: EngineDeps) {
     },
     credits: {
       quote: (credits: unknown) => quote(deps.config, credits),
+      /** The payment providers purchases may name (`manual` always). */
+      providers: (): string[] => Object.keys(ctx.payments),
       purchase: (accountId: string, input: PurchaseInput, idempotencyKey: string) =>
         createPurchase(ctx, accountId, input, idempotencyKey),
       getPurchase: (id: string) => getPurchase(ctx, id),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPg } from '../../src/adapters/postgres/pg-connection.ts';
+import { toPg } from '../../src/adapters/postgres/postgres-connection.ts';
 
 describe('placeholders for PostgreSQL', () => {
   it('number each ? outside quotes, and leave those inside literals and identifiers alone', () => {

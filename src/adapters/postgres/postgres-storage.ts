@@ -6,7 +6,7 @@ import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/
 import type { Row } from '../sql/sql-connection.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { PgTxConnection } from './pg-connection.ts';
+import { PgTxConnection } from './postgres-connection.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
 
 export interface PostgresStorageOptions {

@@ -3,7 +3,7 @@ import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts'
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { SqliteConnection, type SqliteDb, SqliteSql } from './sqlite-database.ts';
+import { SqliteConnection, type SqliteDb, SqliteSql } from './sqlite-connection.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
 export interface SqliteStorageOptions {

@@ -1,6 +1,6 @@
 import type { UsageRecord } from '../../core/model.ts';
 import type { UsageQuery } from '../../core/ports.ts';
-import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-database.ts';
+import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-connection.ts';
 
 /**
  * Records of one account in (timestamp, id) order after the cursor: from `usage_account_index`,

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { RecentIds } from './recent-ids.ts';
-import { big, num, type Row, type SqliteConnection, str } from './sqlite-database.ts';
+import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 import { accountRecords } from './sqlite-usage-records.ts';
 
 interface RollupDelta {

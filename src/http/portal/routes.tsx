@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -40,8 +40,7 @@ export function portalRoutes(
   options: PortalOptions = {},
 ): void {
   const supportEmail = options.supportEmail ?? 'support@example.com';
-  const provider =
-    options.provider ?? (Object.hasOwn(engine.context.payments, 'stripe') ? 'stripe' : 'manual');
+  const provider = options.provider ?? (engine.credits.providers().includes('stripe') ? 'stripe' : 'manual');
   const time = (ms: number | null) =>
     ms === null ? '' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -232,7 +231,7 @@ export function portalRoutes(
         taxRate={engine.config.taxRate}
         min={s.usd(engine.config.paymentMinMinor)}
         max={s.usd(engine.config.paymentMaxMinor)}
-        idempotencyKey={engine.context.ids.newSecret('portal_')}
+        idempotencyKey={`portal_${randomUUID()}`}
         usd={s.usd}
       />,
       status as 200,
