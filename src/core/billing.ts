@@ -101,7 +101,7 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
   // Billing moves credits from unbilled to posted: available stays, so alerts find nothing new,
   // but the unit of work is the same one every balance change goes through.
   const outcome = await balanceUnit(ctx, async (tx, changed) => {
-    for (const id of accountIds) await tx.accounts.lock(id);
+    await tx.accounts.lockMany(accountIds);
     const now = ctx.clock.nowMs();
     const unbilled = await tx.usage.listUnbilled(through, accountIds);
     const transfers: TransferInput[] = unbilled.map((h) => ({

@@ -52,6 +52,8 @@ export interface AccountRepo {
   get(id: string): Promise<Account | undefined>;
   /** Reads the account and, where storage has concurrent writers, locks it to the end of the unit of work. */
   lock(id: string): Promise<Account | undefined>;
+  /** Locks several accounts, in id order, in one step (see `lock`). */
+  lockMany(ids: string[]): Promise<void>;
   findByExternalId(externalId: string): Promise<Account | undefined>;
   update(account: Account): Promise<void>;
 }

@@ -37,6 +37,16 @@ export class SqlAccountRepo implements AccountRepo {
     return row && toAccount(row);
   }
 
+  async lockMany(ids: string[]): Promise<void> {
+    if (ids.length === 0 || !this.c.forUpdate) return; // one writer (SQLite): nothing to lock
+    const sorted = [...ids].sort();
+    await this.c
+      .stmt(
+        `SELECT id FROM accounts WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${this.c.forUpdate}`,
+      )
+      .all(...sorted);
+  }
+
   async findByExternalId(externalId: string): Promise<Account | undefined> {
     const row = (await this.c.stmt('SELECT * FROM accounts WHERE external_id = ?').get(externalId)) as
       | Row
