@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
-import { big, num, type Row, str, strOrNull } from '../sql/sql-connection.ts';
+import { big, num, type Row, str } from '../sql/sql-connection.ts';
+import { toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
 
 /**
  * Usage in PostgreSQL. Several server processes share the database, so dedupe is a unique index
@@ -206,14 +207,7 @@ export class PgUsageRepo implements UsageRepo {
        ORDER BY hour_ms`,
       [q.accountId, q.fromMs, q.toMs, q.apiKeyId ?? null, q.model ?? null],
     );
-    return (r.rows as Row[]).map((row) => ({
-      hourMs: num(row.hour_ms),
-      apiKeyId: str(row.api_key_id) || null,
-      model: str(row.model),
-      events: big(row.events),
-      quantityMinor: big(row.quantity_minor),
-      creditsMinor: big(row.credits_minor),
-    }));
+    return (r.rows as Row[]).map(toUsageHour);
   }
 
   async records(
@@ -236,15 +230,6 @@ export class PgUsageRepo implements UsageRepo {
         q.limit,
       ],
     );
-    return (r.rows as Row[]).map((row) => ({
-      id: str(row.id),
-      accountId: str(row.account_id),
-      apiKeyId: strOrNull(row.api_key_id),
-      model: str(row.model),
-      quantityMinor: big(row.quantity_minor),
-      creditsMinor: big(row.credits_minor),
-      timestampMs: num(row.ts_ms),
-      properties: strOrNull(row.properties),
-    }));
+    return (r.rows as Row[]).map(toUsageRecord);
   }
 }

@@ -1,6 +1,7 @@
 import type { UsageRecord } from '../../core/model.ts';
 import type { UsageQuery } from '../../core/ports.ts';
-import { big, num, type Row, type SqliteConnection, str, strOrNull } from './sqlite-connection.ts';
+import { toUsageRecord } from '../sql/sql-usage-rows.ts';
+import { num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 
 /**
  * Records of one account in (timestamp, id) order after the cursor: from `usage_account_index`,
@@ -62,16 +63,7 @@ export function accountRecords(
     fromMs = Math.max(fromMs, q.after.timestampMs + 1);
   }
   if (rows.length < q.limit) rows.push(...both(fromMs, null, q.limit - rows.length));
-  return rows.map((r) => ({
-    id: str(r.id),
-    accountId: str(r.account_id),
-    apiKeyId: strOrNull(r.api_key_id),
-    model: str(r.model),
-    quantityMinor: big(r.quantity_minor),
-    creditsMinor: big(r.credits_minor),
-    timestampMs: num(r.ts_ms),
-    properties: strOrNull(r.properties),
-  }));
+  return rows.map(toUsageRecord);
 }
 
 /** The first `limit` rows of two lists each in (ts_ms, id) order, in that order. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 import { accountRecords } from './sqlite-usage-records.ts';
@@ -249,14 +250,7 @@ export class SqliteUsage implements UsageRepo {
         q.model ?? null,
         q.model ?? null,
       ) as Row[];
-    return rows.map((r) => ({
-      hourMs: num(r.hour_ms),
-      apiKeyId: str(r.api_key_id) || null,
-      model: str(r.model),
-      events: big(r.events),
-      quantityMinor: big(r.quantity_minor),
-      creditsMinor: big(r.credits_minor),
-    }));
+    return rows.map(toUsageHour);
   }
 
   /** Inserts rows of `ROW_COLUMNS` values each, many to a statement. */
