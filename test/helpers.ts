@@ -38,6 +38,16 @@ const tempDirs: string[] = [];
 const schemas: string[] = [];
 const openEngines = new Set<Engine>();
 
+/**
+ * A new PostgreSQL schema name for a test of its own (several engines on one database), dropped
+ * with the others after the file.
+ */
+export function freshPgSchema(prefix = 't'): string {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schema;
+}
+
 const SQLITE_MEMORY: Store = { name: 'sqlite-memory', open: () => ':memory:' };
 
 /**

@@ -1,12 +1,4 @@
-/**
- * The races suspected on PostgreSQL, each forced deterministically: engine A's unit of work is
- * paused right after a chosen read, engine B (another pool, as another server process would be)
- * takes a conflicting step meanwhile, then A goes on. Each test states what the customer would
- * see if the race were real; with the fixes, B either waits for A's lock or cannot interfere.
- */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../src/adapters/postgres/postgres-storage.ts';
 import { systemIds } from '../src/adapters/system/system.ts';
 import { DEFAULT_CONFIG } from '../src/core/config.ts';
@@ -14,37 +6,25 @@ import { createEngine, type Engine } from '../src/core/engine.ts';
 import { manualProvider } from '../src/core/payments.ts';
 import type { Storage, Tx } from '../src/core/ports.ts';
 import { createTollgate } from '../src/index.ts';
-import { HOUR, ManualClock, must } from './helpers.ts';
+import { freshPgSchema, HOUR, ManualClock, must } from './helpers.ts';
+import { aroundTx } from './storage-proxy.ts';
 
 const url = process.env.TOLLGATE_PG_URL;
 const C = 1_000_000n;
-const schemas: string[] = [];
 
 /** One-shot hooks run after a repository method of a unit of work resolves, inside that unit of work. */
 type Hooks = Map<string, () => Promise<void>>;
 
 function pausing(inner: Storage, hooks: Hooks): Storage {
   const wrap = (tx: Tx): Tx =>
-    new Proxy(tx, {
-      get(target, repoName) {
-        const repo = target[repoName as keyof Tx] as unknown as Record<string, unknown>;
-        return new Proxy(repo, {
-          get(r, method) {
-            const f = r[method as string];
-            if (typeof f !== 'function') return f;
-            return async (...args: unknown[]) => {
-              const out = await (f as (...a: unknown[]) => Promise<unknown>).apply(r, args);
-              const name = `${String(repoName)}.${String(method)}`;
-              const hook = hooks.get(name);
-              if (hook) {
-                hooks.delete(name);
-                await hook();
-              }
-              return out;
-            };
-          },
-        });
-      },
+    aroundTx(tx, async (name, call) => {
+      const out = await call();
+      const hook = hooks.get(name);
+      if (hook) {
+        hooks.delete(name);
+        await hook();
+      }
+      return out;
     });
   return {
     shared: true,
@@ -70,8 +50,7 @@ async function meanwhile(step: () => Promise<unknown>): Promise<{ done: Promise<
 }
 
 async function engines(): Promise<{ a: Engine; b: Engine; hooks: Hooks; clock: ManualClock }> {
-  const schema = `t_race_${randomBytes(5).toString('hex')}`;
-  schemas.push(schema);
+  const schema = freshPgSchema('t_race');
   const clock = new ManualClock(Date.UTC(2026, 10, 25, 13, 30, 0));
   const hooks: Hooks = new Map();
   const inner = await PostgresStorage.open({ url: url!, schema });
@@ -88,14 +67,6 @@ async function engines(): Promise<{ a: Engine; b: Engine; hooks: Hooks; clock: M
   const b = await createTollgate({ database: { postgres: url!, schema }, clock });
   return { a, b, hooks, clock };
 }
-
-afterAll(async () => {
-  if (!url || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schemas.join(', ')} CASCADE`);
-  await client.end();
-});
 
 const event = (id: string, keyId: string, ts: number, credits: string) => ({
   id,

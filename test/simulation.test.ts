@@ -12,6 +12,7 @@ import { createEngine, type Engine } from '../src/core/engine.ts';
 import { manualProvider } from '../src/core/payments.ts';
 import type { IdSource, Storage, Tx } from '../src/core/ports.ts';
 import { HOUR, ManualClock } from './helpers.ts';
+import { aroundTx } from './storage-proxy.ts';
 
 const SEEDS = process.env.SIM_SEED
   ? [Number(process.env.SIM_SEED)]
@@ -35,21 +36,9 @@ class InjectedFault extends Error {}
 /** Storage whose units of work fail at random points, from the same seeded generator. */
 function faulty(inner: Storage, random: () => number, rate: { busy: number; midway: number }): Storage {
   const wrapTx = (tx: Tx): Tx =>
-    new Proxy(tx, {
-      get(target, repoName) {
-        const repo = target[repoName as keyof Tx] as unknown as Record<string, unknown>;
-        return new Proxy(repo, {
-          get(r, method) {
-            const f = r[method as string];
-            if (typeof f !== 'function') return f;
-            return (...args: unknown[]) => {
-              if (random() < rate.midway)
-                throw new InjectedFault(`injected fault in ${String(repoName)}.${String(method)}`);
-              return (f as (...a: unknown[]) => unknown).apply(r, args);
-            };
-          },
-        });
-      },
+    aroundTx(tx, async (name, call) => {
+      if (random() < rate.midway) throw new InjectedFault(`injected fault in ${name}`);
+      return call();
     });
   return {
     transaction: (fn, options) => {

@@ -7,25 +7,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/index.ts';
 import { createTollgate } from '../../src/index.ts';
-import { HOUR, ManualClock } from '../helpers.ts';
+import { freshPgSchema, HOUR, ManualClock } from '../helpers.ts';
 import { C } from './reference-model.ts';
 import { MODEL_CONFIG, sequentialIds } from './world.ts';
 
 const url = process.env.TOLLGATE_PG_URL;
 const RUNS = Math.ceil(Number(process.env.FC_RUNS ?? 40) / 5);
-const schemas: string[] = [];
-
-afterAll(async () => {
-  if (!url || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schemas.join(', ')} CASCADE`);
-  await client.end();
-});
 
 interface Facts {
   accounts: string[];
@@ -230,8 +220,7 @@ async function check(e: Engine, f: Facts, clock: ManualClock): Promise<void> {
           },
         ),
         async (rounds) => {
-          const schema = `t_conc_${randomBytes(5).toString('hex')}`;
-          schemas.push(schema);
+          const schema = freshPgSchema('t_conc');
           const clock = new ManualClock(Date.UTC(2026, 10, 25, 13, 30, 0));
           const a = await createTollgate({
             database: { postgres: url!, schema },
