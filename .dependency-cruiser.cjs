@@ -35,7 +35,8 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'Imports form a tree, types included: shared types live in leaf modules (core/model.ts, core/balance.ts, http/env.ts).',
+      comment:
+        'Imports form a tree, types included: shared types live in leaf modules (core/model.ts, core/balance.ts, http/env.ts).',
       severity: 'error',
       from: {},
       to: { circular: true },
