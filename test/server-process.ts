@@ -39,10 +39,17 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 
 export function client(url: string, token: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    const send = () =>
+      fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    // A kept-alive socket the server closed while idle (its 5 s keep-alive) fails the next request
+    // at once: a GET, which changes nothing, is sent again on a new connection.
+    const res = await send().catch((error: unknown) => {
+      if (method !== 'GET') throw error;
+      return send();
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
