@@ -61,12 +61,18 @@ export class PostgresStorage implements Storage {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    const { error } = await new Migrator({
+    const migrator = new Migrator({
       db: kysely,
       provider: { getMigrations: async () => migrations },
       ...(options.schema ? { migrationTableSchema: options.schema } : {}),
-    }).migrateToLatest();
-    if (error) throw error;
+    });
+    for (let attempt = 1; ; attempt++) {
+      const { error } = await migrator.migrateToLatest();
+      if (!error) break;
+      // Kysely's introspection reads every schema of the database; one dropped meanwhile by
+      // someone else (3F000, invalid_schema_name) fails it. Nothing was migrated: try again.
+      if ((error as { code?: string }).code !== '3F000' || attempt >= 5) throw error;
+    }
     return new PostgresStorage(pool, kysely);
   }
 
