@@ -1,13 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatAmount } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
 import { MAX_EVENTS_PER_CALL } from '../core/metering.ts';
 import type { Env } from './env.ts';
-import { ApiError, statusOf } from './errors.ts';
-import { requestIds } from './request-id.ts';
+import { ApiError } from './errors.ts';
 import type { AppType } from './routes/common.ts';
 
 /**
