@@ -479,3 +479,30 @@ describe('expiry of lots', () => {
     expect((await balance(b)).posted).toBe(0n);
   }, 20_000);
 });
+
+describe('what a caller of holds reads in the answers', () => {
+  it('hold ids are prefixed, bad credits name their field, and an unknown hold is named', async () => {
+    const { engine, account, grant } = await moneyEngine();
+    const acc = await account();
+    await grant(acc, '100');
+    expect(must(await engine.holds.create(acc, { credits: '5' })).id).toMatch(/^hold_/);
+    for (const r of [
+      await engine.holds.create(acc, { credits: 'five' }),
+      await engine.holds.capture('hold_nope', 'five'),
+    ])
+      expect(r).toMatchObject({ ok: false, code: 'validation_failed', details: [{ field: 'credits' }] });
+    for (const r of [
+      await engine.holds.get('hold_nope'),
+      await engine.holds.capture('hold_nope', '1'),
+      await engine.holds.release('hold_nope'),
+    ])
+      expect(r).toMatchObject({ ok: false, code: 'not_found', message: 'no hold hold_nope' });
+    expect(
+      await engine.holds.create(acc, { credits: '1', ttlSeconds: '60' as unknown as number }),
+    ).toMatchObject({
+      ok: false,
+      code: 'validation_failed',
+      details: [{ field: 'ttl_seconds' }],
+    });
+  });
+});
