@@ -411,3 +411,16 @@ function failLocksOf(
     storage.transaction = original;
   };
 }
+
+describe('what a caller of refunds reads in the answers', () => {
+  it('credit note ids are prefixed, and bad credits name their field', async () => {
+    const { engine, account, buy } = await moneyEngine();
+    const paid = await buy(await account(), '1000');
+    expect(must(await engine.credits.refund(paid.id, '10')).id).toMatch(/^cn_/);
+    expect(await engine.credits.refund(paid.id, 'ten')).toMatchObject({
+      ok: false,
+      code: 'validation_failed',
+      details: [{ field: 'credits' }],
+    });
+  });
+});
