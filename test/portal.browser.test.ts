@@ -8,7 +8,7 @@ import { client, startServer } from './server-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-const ADMIN = 'browser-test-admin';
+const ADMIN = 'browser-test-admin-token-of-32-chars-or-more';
 
 // .ci/run installs Debian's chromium; without it this suite says so instead of passing silently.
 const maybe = existsSync(CHROMIUM) ? describe : describe.skip;

@@ -1,0 +1,75 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Identity } from '../../core/ports.ts';
+import { errorResponse } from '../errors.ts';
+import type { AppType } from '../routes/common.ts';
+import { OIDC_COOKIE, type Portal } from './common.tsx';
+
+/**
+ * How a portal session starts: a one-time link the operator's app asks for
+ * (`POST /v1/accounts/{id}/portal_sessions`), or a standalone OpenID Connect sign-in.
+ */
+export function sessionRoutes(app: AppType, p: Portal): void {
+  const { engine, page } = p;
+
+  app.openAPIRegistry.registerPath(
+    createRoute({
+      method: 'post',
+      path: '/v1/accounts/{id}/portal_sessions',
+      summary: 'A one-time link into the customer portal for this account',
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 201: { description: '{ url, expires_at }' } },
+    }),
+  );
+  app.post('/v1/accounts/:id/portal_sessions', async (c) => {
+    const r = await engine.portal.createLink(c.req.param('id'));
+    if (!r.ok) return errorResponse(c, r.code, r.message);
+    return c.json(
+      { url: `${p.origin(c)}/portal/session/${r.value.token}`, expires_at: p.s.time(r.value.expiresAtMs) },
+      201,
+    );
+  });
+
+  app.get('/portal/session/:token', async (c) => {
+    const r = await engine.portal.openLink(c.req.param('token'));
+    if (!r.ok)
+      return page(
+        c,
+        404,
+        'Link expired',
+        'This portal link has expired or was already used. Open the dashboard again from your account.',
+      );
+    return p.startSession(c, r.value);
+  });
+
+  // Standalone sign-in (OpenID Connect): the first sign-in with a verified email registers the account.
+  const signIn = engine.portal.signIn;
+  app.get('/portal/login', async (c) => {
+    if (!signIn)
+      return page(c, 404, 'Sign-in', 'Sign-in is not configured here. Open the dashboard from your account.');
+    const { url, state } = await signIn.start(`${p.origin(c)}/portal/callback`);
+    setCookie(c, OIDC_COOKIE, state, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: p.isHttps(c),
+      path: '/portal',
+      maxAge: 600,
+    });
+    return c.redirect(url, 302);
+  });
+  app.get('/portal/callback', async (c) => {
+    const kept = getCookie(c, OIDC_COOKIE);
+    if (!signIn || !kept) return page(c, 400, 'Sign-in', 'This sign-in has expired. Please sign in again.');
+    deleteCookie(c, OIDC_COOKIE, { path: '/portal' });
+    let identity: Identity;
+    try {
+      const current = new URL(c.req.url);
+      identity = await signIn.finish(`${p.origin(c)}${current.pathname}${current.search}`, kept);
+    } catch {
+      return page(c, 401, 'Sign-in failed', 'The sign-in could not be verified. Please sign in again.');
+    }
+    const r = await engine.portal.signInWith(identity);
+    if (!r.ok) return page(c, 401, 'Sign-in failed', r.message);
+    return p.startSession(c, r.value);
+  });
+}

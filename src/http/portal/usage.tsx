@@ -1,0 +1,179 @@
+import type { Context } from 'hono';
+import { formatAmount } from '../../core/amount.ts';
+import { QUANTITY_SCALE } from '../../core/metering.ts';
+import type { UsageRecord } from '../../core/model.ts';
+import { DAY_MS } from '../../core/timestamp.ts';
+import type { SummaryBucket } from '../../core/usage-views.ts';
+import type { AppType } from '../routes/common.ts';
+import { csvResponse } from '../routes/usage.ts';
+import type { Frame, Portal } from './common.tsx';
+import { Layout } from './layout.tsx';
+import { Chart } from './usage-chart.tsx';
+
+/** The Usage page: credits per hour or day as a chart, the records in pages, and the CSV. */
+export function usageRoutes(app: AppType, p: Portal): void {
+  const { engine, s } = p;
+  const usageQuery = (c: Context) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const from = c.req.query('from') || new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10);
+    const to = c.req.query('to') || today;
+    return {
+      from,
+      to,
+      granularity: c.req.query('granularity') === 'hour' ? 'hour' : 'day',
+      groupBy: c.req.query('group_by') === 'api_key' ? 'api_key' : 'model',
+    };
+  };
+  const range = (q: { from: string; to: string }) => ({
+    from: `${q.from}T00:00:00Z`,
+    to: new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY_MS).toISOString(),
+  });
+  app.get('/portal/usage', async (c) => {
+    const f = await p.frame(c);
+    const q = usageQuery(c);
+    const r = range(q);
+    const summary = await engine.usage.summary({
+      accountId: f.accountId,
+      ...r,
+      granularity: q.granularity,
+      groupBy: q.groupBy,
+    });
+    const cursor = c.req.query('cursor');
+    const records = await engine.usage.records({
+      accountId: f.accountId,
+      ...r,
+      limit: '50',
+      ...(cursor ? { cursor } : {}),
+    });
+    const csvHref = `/portal/usage.csv?${new URLSearchParams({ from: q.from, to: q.to })}`;
+    const error = !summary.ok ? summary.message : !records.ok ? records.message : undefined;
+    return c.html(
+      <UsagePage
+        {...f}
+        query={q}
+        buckets={summary.ok ? summary.value : []}
+        records={records.ok ? records.value.records : []}
+        nextCursor={records.ok ? records.value.nextCursor : null}
+        csvHref={csvHref}
+        quantity={(m) => formatAmount(m, QUANTITY_SCALE)}
+        {...(error ? { error } : {})}
+      />,
+    );
+  });
+  app.get('/portal/usage.csv', async (c) => {
+    const { accountId } = await p.frame(c);
+    const r = range(usageQuery(c));
+    return csvResponse(c, engine, s, { accountId, ...r });
+  });
+}
+
+function UsagePage(
+  p: Frame & {
+    query: { from: string; to: string; granularity: string; groupBy: string };
+    buckets: SummaryBucket[];
+    records: UsageRecord[];
+    nextCursor: string | null;
+    csvHref: string;
+    quantity: (m: bigint) => string;
+    error?: string;
+  },
+) {
+  return (
+    <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} available={p.available}>
+      <section>
+        <form method="get" action="/portal/usage" class="row">
+          <div>
+            <label for="from">From (UTC)</label>
+            <input id="from" name="from" type="date" value={p.query.from} />
+          </div>
+          <div>
+            <label for="to">To (UTC, inclusive)</label>
+            <input id="to" name="to" type="date" value={p.query.to} />
+          </div>
+          <div>
+            <label for="granularity">Per</label>
+            <select id="granularity" name="granularity">
+              <option value="hour" selected={p.query.granularity === 'hour'}>
+                hour
+              </option>
+              <option value="day" selected={p.query.granularity === 'day'}>
+                day
+              </option>
+            </select>
+          </div>
+          <div>
+            <label for="group_by">By</label>
+            <select id="group_by" name="group_by">
+              <option value="model" selected={p.query.groupBy === 'model'}>
+                model
+              </option>
+              <option value="api_key" selected={p.query.groupBy === 'api_key'}>
+                API key
+              </option>
+            </select>
+          </div>
+          <button type="submit">Show</button>
+        </form>
+        {p.error && (
+          <p class="notice error" role="alert">
+            {p.error}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="chart-h">
+        <h2 id="chart-h">Credits per {p.query.granularity} (UTC)</h2>
+        <Chart buckets={p.buckets} groupBy={p.query.groupBy} credits={p.credits} />
+      </section>
+      <section aria-labelledby="records-h">
+        <h2 id="records-h">Detailed records</h2>
+        <p>
+          <a href={p.csvHref} download>
+            Download CSV
+          </a>
+        </p>
+        <div class="scroll">
+          <table data-testid="records">
+            <thead>
+              <tr>
+                <th scope="col">Time (UTC)</th>
+                <th scope="col">Event</th>
+                <th scope="col">Model</th>
+                <th scope="col">API key</th>
+                <th scope="col">Quantity</th>
+                <th scope="col">Credits</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.records.map((r) => (
+                <tr>
+                  <td>{p.time(r.timestampMs)}</td>
+                  <td>{r.id}</td>
+                  <td>{r.model}</td>
+                  <td>{r.apiKeyId ?? ''}</td>
+                  <td>{p.quantity(r.quantityMinor)}</td>
+                  <td>{p.credits(r.creditsMinor)}</td>
+                </tr>
+              ))}
+              {p.records.length === 0 && (
+                <tr>
+                  <td colspan={6} class="muted">
+                    No usage in this range.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+        {p.nextCursor && (
+          <p>
+            <a
+              href={`/portal/usage?${new URLSearchParams({ from: p.query.from, to: p.query.to, granularity: p.query.granularity, group_by: p.query.groupBy, cursor: p.nextCursor })}`}
+            >
+              Next page
+            </a>
+          </p>
+        )}
+      </section>
+    </Layout>
+  );
+}
