@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 
@@ -23,6 +24,30 @@ export interface ServerSettings {
   /** Both set: the Stripe provider is enabled. */
   stripe: { secretKey: string; webhookSecret: string; publicUrl: string } | null;
   config: TollgateConfig;
+}
+
+/**
+ * The store of the server and of every CLI command: PostgreSQL when `TOLLGATE_DATABASE_URL` is
+ * set, otherwise the SQLite file in the data folder. `label` names it without credentials.
+ * @example storeOf(readSettings()) // { kind: 'sqlite', database: 'data/tollgate.db', label: 'SQLite /srv/data/tollgate.db' }
+ */
+export function storeOf(
+  settings: ServerSettings,
+):
+  | { kind: 'postgres'; database: { postgres: string; schema?: string }; label: string }
+  | { kind: 'sqlite'; database: string; label: string } {
+  if (settings.databaseUrl) {
+    const schema = settings.databaseSchema;
+    // No user, password or query string (it may carry `password=`) in what is printed.
+    const where = settings.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+    return {
+      kind: 'postgres',
+      database: { postgres: settings.databaseUrl, ...(schema ? { schema } : {}) },
+      label: `PostgreSQL ${where}${schema ? ` (schema ${schema})` : ''}`,
+    };
+  }
+  const database = join(settings.dataDir, 'tollgate.db');
+  return { kind: 'sqlite', database, label: `SQLite ${resolve(database)}` };
 }
 
 /** A configuration value that does not fit: the server stops with this one line. */

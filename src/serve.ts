@@ -12,9 +12,10 @@ import cron from 'node-cron';
 import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
-import { ConfigError, readSettings, type ServerSettings } from './config.ts';
+import { ConfigError, readSettings, type ServerSettings, storeOf } from './config.ts';
+import type { Engine } from './core/engine.ts';
 import type { AccessLog } from './http/fast-path.ts';
-import { createNodeListener, createTollgate } from './index.ts';
+import { createNodeListener, createTollgate, type TollgateOptions } from './index.ts';
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -91,6 +92,32 @@ export function settingsOrExit(): ServerSettings {
   }
 }
 
+/**
+ * Opens the engine on the configured store (`storeOf`): the server and every CLI command go
+ * through here, so they always work on the same data. A PostgreSQL that cannot be used stops
+ * the process with exit 2 and one line naming TOLLGATE_DATABASE_URL.
+ * @example const { engine, store } = await openEngineOrExit(settingsOrExit());
+ */
+export async function openEngineOrExit(
+  settings: ServerSettings,
+  options: Omit<TollgateOptions, 'database' | 'config'> = {},
+): Promise<{ engine: Engine; store: ReturnType<typeof storeOf> }> {
+  const store = storeOf(settings);
+  if (store.kind === 'sqlite') mkdirSync(settings.dataDir, { recursive: true });
+  try {
+    return {
+      engine: await createTollgate({ database: store.database, config: settings.config, ...options }),
+      store,
+    };
+  } catch (e) {
+    if (store.kind !== 'postgres') throw e;
+    process.stderr.write(
+      `tollgate: invalid configuration: TOLLGATE_DATABASE_URL: cannot use the database (${describe(e)})\n`,
+    );
+    process.exit(EXIT.config);
+  }
+}
+
 export async function serveStandalone(): Promise<void> {
   const settings = settingsOrExit();
   // Buffered, asynchronous writes: a log line is not a write(2) per request (measured: about 40 %
@@ -110,7 +137,6 @@ export async function serveStandalone(): Promise<void> {
   const { token, source, generated } = adminToken(settings);
   if (generated)
     process.stdout.write(`Generated the operator token (shown once; kept in ${source}):\n  ${token}\n`);
-  const dbPath = join(settings.dataDir, 'tollgate.db');
   const payments = settings.stripe
     ? [
         stripeProvider({
@@ -121,26 +147,10 @@ export async function serveStandalone(): Promise<void> {
         }),
       ]
     : [];
-  let engine: Awaited<ReturnType<typeof createTollgate>>;
-  try {
-    engine = await createTollgate({
-      database: settings.databaseUrl
-        ? {
-            postgres: settings.databaseUrl,
-            ...(settings.databaseSchema ? { schema: settings.databaseSchema } : {}),
-          }
-        : dbPath,
-      config: settings.config,
-      payments,
-      ...(settings.oidc ? { signIn: oidcSignIn(settings.oidc) } : {}),
-    });
-  } catch (e) {
-    if (!settings.databaseUrl) throw e;
-    process.stderr.write(
-      `tollgate: invalid configuration: TOLLGATE_DATABASE_URL: cannot use the database (${describe(e)})\n`,
-    );
-    process.exit(EXIT.config);
-  }
+  const { engine, store } = await openEngineOrExit(settings, {
+    payments,
+    ...(settings.oidc ? { signIn: oidcSignIn(settings.oidc) } : {}),
+  });
   const listener = createNodeListener(engine, {
     adminToken: token,
     bodyLimitBytes: settings.bodyLimitBytes,
@@ -192,7 +202,7 @@ export async function serveStandalone(): Promise<void> {
   server.listen(settings.port, settings.host, () => {
     const info = server.address() as AddressInfo;
     process.stdout.write(
-      `tollgate listening on http://${settings.host}:${info.port} (${settings.databaseUrl ? 'PostgreSQL' : `SQLite ${resolve(dbPath)}`})\n` +
+      `tollgate listening on http://${settings.host}:${info.port} (${store.label})\n` +
         `operator token: ${source}\n` +
         `billing: caught up ${caughtUp}; next run at 5 minutes past the hour (UTC)\n`,
     );
