@@ -6,9 +6,9 @@
  * const tollgate = await createTollgate({ database: './data/tollgate.db' });
  * const acme = await tollgate.accounts.create({ name: 'Acme' });
  */
-import type Database from 'better-sqlite3';
 import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
 import { PostgresStorage } from './adapters/postgres/postgres-storage.ts';
+import type { SqliteDatabase } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { systemClock, systemIds } from './adapters/system/system.ts';
 import { fetchSender } from './adapters/webhooks/fetch-sender.ts';
@@ -19,10 +19,11 @@ import type { Clock, IdSource, SignInProvider, WebhookSender } from './core/port
 
 export interface TollgateOptions {
   /**
-   * A file path, `':memory:'`, an open better-sqlite3 database (default `':memory:'`), or
-   * `{ postgres: url, schema? }` for PostgreSQL shared by several processes.
+   * A file path, `':memory:'`, an open SQLite database (default `':memory:'`), or
+   * `{ postgres: url, schema? }` for PostgreSQL shared by several processes. An open database is
+   * anything with the few methods of `SqliteDatabase`, e.g. `new Database(path)` of better-sqlite3.
    */
-  database?: string | Database.Database | { postgres: string; schema?: string; poolSize?: number };
+  database?: string | SqliteDatabase | { postgres: string; schema?: string; poolSize?: number };
   config?: Partial<TollgateConfig>;
   clock?: Clock;
   ids?: IdSource;
@@ -68,6 +69,7 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
 }
 
 export { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
+export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/sqlite-database.ts';
 export { formatAmount, parseAmount } from './core/amount.ts';
 export type { TollgateConfig } from './core/config.ts';
 export { DEFAULT_CONFIG } from './core/config.ts';

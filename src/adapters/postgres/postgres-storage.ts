@@ -1,10 +1,10 @@
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { migrations } from '../../../migrations/index.ts';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import type { Row } from '../sql/sql-connection.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
+import { migrateToLatest } from '../sql/sql-migrate.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { PgTxConnection } from './postgres-connection.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
@@ -61,18 +61,12 @@ export class PostgresStorage implements Storage {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    const migrator = new Migrator({
-      db: kysely,
-      provider: { getMigrations: async () => migrations },
-      ...(options.schema ? { migrationTableSchema: options.schema } : {}),
-    });
-    for (let attempt = 1; ; attempt++) {
-      const { error } = await migrator.migrateToLatest();
-      if (!error) break;
+    await migrateToLatest(kysely, {
+      ...(options.schema ? { schema: options.schema } : {}),
       // Kysely's introspection reads every schema of the database; one dropped meanwhile by
       // someone else (3F000, invalid_schema_name) fails it. Nothing was migrated: try again.
-      if ((error as { code?: string }).code !== '3F000' || attempt >= 5) throw error;
-    }
+      retry: (error) => (error as { code?: string }).code === '3F000',
+    });
     return new PostgresStorage(pool, kysely);
   }
 

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrations } from '../../../migrations/index.ts';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Durability } from '../../core/ports.ts';
 import type { SqlConnection, SqlStatement } from '../sql/sql-connection.ts';
-
-/** The subset of better-sqlite3 this adapter uses. */
-export type SqliteDb = Database.Database;
+import { migrateToLatest } from '../sql/sql-migrate.ts';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.ts';
+import { sqliteFault } from './sqlite-faults.ts';
 
 /**
  * One SQLite connection shared by Kysely (migrations, ordinary reads) and statements prepared once
@@ -16,10 +15,10 @@ export class SqliteConnection {
   /** One writer at a time (BEGIN IMMEDIATE): no row locks needed. */
   readonly forUpdate = '';
   readonly kysely: Kysely<any>;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
   private synchronous: Durability | null = null;
 
-  constructor(readonly db: SqliteDb) {
+  constructor(readonly db: SqliteDatabase) {
     db.defaultSafeIntegers(true);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -35,7 +34,7 @@ export class SqliteConnection {
   }
 
   /** A statement prepared once and kept. */
-  stmt(sql: string): Database.Statement {
+  stmt(sql: string): SqliteStatement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
@@ -57,12 +56,20 @@ export class SqliteConnection {
 
   /** Holds the connection for `fn`, with no other unit of work in between. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.kysely.connection().execute(fn);
+    // A full disk or failing I/O leaves this edge as `StorageUnavailable`, never as SQLite's text.
+    return this.kysely
+      .connection()
+      .execute(fn)
+      .catch((error: unknown) => {
+        throw sqliteFault(error);
+      });
   }
 
   /** Runs `fn` in one IMMEDIATE transaction at the given durability; rolls back if it throws. */
   transaction<T>(durability: Durability, fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
+      // A rollback that failed before (the disk full or failing) left its transaction open.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.setDurability(durability);
       this.db.exec('BEGIN IMMEDIATE');
       try {
@@ -70,20 +77,18 @@ export class SqliteConnection {
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        try {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        } catch {
+          // The first error is the one to answer; the next unit of work rolls back again.
+        }
         throw error;
       }
     });
   }
 
-  async migrate(): Promise<string[]> {
-    const migrator = new Migrator({
-      db: this.kysely,
-      provider: { getMigrations: async () => migrations },
-    });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  migrate(): Promise<string[]> {
+    return migrateToLatest(this.kysely);
   }
 
   async close(): Promise<void> {

@@ -3,12 +3,13 @@ import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts'
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { SqliteConnection, type SqliteDb, SqliteSql } from './sqlite-connection.ts';
+import { SqliteConnection, SqliteSql } from './sqlite-connection.ts';
+import type { SqliteDatabase } from './sqlite-database.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
 export interface SqliteStorageOptions {
-  /** A file path, `':memory:'`, or an open better-sqlite3 database. */
-  database: string | SqliteDb;
+  /** A file path, `':memory:'`, or an open database (better-sqlite3's satisfies `SqliteDatabase`). */
+  database: string | SqliteDatabase;
   /** Events whose timestamp is older than this can no longer be accepted; their ids need no index. */
   dedupeWindowMs: number;
   nowMs: number;

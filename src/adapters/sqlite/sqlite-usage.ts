@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
+import type { SqliteStatement } from './sqlite-database.ts';
 import { accountRecords } from './sqlite-usage-records.ts';
 
 interface RollupDelta {
@@ -286,7 +286,7 @@ export class SqliteUsage implements UsageRepo {
    * Runs `values` (rows of `width` values) through multi-row statements of up to
    * `ROWS_PER_STATEMENT` rows: one statement call per chunk instead of one per row.
    */
-  private inChunks(values: unknown[], width: number, statement: (rows: number) => Database.Statement): void {
+  private inChunks(values: unknown[], width: number, statement: (rows: number) => SqliteStatement): void {
     const count = values.length / width;
     const full = Math.floor(count / ROWS_PER_STATEMENT);
     if (full > 0) {
