@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { big, num, type Row, str } from '../sql/sql-connection.ts';
+import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
 
 /**
@@ -60,34 +61,13 @@ export class PgUsageRepo implements UsageRepo {
       const fingerprint = inserted.has(e.id) ? first.get(e.id)!.fingerprint : stored.get(e.id);
       statuses.push(fingerprint === e.fingerprint ? 'duplicate' : 'conflict');
     }
-    await this.rollUp(accepted);
+    await this.addToRollup(accepted);
     return { statuses, accepted };
   }
 
-  private async rollUp(accepted: RatedEvent[]): Promise<void> {
+  private async addToRollup(accepted: RatedEvent[]): Promise<void> {
     if (accepted.length === 0) return;
-    const groups = new Map<
-      string,
-      { a: string; k: string; m: string; h: number; n: bigint; q: bigint; c: bigint }
-    >();
-    const unbilled = new Map<string, bigint>();
-    for (const e of accepted) {
-      const key = `${e.accountId}\u0000${e.hourMs}\u0000${e.apiKeyId ?? ''}\u0000${e.model}`;
-      const g = groups.get(key) ?? {
-        a: e.accountId,
-        k: e.apiKeyId ?? '',
-        m: e.model,
-        h: e.hourMs,
-        n: 0n,
-        q: 0n,
-        c: 0n,
-      };
-      g.n += 1n;
-      g.q += e.quantityMinor;
-      g.c += e.creditsMinor;
-      groups.set(key, g);
-      unbilled.set(e.accountId, (unbilled.get(e.accountId) ?? 0n) + e.creditsMinor);
-    }
+    const { groups, unbilled } = rollUp(accepted);
     // Rows in primary-key order, as billing locks them: concurrent batches never deadlock.
     const rows = [...groups.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, g]) => g);
     await this.client.query(
@@ -98,13 +78,13 @@ export class PgUsageRepo implements UsageRepo {
          quantity_minor = usage_rollup.quantity_minor + excluded.quantity_minor,
          credits_minor = usage_rollup.credits_minor + excluded.credits_minor`,
       [
-        rows.map((g) => g.a),
-        rows.map((g) => g.h),
-        rows.map((g) => g.k),
-        rows.map((g) => g.m),
-        rows.map((g) => g.n.toString()),
-        rows.map((g) => g.q.toString()),
-        rows.map((g) => g.c.toString()),
+        rows.map((g) => g.accountId),
+        rows.map((g) => g.hourMs),
+        rows.map((g) => g.apiKeyId),
+        rows.map((g) => g.model),
+        rows.map((g) => g.events.toString()),
+        rows.map((g) => g.quantityMinor.toString()),
+        rows.map((g) => g.creditsMinor.toString()),
       ],
     );
     const accounts = [...unbilled.keys()].sort();

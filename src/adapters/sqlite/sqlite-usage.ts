@@ -1,20 +1,11 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 import type { SqliteStatement } from './sqlite-database.ts';
 import { accountRecords } from './sqlite-usage-records.ts';
-
-interface RollupDelta {
-  accountId: string;
-  apiKeyId: string;
-  model: string;
-  hourMs: number;
-  events: bigint;
-  quantityMinor: bigint;
-  creditsMinor: bigint;
-}
 
 /** Usage events, the hourly rollup and the unbilled totals in SQLite. */
 export class SqliteUsage implements UsageRepo {
@@ -70,8 +61,6 @@ export class SqliteUsage implements UsageRepo {
     return this.c.transaction(durability, async () => {
       const statuses: IngestStatus[] = [];
       const inBatch = new Map<string, RatedEvent>();
-      const rollup = new Map<string, RollupDelta>();
-      const unbilled = new Map<string, bigint>();
       const findFingerprint = this.c
         .stmt('SELECT fingerprint FROM usage_events WHERE seq = ? AND id = ?')
         .pluck(true);
@@ -81,9 +70,6 @@ export class SqliteUsage implements UsageRepo {
         num(this.c.stmt('SELECT coalesce(max(seq), 0) FROM usage_events').pluck(true).get()) + 1;
       let seq = firstSeq;
       const rows: unknown[] = [];
-      let group: RollupDelta | undefined;
-      let unbilledAccount = '';
-      let unbilledSum = 0n;
       for (const e of events) {
         let stored = inBatch.get(e.id)?.fingerprint;
         if (stored === undefined) {
@@ -111,41 +97,9 @@ export class SqliteUsage implements UsageRepo {
         );
         inBatch.set(e.id, e);
         statuses.push('accepted');
-        // Events of a batch mostly repeat the group of the one before: no key is built for them.
-        if (
-          !group ||
-          group.accountId !== e.accountId ||
-          group.apiKeyId !== (e.apiKeyId ?? '') ||
-          group.model !== e.model ||
-          group.hourMs !== e.hourMs
-        ) {
-          const key = `${e.accountId}\u0000${e.apiKeyId ?? ''}\u0000${e.model}\u0000${e.hourMs}`;
-          group = rollup.get(key);
-          if (!group) {
-            group = {
-              accountId: e.accountId,
-              apiKeyId: e.apiKeyId ?? '',
-              model: e.model,
-              hourMs: e.hourMs,
-              events: 0n,
-              quantityMinor: 0n,
-              creditsMinor: 0n,
-            };
-            rollup.set(key, group);
-          }
-        }
-        group.events += 1n;
-        group.quantityMinor += e.quantityMinor;
-        group.creditsMinor += e.creditsMinor;
-        if (e.accountId !== unbilledAccount) {
-          if (unbilledAccount) unbilled.set(unbilledAccount, unbilledSum);
-          unbilledAccount = e.accountId;
-          unbilledSum = unbilled.get(unbilledAccount) ?? 0n;
-        }
-        unbilledSum += e.creditsMinor;
       }
-      if (unbilledAccount) unbilled.set(unbilledAccount, unbilledSum);
       this.insertRows(rows);
+      const { groups: rollup, unbilled } = rollUp(inBatch.values());
       const groups: unknown[] = [];
       for (const g of rollup.values())
         groups.push(g.accountId, g.apiKeyId, g.model, g.hourMs, g.events, g.quantityMinor, g.creditsMinor);
