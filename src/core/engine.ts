@@ -37,9 +37,28 @@ import type { TransferInput } from './ledger.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
 import type { InvoiceSnapshot } from './model.ts';
 import type { Observer } from './observer.ts';
+import {
+  type AuditInput,
+  authenticateOperator,
+  createOperatorToken,
+  listAudit,
+  listOperatorTokens,
+  newOperatorState,
+  type OperatorTokenInput,
+  operatorGeneration,
+  recordAudit,
+  revokeOperatorToken,
+} from './operators.ts';
 import { handlePaymentNotice } from './payment-notices.ts';
 import type { PaymentProvider } from './payments.ts';
-import { createPortalLink, openPortalLink, portalSession, signInToPortal } from './portal.ts';
+import {
+  createPortalLink,
+  endPortalSession,
+  openPortalLink,
+  peekPortalLink,
+  portalSession,
+  signInToPortal,
+} from './portal.ts';
 import type {
   Clock,
   Identity,
@@ -119,6 +138,8 @@ export async function createEngine(deps: EngineDeps) {
     scheduled: false,
     knownAccounts: new Set(),
   };
+
+  const operators = newOperatorState();
 
   let billingChain: Promise<unknown> = Promise.resolve();
   return {
@@ -235,6 +256,21 @@ export async function createEngine(deps: EngineDeps) {
       /** Standalone sign-in, when a provider is configured. */
       signIn: deps.signIn,
       signInWith: (identity: Identity) => signInToPortal(ctx, identity),
+    },
+    /** Operator tokens with scopes; the bootstrap token is the server's, not stored. */
+    operators: {
+      create: (input: OperatorTokenInput) => createOperatorToken(ctx, operators, input),
+      list: () => listOperatorTokens(ctx),
+      revoke: (id: string) => revokeOperatorToken(ctx, operators, id),
+      /** The active token of this secret, or null; without an await while the snapshot is fresh. */
+      authenticate: (secret: string) => authenticateOperator(ctx, operators, secret),
+      /** Changes whenever the set of active tokens may have changed (see `OperatorState`). */
+      generation: () => operatorGeneration(ctx, operators),
+    },
+    /** The append-only log of changes made through the API, the portal and the CLI. */
+    audit: {
+      record: (input: AuditInput) => recordAudit(ctx, input),
+      list: (limit: number, cursor?: string) => listAudit(ctx, limit, cursor),
     },
     holds: {
       create: (accountId: string, input: HoldInput) => createHold(ctx, accountId, input),

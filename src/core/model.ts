@@ -196,3 +196,38 @@ export interface WebhookDelivery {
   createdAtMs: number;
   deliveredAtMs: number | null;
 }
+
+/** What an operator token may call: `admin` everything, `ingest` verification, ingest and holds, `read` GETs. */
+export type OperatorScope = 'admin' | 'ingest' | 'read';
+
+/** An operator token as stored: only the SHA-256 of its secret is kept. */
+export interface OperatorToken {
+  id: string;
+  name: string;
+  scopes: OperatorScope[];
+  tokenHash: string;
+  /** The secret's prefix and last 4 characters, for recognising it in a list. */
+  hint: string;
+  createdAtMs: number;
+  revokedAtMs: number | null;
+}
+
+/** Who made a change: an operator token (or the bootstrap token), a portal customer, or the CLI. */
+export interface Actor {
+  kind: 'operator' | 'portal' | 'cli';
+  /** The operator token's id; null for the bootstrap token, the portal and the CLI. */
+  tokenId: string | null;
+  name: string;
+}
+
+/** One line of the append-only audit log. */
+export interface AuditEntry {
+  id: string;
+  atMs: number;
+  actor: Actor;
+  /** What was done, e.g. `POST /v1/accounts/:id/api_keys` or `portal: create key`. */
+  action: string;
+  targetId: string | null;
+  requestId: string | null;
+  ip: string | null;
+}

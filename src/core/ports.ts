@@ -7,12 +7,14 @@ import type {
   Account,
   ApiKey,
   ApiKeyStatus,
+  AuditEntry,
   CreditNote,
   Hold,
   IngestStatus,
   Invoice,
   InvoiceSnapshot,
   Lot,
+  OperatorToken,
   OutboxEvent,
   Purchase,
   RatedEvent,
@@ -168,6 +170,25 @@ export interface PortalRepo {
   takeLink(tokenHash: string, nowMs: number): Promise<string | undefined>;
   insertSession(session: PortalSession & { tokenHash: string; createdAtMs: number }): Promise<void>;
   getSession(tokenHash: string): Promise<PortalSession | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Removes the links and sessions expired at `nowMs`. */
+  purgeExpired(nowMs: number): Promise<void>;
+}
+
+/** Operator tokens; only hashes of their secrets are stored. */
+export interface OperatorRepo {
+  insert(token: OperatorToken): Promise<void>;
+  get(id: string): Promise<OperatorToken | undefined>;
+  /** Every token, revoked ones included, oldest first. */
+  list(): Promise<OperatorToken[]>;
+  revoke(id: string, atMs: number): Promise<void>;
+}
+
+/** The audit log: appended to, never edited. */
+export interface AuditRepo {
+  append(entries: AuditEntry[]): Promise<void>;
+  /** Entries in the order they were appended, after the one with the cursor id. */
+  list(limit: number, afterId?: string): Promise<AuditEntry[]>;
 }
 
 /** Everything one unit of work may touch. */
@@ -182,6 +203,8 @@ export interface Tx {
   usage: UsageRepo;
   webhooks: WebhookRepo;
   portal: PortalRepo;
+  operators: OperatorRepo;
+  audit: AuditRepo;
 }
 
 export type Durability = 'full' | 'normal';

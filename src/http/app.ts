@@ -1,4 +1,3 @@
-import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -6,6 +5,8 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Engine } from '../core/engine.ts';
+import type { Actor } from '../core/model.ts';
+import { allows, callers, isTraffic, refusals, toApiError, tokenMatches } from './edge.ts';
 import type { Env } from './env.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath } from './fast-path.ts';
@@ -17,6 +18,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { operatorRoutes } from './routes/operators.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { serializers } from './serialize.ts';
@@ -38,13 +40,7 @@ export interface AppOptions {
 /** Paths under /v1 that authenticate otherwise (payment providers sign their webhooks). */
 const PUBLIC_V1 = new Set(['/v1/webhooks/stripe']);
 
-// One-shot hashing (no Hash object): three times faster than createHash on the hot paths.
-const digest = (s: string) => hash('sha256', s, 'buffer');
-
-/** Constant-time comparison of a presented token with the expected one. */
-export function tokenMatches(presented: string, expected: string | Buffer): boolean {
-  return timingSafeEqual(digest(presented), typeof expected === 'string' ? digest(expected) : expected);
-}
+export { tokenMatches };
 
 /**
  * Builds the HTTP app over an engine. No module-level state: two apps never share anything.
@@ -67,11 +63,9 @@ export function createNodeListener(
   const app = buildApp(engine, options, metrics);
   const fallback = getRequestListener(app.fetch);
   const access = accessLog(options);
-  const adminDigest = digest(options.adminToken);
   const fast = fastPath(engine, {
     limitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-    authorized: (header) =>
-      header?.startsWith('Bearer ') === true && tokenMatches(header.slice(7), adminDigest),
+    caller: callers(engine, options.adminToken),
     ...(options.log ? { log: options.log } : {}),
     ...(access ? { access } : {}),
     ...(metrics ? { observe: metrics.request } : {}),
@@ -101,10 +95,10 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   });
   const s = serializers(engine.config);
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
-  const adminDigest = digest(options.adminToken);
   const access = accessLog(options);
   const newRequestId = requestIds();
-  const metricsDigest = options.metrics?.token ? digest(options.metrics.token) : adminDigest;
+  const caller = callers(engine, options.adminToken);
+  const metricsToken = options.metrics?.token ?? options.adminToken;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -118,8 +112,10 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     metrics?.request(c.req.method, c.req.routePath, c.res.status, seconds);
     access?.(c.get('requestId'), c.req.method, c.req.routePath, c.res.status, seconds * 1000);
   });
-  const tooLarge = (c: Context<Env>) =>
-    errorResponse(c, 'payload_too_large', `the body is larger than ${limit} bytes`);
+  const tooLarge = (c: Context<Env>) => {
+    const e = refusals.tooLarge(limit);
+    return errorResponse(c, e.code, e.message);
+  };
   const streamedLimit = bodyLimit({ maxSize: limit, onError: tooLarge });
   app.use('*', async (c, next) => {
     // A declared length is checked at once; only a chunked body needs hono's counting stream
@@ -129,21 +125,56 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return streamedLimit(c, next);
   });
+  /**
+   * One line of the audit log for a change that succeeded: the route as the action, the first id
+   * in the path (or the created object's id) as the target. Written right after the change and
+   * before the answer leaves; if the store fails here the change already happened, so the failure
+   * is logged and the answer stands.
+   */
+  const audit = async (c: Context<Env>, actor: Actor, ip: string | null) => {
+    const requestId = c.get('requestId');
+    try {
+      const targetId =
+        c.req.path.split('/').find((part) => ID_SEGMENT.test(part)) ?? (await createdId(c.res));
+      await engine.audit.record({
+        actor,
+        action: `${c.req.method} ${c.req.routePath}`,
+        targetId,
+        requestId,
+        ip,
+      });
+    } catch (error) {
+      options.log?.({
+        request_id: requestId,
+        level: 'error',
+        error: `audit log line not written: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  };
+
   app.use('/v1/*', async (c, next) => {
     if (PUBLIC_V1.has(c.req.path)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !tokenMatches(token, adminDigest)) {
-      return errorResponse(c, 'unauthorized', 'a valid operator bearer token is required');
-    }
-    return next();
+    const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+    const who = await caller(c.req.header('authorization'), socket);
+    if (!who) throw refusals.unauthorized();
+    if (!allows(who, c.req.method, c.req.path)) throw refusals.forbidden(who, c.req.method, c.req.path);
+    c.set('caller', who);
+    await next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 300) return;
+    if (isTraffic(c.req.method, c.req.path)) return;
+    await audit(c, who.actor, socket?.remoteAddress ?? null);
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Storage failing answers `unavailable` (503, Retry-After) through onError.
+  app.get('/readyz', async (c) => {
+    await engine.ready();
+    return c.json({ ok: true });
+  });
   if (metrics) {
     app.get('/metrics', async (c) => {
       const header = c.req.header('authorization') ?? '';
-      if (!header.startsWith('Bearer ') || !tokenMatches(header.slice(7), metricsDigest)) {
+      if (!header.startsWith('Bearer ') || !tokenMatches(header.slice(7), metricsToken)) {
         return errorResponse(c, 'unauthorized', 'a valid metrics or operator bearer token is required');
       }
       return c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType });
@@ -156,6 +187,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   usageRoutes(app, engine, s);
   holdRoutes(app, engine, s);
   webhookRoutes(app, engine, s);
+  operatorRoutes(app, engine);
   portalRoutes(app, engine, s, options.portal);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
@@ -167,24 +199,28 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
 
   app.notFound((c) => errorResponse(c, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
-    if (err instanceof ApiError) return errorResponse(c, err.code, err.message, err.details);
-    if (err instanceof HTTPException) {
-      if (err.status === 400 || err.status === 415)
-        return errorResponse(c, 'malformed_json', 'the body must be JSON (Content-Type: application/json)');
-      if (err.status === 413) return errorResponse(c, 'payload_too_large', err.message);
-      if (err.status === 401) return errorResponse(c, 'unauthorized', err.message);
-    }
-    options.log?.({
-      request_id: c.get('requestId'),
-      level: 'error',
-      error: err instanceof Error ? err.message : String(err),
-    });
-    return errorResponse(c, 'internal_error', 'internal error; the request id identifies it in the logs');
+    let e: ApiError;
+    if (err instanceof HTTPException && (err.status === 400 || err.status === 415)) e = refusals.notJson();
+    else if (err instanceof HTTPException && err.status === 413) e = refusals.tooLarge(limit);
+    else if (err instanceof HTTPException && err.status === 401)
+      e = new ApiError('unauthorized', err.message);
+    else e = toApiError(err, c.get('requestId') ?? null, options.log);
+    return errorResponse(c, e.code, e.message, e.details);
   });
   return app;
 }
 
 export type App = ReturnType<typeof buildApp>;
+
+/** A path segment that is one of our ids (`acc_...`, `key_...`). */
+const ID_SEGMENT = /^[a-z]{2,4}_[0-9A-Za-z]{10,}$/;
+
+/** The id of the object a 201 answer created, if it says. */
+async function createdId(res: Response): Promise<string | null> {
+  if (res.status !== 201 || !res.headers.get('content-type')?.includes('json')) return null;
+  const body = (await res.clone().json()) as { id?: unknown };
+  return typeof body.id === 'string' ? body.id : null;
+}
 
 /** The access callback: the one given, or a structured line through `log`. */
 function accessLog(options: AppOptions): AccessLog | undefined {

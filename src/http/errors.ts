@@ -52,15 +52,33 @@ export function unwrap<T>(r: Result<T>): T {
   return r.value;
 }
 
+/** Seconds a client should wait before retrying an `unavailable` answer. */
+export const RETRY_AFTER_SECONDS = '5';
+
+/** The error envelope of API.md. */
+export function envelope(e: ApiError, requestId: string | null) {
+  return {
+    error: {
+      code: e.code,
+      message: e.message,
+      request_id: requestId,
+      ...(e.details ? { details: e.details } : {}),
+    },
+  };
+}
+
+/** Headers an error answer carries beyond its body: `Retry-After` when nothing was written and a retry may succeed. */
+export const errorHeaders = (code: ErrorCode): Record<string, string> =>
+  code === 'unavailable' ? { 'retry-after': RETRY_AFTER_SECONDS } : {};
+
+/** Answers the error envelope through Hono. */
 export function errorResponse(
   c: Context,
   code: ErrorCode,
   message: string,
   details?: FieldIssue[],
 ): Response {
-  const body: Record<string, unknown> = { code, message, request_id: c.get('requestId' as never) ?? null };
-  if (details) body.details = details;
-  // Storage (or a provider) is out of reach for now: nothing was written, and a retry may succeed.
-  if (code === 'unavailable') c.header('Retry-After', '5');
-  return c.json({ error: body }, statusOf(code));
+  const requestId = (c.get('requestId' as never) as string | undefined) ?? null;
+  for (const [name, value] of Object.entries(errorHeaders(code))) c.header(name, value);
+  return c.json(envelope(new ApiError(code, message, details), requestId), statusOf(code));
 }

@@ -1,18 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Engine } from '../core/engine.ts';
-import { ApiError, statusOf } from './errors.ts';
-import { hotHandlers, JSON_TYPE, parse } from './hot.ts';
+import { allows, JSON_TYPE, refusals, toApiError } from './edge.ts';
+import type { Caller } from './env.ts';
+import { type ApiError, envelope, errorHeaders, statusOf } from './errors.ts';
+import { hotHandlers, parse } from './hot.ts';
 import { requestIds } from './request-id.ts';
-
-const AUTHORIZED = Symbol('tollgate.authorized');
 
 export interface FastPathOptions {
   /** Makes request ids (default: `requestIds()`); the app shares its own. */
   requestIds?: () => string;
   limitBytes: number;
-  /** True when the request carries the operator's token. */
-  authorized: (authorization: string | undefined) => boolean;
+  /** The caller of an `Authorization` header on a connection (see `callers` in edge.ts). */
+  caller: (authorization: string | undefined, connection: object) => Caller | null | Promise<Caller | null>;
   log?: (line: Record<string, unknown>) => void;
   /** One access line per request (see `AppOptions.access`). */
   access?: AccessLog;
@@ -42,19 +41,6 @@ export function fastPath(
   const { limitBytes, access, observe, log } = options;
   const newRequestId = options.requestIds ?? requestIds();
 
-  // A connection that presented the operator's token is remembered with the exact header it sent;
-  // the next request on that connection with the same header skips the hash. The remembered
-  // value is only ever set after a constant-time check succeeded on this very connection, so
-  // comparing with it tells nobody anything they did not already hold.
-  const authorized = (req: IncomingMessage): boolean => {
-    const header = req.headers.authorization;
-    const socket = req.socket as Socket & { [AUTHORIZED]?: string };
-    if (header !== undefined && socket[AUTHORIZED] === header) return true;
-    if (!options.authorized(header)) return false;
-    if (header !== undefined) socket[AUTHORIZED] = header;
-    return true;
-  };
-
   const answer = (
     res: ServerResponse,
     route: string,
@@ -62,16 +48,19 @@ export function fastPath(
     started: number,
     status: number,
     payload: unknown,
+    extra?: Record<string, string>,
   ) => {
     const body = JSON.stringify(payload);
-    res.writeHead(status, [
+    const headers = [
       'content-type',
       'application/json',
       'content-length',
       String(Buffer.byteLength(body)),
       'x-request-id',
       requestId,
-    ]);
+    ];
+    if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
+    res.writeHead(status, headers);
     res.end(body);
     const ms = performance.now() - started;
     observe?.('POST', route, status, ms / 1000);
@@ -79,43 +68,34 @@ export function fastPath(
   };
 
   const fail = (res: ServerResponse, route: string, requestId: string, started: number, error: unknown) => {
-    const e =
-      error instanceof ApiError
-        ? error
-        : new ApiError('internal_error', 'internal error; the request id identifies it in the logs');
-    if (!(error instanceof ApiError))
-      log?.({
-        request_id: requestId,
-        level: 'error',
-        error: error instanceof Error ? error.message : String(error),
-      });
-    const envelope = {
-      code: e.code,
-      message: e.message,
-      request_id: requestId,
-      ...(e.details ? { details: e.details } : {}),
-    };
-    answer(res, route, requestId, started, statusOf(e.code), { error: envelope });
+    const e = toApiError(error, requestId, log);
+    answer(res, route, requestId, started, statusOf(e.code), envelope(e, requestId), errorHeaders(e.code));
   };
 
-  return (req, res) => {
-    if (req.method !== 'POST') return false;
-    const route = req.url!;
-    const handler = handlers[route as keyof typeof handlers];
-    if (!handler) return false;
-    const started = performance.now();
-    const requestId = newRequestId();
-    let refused: ApiError | null = null;
+  /** The refusal before the body is read, in the edge's order; null when the request may go on. */
+  const refusal = (caller: Caller | null, req: IncomingMessage, route: string): ApiError | null => {
+    if (!caller) return refusals.unauthorized();
+    if (!allows(caller, 'POST', route)) return refusals.forbidden(caller, 'POST', route);
     const length = req.headers['content-length'];
-    if (!authorized(req)) refused = new ApiError('unauthorized', 'a valid operator bearer token is required');
-    else if (length !== undefined && Number(length) > limitBytes)
-      refused = new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
-    else if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
-      refused = new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
+    if (length !== undefined && Number(length) > limitBytes) return refusals.tooLarge(limitBytes);
+    if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) return refusals.notJson();
+    return null;
+  };
+
+  const serve = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string,
+    handler: (typeof handlers)[keyof typeof handlers],
+    requestId: string,
+    started: number,
+    caller: Caller | null,
+  ) => {
+    const refused = refusal(caller, req, route);
     if (refused) {
       // The body is not read; Node discards it once the answer is sent.
       fail(res, route, requestId, started, refused);
-      return true;
+      return;
     }
     // Anonymous callbacks: the TypeScript loader names every named closure at creation, a cost on
     // each request here. A body over the limit is answered at once and the rest drained unread.
@@ -126,13 +106,7 @@ export function fastPath(
       if (size > limitBytes) return;
       size += chunk.length;
       if (size > limitBytes) {
-        fail(
-          res,
-          route,
-          requestId,
-          started,
-          new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`),
-        );
+        fail(res, route, requestId, started, refusals.tooLarge(limitBytes));
         first = rest = null;
       } else if (first === null) first = chunk;
       else if (rest === null) rest = [first, chunk];
@@ -162,6 +136,28 @@ export function fastPath(
           res.destroy();
         });
     });
+  };
+
+  return (req, res) => {
+    if (req.method !== 'POST') return false;
+    const route = req.url!;
+    const handler = handlers[route as keyof typeof handlers];
+    if (!handler) return false;
+    const started = performance.now();
+    const requestId = newRequestId();
+    let caller: Caller | null | Promise<Caller | null>;
+    try {
+      caller = options.caller(req.headers.authorization, req.socket);
+    } catch (error) {
+      fail(res, route, requestId, started, error);
+      return true;
+    }
+    if (caller instanceof Promise)
+      caller.then(
+        (c) => serve(req, res, route, handler, requestId, started, c),
+        (error: unknown) => fail(res, route, requestId, started, error),
+      );
+    else serve(req, res, route, handler, requestId, started, caller);
     return true;
   };
 }

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { formatAmount } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
 import { MAX_EVENTS_PER_CALL } from '../core/metering.ts';
+import { JSON_TYPE, refusals } from './edge.ts';
 import type { Env } from './env.ts';
 import { ApiError } from './errors.ts';
 import type { AppType } from './routes/common.ts';
@@ -98,8 +99,6 @@ function onlyField(body: unknown, field: string): unknown {
   return (body as Record<string, unknown>)[field];
 }
 
-export const JSON_TYPE = /^application\/(.+\+)?json/i;
-
 /** Parses a JSON body, refusing one that is not JSON. */
 export function parse(text: string): unknown {
   try {
@@ -114,8 +113,7 @@ async function readNode(incoming: AsyncIterable<Buffer>, limitBytes: number): Pr
   let size = 0;
   for await (const chunk of incoming) {
     size += chunk.length;
-    if (size > limitBytes)
-      throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
+    if (size > limitBytes) throw refusals.tooLarge(limitBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -123,12 +121,10 @@ async function readNode(incoming: AsyncIterable<Buffer>, limitBytes: number): Pr
 
 /** Reads and parses a JSON body, refusing one over the limit or not JSON. */
 async function readJson(c: Context<Env>, limitBytes: number): Promise<unknown> {
-  if (!JSON_TYPE.test(c.req.header('content-type') ?? ''))
-    throw new ApiError('malformed_json', 'the body must be JSON (Content-Type: application/json)');
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) throw refusals.notJson();
   const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
   if (incoming && Symbol.asyncIterator in incoming) return parse(await readNode(incoming, limitBytes));
   const text = await c.req.text();
-  if (Buffer.byteLength(text) > limitBytes)
-    throw new ApiError('payload_too_large', `the body is larger than ${limitBytes} bytes`);
+  if (Buffer.byteLength(text) > limitBytes) throw refusals.tooLarge(limitBytes);
   return parse(text);
 }

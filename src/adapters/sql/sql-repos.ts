@@ -3,6 +3,7 @@ import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
 import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
+import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPortalRepo } from './sql-portal-repo.ts';
 import { SqlWebhookRepo } from './sql-webhook-repo.ts';
 
@@ -18,5 +19,7 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     holds: new SqlHoldRepo(c),
     webhooks: new SqlWebhookRepo(c),
     portal: new SqlPortalRepo(c),
+    operators: new SqlOperatorRepo(c),
+    audit: new SqlAuditRepo(c),
   };
 }
