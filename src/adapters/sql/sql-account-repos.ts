@@ -1,6 +1,17 @@
 import type { Account, ApiKey, ApiKeyStatus } from '../../core/model.ts';
 import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
-import { bigOrNull, num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
+import {
+  bigOrNull,
+  chunks,
+  idBigintTuples,
+  inList,
+  num,
+  numOrNull,
+  type Row,
+  type SqlConnection,
+  str,
+  strOrNull,
+} from './sql-connection.ts';
 
 const toAccount = (r: Row): Account => ({
   id: str(r.id),
@@ -39,12 +50,12 @@ export class SqlAccountRepo implements AccountRepo {
 
   async lockMany(ids: string[]): Promise<void> {
     if (ids.length === 0 || !this.c.forUpdate) return; // one writer (SQLite): nothing to lock
-    const sorted = [...ids].sort();
-    await this.c
-      .stmt(
-        `SELECT id FROM accounts WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${this.c.forUpdate}`,
-      )
-      .all(...sorted);
+    for (const chunk of chunks([...ids].sort())) {
+      const list = inList(chunk);
+      await this.c
+        .stmt(`SELECT id FROM accounts WHERE id IN (${list.marks}) ORDER BY id${this.c.forUpdate}`)
+        .all(...list.values);
+    }
   }
 
   async findByExternalId(externalId: string): Promise<Account | undefined> {
@@ -126,10 +137,17 @@ export class SqlKeyRepo implements KeyRepo {
     return row && toKey(row);
   }
 
+  /** One statement per chunk of keys; a stored later use is kept. */
   async touch(lastUsed: { id: string; atMs: number }[]): Promise<void> {
-    const update = this.c.stmt(
-      'UPDATE api_keys SET last_used_at_ms = ? WHERE id = ? AND (last_used_at_ms IS NULL OR last_used_at_ms < ?)',
-    );
-    for (const u of lastUsed) await update.run(u.atMs, u.id, u.atMs);
+    const latest = new Map<string, number>();
+    for (const u of lastUsed) latest.set(u.id, Math.max(u.atMs, latest.get(u.id) ?? u.atMs));
+    for (const chunk of chunks([...latest])) {
+      await this.c
+        .stmt(
+          `UPDATE api_keys SET last_used_at_ms = v.column2 FROM (VALUES ${idBigintTuples(chunk.length, 1)}) AS v
+           WHERE api_keys.id = v.column1 AND (api_keys.last_used_at_ms IS NULL OR api_keys.last_used_at_ms < v.column2)`,
+        )
+        .run(...chunk.flat());
+    }
   }
 }

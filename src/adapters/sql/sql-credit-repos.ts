@@ -12,6 +12,8 @@ import type { HoldRepo, InvoiceRepo, LotRepo, PurchaseRepo } from '../../core/po
 import {
   big,
   bigOrNull,
+  chunks,
+  idBigintTuples,
   num,
   numOrNull,
   type Row,
@@ -259,9 +261,18 @@ export class SqlLotRepo implements LotRepo {
     return row && toLot(row);
   }
 
+  /** One statement per chunk of lots (the last update of a lot named twice wins). */
   async setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void> {
-    const update = this.c.stmt('UPDATE lots SET remaining_minor = ? WHERE id = ?');
-    for (const u of updates) await update.run(u.remainingMinor, u.id);
+    const latest = new Map(updates.map((u) => [u.id, u.remainingMinor]));
+    for (const chunk of chunks([...latest])) {
+      await this.c
+        .stmt(
+          `UPDATE lots SET remaining_minor = v.column2
+           FROM (VALUES ${idBigintTuples(chunk.length, 1)}) AS v
+           WHERE lots.id = v.column1`,
+        )
+        .run(...chunk.flat());
+    }
   }
 
   async listExpired(

@@ -10,12 +10,16 @@ import type { LedgerRepo } from '../../core/ports.ts';
 import {
   big,
   bigOrNull,
+  chunks,
+  idBigintTuples,
+  inList,
   num,
   numOrNull,
   type Row,
   type SqlConnection,
   str,
   strOrNull,
+  tuples,
 } from './sql-connection.ts';
 
 const toAccount = (r: Row): LedgerAccount => ({
@@ -48,22 +52,27 @@ const toTransfer = (r: Row): Transfer => ({
 export class SqlLedgerRepo implements LedgerRepo {
   constructor(private readonly c: SqlConnection) {}
 
+  /** One statement per chunk of accounts; an account that exists is left as it is. */
   async insertAccounts(accounts: LedgerAccount[]): Promise<void> {
-    const insert = this.c.stmt(
-      `INSERT INTO ledger_accounts (id, asset, kind, overdraft_minor, debits_posted, credits_posted, debits_pending, credits_pending, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING`,
-    );
-    for (const a of accounts) {
-      await insert.run(
-        a.id,
-        a.asset,
-        a.kind,
-        a.overdraftMinor,
-        a.debitsPosted,
-        a.creditsPosted,
-        a.debitsPending,
-        a.creditsPending,
-      );
+    for (const chunk of chunks(accounts)) {
+      await this.c
+        .stmt(
+          `INSERT INTO ledger_accounts (id, asset, kind, overdraft_minor, debits_posted, credits_posted, debits_pending, credits_pending, created_at_ms)
+           VALUES ${tuples(chunk.length, 9)} ON CONFLICT (id) DO NOTHING`,
+        )
+        .run(
+          ...chunk.flatMap((a) => [
+            a.id,
+            a.asset,
+            a.kind,
+            a.overdraftMinor,
+            a.debitsPosted,
+            a.creditsPosted,
+            a.debitsPending,
+            a.creditsPending,
+            0,
+          ]),
+        );
     }
   }
 
@@ -72,61 +81,91 @@ export class SqlLedgerRepo implements LedgerRepo {
     return row && toAccount(row);
   }
 
+  /**
+   * One statement for the transfers (with the resolution of each pending one), one for the
+   * accounts, per chunk of ids, whatever the size of the batch.
+   */
   async loadView(transferIds: string[], accountIds: string[]): Promise<LedgerView> {
     const view: LedgerView = { accounts: new Map(), transfers: new Map(), resolutions: new Map() };
-    const getTransfer = this.c.stmt('SELECT * FROM transfers WHERE id = ?');
-    const getResolution = this.c.stmt('SELECT resolution FROM pending_resolutions WHERE pending_id = ?');
+    const found = new Map<string, Row>();
+    for (const chunk of chunks([...new Set(transferIds)])) {
+      const ids = inList(chunk);
+      const rows = (await this.c
+        .stmt(
+          `SELECT t.*, r.resolution FROM transfers t LEFT JOIN pending_resolutions r ON r.pending_id = t.id
+           WHERE t.id IN (${ids.marks})`,
+        )
+        .all(...ids.values)) as Row[];
+      for (const row of rows) found.set(str(row.id), row);
+    }
     const wanted = new Set(accountIds);
     for (const id of transferIds) {
-      const row = (await getTransfer.get(id)) as Row | undefined;
+      const row = found.get(id);
       if (!row) continue;
       const t = toTransfer(row);
       view.transfers.set(id, t);
       if (t.kind === 'pending') {
         wanted.add(t.debitAccountId).add(t.creditAccountId);
-        const res = (await getResolution.get(id)) as Row | undefined;
-        if (res) view.resolutions.set(id, str(res.resolution) as Resolution);
+        if (row.resolution != null) view.resolutions.set(id, str(row.resolution) as Resolution);
       }
     }
     // Locked in id order where writers are concurrent, so two batches never deadlock.
-    const lock = this.c.stmt(`SELECT * FROM ledger_accounts WHERE id = ?${this.c.forUpdate}`);
-    for (const id of [...wanted].sort()) {
-      const row = (await lock.get(id)) as Row | undefined;
-      if (row) view.accounts.set(id, toAccount(row));
+    for (const chunk of chunks([...wanted].sort())) {
+      const ids = inList(chunk);
+      const rows = (await this.c
+        .stmt(`SELECT * FROM ledger_accounts WHERE id IN (${ids.marks}) ORDER BY id${this.c.forUpdate}`)
+        .all(...ids.values)) as Row[];
+      for (const row of rows) view.accounts.set(str(row.id), toAccount(row));
     }
     return view;
   }
 
+  /** One statement per chunk of transfers, of resolutions and of accounts. */
   async apply(plan: LedgerPlan): Promise<void> {
-    const insert = this.c.stmt(
-      `INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, asset, amount, pending_id, timeout_at_ms, code, metadata, fingerprint, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const t of plan.transfers) {
-      await insert.run(
-        t.id,
-        t.kind,
-        t.debitAccountId,
-        t.creditAccountId,
-        t.asset,
-        t.amount,
-        t.pendingId,
-        t.timeoutAtMs,
-        t.code,
-        t.metadata ? JSON.stringify(t.metadata) : null,
-        t.fingerprint,
-        t.createdAtMs,
-      );
+    for (const chunk of chunks(plan.transfers)) {
+      await this.c
+        .stmt(
+          `INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, asset, amount, pending_id, timeout_at_ms, code, metadata, fingerprint, created_at_ms)
+           VALUES ${tuples(chunk.length, 12)}`,
+        )
+        .run(
+          ...chunk.flatMap((t) => [
+            t.id,
+            t.kind,
+            t.debitAccountId,
+            t.creditAccountId,
+            t.asset,
+            t.amount,
+            t.pendingId,
+            t.timeoutAtMs,
+            t.code,
+            t.metadata ? JSON.stringify(t.metadata) : null,
+            t.fingerprint,
+            t.createdAtMs,
+          ]),
+        );
     }
-    const resolve = this.c.stmt(
-      'INSERT INTO pending_resolutions (pending_id, resolution, transfer_id) VALUES (?, ?, ?)',
-    );
-    for (const r of plan.resolutions) await resolve.run(r.pendingId, r.resolution, r.transferId);
-    const update = this.c.stmt(
-      `UPDATE ledger_accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ? WHERE id = ?`,
-    );
-    for (const a of plan.accounts)
-      await update.run(a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending, a.id);
+    for (const chunk of chunks(plan.resolutions)) {
+      await this.c
+        .stmt(
+          `INSERT INTO pending_resolutions (pending_id, resolution, transfer_id) VALUES ${tuples(chunk.length, 3)}`,
+        )
+        .run(...chunk.flatMap((r) => [r.pendingId, r.resolution, r.transferId]));
+    }
+    // The last totals of an account named twice win, as they would one update after another.
+    const accounts = [...new Map(plan.accounts.map((a) => [a.id, a])).values()];
+    for (const chunk of chunks(accounts)) {
+      await this.c
+        .stmt(
+          `UPDATE ledger_accounts SET debits_posted = v.column2, credits_posted = v.column3,
+             debits_pending = v.column4, credits_pending = v.column5
+           FROM (VALUES ${idBigintTuples(chunk.length, 4)}) AS v
+           WHERE ledger_accounts.id = v.column1`,
+        )
+        .run(
+          ...chunk.flatMap((a) => [a.id, a.debitsPosted, a.creditsPosted, a.debitsPending, a.creditsPending]),
+        );
+    }
   }
 }
 
