@@ -163,8 +163,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
         taxId: env.TOLLGATE_SELLER_TAX_ID || '',
       },
       invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
+      usageDurability: usageDurability(env),
     },
   };
+}
+
+/** `full`: an acknowledged event also survives a power loss (SQLite) or a failover (PostgreSQL). */
+function usageDurability(env: NodeJS.ProcessEnv): 'normal' | 'full' {
+  const v = env.TOLLGATE_USAGE_DURABILITY || DEFAULT_CONFIG.usageDurability;
+  if (v !== 'normal' && v !== 'full')
+    throw new ConfigError('TOLLGATE_USAGE_DURABILITY', 'must be normal or full');
+  return v;
 }
 
 function readPriceBook(path: string): Record<string, string> {

@@ -145,6 +145,10 @@ export async function createEngine(deps: EngineDeps) {
   return {
     context: ctx,
     config: deps.config,
+    /** Resolves once storage answers a read; rejects (`StorageUnavailable`) while it cannot. For `/readyz`. */
+    ready: async (): Promise<void> => {
+      await read(ctx, (tx) => tx.accounts.get(''));
+    },
     accounts: {
       create: (input: AccountInput) => createAccount(ctx, input),
       get: (id: string) => getAccount(ctx, id),

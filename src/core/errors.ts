@@ -59,3 +59,21 @@ export class RefusalSignal extends Error {
     super(refusal.message);
   }
 }
+
+/**
+ * Thrown by a storage adapter when the store cannot answer now: unreachable, restarting, failed
+ * over, full, or failing its I/O. The unit of work did not commit (or its outcome is unknown and a
+ * retry with the same ids is safe); a retry later may succeed. The HTTP edge answers it as
+ * `unavailable` (503, `Retry-After`). Adapters translate their driver's errors into it, so the core
+ * never reads a SQLite or PostgreSQL message.
+ * @example throw new StorageUnavailable('PostgreSQL: connection refused', { cause: error })
+ */
+export class StorageUnavailable extends Error {
+  /** The mark the HTTP edge reads (`unavailable`), kept as a plain field so it survives any wrapping. */
+  readonly unavailable = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailable';
+  }
+}

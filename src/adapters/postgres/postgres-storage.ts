@@ -7,10 +7,15 @@ import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { migrateToLatest } from '../sql/sql-migrate.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { PgTxConnection } from './postgres-connection.ts';
+import { pgFault } from './postgres-faults.ts';
+import { PgPool } from './postgres-pool.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
 
 export interface PostgresStorageOptions {
-  /** `postgres://user@host:port/db` */
+  /**
+   * `postgres://user@host:port/db`, or libpq's host list for high availability:
+   * `postgres://user@host1:port1,host2:port2/db?target_session_attrs=read-write`.
+   */
   url: string;
   /** A schema of its own (created if missing), e.g. one per test run. Default: the server's search_path. */
   schema?: string;
@@ -41,25 +46,24 @@ export class PostgresStorage implements Storage {
   readonly shared = true;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: PgPool,
     private readonly kysely: Kysely<any>,
   ) {}
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema))
       throw new Error('schema must be a plain lower-case identifier');
-    if (options.schema) {
-      const admin = new pg.Client({ connectionString: options.url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-      await admin.end();
-    }
-    const pool = new pg.Pool({
-      connectionString: options.url,
+    const pool = new PgPool({
+      url: options.url,
       max: options.poolSize ?? 10,
+      // A connection that cannot be had within 5 s answers `unavailable` rather than hanging.
+      acquireTimeoutMs: 5000,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
       types,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(kysely, {
       ...(options.schema ? { schema: options.schema } : {}),
@@ -79,23 +83,32 @@ export class PostgresStorage implements Storage {
     options: { durability?: Durability; readOnly?: boolean } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch((error: unknown) => {
+        throw pgFault(error);
+      });
+      // A lost connection, a database restarting or a standby answering: `StorageUnavailable`.
+      let faulty = false;
       try {
         // A read sees one snapshot for all its statements (a balance's ledger row and unbilled
         // total from the same moment); writes stay READ COMMITTED and serialise on row locks.
         await client.query(options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
-        // Like SQLite's NORMAL: a crash of the database server may lose the last commits, never corrupt.
-        if (options.durability === 'normal') await client.query('SET LOCAL synchronous_commit = off');
+        // Like SQLite's NORMAL, which survives a crash of the process: the commit waits for this
+        // server's WAL flush, so a crash or immediate restart of PostgreSQL loses nothing
+        // acknowledged, but not for a synchronous standby (a failover may lose the last commits).
+        if (options.durability === 'normal') await client.query('SET LOCAL synchronous_commit = local');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        const fault = pgFault(error, this.pool.isBroken(client));
+        faulty = fault !== error;
+        if (!faulty) await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < 8) continue;
-        throw error;
+        throw fault;
       } finally {
-        client.release();
+        // A faulty connection is closed, not lent again: the next one goes through the host list.
+        client.release(faulty);
       }
     }
   }
