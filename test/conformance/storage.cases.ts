@@ -16,7 +16,7 @@ export interface ConformanceOptions {
   skip?: Partial<Record<string, string>>;
 }
 
-const acct = (id: string, kind: 'customer' | 'system'): LedgerAccount => ({
+export const acct = (id: string, kind: 'customer' | 'system'): LedgerAccount => ({
   id,
   asset: 'credits',
   kind,

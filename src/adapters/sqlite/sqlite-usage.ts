@@ -1,5 +1,6 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { tuples } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -292,12 +293,6 @@ const ROW_COLUMNS = [
   'received_ms',
 ];
 const ROWS_PER_STATEMENT = 50;
-
-/** `(?, ?), (?, ?)`: `rows` placeholders tuples of `width`. */
-const tuples = (rows: number, width: number) =>
-  Array(rows)
-    .fill(`(${Array(width).fill('?').join(', ')})`)
-    .join(', ');
 
 /** Events are indexed by account this many at a time (and the tail never holds many more). */
 const INDEX_EVERY = 16_384;
