@@ -4,6 +4,7 @@ import * as m002 from './002_webhooks.ts';
 import * as m003 from './003_portal.ts';
 import * as m004 from './004_usage_arrival_order.ts';
 import * as m005 from './005_operator_tokens.ts';
+import * as m008 from './008_spend_controls.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_portal': m003,
   '004_usage_arrival_order': m004,
   '005_operator_tokens': m005,
+  '008_spend_controls': m008,
 };

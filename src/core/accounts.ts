@@ -2,6 +2,7 @@ import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Account } from './model.ts';
+import { limitsChanged, parseSpendLimit } from './spend.ts';
 import { CREDITS } from './transfers.ts';
 
 export interface AccountInput {
@@ -50,6 +51,7 @@ export async function createAccount(ctx: Context, raw: AccountInput): Promise<Re
       externalId: input.externalId ?? null,
       ledgerAccountId: '',
       lowBalanceThresholdMinor: null,
+      spendLimit: null,
       createdAtMs: ctx.clock.nowMs(),
     };
     account.ledgerAccountId = account.id;
@@ -79,10 +81,15 @@ export interface AccountPatch {
   name?: string;
   email?: string | null;
   lowBalanceThresholdMinor?: bigint | null;
+  /** `{ credits, period }` or null; parsed by `parseSpendLimit`. */
+  spendLimit?: unknown;
 }
 
 export async function updateAccount(ctx: Context, id: string, patch: AccountPatch): Promise<Result<Account>> {
-  return unit(ctx, async (tx) => {
+  const limit =
+    patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
+  if (limit && !limit.ok) return limit;
+  const result = await unit(ctx, async (tx) => {
     const account = await tx.accounts.lock(id);
     if (!account) fail(refuse('not_found', `no account ${id}`));
     const next = { ...account };
@@ -97,9 +104,12 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     }
     if (patch.lowBalanceThresholdMinor !== undefined)
       next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
+    if (limit) next.spendLimit = limit.value;
     await tx.accounts.update(next);
     return next;
   });
+  if (result.ok && limit) limitsChanged(ctx, id, limit.value !== null);
+  return result;
 }
 
 /** Reads an account's balance from storage (no cache). */

@@ -5,6 +5,7 @@ import type { ApiKey } from './model.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
+import type { SpendState } from './spend.ts';
 import type { WebhookState } from './webhook-state.ts';
 
 /** Runs work after the current turn of the event loop (group commit); injected to keep the core pure. */
@@ -20,6 +21,8 @@ export interface Context {
   schedule: Scheduler;
   webhooks: WebhookState;
   observer: Observer;
+  /** Spend limits and the credits used in their periods, as verification reads them. */
+  spend: SpendState;
   /** Accounts whose balance changed; cached balances of them are dropped after each commit. */
   invalidateBalances(accountIds: Iterable<string>): void;
   /** In-process caches of the hot read path; every change made in this process updates them. */

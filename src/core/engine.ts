@@ -29,8 +29,10 @@ import {
   deleteKey,
   flushKeyUse,
   getKey,
+  type KeyPatch,
   listKeys,
   suspendKey,
+  updateKey,
   verifyKey,
 } from './keys.ts';
 import type { TransferInput } from './ledger.ts';
@@ -70,6 +72,7 @@ import type {
 } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
+import { newSpendState } from './spend.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
 import {
   allUsageRecords,
@@ -117,6 +120,7 @@ export async function createEngine(deps: EngineDeps) {
       balanceListeners: null,
     },
     observer: {},
+    spend: newSpendState(),
     cache: {
       keysByHash: new Map(),
       keysById: new Map(),
@@ -167,6 +171,7 @@ export async function createEngine(deps: EngineDeps) {
       suspend: (id: string) => suspendKey(ctx, id),
       activate: (id: string) => activateKey(ctx, id),
       delete: (id: string) => deleteKey(ctx, id),
+      update: (id: string, patch: KeyPatch) => updateKey(ctx, id, patch),
       verify: (secret: unknown) => verifyKey(ctx, secret),
       flushLastUsed: () => flushKeyUse(ctx, true),
     },

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   api_key_not_suspended: 'api_key_not_suspended',
   payment_out_of_range: 'payment_out_of_range',
   insufficient_credits: 'insufficient_credits',
+  spend_limit_reached: 'spend_limit_reached',
   idempotency_conflict: 'idempotency_conflict',
   invalid_state: 'invalid_state',
   invalid_signature: 'invalid_signature',

@@ -5,6 +5,7 @@ import { type Context, fail, read } from './context.ts';
 import { burnLots } from './credits.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Hold } from './model.ts';
+import { accountSpend } from './spend.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { balanceUnit } from './unit-of-work.ts';
 
@@ -65,6 +66,14 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
     const { available } = (await balanceIn(tx, accountId))!;
     if (credits.value > available)
       fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
+    const limit = await accountSpend(ctx, tx, accountId);
+    if (limit && limit.spentMinor + credits.value > limit.limit.creditsMinor)
+      fail(
+        refuse(
+          'spend_limit_reached',
+          `the hold would pass the account's spend limit for this ${limit.limit.period} (UTC)`,
+        ),
+      );
     const now = ctx.clock.nowMs();
     const hold: Hold = {
       id,

@@ -2,11 +2,12 @@ import { type Balance, readBalance } from './accounts.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { ApiKey, ApiKeyStatus } from './model.ts';
+import { keysSpent, limitsChanged, parseSpendLimit, spendRefusal, spendRefusalCached } from './spend.ts';
 import { emit } from './webhooks.ts';
 
 export type VerifyResult =
   | { valid: true; accountId: string; keyId: string; available: bigint }
-  | { valid: false; code: 'unknown_key' | 'suspended' | 'insufficient_credits' };
+  | { valid: false; code: 'unknown_key' | 'suspended' | 'insufficient_credits' | 'spend_limit_reached' };
 
 /** Longest secret worth hashing: anything longer is not a key of ours. */
 const MAX_SECRET_LENGTH = 256;
@@ -28,9 +29,9 @@ export async function createKey(
   accountId: string,
   rawNickname: unknown,
 ): Promise<Result<{ key: ApiKey; secret: string }>> {
-  const nickname = typeof rawNickname === 'string' ? rawNickname.trim() : '';
-  if (nickname.length < 1 || nickname.length > NICKNAME_MAX_CHARS)
-    return invalidField('nickname', `is required, 1 to ${NICKNAME_MAX_CHARS} characters`);
+  const valid = validNickname(rawNickname);
+  if (!valid.ok) return valid;
+  const nickname = valid.value;
   const secret = ctx.ids.newSecret(ctx.config.keyPrefix);
   const result = await unit(ctx, async (tx) => {
     // The account lock serialises creates and activations of one account, so two racing at
@@ -52,6 +53,7 @@ export async function createKey(
       status: 'active',
       createdAtMs: now,
       lastUsedAtMs: null,
+      spendLimit: null,
     };
     await tx.keys.insert(key);
     await emit(ctx, tx, 'api_key.created', {
@@ -67,18 +69,68 @@ export async function createKey(
   return ok({ key: result.value, secret });
 }
 
-export async function getKey(ctx: Context, keyId: string): Promise<Result<ApiKey>> {
+/** A key as its answers show it: with the credits it used in its current spend period. */
+export type KeyView = ApiKey & { spentMinor: bigint };
+
+export async function getKey(ctx: Context, keyId: string): Promise<Result<KeyView>> {
   const key = await read(ctx, (tx) => tx.keys.get(keyId));
   if (!key || key.status === 'deleted') return refuse('not_found', `no API key ${keyId}`);
-  return ok(withUse(ctx, key));
+  return ok((await keysSpent(ctx, [withUse(ctx, key)]))[0]!);
 }
 
 /** Keys of an account that are not deleted, oldest first. */
-export async function listKeys(ctx: Context, accountId: string): Promise<Result<ApiKey[]>> {
+export async function listKeys(ctx: Context, accountId: string): Promise<Result<KeyView[]>> {
   const keys = await read(ctx, async (tx) =>
     (await tx.accounts.get(accountId)) ? tx.keys.list(accountId) : undefined,
   );
-  return keys ? ok(keys.map((k) => withUse(ctx, k))) : refuse('not_found', `no account ${accountId}`);
+  if (!keys) return refuse('not_found', `no account ${accountId}`);
+  return ok(
+    await keysSpent(
+      ctx,
+      keys.map((k) => withUse(ctx, k)),
+    ),
+  );
+}
+
+export interface KeyPatch {
+  nickname?: unknown;
+  /** `{ credits, period }` or null; parsed by `parseSpendLimit`. */
+  spendLimit?: unknown;
+}
+
+/**
+ * Renames a key or sets its spend limit. Refusals, first wins: `nickname`, `spend_limit`, then
+ * `not_found` (deleted keys too).
+ * @example await updateKey(ctx, 'key_1', { spendLimit: { credits: '100', period: 'day' } })
+ */
+export async function updateKey(ctx: Context, keyId: string, patch: KeyPatch): Promise<Result<KeyView>> {
+  const nickname = patch.nickname === undefined ? undefined : validNickname(patch.nickname);
+  if (nickname && !nickname.ok) return nickname;
+  const limit =
+    patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
+  if (limit && !limit.ok) return limit;
+  const result = await unit(ctx, async (tx) => {
+    const key = await tx.keys.get(keyId);
+    if (!key || key.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
+    const next: ApiKey = {
+      ...key,
+      ...(nickname ? { nickname: nickname.value } : {}),
+      ...(limit ? { spendLimit: limit.value } : {}),
+    };
+    await tx.keys.update(next);
+    return next;
+  });
+  if (!result.ok) return result;
+  cacheKey(ctx, result.value);
+  if (limit) limitsChanged(ctx, result.value.accountId, limit.value !== null);
+  return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
+}
+
+function validNickname(raw: unknown): Result<string> {
+  const nickname = typeof raw === 'string' ? raw.trim() : '';
+  if (nickname.length < 1 || nickname.length > NICKNAME_MAX_CHARS)
+    return invalidField('nickname', `is required, 1 to ${NICKNAME_MAX_CHARS} characters`);
+  return ok(nickname);
 }
 
 // The last use not yet written still shows.
@@ -91,7 +143,7 @@ export const suspendKey = (ctx: Context, keyId: string) => changeStatus(ctx, key
 export const activateKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'active');
 export const deleteKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'deleted');
 
-async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): Promise<Result<ApiKey>> {
+async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): Promise<Result<KeyView>> {
   const result = await unit(ctx, async (tx) => {
     const found = await tx.keys.get(keyId);
     if (!found || found.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
@@ -118,8 +170,10 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
     return { ...key, status };
   });
   // Takes effect on the very next verification in this process.
-  if (result.ok) cacheKey(ctx, result.value);
-  return result.ok ? ok(withUse(ctx, result.value)) : result;
+  if (!result.ok) return result;
+  cacheKey(ctx, result.value);
+  if (result.value.spendLimit) limitsChanged(ctx, result.value.accountId, true);
+  return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 
 /** The balance of an account, from the in-process cache when it is fresh. */
@@ -160,10 +214,12 @@ function verifyFromCache(ctx: Context, secret: unknown): VerifyResult | undefine
   const cached = ctx.cache.keysByHash.get(ctx.ids.hashSecret(secret));
   if (!cached || now - cached.atMs >= ctx.cache.ttlMs) return undefined;
   const key = cached.value;
-  if (key.status !== 'active') return answerFor(ctx, key, undefined);
+  if (key.status !== 'active') return answerFor(ctx, key, undefined, false);
   const balance = ctx.cache.balances.get(key.accountId);
   if (!balance || now - balance.atMs >= ctx.cache.ttlMs) return undefined;
-  return answerFor(ctx, key, balance.value);
+  const limited = spendRefusalCached(ctx, key.accountId, key.id);
+  if (limited === undefined) return undefined;
+  return answerFor(ctx, key, balance.value, limited);
 }
 
 async function verifyFromStorage(ctx: Context, secret: string): Promise<VerifyResult> {
@@ -175,15 +231,19 @@ async function verifyFromStorage(ctx: Context, secret: string): Promise<VerifyRe
     if (!key) return { valid: false, code: 'unknown_key' };
     cacheKey(ctx, key);
   }
-  return answerFor(ctx, key, key.status === 'active' ? await cachedBalance(ctx, key.accountId) : undefined);
+  if (key.status !== 'active') return answerFor(ctx, key, undefined, false);
+  const balance = await cachedBalance(ctx, key.accountId);
+  return answerFor(ctx, key, balance, await spendRefusal(ctx, key.accountId, key.id));
 }
 
-function answerFor(ctx: Context, key: ApiKey, balance: Balance | undefined): VerifyResult {
+/** Refusals, first wins: `unknown_key` (deleted), `suspended`, `insufficient_credits`, `spend_limit_reached`. */
+function answerFor(ctx: Context, key: ApiKey, balance: Balance | undefined, limited: boolean): VerifyResult {
   if (key.status === 'deleted') return { valid: false, code: 'unknown_key' };
   if (key.status === 'suspended') return { valid: false, code: 'suspended' };
   noteUse(ctx, key.id);
   const available = balance?.available ?? 0n;
   if (available <= 0n) return { valid: false, code: 'insufficient_credits' };
+  if (limited) return { valid: false, code: 'spend_limit_reached' };
   return { valid: true, accountId: key.accountId, keyId: key.id, available };
 }
 

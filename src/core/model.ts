@@ -8,7 +8,15 @@ export interface Account {
   /** The customer's credit account in the ledger. */
   ledgerAccountId: string;
   lowBalanceThresholdMinor: bigint | null;
+  /** Credits this account may use per UTC day or month, all keys together; null: no limit. */
+  spendLimit: SpendLimit | null;
   createdAtMs: number;
+}
+
+/** A cap on credits used (billed and unbilled) in the current UTC day or month. */
+export interface SpendLimit {
+  creditsMinor: bigint;
+  period: 'day' | 'month';
 }
 
 export type ApiKeyStatus = 'active' | 'suspended' | 'deleted';
@@ -24,6 +32,8 @@ export interface ApiKey {
   status: ApiKeyStatus;
   createdAtMs: number;
   lastUsedAtMs: number | null;
+  /** Credits this key may use per UTC day or month; null: no limit of its own. */
+  spendLimit: SpendLimit | null;
 }
 
 export type PurchaseStatus = 'pending' | 'paid' | 'failed';
@@ -162,6 +172,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'api_key.deleted',
   'billing_run.completed',
   'payment.unmatched',
+  'spend_limit.reached',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

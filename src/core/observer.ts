@@ -6,7 +6,9 @@ export interface Observer {
   usageEvents?(counts: { accepted: number; duplicate: number; rejected: number }): void;
   /** One group commit of usage events: how many, and how long the commit took. */
   groupCommit?(events: number, ms: number): void;
-  verification?(outcome: 'valid' | 'unknown_key' | 'suspended' | 'insufficient_credits'): void;
+  verification?(
+    outcome: 'valid' | 'unknown_key' | 'suspended' | 'insufficient_credits' | 'spend_limit_reached',
+  ): void;
   billingRun?(result: { hours: number; accounts: number; ms: number; atMs: number }): void;
   webhookDelivery?(outcome: 'delivered' | 'retry' | 'failed'): void;
 }

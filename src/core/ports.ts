@@ -18,6 +18,7 @@ import type {
   OutboxEvent,
   Purchase,
   RatedEvent,
+  SpendLimit,
   UsageRecord,
   WebhookDelivery,
   WebhookEndpoint,
@@ -65,6 +66,8 @@ export interface KeyRepo {
   get(id: string): Promise<ApiKey | undefined>;
   countActive(accountId: string): Promise<number>;
   setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void>;
+  /** Writes the nickname and spend limit. */
+  update(key: ApiKey): Promise<void>;
   list(accountId: string): Promise<ApiKey[]>;
   findByHash(secretHash: string): Promise<ApiKey | undefined>;
   /** Writes `last_used_at` for many keys at once. */
@@ -175,6 +178,25 @@ export interface PortalRepo {
   purgeExpired(nowMs: number): Promise<void>;
 }
 
+/** Credits used per period, from the hourly rollup, and the periods whose limit was announced. */
+export interface SpendRepo {
+  /** Credits used by an account since each start (billed and unbilled), in all and per key. */
+  spent(accountId: string, sinceMs: number[]): Promise<SpentSince[]>;
+  /** The spend limits set on an account and on its keys that are not deleted. */
+  limitsOf(accountId: string): Promise<{ account: SpendLimit | null; keys: Map<string, SpendLimit> }>;
+  /** Whether any account or key has a limit at all. */
+  anyLimits(): Promise<boolean>;
+  /** Records that a scope's limit was announced for a period; false when it already was. */
+  claimNotice(scopeId: string, periodStartMs: number, atMs: number): Promise<boolean>;
+}
+
+/** Credits used since `sinceMs`: in all, and per API key (usage without a key counts in `total` only). */
+export interface SpentSince {
+  sinceMs: number;
+  total: bigint;
+  byKey: Map<string, bigint>;
+}
+
 /** Operator tokens; only hashes of their secrets are stored. */
 export interface OperatorRepo {
   insert(token: OperatorToken): Promise<void>;
@@ -205,6 +227,7 @@ export interface Tx {
   portal: PortalRepo;
   operators: OperatorRepo;
   audit: AuditRepo;
+  spend: SpendRepo;
 }
 
 export type Durability = 'full' | 'normal';

@@ -8,6 +8,12 @@ export const startOfHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_
 /** The start of the UTC day holding `ms`. */
 export const startOfUtcDay = (ms: number): number => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
 
+/** The start of the UTC month holding `ms`. */
+export function startOfUtcMonth(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
 /**
  * A time given in a query, a body or on the command line: an instant with a zone (as
  * `parseInstant`), or a UTC date, which means its midnight. NaN for anything else (30 February too).

@@ -1,13 +1,15 @@
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
 import type { Durability, Tx } from './ports.ts';
+import { announceSpendLimits, dropSpent } from './spend.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
 
 /**
  * A unit of work that changes balances. `fn` names each account whose balance it changes in
  * `changed`; what must follow every such change happens here, once, so no use case can forget it:
  * balance alerts are raised inside the transaction (they commit with the change, or not at all),
- * and cached balances are dropped after it. (Spend counters and auto top-up belong here too.)
+ * spend limits reached are announced in the same transaction, and cached balances and spend
+ * counters are dropped after it.
  * A refusal (`fail`) rolls everything back and comes back as the result.
  * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
  */
@@ -36,7 +38,14 @@ export async function balanceUnit<T>(
  * group commit goes through its own storage call, for speed).
  */
 export const afterBalanceChange = {
-  inTransaction: (ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> =>
-    checkBalanceAlerts(ctx, tx, accountIds),
-  afterCommit: (ctx: Context, accountIds: Iterable<string>): void => ctx.invalidateBalances(accountIds),
+  inTransaction: async (ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> => {
+    const ids = [...accountIds];
+    await checkBalanceAlerts(ctx, tx, ids);
+    await announceSpendLimits(ctx, tx, ids);
+  },
+  afterCommit: (ctx: Context, accountIds: Iterable<string>): void => {
+    const ids = [...accountIds];
+    ctx.invalidateBalances(ids);
+    dropSpent(ctx, ids);
+  },
 };

@@ -21,6 +21,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case 'api_key_limit_reached':
     case 'api_key_not_suspended':
     case 'insufficient_credits':
+    case 'spend_limit_reached':
     case 'idempotency_conflict':
     case 'invalid_state':
       return 409;

@@ -57,7 +57,10 @@ export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): voi
         },
       },
       responses: {
-        200: { description: '{ valid: true, account_id, key_id, available } or { valid: false, code }' },
+        200: {
+          description:
+            '{ valid: true, account_id, key_id, available } or { valid: false, code: unknown_key | suspended | insufficient_credits | spend_limit_reached }',
+        },
       },
     }),
   );

@@ -31,7 +31,7 @@ export function createMetrics(engine: Engine) {
     'tollgate_key_verifications_total',
     'Key verifications by outcome',
     'outcome',
-    { valid: 0, unknown_key: 0, suspended: 0, insufficient_credits: 0 },
+    { valid: 0, unknown_key: 0, suspended: 0, insufficient_credits: 0, spend_limit_reached: 0 },
   );
   const billedHours = new Counter({
     name: 'tollgate_billing_hours_billed_total',

@@ -2,13 +2,14 @@ import type { Balance } from '../core/accounts.ts';
 import { formatAmount } from '../core/amount.ts';
 import type { TollgateConfig } from '../core/config.ts';
 import { isoUtc } from '../core/invoices.ts';
-import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase } from '../core/model.ts';
+import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase, SpendLimit } from '../core/model.ts';
 
 /** Records as the API shows them: snake_case, decimal strings, ISO 8601 UTC times. */
 export function serializers(config: TollgateConfig) {
   const credits = (m: bigint) => formatAmount(m, config.scales.credits);
   const usd = (m: bigint) => formatAmount(m, config.scales.usd, true);
   const time = (ms: number | null) => (ms === null ? null : isoUtc(ms));
+  const limit = (l: SpendLimit | null) => (l ? { credits: credits(l.creditsMinor), period: l.period } : null);
   return {
     credits,
     usd,
@@ -20,6 +21,7 @@ export function serializers(config: TollgateConfig) {
       email: a.email,
       external_id: a.externalId,
       low_balance_threshold: a.lowBalanceThresholdMinor === null ? null : credits(a.lowBalanceThresholdMinor),
+      spend_limit: limit(a.spendLimit),
       created_at: time(a.createdAtMs),
     }),
     balance: (b: Balance) => ({
@@ -38,6 +40,8 @@ export function serializers(config: TollgateConfig) {
       hint: k.hint,
       created_at: time(k.createdAtMs),
       last_used_at: time(k.lastUsedAtMs),
+      spend_limit: limit(k.spendLimit),
+      ...('spentMinor' in k ? { spent: credits(k.spentMinor as bigint) } : {}),
     }),
     purchase: (p: Purchase) => ({
       id: p.id,

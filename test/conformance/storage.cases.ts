@@ -177,6 +177,7 @@ export function storageConformance(
           externalId: null,
           ledgerAccountId: 'acc_1',
           lowBalanceThresholdMinor: null,
+          spendLimit: null,
           createdAtMs: T0,
         });
         for (const [i, status] of (['active', 'active', 'suspended', 'deleted'] as const).entries()) {
@@ -189,6 +190,7 @@ export function storageConformance(
             status,
             createdAtMs: T0 + i,
             lastUsedAtMs: null,
+            spendLimit: null,
           });
         }
       });

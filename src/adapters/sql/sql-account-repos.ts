@@ -1,6 +1,7 @@
-import type { Account, ApiKey, ApiKeyStatus } from '../../core/model.ts';
+import type { Account, ApiKey, ApiKeyStatus, SpendLimit } from '../../core/model.ts';
 import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
 import {
+  big,
   bigOrNull,
   chunks,
   idBigintTuples,
@@ -13,6 +14,12 @@ import {
   strOrNull,
 } from './sql-connection.ts';
 
+/** A spend limit from its two columns (null: no limit). */
+export const toLimit = (r: Row): SpendLimit | null =>
+  r.spend_limit_minor === null || r.spend_limit_minor === undefined
+    ? null
+    : { creditsMinor: big(r.spend_limit_minor), period: str(r.spend_limit_period) as SpendLimit['period'] };
+
 const toAccount = (r: Row): Account => ({
   id: str(r.id),
   name: str(r.name),
@@ -20,6 +27,7 @@ const toAccount = (r: Row): Account => ({
   externalId: strOrNull(r.external_id),
   ledgerAccountId: str(r.ledger_account_id),
   lowBalanceThresholdMinor: bigOrNull(r.low_balance_threshold_minor),
+  spendLimit: toLimit(r),
   createdAtMs: num(r.created_at_ms),
 });
 
@@ -67,8 +75,17 @@ export class SqlAccountRepo implements AccountRepo {
 
   async update(a: Account): Promise<void> {
     await this.c
-      .stmt('UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ? WHERE id = ?')
-      .run(a.name, a.email, a.lowBalanceThresholdMinor, a.id);
+      .stmt(
+        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ? WHERE id = ?',
+      )
+      .run(
+        a.name,
+        a.email,
+        a.lowBalanceThresholdMinor,
+        a.spendLimit?.creditsMinor ?? null,
+        a.spendLimit?.period ?? null,
+        a.id,
+      );
   }
 }
 
@@ -81,6 +98,7 @@ const toKey = (r: Row): ApiKey => ({
   status: str(r.status) as ApiKeyStatus,
   createdAtMs: num(r.created_at_ms),
   lastUsedAtMs: numOrNull(r.last_used_at_ms),
+  spendLimit: toLimit(r),
 });
 
 export class SqlKeyRepo implements KeyRepo {
@@ -115,6 +133,12 @@ export class SqlKeyRepo implements KeyRepo {
       .stmt(`SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND status = 'active'`)
       .get(accountId)) as Row;
     return num(row.n);
+  }
+
+  async update(k: ApiKey): Promise<void> {
+    await this.c
+      .stmt('UPDATE api_keys SET nickname = ?, spend_limit_minor = ?, spend_limit_period = ? WHERE id = ?')
+      .run(k.nickname, k.spendLimit?.creditsMinor ?? null, k.spendLimit?.period ?? null, k.id);
   }
 
   async setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void> {

@@ -5,6 +5,7 @@ import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPortalRepo } from './sql-portal-repo.ts';
+import { SqlSpendRepo } from './sql-spend-repo.ts';
 import { SqlWebhookRepo } from './sql-webhook-repo.ts';
 
 /** Every repository of a unit of work but usage, whose storage differs by database. */
@@ -21,5 +22,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     portal: new SqlPortalRepo(c),
     operators: new SqlOperatorRepo(c),
     audit: new SqlAuditRepo(c),
+    spend: new SqlSpendRepo(c),
   };
 }

@@ -3,7 +3,7 @@ import { parseAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+import { Amount, type AppType, body, jsonRoute, on, param, plainRoute, SpendLimitSchema } from './common.ts';
 
 const CreateAccount = z.strictObject({
   name: z.string().min(1).max(200),
@@ -15,6 +15,7 @@ const PatchAccount = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   email: z.string().max(254).nullable().optional(),
   low_balance_threshold: Amount.nullable().optional(),
+  spend_limit: SpendLimitSchema.nullable().optional(),
 });
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -49,6 +50,7 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       ...(b.name !== undefined ? { name: b.name } : {}),
       ...(b.email !== undefined ? { email: b.email } : {}),
       ...(threshold !== undefined ? { lowBalanceThresholdMinor: threshold } : {}),
+      ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
     };
     return c.json(s.account(unwrap(await engine.accounts.update(param(c, 'id'), patch))), 200);
   });

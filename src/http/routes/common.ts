@@ -7,6 +7,10 @@ export type AppType = OpenAPIHono<Env>;
 /** A decimal amount on the wire: always a string, never a JSON number. */
 export const Amount = z.string().max(40).openapi({ example: '1500' });
 export const Id = z.string().min(1).max(64);
+/** A cap on credits used per UTC day or month (API.md "Spend controls"). */
+export const SpendLimitSchema = z
+  .strictObject({ credits: Amount, period: z.enum(['day', 'month']) })
+  .openapi({ description: 'Credits used (billed and unbilled) per UTC day or month' });
 
 const ok = { description: 'OK', content: { 'application/json': { schema: z.object({}).passthrough() } } };
 

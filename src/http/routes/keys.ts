@@ -3,7 +3,7 @@ import type { Engine } from '../../core/engine.ts';
 import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+import { type AppType, body, jsonRoute, on, param, plainRoute, SpendLimitSchema } from './common.ts';
 
 export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
   on(
@@ -35,6 +35,27 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/api_keys/{id}', 'Get an API key'), async (c) => {
     return c.json(s.key(unwrap(await engine.keys.get(param(c, 'id')))), 200);
   });
+
+  on(
+    app,
+    jsonRoute(
+      'patch',
+      '/v1/api_keys/{id}',
+      'Rename an API key or set its spend limit',
+      z.strictObject({
+        nickname: z.string().max(NICKNAME_MAX_CHARS).optional(),
+        spend_limit: SpendLimitSchema.nullable().optional(),
+      }),
+    ),
+    async (c) => {
+      const b = body<{ nickname?: string; spend_limit?: unknown }>(c);
+      const patch = {
+        ...(b.nickname !== undefined ? { nickname: b.nickname } : {}),
+        ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
+      };
+      return c.json(s.key(unwrap(await engine.keys.update(param(c, 'id'), patch))), 200);
+    },
+  );
 
   on(app, plainRoute('post', '/v1/api_keys/{id}/suspend', 'Suspend an API key'), async (c) => {
     return c.json(s.key(unwrap(await engine.keys.suspend(param(c, 'id')))), 200);

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Spend controls: a spend limit per account and per API key (credits per UTC day or month), the
+ * periods whose limit was announced (`spend_limit.reached` goes out once per period and scope),
+ * auto top-up settings per account and the origin of each purchase. Frozen once landed.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('accounts').addColumn('spend_limit_minor', 'bigint').execute();
+  await db.schema.alterTable('accounts').addColumn('spend_limit_period', 'text').execute();
+  await db.schema.alterTable('accounts').addColumn('auto_top_up', 'text').execute();
+  await db.schema.alterTable('api_keys').addColumn('spend_limit_minor', 'bigint').execute();
+  await db.schema.alterTable('api_keys').addColumn('spend_limit_period', 'text').execute();
+  await db.schema
+    .alterTable('purchases')
+    .addColumn('origin', 'text', (c) => c.notNull().defaultTo('customer'))
+    .execute();
+  await db.schema
+    .createTable('spend_notices')
+    .addColumn('scope_id', 'text', (c) => c.notNull())
+    .addColumn('period_start_ms', 'bigint', (c) => c.notNull())
+    .addColumn('at_ms', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('spend_notices_pk', ['scope_id', 'period_start_ms'])
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('spend_notices').execute();
+  for (const [table, column] of [
+    ['purchases', 'origin'],
+    ['api_keys', 'spend_limit_period'],
+    ['api_keys', 'spend_limit_minor'],
+    ['accounts', 'auto_top_up'],
+    ['accounts', 'spend_limit_period'],
+    ['accounts', 'spend_limit_minor'],
+  ] as const)
+    await db.schema.alterTable(table).dropColumn(column).execute();
+}

@@ -1,0 +1,66 @@
+import type { SpendLimit } from '../../core/model.ts';
+import type { SpendRepo, SpentSince } from '../../core/ports.ts';
+import { toLimit } from './sql-account-repos.ts';
+import { big, num, type Row, type SqlConnection, str } from './sql-connection.ts';
+
+
+export class SqlSpendRepo implements SpendRepo {
+  constructor(private readonly c: SqlConnection) {}
+
+  async spent(accountId: string, sinceMs: number[]): Promise<SpentSince[]> {
+    if (sinceMs.length === 0) return [];
+    // One pass over the account's rollup rows from the earliest start; usage without a key is ''.
+    const sums = sinceMs.map((_, i) => `SUM(CASE WHEN hour_ms >= ? THEN credits_minor ELSE 0 END) AS s${i}`);
+    const rows = (await this.c
+      .stmt(
+        `SELECT api_key_id, ${sums.join(', ')} FROM usage_rollup WHERE account_id = ? AND hour_ms >= ? GROUP BY api_key_id`,
+      )
+      .all(...sinceMs, accountId, Math.min(...sinceMs))) as Row[];
+    return sinceMs.map((since, i) => {
+      const byKey = new Map<string, bigint>();
+      let total = 0n;
+      for (const r of rows) {
+        const credits = big(r[`s${i}`] ?? 0n);
+        total += credits;
+        const key = str(r.api_key_id);
+        if (key) byKey.set(key, credits);
+      }
+      return { sinceMs: since, total, byKey };
+    });
+  }
+
+  async limitsOf(accountId: string): Promise<{ account: SpendLimit | null; keys: Map<string, SpendLimit> }> {
+    const account = (await this.c
+      .stmt('SELECT spend_limit_minor, spend_limit_period FROM accounts WHERE id = ?')
+      .get(accountId)) as Row | undefined;
+    const keys = (await this.c
+      .stmt(
+        `SELECT id, spend_limit_minor, spend_limit_period FROM api_keys
+         WHERE account_id = ? AND spend_limit_minor IS NOT NULL AND status != 'deleted'`,
+      )
+      .all(accountId)) as Row[];
+    return {
+      account: account ? toLimit(account) : null,
+      keys: new Map(keys.map((k) => [str(k.id), toLimit(k)!])),
+    };
+  }
+
+  async anyLimits(): Promise<boolean> {
+    const row = (await this.c
+      .stmt(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM accounts WHERE spend_limit_minor IS NOT NULL LIMIT 1) a)
+              + (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE spend_limit_minor IS NOT NULL LIMIT 1) k) AS n`,
+      )
+      .get()) as Row;
+    return num(row.n) > 0;
+  }
+
+  async claimNotice(scopeId: string, periodStartMs: number, atMs: number): Promise<boolean> {
+    const row = await this.c
+      .stmt(
+        'INSERT INTO spend_notices (scope_id, period_start_ms, at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING scope_id',
+      )
+      .get(scopeId, periodStartMs, atMs);
+    return row !== undefined;
+  }
+}

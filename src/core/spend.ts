@@ -1,0 +1,223 @@
+import { parseCredits } from './amount.ts';
+import { type Context, read } from './context.ts';
+import { invalidField, ok, type Result } from './errors.ts';
+import type { SpendLimit } from './model.ts';
+import type { SpentSince, Tx } from './ports.ts';
+import { startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
+import { emit } from './webhooks.ts';
+
+/**
+ * Spend limits: credits used (billed and unbilled) per UTC day or month, per account and per key.
+ * The rule lives here once: what counts, when a period starts, when a limit is reached, and when
+ * it is announced. Verification reads it from memory like the balance; the unit of work drops an
+ * account's counters whenever its balance changes, and announces a reached limit in the same
+ * transaction as the usage that reached it.
+ */
+
+export const SPEND_PERIODS = ['day', 'month'] as const;
+
+/**
+ * A spend limit as given (`{ credits, period }`, or null to remove it). Refusals, first wins:
+ * the shape, then `credits` (a positive amount, at most the configured maximum), then `period`.
+ * @example parseSpendLimit(ctx, { credits: '100', period: 'day' }, 'spend_limit')
+ */
+export function parseSpendLimit(ctx: Context, raw: unknown, field: string): Result<SpendLimit | null> {
+  if (raw === null) return ok(null);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return invalidField(field, 'must be { credits, period: "day" | "month" } or null');
+  const { credits, period } = raw as { credits?: unknown; period?: unknown };
+  const c = parseCredits(credits, ctx.config.scales.credits, ctx.config.maxCreditsMinor, `${field}.credits`);
+  if (!c.ok) return c;
+  if (c.value <= 0n) return invalidField(`${field}.credits`, 'must be more than 0');
+  if (!SPEND_PERIODS.includes(period as SpendLimit['period']))
+    return invalidField(`${field}.period`, 'must be "day" or "month"');
+  return ok({ creditsMinor: c.value, period: period as SpendLimit['period'] });
+}
+
+/** The start of the UTC period holding `nowMs`. */
+export const periodStart = (period: SpendLimit['period'], nowMs: number): number =>
+  period === 'day' ? startOfUtcDay(nowMs) : startOfUtcMonth(nowMs);
+
+/** The limits of one account and its keys. */
+interface Limits {
+  account: SpendLimit | null;
+  keys: Map<string, SpendLimit>;
+  atMs: number;
+}
+
+/** Credits used in the current day and month, as of `atMs`. */
+interface Spent {
+  dayStartMs: number;
+  monthStartMs: number;
+  day: SpentSince;
+  month: SpentSince;
+  atMs: number;
+}
+
+/** What a process keeps in memory of spend controls. */
+export interface SpendState {
+  /** Whether any account or key has a limit (null: not known yet); skips all of this when false. */
+  anyLimits: { value: boolean; atMs: number } | null;
+  limits: Map<string, Limits>;
+  spent: Map<string, Spent>;
+}
+
+export const newSpendState = (): SpendState => ({ anyLimits: null, limits: new Map(), spent: new Map() });
+
+const fresh = (ctx: Context, atMs: number) => ctx.clock.nowMs() - atMs < ctx.cache.ttlMs;
+
+/** What one scope (the account, or a key) has used in its current period, and its limit. */
+export interface SpendStatus {
+  limit: SpendLimit;
+  spentMinor: bigint;
+  periodStartMs: number;
+  reached: boolean;
+}
+
+function statusOf(limit: SpendLimit, spent: Spent, keyId: string | null): SpendStatus {
+  const since = limit.period === 'day' ? spent.day : spent.month;
+  const spentMinor = keyId === null ? since.total : (since.byKey.get(keyId) ?? 0n);
+  return { limit, spentMinor, periodStartMs: since.sinceMs, reached: spentMinor >= limit.creditsMinor };
+}
+
+/**
+ * From memory only: whether a key (and its account) may still spend, or undefined when something
+ * must be read first (`loadSpend`). No limits anywhere costs one check.
+ */
+export function spendRefusalCached(
+  ctx: Context,
+  accountId: string,
+  keyId: string | null,
+  justLoaded = false,
+): boolean | undefined {
+  const state = ctx.spend;
+  const ok = (atMs: number) => justLoaded || fresh(ctx, atMs);
+  if (state.anyLimits && !state.anyLimits.value && ok(state.anyLimits.atMs)) return false;
+  const limits = state.limits.get(accountId);
+  if (!limits || !ok(limits.atMs) || !state.anyLimits) return undefined;
+  const keyLimit = keyId === null ? undefined : limits.keys.get(keyId);
+  if (!limits.account && !keyLimit) return false;
+  const spent = state.spent.get(accountId);
+  const now = ctx.clock.nowMs();
+  if (
+    !spent ||
+    !ok(spent.atMs) ||
+    spent.dayStartMs !== startOfUtcDay(now) ||
+    spent.monthStartMs !== startOfUtcMonth(now)
+  )
+    return undefined;
+  if (limits.account && statusOf(limits.account, spent, null).reached) return true;
+  return keyLimit !== undefined && keyId !== null && statusOf(keyLimit, spent, keyId).reached;
+}
+
+/** Whether the account or this key reached its limit: from memory, or read first. */
+export async function spendRefusal(ctx: Context, accountId: string, keyId: string | null): Promise<boolean> {
+  const cached = spendRefusalCached(ctx, accountId, keyId);
+  if (cached !== undefined) return cached;
+  await read(ctx, (tx) => loadSpend(ctx, tx, accountId));
+  return spendRefusalCached(ctx, accountId, keyId, true) ?? false;
+}
+
+/** Reads what `spendRefusalCached` needs into memory, in one consistent read. */
+export async function loadSpend(ctx: Context, tx: Tx, accountId: string): Promise<void> {
+  const state = ctx.spend;
+  const now = ctx.clock.nowMs();
+  if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
+    state.anyLimits = { value: await tx.spend.anyLimits(), atMs: now };
+  if (!state.anyLimits.value) return;
+  let limits = state.limits.get(accountId);
+  if (!limits || !fresh(ctx, limits.atMs)) {
+    limits = { ...(await tx.spend.limitsOf(accountId)), atMs: now };
+    state.limits.set(accountId, limits);
+  }
+  if (!limits.account && limits.keys.size === 0) return;
+  const dayStartMs = startOfUtcDay(now);
+  const monthStartMs = startOfUtcMonth(now);
+  const [day, month] = await tx.spend.spent(accountId, [dayStartMs, monthStartMs]);
+  state.spent.set(accountId, { dayStartMs, monthStartMs, day: day!, month: month!, atMs: now });
+}
+
+/** The account's own limit and what it used in that period, or null with no limit (cheap then). */
+export async function accountSpend(ctx: Context, tx: Tx, accountId: string): Promise<SpendStatus | null> {
+  const state = ctx.spend;
+  if (state.anyLimits && !state.anyLimits.value && fresh(ctx, state.anyLimits.atMs)) return null;
+  return (await spendStatuses(ctx, tx, accountId)).account;
+}
+
+/** Credits each key used in its current period (its limit's period; the UTC day without one). */
+export async function keysSpent<K extends { id: string; accountId: string; spendLimit: SpendLimit | null }>(
+  ctx: Context,
+  keys: K[],
+): Promise<(K & { spentMinor: bigint })[]> {
+  const now = ctx.clock.nowMs();
+  const starts = [startOfUtcDay(now), startOfUtcMonth(now)];
+  const byAccount = new Map<string, SpentSince[]>();
+  for (const accountId of new Set(keys.map((k) => k.accountId)))
+    byAccount.set(accountId, await read(ctx, (tx) => tx.spend.spent(accountId, starts)));
+  return keys.map((k) => {
+    const [day, month] = byAccount.get(k.accountId)!;
+    const since = k.spendLimit?.period === 'month' ? month! : day!;
+    return { ...k, spentMinor: since.byKey.get(k.id) ?? 0n };
+  });
+}
+
+/** The status of each limit of an account and its keys, read in this unit of work. */
+export async function spendStatuses(
+  ctx: Context,
+  tx: Tx,
+  accountId: string,
+): Promise<{ account: SpendStatus | null; keys: Map<string, SpendStatus>; spent: Spent }> {
+  const limits = await tx.spend.limitsOf(accountId);
+  const now = ctx.clock.nowMs();
+  const dayStartMs = startOfUtcDay(now);
+  const monthStartMs = startOfUtcMonth(now);
+  const [day, month] = await tx.spend.spent(accountId, [dayStartMs, monthStartMs]);
+  const spent = { dayStartMs, monthStartMs, day: day!, month: month!, atMs: now };
+  const keys = new Map([...limits.keys].map(([id, l]) => [id, statusOf(l, spent, id)]));
+  return { account: limits.account && statusOf(limits.account, spent, null), keys, spent };
+}
+
+/**
+ * Inside the unit of work that changed these accounts' balances: announces each limit the change
+ * reached, once per period and scope (`spend_limit.reached`).
+ */
+export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
+  const state = ctx.spend;
+  const now = ctx.clock.nowMs();
+  if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
+    state.anyLimits = { value: await tx.spend.anyLimits(), atMs: now };
+  if (!state.anyLimits.value) return;
+  for (const accountId of accountIds) {
+    const known = state.limits.get(accountId);
+    if (known && fresh(ctx, known.atMs) && !known.account && known.keys.size === 0) continue;
+    const statuses = await spendStatuses(ctx, tx, accountId);
+    const scopes: [string, string | null, SpendStatus | null][] = [
+      [accountId, null, statuses.account],
+      ...[...statuses.keys].map(([id, s]): [string, string, SpendStatus] => [id, id, s]),
+    ];
+    for (const [scopeId, keyId, s] of scopes) {
+      if (!s?.reached || !(await tx.spend.claimNotice(scopeId, s.periodStartMs, now))) continue;
+      await emit(ctx, tx, 'spend_limit.reached', {
+        account_id: accountId,
+        api_key_id: keyId,
+        period: s.limit.period,
+        period_start: new Date(s.periodStartMs).toISOString(),
+        limit: s.limit.creditsMinor.toString(),
+        spent: s.spentMinor.toString(),
+        scale: ctx.config.scales.credits,
+      });
+    }
+  }
+}
+
+/** After a commit that changed these accounts' balances: their counters are read again when needed. */
+export function dropSpent(ctx: Context, accountIds: Iterable<string>): void {
+  for (const id of accountIds) ctx.spend.spent.delete(id);
+}
+
+/** After a limit changed in this process: known at once here. */
+export function limitsChanged(ctx: Context, accountId: string, anySet: boolean): void {
+  ctx.spend.limits.delete(accountId);
+  ctx.spend.spent.delete(accountId);
+  if (anySet) ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, STORES } from './helpers.ts';
+
+const DAY = 86_400_000;
+
+describe.each(STORES)('spend limits ($name)', (store) => {
+  /** An account with 1,000 credits, two keys, and an endpoint that hears `spend_limit.reached`. */
+  async function setup(clock: ManualClock) {
+    const api = await makeApi({ store, clock, config: LOOPBACK_WEBHOOKS });
+    const { engine, call } = api;
+    const hook = must(await engine.webhooks.create('http://127.0.0.1:9/hooks', ['spend_limit.reached']));
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '1000', reason: 'start' });
+    const prod = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
+    const dev = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'dev' })).body;
+    let n = 0;
+    const use = async (key: { id: string }, credits: string) => {
+      const r = await call('POST', '/v1/usage_events', {
+        events: [
+          {
+            id: `e${++n}`,
+            api_key_id: key.id,
+            model: 'm',
+            quantity: '1',
+            credits,
+            timestamp: new Date(clock.ms).toISOString(),
+          },
+        ],
+      });
+      expect(r.body.results[0].status).toBe('accepted');
+    };
+    const verify = async (key: { secret: string }) =>
+      (await call('POST', '/v1/api_keys/verify', { key: key.secret })).body;
+    const notices = async () => must(await engine.webhooks.deliveries(hook.id)).length;
+    return { ...api, acc, prod, dev, use, verify, notices };
+  }
+
+  it('stops a key at 100 credits a day, announces it once, and opens the next UTC day by itself', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 22, 0, 0));
+    const { call, prod, dev, use, verify, notices } = await setup(clock);
+    const patched = await call('PATCH', `/v1/api_keys/${prod.id}`, {
+      spend_limit: { credits: '100', period: 'day' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ spend_limit: { credits: '100', period: 'day' }, spent: '0' });
+
+    await use(prod, '60');
+    await use(prod, '39.999999');
+    expect(await verify(prod)).toMatchObject({ valid: true });
+    expect(await notices()).toBe(0);
+    await use(prod, '0.000001'); // exactly at the limit: reached
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    expect(await verify(dev)).toMatchObject({ valid: true }); // the other key has no limit
+    expect(await notices()).toBe(1);
+    await use(prod, '5'); // usage still counts (it happened); no second notice this day
+    expect(await notices()).toBe(1);
+    const listed = (await call('GET', `/v1/api_keys/${prod.id}`)).body;
+    expect(listed).toMatchObject({ spent: '105', spend_limit: { credits: '100', period: 'day' } });
+
+    clock.ms = Date.UTC(2026, 11, 4, 0, 0, 0); // 00:00 UTC: a new period
+    expect(await verify(prod)).toMatchObject({ valid: true });
+    expect((await call('GET', `/v1/accounts/${prod.account_id}/api_keys`)).body.data[0].spent).toBe('0');
+    await use(prod, '100');
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    expect(await notices()).toBe(2);
+
+    // Removing the limit lets the key through at once.
+    await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit: null });
+    expect(await verify(prod)).toMatchObject({ valid: true });
+  });
+
+  it('caps an account per month across keys, refuses holds past it, and rolls over on the 1st', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 31, 23, 30, 0));
+    const { call, acc, prod, dev, use, verify, notices } = await setup(clock);
+    const r = await call('PATCH', `/v1/accounts/${acc.id}`, {
+      spend_limit: { credits: '50', period: 'month' },
+    });
+    expect(r.body.spend_limit).toEqual({ credits: '50', period: 'month' });
+    await use(prod, '20');
+    await use(dev, '20');
+    const tooBig = await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '11' });
+    expect(tooBig.status).toBe(409);
+    expect(tooBig.body.error.code).toBe('spend_limit_reached');
+    expect((await call('GET', `/v1/accounts/${acc.id}/balance`)).body.pending).toBe('0');
+    expect((await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '10' })).status).toBe(201);
+    await use(dev, '10');
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    expect(await verify(dev)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    expect(await notices()).toBe(1);
+    // Billing does not reset what was used: billed and unbilled both count.
+    clock.ms += 20 * 60_000;
+    expect(clock.ms).toBe(Date.UTC(2026, 11, 31, 23, 50, 0));
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+
+    clock.ms = Date.UTC(2027, 0, 1, 0, 0, 0);
+    expect(await verify(prod)).toMatchObject({ valid: true });
+    expect((await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '50' })).status).toBe(201);
+  });
+
+  it('counts billed usage like unbilled', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 15, 0));
+    const { engine, call, prod, use, verify } = await setup(clock);
+    await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit: { credits: '30', period: 'day' } });
+    await use(prod, '30');
+    clock.advance(2 * 3_600_000);
+    await engine.billing.run();
+    expect((await call('GET', `/v1/accounts/${prod.account_id}/balance`)).body.unbilled).toBe('0');
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    clock.advance(DAY);
+    expect(await verify(prod)).toMatchObject({ valid: true });
+  });
+
+  it('refuses a limit that is not a positive amount within the maximum', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 15, 0));
+    const { call, prod } = await setup(clock);
+    const bad = async (spend_limit: unknown) =>
+      (await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit })).body.error.code;
+    expect(await bad({ credits: '0', period: 'day' })).toBe('validation_failed');
+    expect(await bad({ credits: '10', period: 'week' })).toBe('validation_failed');
+    expect(await bad({ credits: '10000000000', period: 'day' })).toBe('amount_out_of_range');
+    expect((await call('GET', `/v1/api_keys/${prod.id}`)).body.spend_limit).toBeNull();
+  });
+});
+
+describe('spend limits under concurrency (sqlite-memory)', () => {
+  it('verifications racing ingests at the limit never let a key through once its usage reached it', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 12, 0, 0));
+    const { call, engine } = await makeApi({ clock });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '1000', reason: 'x' });
+    const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'prod' })).body;
+    await call('PATCH', `/v1/api_keys/${key.id}`, { spend_limit: { credits: '50', period: 'day' } });
+    const ts = new Date(clock.ms).toISOString();
+    const ingests = Array.from({ length: 100 }, (_, i) =>
+      engine.usage.ingest([
+        { id: `c${i}`, api_key_id: key.id, model: 'm', quantity: '1', credits: '1', timestamp: ts },
+      ]),
+    );
+    const verifies = Array.from({ length: 100 }, () => engine.keys.verify(key.secret));
+    await Promise.all([...ingests, ...verifies]);
+    expect(await engine.keys.verify(key.secret)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    expect((await call('GET', `/v1/api_keys/${key.id}`)).body.spent).toBe('100');
+  });
+});
