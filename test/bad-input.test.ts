@@ -98,7 +98,7 @@ async function setup() {
       takesBody: op.requestBody !== undefined,
     })),
   );
-  return { ...api, acc, key, routes, storage: api.engine.context.storage as SqliteStorage };
+  return { ...api, acc, key, routes, storage: api.engine.storage as SqliteStorage };
 }
 
 describe('bad input over every route of /openapi.json', () => {

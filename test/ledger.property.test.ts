@@ -105,7 +105,7 @@ describe('ledger invariants under random operations, retries and refusals', () =
         fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 }),
         async (batches) => {
           const { engine, clock } = await makeEngine();
-          const storage = engine.context.storage as SqliteStorage;
+          const storage = engine.storage as SqliteStorage;
           await storage.transaction((tx) =>
             tx.ledger.insertAccounts([customer('c0', 0n), customer('c1', 0n), customer('c2', 50n)]),
           );

@@ -91,7 +91,7 @@ describe.each(STORES)('usage events ($name)', (store) => {
       'accepted',
       'in_future',
     ]);
-    const hours = await engine.context.storage.usageHours({
+    const hours = await engine.storage.usageHours({
       accountId: acc.id,
       fromMs: clock.ms - 40 * 24 * HOUR,
       toMs: clock.ms + HOUR,

@@ -79,7 +79,7 @@ export async function moneyEngine(config: Partial<TollgateConfig> = {}) {
       (await engine.credits.lots(accountId)).map((l) => `${l.source}:${l.remainingMinor}`),
     /** A ledger transfer as stored. */
     transfer: async (id: string): Promise<Transfer | undefined> =>
-      (await engine.context.storage.transaction((tx) => tx.ledger.loadView([id], []))).transfers.get(id),
+      (await engine.storage.transaction((tx) => tx.ledger.loadView([id], []))).transfers.get(id),
     /** Data of the webhooks of `type` sent so far (dispatches what is due first). */
     events: async (type: string) => {
       // One delivery per endpoint is in flight at a time: dispatch until nothing is left.

@@ -83,7 +83,7 @@ async function listen(): Promise<{
         return text;
       };
       const registered = () =>
-        engine.context.storage.transaction((tx) => tx.accounts.findByExternalId(`oidc:${issuer}:ada`), {
+        engine.storage.transaction((tx) => tx.accounts.findByExternalId(`oidc:${issuer}:ada`), {
           readOnly: true,
         });
       expect(await registered()).toBeUndefined();

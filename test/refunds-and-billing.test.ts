@@ -313,7 +313,7 @@ describe('hourly billing', () => {
     await use(good, '1');
     await use(bad, '2');
     clock.advance(HOUR);
-    const restore = failLocksOf(engine.context.storage, bad);
+    const restore = failLocksOf(engine.storage, bad);
     const run = await engine.billing.run();
     expect(run).toMatchObject({
       accounts: 1,
@@ -336,7 +336,7 @@ describe('hourly billing', () => {
     await use(good, '1');
     await use(bad, '2');
     clock.advance(HOUR);
-    const restore = failLocksOf(engine.context.storage, bad, () => {
+    const restore = failLocksOf(engine.storage, bad, () => {
       throw new RefusalSignal(refuse('unavailable', 'account is being migrated'));
     });
     expect(await engine.billing.run()).toMatchObject({
@@ -352,7 +352,7 @@ describe('hourly billing', () => {
     await grant(bad, '100');
     await use(bad, '2');
     clock.advance(HOUR);
-    const restore = failLocksOf(engine.context.storage, bad);
+    const restore = failLocksOf(engine.storage, bad);
     await expect(engine.billing.run()).rejects.toThrow('disk on fire');
     restore();
     expect(await balance(bad)).toMatchObject({ posted: C(100), unbilled: C(2) });

@@ -1,7 +1,6 @@
-import type { Balance } from './balance.ts';
 import type { TollgateConfig } from './config.ts';
 import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
-import type { ApiKey } from './model.ts';
+import type { HotCache } from './hot-cache.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
@@ -11,7 +10,12 @@ import type { WebhookState } from './webhook-state.ts';
 /** Runs work after the current turn of the event loop (group commit); injected to keep the core pure. */
 export type Scheduler = (fn: () => void) => void;
 
-/** What every use case works with. */
+/**
+ * What every use case works with: the ports and configuration the engine was given (storage,
+ * clock, ids, config, payment providers, scheduler), then the state this process keeps in memory,
+ * each piece a named type of its own (the hot cache, webhook delivery, the observer, ...).
+ * Only the core sees it: tests and tools beside the engine use `engine.storage`.
+ */
 export interface Context {
   storage: Storage;
   clock: Clock;
@@ -25,20 +29,8 @@ export interface Context {
   spend: SpendState;
   /** Accounts whose balance changed; cached balances of them are dropped after each commit. */
   invalidateBalances(accountIds: Iterable<string>): void;
-  /** In-process caches of the hot read path; every change made in this process updates them. */
-  cache: {
-    keysByHash: Map<string, { value: ApiKey; atMs: number }>;
-    keysById: Map<string, ApiKey>;
-    balances: Map<string, { value: Balance; atMs: number }>;
-    /** Key id -> last use not yet written, and when it was last written. */
-    keyUse: Map<string, { usedAtMs: number; writtenAtMs: number }>;
-    flushingKeyUse: boolean;
-    /**
-     * How long a cached key or balance may be used. Unbounded for a store one process owns (every
-     * change passes through this process); short when several processes share the store.
-     */
-    ttlMs: number;
-  };
+  /** In-process caches of the hot read path. */
+  cache: HotCache;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 } from './credits.ts';
 import { ok, refuse } from './errors.ts';
 import { captureHold, createHold, expireHolds, getHold, type HoldInput, releaseHold } from './holds.ts';
+import { createHotCache } from './hot-cache.ts';
 import {
   activateKey,
   cachedBalance,
@@ -121,14 +122,7 @@ export async function createEngine(deps: EngineDeps) {
     },
     observer: {},
     spend: newSpendState(),
-    cache: {
-      keysByHash: new Map(),
-      keysById: new Map(),
-      balances: new Map(),
-      ttlMs: deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY,
-      keyUse: new Map(),
-      flushingKeyUse: false,
-    },
+    cache: createHotCache(deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY),
     invalidateBalances(accountIds) {
       for (const id of accountIds) this.cache.balances.delete(id);
     },
@@ -147,6 +141,16 @@ export async function createEngine(deps: EngineDeps) {
 
   let billingChain: Promise<unknown> = Promise.resolve();
   return {
+    /**
+     * The storage this engine runs on, for tests and tools beside the engine (backup, benchmarks,
+     * fault injection, reading back what was stored). What is written through it bypasses every
+     * rule of the core: applications use the methods below.
+     */
+    storage: deps.storage,
+    /**
+     * @deprecated The core's working state, not an API: tests and tools use `storage`. Kept only
+     * until the last callers (bench, a portal test in progress) move; it will be removed.
+     */
     context: ctx,
     config: deps.config,
     /** Resolves once storage answers a read; rejects (`StorageUnavailable`) while it cannot. For `/readyz`. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/core/ports.ts';
 import { makeApi, makeEngine, must, STORES } from '../helpers.ts';
 
 describe.each(STORES)('API keys ($name)', (store) => {
@@ -112,14 +113,20 @@ describe.each(STORES)('API keys ($name)', (store) => {
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
     must(await engine.credits.grant(acc.id, { credits: '5', reason: 'trial' }));
     const { key, secret } = must(await engine.keys.create(acc.id, 'prod'));
-    const storage = engine.context.storage;
+    const storage = engine.storage;
     const stored = async () =>
       (await storage.transaction((tx) => tx.keys.get(key.id), { readOnly: true }))!.lastUsedAtMs;
     // The write runs in the background: on SQLite it is done within a turn, on PostgreSQL it takes
-    // round trips, so wait until no write is in flight before reading what is stored.
+    // round trips, so wait until no unit of work is in flight before reading what is stored.
+    let inFlight = 0;
+    const transaction = storage.transaction;
+    storage.transaction = ((...args: Parameters<Storage['transaction']>) => {
+      inFlight++;
+      return transaction.apply(storage, args).finally(() => inFlight--);
+    }) as Storage['transaction'];
     const settled = async () => {
       do await new Promise((r) => setImmediate(r));
-      while (engine.context.cache.flushingKeyUse);
+      while (inFlight > 0);
     };
     await engine.keys.verify(secret);
     await settled();
