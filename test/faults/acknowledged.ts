@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { expect } from 'vitest';
 import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
+import type { Storage } from '../../src/core/ports.ts';
 import type { client } from '../server-process.ts';
 
 /** What the store holds after the run: every acknowledged write, and a ledger that balances. */
@@ -27,7 +28,11 @@ export async function assertAcknowledgedWrites(
   } finally {
     await db.end();
   }
-  const storage = await PostgresStorage.open({ url, poolSize: 2 });
+  await assertLedgerBalanced(await PostgresStorage.open({ url, poolSize: 2 }));
+}
+
+/** The ledger's own audit on a store (closed after): every asset sums to zero, every balance matches its entries. */
+export async function assertLedgerBalanced(storage: Pick<Storage, 'audit' | 'close'>): Promise<void> {
   try {
     const audit = await storage.audit();
     expect(audit.mismatchedAccounts).toEqual([]);

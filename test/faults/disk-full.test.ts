@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
 import { client, type RunningServer, startServer } from '../server-process.ts';
-import { startLoad, waitFor } from './load.ts';
+import { assertLedgerBalanced } from './acknowledged.ts';
+import { firstAcceptedWrite, startLoad, waitFor } from './load.ts';
 
 const ADMIN = 'disk-full-admin-token-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,25 +69,7 @@ if ('skip' in disk) console.log(`SKIPPED: ${disk.skip}, so the full-disk test di
       // Reads still answer on a full disk.
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       rmSync(filler);
-      const freed = Date.now();
-      for (let n = 0; resumedAfterMs < 0 && Date.now() - freed < 10_000; n++) {
-        const r = await api('POST', '/v1/usage_events', {
-          events: [
-            {
-              id: `evt_probe_${n}`,
-              account_id: account.id,
-              model: 'm',
-              quantity: '1',
-              credits: '1',
-              timestamp: new Date().toISOString(),
-            },
-          ],
-        });
-        if (r.status === 200 && r.body.results[0].status === 'accepted') {
-          load.report.ackedEvents.add(`evt_probe_${n}`);
-          resumedAfterMs = Date.now() - freed;
-        } else await sleep(100);
-      }
+      resumedAfterMs = await firstAcceptedWrite(server.url, ADMIN, account.id, load.report, 10_000);
       await sleep(1000);
     } finally {
       await load.stop();
@@ -125,13 +108,8 @@ if ('skip' in disk) console.log(`SKIPPED: ${disk.skip}, so the full-disk test di
     } finally {
       db.close();
     }
-    const storage = await SqliteStorage.open({ database: path, dedupeWindowMs: 0, nowMs: Date.now() });
-    try {
-      const audit = await storage.audit();
-      expect(audit.mismatchedAccounts).toEqual([]);
-      for (const a of audit.assetSums) expect(a.sum).toBe(0n);
-    } finally {
-      await storage.close();
-    }
+    await assertLedgerBalanced(
+      await SqliteStorage.open({ database: path, dedupeWindowMs: 0, nowMs: Date.now() }),
+    );
   }, 90_000);
 });

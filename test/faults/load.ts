@@ -125,6 +125,45 @@ export function startLoad(url: string, token: string, setup: Setup, clients = 16
   };
 }
 
+/**
+ * Sends one usage event at a time until one is accepted, as a caller retrying after `unavailable`
+ * would; the accepted id joins `report.ackedEvents`, any answer other than 200 or 503 its
+ * violations. Answers the milliseconds it took, or -1 if none was accepted within `timeoutMs`.
+ */
+export async function firstAcceptedWrite(
+  url: string,
+  token: string,
+  accountId: string,
+  report: LoadReport,
+  timeoutMs: number,
+): Promise<number> {
+  const started = Date.now();
+  for (let n = 0; Date.now() - started < timeoutMs; n++) {
+    const id = `evt_probe_${n}`;
+    const event = {
+      id,
+      account_id: accountId,
+      model: 'm',
+      quantity: '1',
+      credits: '1',
+      timestamp: new Date().toISOString(),
+    };
+    const res = await fetch(`${url}/v1/usage_events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [event] }),
+    });
+    const text = await res.text();
+    if (res.status === 200 && JSON.parse(text).results[0].status === 'accepted') {
+      report.ackedEvents.add(id);
+      return Date.now() - started;
+    }
+    if (res.status !== 503) report.violations.push(`probe ${id}: ${res.status} ${text.slice(0, 300)}`);
+    await sleep(100);
+  }
+  return -1;
+}
+
 /** Polls `path` until it answers `status`, or fails after `timeoutMs`. Answers the milliseconds it took. */
 export async function waitFor(
   url: string,

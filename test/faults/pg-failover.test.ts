@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client, type RunningServer, startServer } from '../server-process.ts';
 import { assertAcknowledgedWrites } from './acknowledged.ts';
-import { startLoad, waitFor } from './load.ts';
+import { firstAcceptedWrite, startLoad, waitFor } from './load.ts';
 import { Cluster, clusterUnavailable } from './pg-cluster.ts';
 
 const ADMIN = 'pg-failover-admin-token-0123456789abcdef';
@@ -86,30 +86,8 @@ async function waitForSyncStandby(url: string): Promise<void> {
       await waitFor(server.url, 503, 10_000);
       await standby.promote();
       const promoted = Date.now();
-      for (let n = 0; resumedAfterPromotionMs < 0; n++) {
-        const r = await api('POST', '/v1/usage_events', {
-          events: [
-            {
-              id: `evt_probe_${n}`,
-              account_id: account.id,
-              model: 'm',
-              quantity: '1',
-              credits: '1',
-              timestamp: new Date().toISOString(),
-            },
-          ],
-        });
-        if (r.status === 200) {
-          expect(r.body.results[0].status).toBe('accepted');
-          load.report.ackedEvents.add(`evt_probe_${n}`);
-          resumedAfterPromotionMs = Date.now() - promoted;
-          resumedAfterKillMs = Date.now() - killed;
-        } else {
-          expect(r.status, `${JSON.stringify(r.body)}\n${errorLines(server.output())}`).toBe(503);
-          if (Date.now() - promoted > 10_000) break;
-          await sleep(100);
-        }
-      }
+      resumedAfterPromotionMs = await firstAcceptedWrite(server.url, ADMIN, account.id, load.report, 10_000);
+      resumedAfterKillMs = resumedAfterPromotionMs + (promoted - killed);
       await sleep(2000);
     } finally {
       await load.stop();
