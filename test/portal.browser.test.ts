@@ -16,7 +16,7 @@ if (!existsSync(CHROMIUM))
   console.log(`SKIPPED: the browser test needs ${CHROMIUM} (apt-get install chromium)`);
 
 maybe('the customer portal in a real browser', () => {
-  it('keys, billing with an operator confirmation, usage chart and table, invoice PDF', async () => {
+  it('opening a link, keys, billing with an operator confirmation, usage chart and table, invoice PDF, sign out', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-portal-'));
     const server = await startServer({
@@ -40,11 +40,23 @@ maybe('the customer portal in a real browser', () => {
         viewport: { width: 1100, height: 900 },
       });
       const page = await context.newPage();
+      // The link only asks: no session until the customer presses the (focused) button.
       await page.goto(link.url);
-      expect(new URL(page.url()).pathname).toBe('/portal/keys');
+      expect(new URL(page.url()).pathname).toBe(new URL(link.url).pathname);
+      expect(await page.getByTestId('link-account').textContent()).toBe('Acme Films');
+      expect((await context.cookies()).some((c) => c.name === 'tollgate_portal')).toBe(false);
+      await page.screenshot({ path: join(ARTIFACTS, 'portal-open-link.png'), fullPage: true });
+      expect((await page.locator(':focus').textContent())?.trim()).toBe('Open the dashboard');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/portal\/keys$/);
       const cookie = (await context.cookies()).find((c) => c.name === 'tollgate_portal')!;
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
       expect(await page.textContent('footer')).toContain('help@videogen.test');
+      expect(await page.getByTestId('account').textContent()).toContain('Acme Films');
+      // The link opened once: following it again ends on the expired page.
+      const again = await context.newPage();
+      expect((await again.goto(link.url))?.status()).toBe(404);
+      await again.close();
 
       // API Keys: create, read the secret once, suspend, delete.
       await page.getByLabel('Nickname (required)').fill('render farm');
@@ -165,6 +177,14 @@ maybe('the customer portal in a real browser', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${server.url}/portal/billing`);
       await page.screenshot({ path: join(ARTIFACTS, 'portal-billing-phone.png'), fullPage: true });
+
+      // Sign out: the cookie goes, and the dashboard asks to sign in again.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(/\/portal\/signed-out$/);
+      expect((await context.cookies()).some((c) => c.name === 'tollgate_portal')).toBe(false);
+      expect((await page.goto(`${server.url}/portal`))?.status()).toBe(401);
+      expect(await page.textContent('main')).toContain('Open the dashboard again from your account');
+      expect((await fetch(`${server.url}/portal/keys`, { headers: { cookie: jar } })).status).toBe(401);
     } finally {
       await browser.close();
       server.child.kill('SIGTERM');

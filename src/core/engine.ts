@@ -264,8 +264,10 @@ export async function createEngine(deps: EngineDeps) {
     },
     portal: {
       createLink: (accountId: string) => createPortalLink(ctx, accountId),
+      peekLink: (token: string) => peekPortalLink(ctx, token),
       openLink: (token: string) => openPortalLink(ctx, token),
       session: (token: string | undefined) => portalSession(ctx, token),
+      endSession: (token: string | undefined) => endPortalSession(ctx, token),
       /** Standalone sign-in, when a provider is configured. */
       signIn: deps.signIn,
       signInWith: (identity: Identity) => signInToPortal(ctx, identity),

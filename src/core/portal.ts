@@ -20,9 +20,30 @@ export async function createPortalLink(
   const expiresAtMs = ctx.clock.nowMs() + PORTAL_LINK_TTL_MS;
   return unit(ctx, async (tx) => {
     if (!(await tx.accounts.get(accountId))) fail(refuse('not_found', `no account ${accountId}`));
+    // Each new link sweeps the expired ones, so neither table grows without bound.
+    await tx.portal.purgeExpired(ctx.clock.nowMs());
     await tx.portal.insertLink({ tokenHash: ctx.ids.hashSecret(token), accountId, expiresAtMs });
     return { token, expiresAtMs };
   });
+}
+
+/**
+ * The account a link opens, with the link left unused: what the confirming page shows before
+ * the customer presses its button.
+ * @example const r = await peekPortalLink(ctx, token); if (r.ok) show(`Open the dashboard of ${r.value.accountName}?`)
+ */
+export async function peekPortalLink(
+  ctx: Context,
+  token: string,
+): Promise<Result<{ accountId: string; accountName: string }>> {
+  if (token.length > 200) return refuse('not_found', 'this portal link is not valid');
+  const account = await read(ctx, async (tx) => {
+    const accountId = await tx.portal.findLink(ctx.ids.hashSecret(token), ctx.clock.nowMs());
+    return accountId ? tx.accounts.get(accountId) : undefined;
+  });
+  return account
+    ? ok({ accountId: account.id, accountName: account.name })
+    : refuse('not_found', 'this portal link has expired or was already used');
 }
 
 /** Opens a link (once, before it expires) into a session: a cookie token and a CSRF token. */
@@ -34,9 +55,13 @@ export async function openPortalLink(
   const now = ctx.clock.nowMs();
   const sessionToken = ctx.ids.newSecret('ps_');
   const csrf = ctx.ids.newSecret('');
-  return unit(ctx, async (tx) => {
+  const opened = await unit(ctx, async (tx) => {
     const accountId = await tx.portal.takeLink(ctx.ids.hashSecret(token), now);
-    if (!accountId) fail(refuse('not_found', 'this portal link has expired or was already used'));
+    if (!accountId) {
+      // Not a refusal inside the unit: the sweep of an expired link must commit.
+      await tx.portal.purgeExpired(now);
+      return undefined;
+    }
     const session = { accountId, csrf, expiresAtMs: now + PORTAL_SESSION_TTL_MS };
     await tx.portal.insertSession({
       ...session,
@@ -45,6 +70,9 @@ export async function openPortalLink(
     });
     return { ...session, sessionToken };
   });
+  if (opened.ok && !opened.value)
+    return refuse('not_found', 'this portal link has expired or was already used');
+  return opened as Result<PortalSession & { sessionToken: string }>;
 }
 
 /** The session a cookie token belongs to, if it is still valid. */
@@ -53,8 +81,21 @@ export async function portalSession(
   sessionToken: string | undefined,
 ): Promise<PortalSession | undefined> {
   if (!sessionToken || sessionToken.length > 200) return undefined;
-  const session = await read(ctx, (tx) => tx.portal.getSession(ctx.ids.hashSecret(sessionToken)));
-  return session && session.expiresAtMs > ctx.clock.nowMs() ? session : undefined;
+  const tokenHash = ctx.ids.hashSecret(sessionToken);
+  const session = await read(ctx, (tx) => tx.portal.getSession(tokenHash));
+  if (!session) return undefined;
+  if (session.expiresAtMs > ctx.clock.nowMs()) return session;
+  await unit(ctx, (tx) => tx.portal.deleteSession(tokenHash));
+  return undefined;
+}
+
+/**
+ * Ends a session (the portal's Sign out): its cookie token opens nothing afterwards.
+ * @example await endPortalSession(ctx, getCookie(c, 'tollgate_portal'))
+ */
+export async function endPortalSession(ctx: Context, sessionToken: string | undefined): Promise<void> {
+  if (!sessionToken || sessionToken.length > 200) return;
+  await unit(ctx, (tx) => tx.portal.deleteSession(ctx.ids.hashSecret(sessionToken)));
 }
 
 /**

@@ -169,7 +169,9 @@ export interface PortalSession {
 
 export interface PortalRepo {
   insertLink(link: { tokenHash: string; accountId: string; expiresAtMs: number }): Promise<void>;
-  /** Marks an unused, unexpired link used and answers its account; a link opens once. */
+  /** The account of an unused, unexpired link, leaving the link as it is. */
+  findLink(tokenHash: string, nowMs: number): Promise<string | undefined>;
+  /** Removes an unused, unexpired link and answers its account; a link opens once. */
   takeLink(tokenHash: string, nowMs: number): Promise<string | undefined>;
   insertSession(session: PortalSession & { tokenHash: string; createdAtMs: number }): Promise<void>;
   getSession(tokenHash: string): Promise<PortalSession | undefined>;

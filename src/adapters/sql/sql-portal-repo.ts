@@ -10,12 +10,20 @@ export class SqlPortalRepo implements PortalRepo {
       .run(link.tokenHash, link.accountId, link.expiresAtMs);
   }
 
-  async takeLink(tokenHash: string, nowMs: number): Promise<string | undefined> {
+  findLink(tokenHash: string, nowMs: number): Promise<string | undefined> {
+    return this.openLink('SELECT account_id FROM portal_links', tokenHash, nowMs);
+  }
+
+  takeLink(tokenHash: string, nowMs: number): Promise<string | undefined> {
+    // Deleted, not marked: a used link has nothing left to say.
+    return this.openLink('DELETE FROM portal_links', tokenHash, nowMs, ' RETURNING account_id');
+  }
+
+  /** The account of an unused, unexpired link, read by a SELECT or a DELETE ... RETURNING. */
+  private async openLink(head: string, tokenHash: string, nowMs: number, tail = '') {
     const row = (await this.c
-      .stmt(
-        'UPDATE portal_links SET used_at_ms = ? WHERE token_hash = ? AND used_at_ms IS NULL AND expires_at_ms > ? RETURNING account_id',
-      )
-      .get(nowMs, tokenHash, nowMs)) as Row | undefined;
+      .stmt(`${head} WHERE token_hash = ? AND used_at_ms IS NULL AND expires_at_ms > ?${tail}`)
+      .get(tokenHash, nowMs)) as Row | undefined;
     return row ? str(row.account_id) : undefined;
   }
 
@@ -34,5 +42,17 @@ export class SqlPortalRepo implements PortalRepo {
     return row
       ? { accountId: str(row.account_id), csrf: str(row.csrf), expiresAtMs: num(row.expires_at_ms) }
       : undefined;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.c.stmt('DELETE FROM portal_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async purgeExpired(nowMs: number): Promise<void> {
+    // Links used before takeLink deleted them (older versions marked them) go too.
+    await this.c
+      .stmt('DELETE FROM portal_links WHERE expires_at_ms <= ? OR used_at_ms IS NOT NULL')
+      .run(nowMs);
+    await this.c.stmt('DELETE FROM portal_sessions WHERE expires_at_ms <= ?').run(nowMs);
   }
 }

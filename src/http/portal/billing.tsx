@@ -4,8 +4,8 @@ import { raw } from 'hono/html';
 import type { Invoice } from '../../core/model.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import type { Frame, Portal } from './common.tsx';
-import { Layout, PostForm } from './layout.tsx';
+import type { Portal } from './common.tsx';
+import { type Frame, Layout, PostForm } from './layout.tsx';
 
 /** The Billing page: the balance, Add Credits with a live quote, and the invoices as PDF. */
 export function billingRoutes(app: AppType, p: Portal): void {
@@ -37,7 +37,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
       status as 200,
     );
   };
-  app.get('/portal/billing', (c) =>
+  app.get('/portal/billing', p.guard, (c) =>
     render(
       c,
       c.req.query('paid')
@@ -45,7 +45,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
         : undefined,
     ),
   );
-  app.get('/portal/api/quote', async (c) => {
+  app.get('/portal/api/quote', p.guard, async (c) => {
     const q = engine.credits.quote(c.req.query('credits') ?? '');
     if (!q.ok) return errorResponse(c, q.code, q.message);
     return c.json({
@@ -56,7 +56,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
       currency: 'USD',
     });
   });
-  app.post('/portal/billing/purchase', async (c) => {
+  app.post('/portal/billing/purchase', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const f = p.form(c);
     const r = await engine.credits.purchase(
@@ -75,7 +75,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
       201,
     );
   });
-  app.get('/portal/invoices/:id/pdf', async (c) => {
+  app.get('/portal/invoices/:id/pdf', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const invoice = await engine.invoices.get(c.req.param('id'));
     if (!invoice.ok || invoice.value.accountId !== accountId)
@@ -115,7 +115,7 @@ async function update() {
 }
 input.addEventListener('input', update); update();`;
   return (
-    <Layout title="Billing" tab="billing" supportEmail={p.supportEmail} available={p.available}>
+    <Layout title="Billing" tab="billing" supportEmail={p.supportEmail} frame={p}>
       <section aria-labelledby="balance-h">
         <h2 id="balance-h">Balance</h2>
         <p>

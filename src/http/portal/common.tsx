@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Child } from 'hono/jsx';
 import type { Engine } from '../../core/engine.ts';
 import type { PortalSession } from '../../core/ports.ts';
 import type { Serializers } from '../serialize.ts';
-import { Layout } from './layout.tsx';
+import { type Frame, Layout } from './layout.tsx';
 
 export interface PortalOptions {
   supportEmail?: string;
@@ -12,15 +13,6 @@ export interface PortalOptions {
   publicUrl?: string;
   /** The payment provider of the Add Credits button (default: stripe when configured, else manual). */
   provider?: string;
-}
-
-/** What every portal page shows around its content. */
-export interface Frame {
-  supportEmail: string;
-  csrf: string;
-  available: string;
-  time: (ms: number | null) => string;
-  credits: (m: bigint) => string;
 }
 
 /** The session cookie, and the one that carries an OpenID Connect sign-in across the provider. */
@@ -43,20 +35,48 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     ms === null ? '' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   const isHttps = (c: Context) =>
     (c.req.header('x-forwarded-proto') ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
+  const origin = (c: Context) => options.publicUrl ?? new URL(c.req.url).origin;
 
-  /** A page of one message, for refusals and dead ends. */
-  const page = (c: Context, status: number, title: string, text: string) =>
+  /** A page of one message, for refusals, dead ends and confirmations. */
+  const page = (c: Context, status: number, title: string, body: Child) =>
     c.html(
       <Layout title={title} tab={null} supportEmail={supportEmail}>
-        <section>
-          <p>{text}</p>
-        </section>
+        <section>{typeof body === 'string' ? <p>{body}</p> : body}</section>
       </Layout>,
       status as 200,
     );
 
+  /** What a signed-out visitor reads, with the way back in. */
+  const signedOut = (c: Context, status: number, title: string) =>
+    page(
+      c,
+      status,
+      title,
+      engine.portal.signIn ? (
+        <p>
+          You are signed out. <a href="/portal/login">Sign in</a>, or open the dashboard again from your
+          account.
+        </p>
+      ) : (
+        'Your session has ended. Open the dashboard again from your account.'
+      ),
+    );
+
+  /**
+   * A POST a browser sent from another site (the Origin header, which browsers send on every
+   * cross-site POST); requests without one (scripts, old clients) carry no ambient victim.
+   */
+  const crossSite = (c: Context) => {
+    const from = c.req.header('origin');
+    return from !== undefined && from !== new URL(c.req.url).origin && from !== options.publicUrl;
+  };
+
   /** Sets the session cookie (http-only, SameSite=Lax, Secure behind https) and opens the portal. */
-  const startSession = (c: Context, session: { sessionToken: string; expiresAtMs: number }) => {
+  const startSession = (
+    c: Context,
+    session: { sessionToken: string; expiresAtMs: number },
+    status: 302 | 303 = 302,
+  ) => {
     setCookie(c, COOKIE, session.sessionToken, {
       httpOnly: true,
       sameSite: 'Lax',
@@ -64,8 +84,12 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
       path: '/portal',
       maxAge: Math.floor((session.expiresAtMs - Date.now()) / 1000),
     });
-    return c.redirect('/portal', 302);
+    return c.redirect('/portal', status);
   };
+
+  /** Removes the session cookie from the browser. */
+  const clearSession = (c: Context) =>
+    deleteCookie(c, COOKIE, { path: '/portal', secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
 
   /** The session the guard admitted. */
   const session = (c: Context) => c.get('portal' as never) as PortalSession;
@@ -75,9 +99,13 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
 
   const frame = async (c: Context): Promise<Frame & { accountId: string }> => {
     const { accountId, csrf } = session(c);
-    const balance = await engine.accounts.balance(accountId);
+    const [account, balance] = await Promise.all([
+      engine.accounts.get(accountId),
+      engine.accounts.balance(accountId),
+    ]);
     return {
       accountId,
+      account: account.ok ? account.value.name : accountId,
       supportEmail,
       csrf,
       available: balance.ok ? s.credits(balance.value.available) : '0',
@@ -88,23 +116,17 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
 
   /**
    * Admits a request with a valid session cookie; a POST must also come from this site and carry
-   * the form's CSRF token (the cookie is SameSite=Lax).
+   * the form's CSRF token (the cookie is SameSite=Lax). Every signed-in route names it.
    */
   const guard: MiddlewareHandler = async (c, next) => {
-    const found = await engine.portal.session(getCookie(c, COOKIE));
-    if (!found)
-      return page(
-        c,
-        401,
-        'Signed out',
-        engine.portal.signIn
-          ? 'You are signed out. Sign in at /portal/login, or open the dashboard again from your account.'
-          : 'Your session has ended. Open the dashboard again from your account.',
-      );
+    const cookie = getCookie(c, COOKIE);
+    const found = await engine.portal.session(cookie);
+    if (!found) {
+      if (cookie !== undefined) clearSession(c);
+      return signedOut(c, 401, 'Signed out');
+    }
     if (c.req.method === 'POST') {
-      const origin = c.req.header('origin');
-      if (origin && origin !== new URL(c.req.url).origin && origin !== options.publicUrl)
-        return page(c, 403, 'Refused', 'This request came from another site.');
+      if (crossSite(c)) return page(c, 403, 'Refused', 'This request came from another site.');
       const fields = await c.req.parseBody();
       if (typeof fields._csrf !== 'string' || !sameText(fields._csrf, found.csrf))
         return page(c, 403, 'Refused', 'This form has expired. Reload the page and try again.');
@@ -121,12 +143,14 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     supportEmail,
     time,
     isHttps,
+    origin,
     page,
+    signedOut,
+    crossSite,
     startSession,
+    clearSession,
     frame,
     form,
     guard,
-    /** The public origin: the configured one, else the request's. */
-    origin: (c: Context) => options.publicUrl ?? new URL(c.req.url).origin,
   };
 }

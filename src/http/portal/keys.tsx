@@ -3,8 +3,8 @@ import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import type { ApiKey } from '../../core/model.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import type { Frame, Portal } from './common.tsx';
-import { Layout, PostForm } from './layout.tsx';
+import type { Portal } from './common.tsx';
+import { type Frame, Layout, PostForm } from './layout.tsx';
 
 /** The API Keys page: create a key (its secret shown once), suspend, activate, delete. */
 export function keysRoutes(app: AppType, p: Portal): void {
@@ -21,8 +21,8 @@ export function keysRoutes(app: AppType, p: Portal): void {
       status as 200,
     );
   };
-  app.get('/portal/keys', (c) => render(c));
-  app.post('/portal/keys', async (c) => {
+  app.get('/portal/keys', p.guard, (c) => render(c));
+  app.post('/portal/keys', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const r = await engine.keys.create(accountId, String(p.form(c).nickname ?? ''));
     if (!r.ok) return render(c, { error: r.message }, statusOf(r.code));
@@ -31,7 +31,7 @@ export function keysRoutes(app: AppType, p: Portal): void {
     return render(c, { secret: { nickname: r.value.key.nickname, value: r.value.secret } }, 201);
   });
   for (const action of ['suspend', 'activate', 'delete'] as const) {
-    app.post(`/portal/keys/:id/${action}`, async (c) => {
+    app.post(`/portal/keys/:id/${action}`, p.guard, async (c) => {
       const { accountId } = await p.frame(c);
       const key = await engine.keys.get(c.req.param('id'));
       if (!key.ok || key.value.accountId !== accountId) return render(c, { error: 'No such key.' }, 404);
@@ -53,7 +53,7 @@ function KeysPage(
   const active = p.keys.filter((k) => k.status === 'active').length;
   const full = active >= p.maxActive;
   return (
-    <Layout title="API Keys" tab="keys" supportEmail={p.supportEmail} available={p.available}>
+    <Layout title="API Keys" tab="keys" supportEmail={p.supportEmail} frame={p}>
       {p.secret && (
         <section class="notice warn" aria-live="polite">
           <h2>Your new key "{p.secret.nickname}"</h2>

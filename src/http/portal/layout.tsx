@@ -1,11 +1,23 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
+/** What every page of a signed-in customer shows around its content. */
+export interface Frame {
+  supportEmail: string;
+  /** The account's name: whose dashboard this is. */
+  account: string;
+  csrf: string;
+  available: string;
+  time: (ms: number | null) => string;
+  credits: (m: bigint) => string;
+}
+
 export interface LayoutProps {
   title: string;
   tab: 'keys' | 'billing' | 'usage' | null;
   supportEmail: string;
-  available?: string;
+  /** Present when signed in: the account, its balance and Sign out. */
+  frame?: Frame;
   children?: Child;
 }
 
@@ -19,6 +31,9 @@ nav a { margin-right: 12px; padding: 6px 2px; color: var(--muted); text-decorati
 nav a[aria-current=page] { color: var(--ink); border-color: var(--accent); font-weight:600; }
 .balance { font-size: 14px; color: var(--muted); }
 .balance strong { font-size: 20px; color: var(--ink); }
+.account { display:flex; flex-wrap:wrap; align-items:center; gap:12px; font-size: 14px; color: var(--muted); }
+.account p { margin: 0; } .account strong { color: var(--ink); }
+.account button { padding: 4px 10px; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px; margin:16px 0; }
 h1 { font-size: 22px; margin: 16px 0 0; } h2 { font-size: 18px; margin: 0 0 12px; }
 table { width:100%; border-collapse: collapse; font-size: 14px; } th, td { text-align:left; padding:8px 6px; border-bottom:1px solid var(--line); vertical-align: top; }
@@ -63,10 +78,20 @@ export function Layout(props: LayoutProps) {
               {tab('billing', '/portal/billing', 'Billing')}
               {tab('usage', '/portal/usage', 'Usage')}
             </nav>
-            {props.available !== undefined && (
-              <p class="balance" data-testid="balance">
-                Balance <strong>{props.available}</strong> credits
-              </p>
+            {props.frame && (
+              <div class="account">
+                <p data-testid="account">
+                  Account <strong>{props.frame.account}</strong>
+                </p>
+                <p class="balance" data-testid="balance">
+                  Balance <strong>{props.frame.available}</strong> credits
+                </p>
+                <PostForm action="/portal/logout" csrf={props.frame.csrf} inline>
+                  <button type="submit" class="secondary">
+                    Sign out
+                  </button>
+                </PostForm>
+              </div>
             )}
           </header>
           <main>

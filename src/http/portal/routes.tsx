@@ -13,7 +13,8 @@ export type { PortalOptions };
  * The customer portal: API Keys, Billing and Usage, server-rendered, for the one account a portal
  * session belongs to. Sessions start from a one-time link (`POST /v1/accounts/{id}/portal_sessions`);
  * the cookie is http-only, SameSite=Lax, Secure behind https; every change carries a CSRF token.
- * Each page registers its own routes; the session routes come first, as they need no session.
+ * Each page registers its own routes, each signed-in route behind the session guard; any other
+ * path under /portal answers an HTML 404 page, signed in or not.
  */
 export function portalRoutes(
   app: AppType,
@@ -23,17 +24,8 @@ export function portalRoutes(
 ): void {
   const p = portalKit(engine, s, options);
   sessionRoutes(app, p);
-  app.use('/portal/*', async (c, next) => {
-    if (
-      c.req.path.startsWith('/portal/session/') ||
-      c.req.path === '/portal/login' ||
-      c.req.path === '/portal/callback'
-    )
-      return next();
-    return p.guard(c, next);
-  });
-  app.get('/portal', (c) => c.redirect('/portal/keys', 302));
   keysRoutes(app, p);
   billingRoutes(app, p);
   usageRoutes(app, p);
+  app.all('/portal/*', (c) => p.page(c, 404, 'Not found', 'There is no such page in the dashboard.'));
 }

@@ -1,13 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Identity } from '../../core/ports.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import { OIDC_COOKIE, type Portal } from './common.tsx';
+import { COOKIE, OIDC_COOKIE, type Portal } from './common.tsx';
 
 /**
- * How a portal session starts: a one-time link the operator's app asks for
- * (`POST /v1/accounts/{id}/portal_sessions`), or a standalone OpenID Connect sign-in.
+ * How a portal session starts and ends: a one-time link the operator's app asks for
+ * (`POST /v1/accounts/{id}/portal_sessions`), opened by the customer's confirming POST; a
+ * standalone OpenID Connect sign-in; and Sign out.
  */
 export function sessionRoutes(app: AppType, p: Portal): void {
   const { engine, page } = p;
@@ -30,17 +32,57 @@ export function sessionRoutes(app: AppType, p: Portal): void {
     );
   });
 
+  const expired = (c: Context) =>
+    page(
+      c,
+      404,
+      'Link expired',
+      'This portal link has expired or was already used. Open the dashboard again from your account.',
+    );
+  // Opening a link only asks: a link sent to someone cannot swap their session by itself.
   app.get('/portal/session/:token', async (c) => {
-    const r = await engine.portal.openLink(c.req.param('token'));
-    if (!r.ok)
-      return page(
-        c,
-        404,
-        'Link expired',
-        'This portal link has expired or was already used. Open the dashboard again from your account.',
-      );
-    return p.startSession(c, r.value);
+    const link = await engine.portal.peekLink(c.req.param('token'));
+    if (!link.ok) return expired(c);
+    const current = await engine.portal.session(getCookie(c, COOKIE));
+    const other = current && current.accountId !== link.value.accountId;
+    c.header('cache-control', 'no-store');
+    // Not no-referrer: under it a browser sends `Origin: null` with the confirming POST.
+    c.header('referrer-policy', 'same-origin');
+    return page(
+      c,
+      200,
+      'Open your dashboard',
+      <form method="post" action={c.req.path}>
+        <p>
+          This link opens the dashboard of{' '}
+          <strong data-testid="link-account">{link.value.accountName}</strong>.
+        </p>
+        {other && (
+          <p class="notice warn">
+            This browser is signed in to another account's dashboard; continuing signs it out.
+          </p>
+        )}
+        <button type="submit" autofocus>
+          Open the dashboard
+        </button>
+      </form>,
+    );
   });
+  app.post('/portal/session/:token', async (c) => {
+    if (p.crossSite(c)) return page(c, 403, 'Refused', 'This request came from another site.');
+    const r = await engine.portal.openLink(c.req.param('token'));
+    if (!r.ok) return expired(c);
+    await engine.portal.endSession(getCookie(c, COOKIE));
+    return p.startSession(c, r.value, 303);
+  });
+
+  app.get('/portal', p.guard, (c) => c.redirect('/portal/keys', 302));
+  app.post('/portal/logout', p.guard, async (c) => {
+    await engine.portal.endSession(getCookie(c, COOKIE));
+    p.clearSession(c);
+    return c.redirect('/portal/signed-out', 303);
+  });
+  app.get('/portal/signed-out', (c) => p.signedOut(c, 200, 'Signed out'));
 
   // Standalone sign-in (OpenID Connect): the first sign-in with a verified email registers the account.
   const signIn = engine.portal.signIn;

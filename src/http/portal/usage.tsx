@@ -2,12 +2,13 @@ import type { Context } from 'hono';
 import { formatAmount } from '../../core/amount.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageRecord } from '../../core/model.ts';
-import { DAY_MS } from '../../core/timestamp.ts';
+import { DAY_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { SummaryBucket } from '../../core/usage-views.ts';
+import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
-import type { Frame, Portal } from './common.tsx';
-import { Layout } from './layout.tsx';
+import type { Portal } from './common.tsx';
+import { type Frame, Layout } from './layout.tsx';
 import { Chart } from './usage-chart.tsx';
 
 /** The Usage page: credits per hour or day as a chart, the records in pages, and the CSV. */
@@ -24,14 +25,35 @@ export function usageRoutes(app: AppType, p: Portal): void {
       groupBy: c.req.query('group_by') === 'api_key' ? 'api_key' : 'model',
     };
   };
-  const range = (q: { from: string; to: string }) => ({
-    from: `${q.from}T00:00:00Z`,
-    to: new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY_MS).toISOString(),
-  });
-  app.get('/portal/usage', async (c) => {
+  /** The instants of a day range (`to` inclusive), or null when either end is not a real date. */
+  const range = (q: { from: string; to: string }) => {
+    const day = (d: string) => (d.length === 10 ? parseTimeParam(d) : Number.NaN);
+    const from = day(q.from);
+    const to = day(q.to);
+    if (Number.isNaN(from) || Number.isNaN(to)) return null;
+    return { from: new Date(from).toISOString(), to: new Date(to + DAY_MS).toISOString() };
+  };
+  const BAD_RANGE = 'From and To must be dates such as 2026-11-25.';
+  app.get('/portal/usage', p.guard, async (c) => {
     const f = await p.frame(c);
     const q = usageQuery(c);
+    const csvHref = `/portal/usage.csv?${new URLSearchParams({ from: q.from, to: q.to })}`;
+    const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
     const r = range(q);
+    if (!r)
+      return c.html(
+        <UsagePage
+          {...f}
+          query={q}
+          buckets={[]}
+          records={[]}
+          nextCursor={null}
+          csvHref={csvHref}
+          quantity={quantity}
+          error={BAD_RANGE}
+        />,
+        400,
+      );
     const summary = await engine.usage.summary({
       accountId: f.accountId,
       ...r,
@@ -45,8 +67,7 @@ export function usageRoutes(app: AppType, p: Portal): void {
       limit: '50',
       ...(cursor ? { cursor } : {}),
     });
-    const csvHref = `/portal/usage.csv?${new URLSearchParams({ from: q.from, to: q.to })}`;
-    const error = !summary.ok ? summary.message : !records.ok ? records.message : undefined;
+    const failed = !summary.ok ? summary : !records.ok ? records : undefined;
     return c.html(
       <UsagePage
         {...f}
@@ -55,14 +76,16 @@ export function usageRoutes(app: AppType, p: Portal): void {
         records={records.ok ? records.value.records : []}
         nextCursor={records.ok ? records.value.nextCursor : null}
         csvHref={csvHref}
-        quantity={(m) => formatAmount(m, QUANTITY_SCALE)}
-        {...(error ? { error } : {})}
+        quantity={quantity}
+        {...(failed ? { error: failed.message } : {})}
       />,
+      failed ? statusOf(failed.code) : 200,
     );
   });
-  app.get('/portal/usage.csv', async (c) => {
+  app.get('/portal/usage.csv', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const r = range(usageQuery(c));
+    if (!r) return p.page(c, 400, 'Usage', BAD_RANGE);
     return csvResponse(c, engine, s, { accountId, ...r });
   });
 }
@@ -79,7 +102,7 @@ function UsagePage(
   },
 ) {
   return (
-    <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} available={p.available}>
+    <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} frame={p}>
       <section>
         <form method="get" action="/portal/usage" class="row">
           <div>
