@@ -59,6 +59,10 @@ describe("libpq's host list", () => {
 
   it('defaults to any session and refuses a target_session_attrs libpq does not know', () => {
     expect(parseHostList('postgresql://h/db').sessionAttrs).toBe('any');
+    // One host stays as written, a socket folder included.
+    expect(parseHostList('postgres://app@/db?host=/run/postgresql').targets[0]?.connectionString).toBe(
+      'postgres://app@/db?host=%2Frun%2Fpostgresql',
+    );
     expect(() => parseHostList('postgres://h/db?target_session_attrs=writable')).toThrow(
       /target_session_attrs/,
     );

@@ -37,15 +37,15 @@ export function parseHostList(url: string): HostList {
     throw new Error(`target_session_attrs must be one of ${SESSION_ATTRS.join(', ')}, not ${attrs}`);
   params.delete('target_session_attrs');
   const rest = `${path}${params.size > 0 ? `?${params}` : ''}`;
-  const targets = authority
-    .slice(at + 1)
-    .split(',')
-    .map((hostPort) => {
-      const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
-      if (!hp) throw new Error(`cannot read the host ${hostPort} of the PostgreSQL URL`);
-      const where = `${hp[1] || 'localhost'}:${hp[2] ?? '5432'}`;
-      return { where, connectionString: `${scheme}${userinfo}${where}${rest}` };
-    });
+  const hostPorts = authority.slice(at + 1).split(',');
+  const targets = hostPorts.map((hostPort) => {
+    const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
+    if (!hp) throw new Error(`cannot read the host ${hostPort} of the PostgreSQL URL`);
+    const where = `${hp[1] || 'localhost'}:${hp[2] ?? '5432'}`;
+    // One host: the URL as it was written (node-postgres reads every form of it, a socket too).
+    const host = hostPorts.length === 1 ? hostPort : where;
+    return { where, connectionString: `${scheme}${userinfo}${host}${rest}` };
+  });
   return { targets, sessionAttrs: attrs as SessionAttrs };
 }
 
