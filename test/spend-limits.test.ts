@@ -142,3 +142,42 @@ describe('spend limits under concurrency (sqlite-memory)', () => {
     expect((await call('GET', `/v1/api_keys/${key.id}`)).body.spent).toBe('100');
   });
 });
+
+describe.each(STORES)('runway ($name)', (store) => {
+  it('says how long the credits last at the last 24 hours’ rate, and warns once a day under the threshold', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 12, 0, 0));
+    const { engine, call } = await makeApi({ store, clock, config: LOOPBACK_WEBHOOKS });
+    const hook = must(await engine.webhooks.create('http://127.0.0.1:9/hooks', ['balance.runway_low']));
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    await call('POST', `/v1/accounts/${acc.id}/credit_grants`, { credits: '1000', reason: 'start' });
+    const balance = async () => (await call('GET', `/v1/accounts/${acc.id}/balance`)).body;
+    expect((await balance()).runway_seconds).toBeNull();
+    let n = 0;
+    const use = async (credits: string, atMs: number) =>
+      engine.usage.ingest([
+        {
+          id: `r${++n}`,
+          account_id: acc.id,
+          model: 'm',
+          quantity: '1',
+          credits,
+          timestamp: new Date(atMs).toISOString(),
+        },
+      ]);
+    // 100 credits over the last 24 hours, 900 left: 9 days.
+    await use('60', clock.ms - 20 * 3_600_000);
+    await use('40', clock.ms - 60_000);
+    expect(await balance()).toMatchObject({ available: '900', runway_seconds: 9 * 86_400 });
+    expect(must(await engine.webhooks.deliveries(hook.id))).toHaveLength(0);
+    // Usage older than the window does not count.
+    clock.advance(2 * 86_400_000);
+    expect((await balance()).runway_seconds).toBeNull();
+    // 850 in the window, 50 left: about 1.4 hours, under the 24 h threshold; warned once.
+    await use('850', clock.ms - 3_600_000);
+    const b = await balance();
+    expect(b.available).toBe('50');
+    expect(b.runway_seconds).toBe(Math.floor((50 * 86_400) / 850));
+    await use('1', clock.ms);
+    expect(must(await engine.webhooks.deliveries(hook.id))).toHaveLength(1);
+  });
+});

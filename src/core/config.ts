@@ -38,6 +38,8 @@ export interface TollgateConfig {
   /** Lot priority of purchases and of grants: lower burns first. */
   purchasePriority: number;
   grantPriority: number;
+  /** `balance.runway_low` goes out when credits last fewer hours than this at the last 24 hours' rate (0: never). */
+  runwayAlertHours: number;
 }
 
 /** The built-in example price book: an AI-video platform prices a clip by length and resolution. */
@@ -71,4 +73,5 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   maxCreditsMinor: 1_000_000_000n * 1_000_000n,
   purchasePriority: 10,
   grantPriority: 0,
+  runwayAlertHours: 24,
 };

@@ -6,6 +6,7 @@ import {
   readBalance,
   updateAccount,
 } from './accounts.ts';
+import { balanceIn } from './balance.ts';
 import { runBilling } from './billing.ts';
 import type { TollgateConfig } from './config.ts';
 import type { Context, Scheduler } from './context.ts';
@@ -73,7 +74,7 @@ import type {
 } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
-import { newSpendState } from './spend.ts';
+import { newSpendState, runwaySeconds } from './spend.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
 import {
   allUsageRecords,
@@ -162,8 +163,14 @@ export async function createEngine(deps: EngineDeps) {
       get: (id: string) => getAccount(ctx, id),
       update: (id: string, patch: AccountPatch) => updateAccount(ctx, id, patch),
       /** The balance as stored now (the cache is for verification). */
+      /** The balance as stored now (the cache is for verification), with its runway. */
       balance: async (id: string) => {
-        const b = await readBalance(ctx, id);
+        const b = await read(ctx, async (tx) => {
+          const balance = await balanceIn(tx, id);
+          return (
+            balance && { ...balance, runwaySeconds: await runwaySeconds(ctx, tx, id, balance.available) }
+          );
+        });
         return b ? ok(b) : refuse('not_found', `no account ${id}`);
       },
       cachedBalance: (id: string) => cachedBalance(ctx, id),

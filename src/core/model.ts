@@ -173,6 +173,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'billing_run.completed',
   'payment.unmatched',
   'spend_limit.reached',
+  'balance.runway_low',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

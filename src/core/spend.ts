@@ -1,9 +1,10 @@
 import { parseCredits } from './amount.ts';
+import { balanceIn } from './balance.ts';
 import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result } from './errors.ts';
 import type { SpendLimit } from './model.ts';
 import type { SpentSince, Tx } from './ports.ts';
-import { startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
+import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
 import { emit } from './webhooks.ts';
 
 /**
@@ -220,4 +221,49 @@ export function limitsChanged(ctx: Context, accountId: string, anySet: boolean):
   ctx.spend.limits.delete(accountId);
   ctx.spend.spent.delete(accountId);
   if (anySet) ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };
+}
+
+/**
+ * How long `available` lasts at the rate of the last 24 hours (whole hours of the rollup, from the
+ * start of the hour 24 hours ago to now), in whole seconds rounded down; 0 with nothing available;
+ * null with no usage in that window.
+ * @example await runwaySeconds(ctx, tx, 'acc_1', 500_000_000n) // 86400 when 500 credits went in 24 h
+ */
+export async function runwaySeconds(
+  ctx: Context,
+  tx: Tx,
+  accountId: string,
+  availableMinor: bigint,
+): Promise<number | null> {
+  const now = ctx.clock.nowMs();
+  const since = startOfHour(now - DAY_MS);
+  const [used] = await tx.spend.spent(accountId, [since]);
+  if (!used || used.total <= 0n) return null;
+  if (availableMinor <= 0n) return 0;
+  // available / (used / elapsed): integers only, rounded down.
+  return Number((availableMinor * BigInt(Math.max(1, now - since))) / used.total / 1000n);
+}
+
+/**
+ * Inside the unit of work: `balance.runway_low` when an account's runway drops under the
+ * configured hours, at most once per account and UTC day. Only while some endpoint hears balance
+ * events (the balance alerts decide that just before).
+ */
+export async function announceRunway(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
+  if (!ctx.webhooks.balanceListeners || ctx.config.runwayAlertHours <= 0) return;
+  const now = ctx.clock.nowMs();
+  for (const accountId of accountIds) {
+    const balance = await balanceIn(tx, accountId);
+    if (!balance) continue;
+    const runway = await runwaySeconds(ctx, tx, accountId, balance.available);
+    if (runway === null || runway >= ctx.config.runwayAlertHours * 3600) continue;
+    if (!(await tx.spend.claimNotice(`runway:${accountId}`, startOfUtcDay(now), now))) continue;
+    await emit(ctx, tx, 'balance.runway_low', {
+      account_id: accountId,
+      available: balance.available.toString(),
+      runway_seconds: runway,
+      threshold_hours: ctx.config.runwayAlertHours,
+      scale: ctx.config.scales.credits,
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
 import type { Durability, Tx } from './ports.ts';
-import { announceSpendLimits, dropSpent } from './spend.ts';
+import { announceRunway, announceSpendLimits, dropSpent } from './spend.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
 
 /**
@@ -42,6 +42,7 @@ export const afterBalanceChange = {
     const ids = [...accountIds];
     await checkBalanceAlerts(ctx, tx, ids);
     await announceSpendLimits(ctx, tx, ids);
+    await announceRunway(ctx, tx, ids);
   },
   afterCommit: (ctx: Context, accountIds: Iterable<string>): void => {
     const ids = [...accountIds];

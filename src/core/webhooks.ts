@@ -129,7 +129,7 @@ export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Itera
   const state = ctx.webhooks;
   if (state.balanceListeners === null) {
     state.balanceListeners = (await tx.webhooks.listEndpoints()).some(
-      (e) => e.events.includes('balance.low') || e.events.includes('balance.depleted'),
+      (e) => e.events.some((t) => t.startsWith('balance.')),
     );
   }
   if (!state.balanceListeners) return;

@@ -24,12 +24,13 @@ export function serializers(config: TollgateConfig) {
       spend_limit: limit(a.spendLimit),
       created_at: time(a.createdAtMs),
     }),
-    balance: (b: Balance) => ({
+    balance: (b: Balance & { runwaySeconds?: number | null }) => ({
       posted: credits(b.posted),
       pending: credits(b.pending),
       unbilled: credits(b.unbilled),
       available: credits(b.available),
       currency: 'credits',
+      ...(b.runwaySeconds !== undefined ? { runway_seconds: b.runwaySeconds } : {}),
     }),
     key: (k: ApiKey) => ({
       id: k.id,
