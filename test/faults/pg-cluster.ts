@@ -14,6 +14,11 @@ export function clusterUnavailable(): string | null {
     return 'TOLLGATE_PG_URL is not set (the PostgreSQL fault tests run where PostgreSQL does)';
   if (process.getuid?.() !== 0) return 'not root: the test cannot run PostgreSQL as the postgres user';
   if (!existsSync(join(BIN, 'initdb'))) return `PostgreSQL 15 is not installed (${BIN}/initdb)`;
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'true'], { stdio: 'pipe' });
+  } catch {
+    return 'there is no postgres user to run PostgreSQL as (runuser -u postgres failed)';
+  }
   return null;
 }
 
