@@ -30,7 +30,15 @@ const RecordsQuery = z.object({
   cursor: z.string().max(300).optional(),
 });
 
-const csvCell = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+/**
+ * A text cell: quoted when it holds a separator, and prefixed with `'` when it begins with a
+ * character a spreadsheet would read as a formula (`= + - @`, tab, CR), so an event id such as
+ * `=HYPERLINK(...)` opens as text.
+ */
+const csvCell = (v: string): string => {
+  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
 
 export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void {
   const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
