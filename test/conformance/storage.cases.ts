@@ -10,7 +10,7 @@ import {
   type TransferInput,
 } from '../../src/core/ledger.ts';
 import type { RatedEvent } from '../../src/core/model.ts';
-import type { Storage } from '../../src/core/ports.ts';
+import type { Storage, Tx } from '../../src/core/ports.ts';
 
 export interface ConformanceOptions {
   skip?: Partial<Record<string, string>>;
@@ -43,6 +43,22 @@ function event(id: string, accountId: string, ts: number, credits = 5n): RatedEv
     properties: null,
     fingerprint: JSON.stringify([accountId, 'm', ts, credits.toString()]),
   };
+}
+
+/** A customer account, in the ledger and in the accounts table. */
+async function insertAccount(tx: Tx, id: string): Promise<void> {
+  await tx.ledger.insertAccounts([acct(id, 'customer')]);
+  await tx.accounts.insert({
+    id,
+    name: 'A',
+    email: null,
+    externalId: null,
+    ledgerAccountId: id,
+    lowBalanceThresholdMinor: null,
+    spendLimit: null,
+    autoTopUp: null,
+    createdAtMs: T0,
+  });
 }
 
 export function storageConformance(
@@ -169,17 +185,7 @@ export function storageConformance(
 
     test('stores API keys by hash and counts only active ones', async (s) => {
       await s.transaction(async (tx) => {
-        await tx.ledger.insertAccounts([acct('acc_1', 'customer')]);
-        await tx.accounts.insert({
-          id: 'acc_1',
-          name: 'A',
-          email: null,
-          externalId: null,
-          ledgerAccountId: 'acc_1',
-          lowBalanceThresholdMinor: null,
-          spendLimit: null,
-          createdAtMs: T0,
-        });
+        await insertAccount(tx, 'acc_1');
         for (const [i, status] of (['active', 'active', 'suspended', 'deleted'] as const).entries()) {
           await tx.keys.insert({
             id: `key_${i}`,
@@ -323,6 +329,51 @@ export function storageConformance(
         after: { timestampMs: T0 + 2, id: 'b' },
       });
       expect(page2.map((r) => r.id)).toEqual(['c']);
+    });
+
+    test('opens a portal link once before it expires, ends sessions, and purges what expired', async (s) => {
+      const session = (tokenHash: string, expiresAtMs: number) => ({
+        tokenHash,
+        accountId: 'acc_1',
+        csrf: `csrf_${tokenHash}`,
+        expiresAtMs,
+        createdAtMs: T0,
+      });
+      await s.transaction(async (tx) => {
+        await insertAccount(tx, 'acc_1');
+        for (const [tokenHash, expiresAtMs] of [
+          ['l1', T0 + 10],
+          ['l2', T0 + 10],
+          ['l3', T0 + 100],
+        ] as const)
+          await tx.portal.insertLink({ tokenHash, accountId: 'acc_1', expiresAtMs });
+        for (const [tokenHash, expiresAtMs] of [
+          ['s1', T0 + 10],
+          ['s2', T0 + 100],
+          ['s3', T0 + 100],
+        ] as const)
+          await tx.portal.insertSession(session(tokenHash, expiresAtMs));
+      });
+      const run = <T>(fn: (tx: Tx) => Promise<T>) => s.transaction(fn);
+      expect(await run((tx) => tx.portal.findLink('l1', T0))).toBe('acc_1');
+      expect(await run((tx) => tx.portal.findLink('l1', T0 + 10))).toBeUndefined();
+      expect(await run((tx) => tx.portal.takeLink('l1', T0 + 10))).toBeUndefined();
+      expect(await run((tx) => tx.portal.takeLink('l1', T0))).toBe('acc_1');
+      expect(await run((tx) => tx.portal.takeLink('l1', T0))).toBeUndefined();
+      expect(await run((tx) => tx.portal.findLink('l1', T0))).toBeUndefined();
+      expect(await run((tx) => tx.portal.getSession('s1'))).toEqual({
+        accountId: 'acc_1',
+        csrf: 'csrf_s1',
+        expiresAtMs: T0 + 10,
+      });
+      await run((tx) => tx.portal.deleteSession('s2'));
+      expect(await run((tx) => tx.portal.getSession('s2'))).toBeUndefined();
+
+      await run((tx) => tx.portal.purgeExpired(T0 + 10));
+      expect(await run((tx) => tx.portal.findLink('l2', 0))).toBeUndefined();
+      expect(await run((tx) => tx.portal.getSession('s1'))).toBeUndefined();
+      expect(await run((tx) => tx.portal.findLink('l3', T0))).toBe('acc_1');
+      expect(await run((tx) => tx.portal.getSession('s3'))).toMatchObject({ accountId: 'acc_1' });
     });
   });
 }
