@@ -23,8 +23,13 @@ export interface ServerSettings {
   metricsToken: string | null;
   /** Both set: the Stripe provider is enabled. */
   stripe: { secretKey: string; webhookSecret: string; publicUrl: string } | null;
+  /** Open connections at once; beyond, new ones are closed as they arrive. */
+  maxConnections: number;
   config: TollgateConfig;
 }
+
+/** The shortest operator token accepted from the environment: 32 characters, about 190 bits as base64. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /**
  * The store of the server and of every CLI command: PostgreSQL when `TOLLGATE_DATABASE_URL` is
@@ -84,6 +89,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return n;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
 const cents = (usd: string): bigint => BigInt(new Decimal(usd).mul(100).toFixed(0));
 
 /** Reads and checks every variable; throws a ConfigError naming the first one that is wrong. */
@@ -120,13 +133,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   const maxCredits = decimal(env, 'TOLLGATE_MAX_CREDITS', '1000000000', (d) =>
     d.lte(0) || d.gt(1e12) || !d.isInteger() ? 'must be a whole number from 1 to 1000000000000' : null,
   );
+  const adminToken = env.TOLLGATE_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new ConfigError(
+      'TOLLGATE_ADMIN_TOKEN',
+      `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${adminToken.length} (e.g. openssl rand -base64 32); or unset it to have one generated`,
+    );
   const port = integer(env, 'PORT', 8787, 0, 65535);
   const host = env.HOST || '127.0.0.1';
   return {
     port,
     host,
     dataDir: env.TOLLGATE_DATA_DIR || './data',
-    adminToken: env.TOLLGATE_ADMIN_TOKEN || null,
+    adminToken,
     databaseUrl,
     databaseSchema: env.TOLLGATE_DATABASE_SCHEMA || null,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -147,6 +166,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
           publicUrl: env.TOLLGATE_PUBLIC_URL || `http://${host}:${port}`,
         }
       : null,
+    maxConnections: integer(env, 'TOLLGATE_MAX_CONNECTIONS', 1024, 1, 1_000_000),
     config: {
       ...DEFAULT_CONFIG,
       creditPrice,
@@ -164,6 +184,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       },
       invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
       usageDurability: usageDurability(env),
+      webhookHttpsOnly: flag(env, 'TOLLGATE_WEBHOOK_HTTPS_ONLY', DEFAULT_CONFIG.webhookHttpsOnly),
+      webhookPublicTargetsOnly: flag(
+        env,
+        'TOLLGATE_WEBHOOK_PUBLIC_TARGETS_ONLY',
+        DEFAULT_CONFIG.webhookPublicTargetsOnly,
+      ),
     },
   };
 }

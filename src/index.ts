@@ -29,7 +29,7 @@ export interface TollgateOptions {
   ids?: IdSource;
   /** Providers besides `manual`, e.g. the Stripe provider. */
   payments?: PaymentProvider[];
-  /** How webhooks are sent; default: fetch with a 10 s timeout. */
+  /** How webhooks are sent; default: HTTP(S) with a 10 s timeout, to public addresses only unless `webhookPublicTargetsOnly` is off. */
   webhookSender?: WebhookSender;
   /** Standalone portal sign-in (OpenID Connect), e.g. `oidcSignIn({...})`. */
   signIn?: SignInProvider;
@@ -63,7 +63,8 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     payments: [manualProvider, ...(options.payments ?? [])],
     schedule: (fn) => setImmediate(fn),
     renderer: pdfRenderer,
-    webhookSender: options.webhookSender ?? fetchSender(),
+    webhookSender:
+      options.webhookSender ?? fetchSender({ publicTargetsOnly: config.webhookPublicTargetsOnly }),
     ...(options.signIn ? { signIn: options.signIn } : {}),
   });
 }

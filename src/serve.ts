@@ -4,7 +4,16 @@
  * JSON logs, Prometheus metrics, graceful shutdown on SIGTERM and SIGINT.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -16,6 +25,9 @@ import { ConfigError, readSettings, type ServerSettings, storeOf } from './confi
 import type { Engine } from './core/engine.ts';
 import type { AccessLog } from './http/fast-path.ts';
 import { createNodeListener, createTollgate, type TollgateOptions } from './index.ts';
+
+/** The standalone server's HTTP timeouts (Node's `server.*Timeout`). */
+export const SERVER_TIMEOUTS_MS = { headers: 10_000, request: 60_000, keepAlive: 5_000, idleSocket: 120_000 };
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -79,6 +91,25 @@ function adminToken(settings: ServerSettings): { token: string; source: string; 
   return { token, source: resolve(file), generated: true };
 }
 
+/** The data folder, created owner-only: it holds the operator token and the SQLite file. */
+function makeDataDir(settings: ServerSettings): void {
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+}
+
+/** A line for each of the data folder and the SQLite file that others than the owner can open. */
+function permissionWarnings(settings: ServerSettings): string[] {
+  const store = storeOf(settings);
+  const paths = [settings.dataDir, ...(store.kind === 'sqlite' ? [store.database] : [])];
+  return paths.flatMap((path) => {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) === 0) return [];
+    const want = path === settings.dataDir ? '700' : '600';
+    return [
+      `${resolve(path)} is open to other users (mode ${mode.toString(8).padStart(3, '0')}); it holds secrets and money: chmod ${want} ${resolve(path)}`,
+    ];
+  });
+}
+
 /** Reads the configuration or exits 2 with one line naming the variable. */
 export function settingsOrExit(): ServerSettings {
   try {
@@ -103,7 +134,11 @@ export async function openEngineOrExit(
   options: Omit<TollgateOptions, 'database' | 'config'> = {},
 ): Promise<{ engine: Engine; store: ReturnType<typeof storeOf> }> {
   const store = storeOf(settings);
-  if (store.kind === 'sqlite') mkdirSync(settings.dataDir, { recursive: true });
+  if (store.kind === 'sqlite') {
+    makeDataDir(settings);
+    // Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
+    if (!existsSync(store.database)) closeSync(openSync(store.database, 'a', 0o600));
+  }
   try {
     return {
       engine: await createTollgate({ database: store.database, config: settings.config, ...options }),
@@ -139,7 +174,7 @@ export async function serveStandalone(): Promise<void> {
       destination.once('close', () => resolve());
       destination.end();
     });
-  mkdirSync(settings.dataDir, { recursive: true });
+  makeDataDir(settings);
   const { token, source, generated } = adminToken(settings);
   if (generated)
     process.stdout.write(`Generated the operator token (shown once; kept in ${source}):\n  ${token}\n`);
@@ -181,7 +216,7 @@ export async function serveStandalone(): Promise<void> {
           account_id: f.accountId,
           error: f.error,
         });
-      return `${r.hours} hour(s)${r.failed.length > 0 ? `, ${r.failed.length} account(s) left for the next run` : ''}`;
+      return `billed ${r.hours} hour(s)${r.failed.length > 0 ? `, ${r.failed.length} account(s) left for the next run` : ''}`;
     } catch (e) {
       logger.error({ msg: 'billing run failed', error: String(e) });
       return 'failed (logged; the next run retries)';
@@ -204,13 +239,23 @@ export async function serveStandalone(): Promise<void> {
       .catch((e) => logger.error({ msg: 'lot expiry failed', error: String(e) }));
   }, 30_000);
 
-  const server = createServer(listener);
+  for (const warning of permissionWarnings(settings)) logger.warn({ msg: warning });
+
+  // Explicit limits, so a slow or idle client cannot hold a connection (or all of them): headers
+  // within 10 s, the whole request within 60 s, idle keep-alive 5 s, no byte either way for
+  // 120 s; checked every second. Beyond `maxConnections`, new connections are closed at once.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, listener);
+  server.headersTimeout = SERVER_TIMEOUTS_MS.headers;
+  server.requestTimeout = SERVER_TIMEOUTS_MS.request;
+  server.keepAliveTimeout = SERVER_TIMEOUTS_MS.keepAlive;
+  server.timeout = SERVER_TIMEOUTS_MS.idleSocket;
+  server.maxConnections = settings.maxConnections;
   server.listen(settings.port, settings.host, () => {
     const info = server.address() as AddressInfo;
     process.stdout.write(
       `tollgate listening on http://${settings.host}:${info.port} (${store.label})\n` +
         `operator token: ${source}\n` +
-        `billing: caught up ${caughtUp}; next run at 5 minutes past the hour (UTC)\n`,
+        `billing: caught up at start, ${caughtUp}; next run at 5 minutes past the hour (UTC)\n`,
     );
   });
 

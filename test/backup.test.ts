@@ -7,7 +7,7 @@ import { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
 import { client, startServer } from './server-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const ADMIN = 'backup-test-admin';
+const ADMIN = 'backup-test-admin-token-of-32-characters';
 const backup = (dataDir: string, file: string) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'backup', file], {
     cwd: ROOT,

@@ -206,7 +206,7 @@ describe('access', () => {
     const key = (await call('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'second' })).body;
     const hook = (
       await call('POST', '/v1/webhook_endpoints', {
-        url: 'http://127.0.0.1:9/x',
+        url: 'https://hooks.example.com/x',
         events: ['api_key.created'],
       })
     ).body;

@@ -6,7 +6,7 @@ import { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
 import { client, startServer } from './server-process.ts';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
-const ADMIN = 'crash-test-admin';
+const ADMIN = 'crash-test-admin-token-of-32-characters';
 
 describe('crashes under mixed load', () => {
   it(`loses nothing acknowledged across ${KILLS} SIGKILLs, and the next billing run is right`, async () => {

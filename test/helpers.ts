@@ -20,7 +20,18 @@ export class ManualClock implements Clock {
 }
 
 export const HOUR = 3_600_000;
-export const ADMIN = 'test-admin-token';
+
+/**
+ * For tests whose webhook receivers listen on http://127.0.0.1: lets plain http and loopback
+ * targets through, both refused by default.
+ */
+export const LOOPBACK_WEBHOOKS = {
+  webhookHttpsOnly: false,
+  webhookPublicTargetsOnly: false,
+} satisfies Partial<TollgateConfig>;
+
+/** The operator token of the tests: 32 characters or more, as the standalone server requires. */
+export const ADMIN = 'test-admin-token-of-32-characters-at-least';
 
 /** What `createTollgate({ database })` accepts. */
 export type DatabaseOption = NonNullable<TollgateOptions['database']>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
+import { ADMIN, HOUR, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -280,7 +280,7 @@ describe.each(STORES)('billing runs over HTTP without a body ($name)', (store) =
     const { app } = await makeApi({ store });
     const res = await app.request('/v1/billing_runs', {
       method: 'POST',
-      headers: { authorization: 'Bearer test-admin-token' },
+      headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ hours: 0, accounts: 0, credits: '0' });

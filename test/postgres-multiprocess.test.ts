@@ -8,7 +8,7 @@ import { PostgresStorage } from '../src/adapters/postgres/postgres-storage.ts';
 import { client, type RunningServer, startServer } from './server-process.ts';
 
 const url = process.env.TOLLGATE_PG_URL;
-const ADMIN = 'pg-multi-admin';
+const ADMIN = 'pg-multi-admin-token-of-32-characters';
 
 if (!url)
   console.log('SKIPPED: TOLLGATE_PG_URL is not set, so the multi-process PostgreSQL test did not run');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createTollgate } from '../src/index.ts';
-import { HOUR, must } from './helpers.ts';
+import { ADMIN, HOUR, must } from './helpers.ts';
 import { client, startServer } from './server-process.ts';
 
 describe('the standalone server with an account that cannot be billed', () => {
@@ -34,9 +34,9 @@ describe('the standalone server with an account that cannot be billed', () => {
     );
     db.close();
 
-    const server = await startServer({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_TOKEN: 'startup-admin' });
+    const server = await startServer({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_TOKEN: ADMIN });
     try {
-      const call = client(server.url, 'startup-admin');
+      const call = client(server.url, ADMIN);
       expect((await call('GET', '/healthz')).status).toBe(200);
       expect((await call('GET', `/v1/accounts/${good.id}/balance`)).body).toMatchObject({
         posted: '-5',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, MAX_ATTEMPTS } from '../src/core/webhooks.ts';
 import type { Engine } from '../src/index.ts';
-import { ADMIN, HOUR, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
+import { ADMIN, HOUR, LOOPBACK_WEBHOOKS, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
 
 interface Received {
   headers: Record<string, string>;
@@ -54,7 +54,11 @@ async function settle(engine: Engine) {
 
 describe.each(STORES)('outbound webhooks ($name)', (store) => {
   it('delivers signed events for a purchase paid and its invoice, with stable ids', async () => {
-    const { engine, app } = await makeApi({ store, clock: new ManualClock(Date.now()) });
+    const { engine, app } = await makeApi({
+      store,
+      clock: new ManualClock(Date.now()),
+      config: LOOPBACK_WEBHOOKS,
+    });
     const hook = await receiver();
     const res = await app.request('/v1/webhook_endpoints', {
       method: 'POST',
@@ -101,7 +105,11 @@ describe.each(STORES)('outbound webhooks ($name)', (store) => {
   });
 
   it('retries with backoff: a receiver failing three times then succeeding gets the event once more and no other', async () => {
-    const { engine, clock } = await makeEngine({ store, clock: new ManualClock(Date.now()) });
+    const { engine, clock } = await makeEngine({
+      store,
+      clock: new ManualClock(Date.now()),
+      config: LOOPBACK_WEBHOOKS,
+    });
     const hook = await receiver((n) => n <= 3);
     must(await engine.webhooks.create(hook.url, ['api_key.created']));
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
@@ -115,7 +123,11 @@ describe.each(STORES)('outbound webhooks ($name)', (store) => {
   });
 
   it('does not let a dead endpoint hold up the others', async () => {
-    const { engine } = await makeEngine({ store, clock: new ManualClock(Date.now()) });
+    const { engine } = await makeEngine({
+      store,
+      clock: new ManualClock(Date.now()),
+      config: LOOPBACK_WEBHOOKS,
+    });
     const dead = createServer(() => {}); // accepts, never answers
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     servers.push(dead);
@@ -145,7 +157,11 @@ describe.each(STORES)('outbound webhooks ($name)', (store) => {
     async () => {
       const database = store.open();
       const hook = await receiver();
-      const { engine: first } = await makeEngine({ database, clock: new ManualClock(Date.now()) });
+      const { engine: first } = await makeEngine({
+        database,
+        clock: new ManualClock(Date.now()),
+        config: LOOPBACK_WEBHOOKS,
+      });
       must(await first.webhooks.create(hook.url, ['api_key.created', 'credit_purchase.paid']));
       const acc = must(await first.accounts.create({ name: 'Acme' }));
       must(await first.keys.create(acc.id, 'a'));
@@ -158,14 +174,22 @@ describe.each(STORES)('outbound webhooks ($name)', (store) => {
       // "Crash": the process goes away before any delivery was attempted.
       await first.close();
       expect(hook.received).toHaveLength(0);
-      const { engine: second } = await makeEngine({ database, clock: new ManualClock(Date.now()) });
+      const { engine: second } = await makeEngine({
+        database,
+        clock: new ManualClock(Date.now()),
+        config: LOOPBACK_WEBHOOKS,
+      });
       await settle(second);
       expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(['api_key.created']);
     },
   );
 
   it('alerts once when the available balance crosses below the threshold and below zero', async () => {
-    const { engine, clock } = await makeEngine({ store, clock: new ManualClock(Date.now()) });
+    const { engine, clock } = await makeEngine({
+      store,
+      clock: new ManualClock(Date.now()),
+      config: LOOPBACK_WEBHOOKS,
+    });
     const hook = await receiver();
     must(await engine.webhooks.create(hook.url, ['balance.low', 'balance.depleted']));
     const acc = must(await engine.accounts.create({ name: 'Acme' }));
@@ -198,7 +222,11 @@ describe.each(STORES)('outbound webhooks ($name)', (store) => {
 
 describe.each(STORES)('event coverage ($name)', (store) => {
   it('reports key lifecycle, refunds and billing runs', async () => {
-    const { engine, clock } = await makeEngine({ store, clock: new ManualClock(Date.now()) });
+    const { engine, clock } = await makeEngine({
+      store,
+      clock: new ManualClock(Date.now()),
+      config: LOOPBACK_WEBHOOKS,
+    });
     const hook = await receiver();
     must(
       await engine.webhooks.create(hook.url, [
@@ -259,7 +287,7 @@ describe('the README receiver', () => {
     const file = join(import.meta.dirname, 'artifacts/readme-receiver.ts');
     writeFileSync(file, `${code}\nexport { verifyTollgate };\n`);
     const { verifyTollgate } = await import(file);
-    const { engine } = await makeEngine({ clock: new ManualClock(Date.now()) });
+    const { engine } = await makeEngine({ clock: new ManualClock(Date.now()), config: LOOPBACK_WEBHOOKS });
     const hook = await receiver();
     const endpoint = must(await engine.webhooks.create(hook.url, ['api_key.created']));
     const acc = must(await engine.accounts.create({ name: 'Acme' }));

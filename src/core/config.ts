@@ -40,6 +40,13 @@ export interface TollgateConfig {
   grantPriority: number;
   /** `balance.runway_low` goes out when credits last fewer hours than this at the last 24 hours' rate (0: never). */
   runwayAlertHours: number;
+  /** Webhook endpoint URLs must be `https:`; `false` lets `http:` through (tests on loopback). */
+  webhookHttpsOnly: boolean;
+  /**
+   * Refuse webhook targets that resolve to a private, loopback or link-local address (or any
+   * other not publicly routable), when the endpoint is created and again at each delivery.
+   */
+  webhookPublicTargetsOnly: boolean;
 }
 
 /** The built-in example price book: an AI-video platform prices a clip by length and resolution. */
@@ -74,4 +81,6 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   purchasePriority: 10,
   grantPriority: 0,
   runwayAlertHours: 24,
+  webhookHttpsOnly: true,
+  webhookPublicTargetsOnly: true,
 };

@@ -20,6 +20,11 @@ export interface PurchaseInput {
 /**
  * Creates a pending purchase. The same idempotency key with the same body answers the same
  * purchase; with another body, `idempotency_conflict`. No credits move until it is confirmed.
+ * The provider's checkout is started after the purchase is stored; when the provider cannot be
+ * reached the answer is `unavailable` and the purchase is kept: a retry with the same key starts
+ * its checkout (the provider dedupes on the purchase id) and it can still be paid.
+ * Refusals, first wins: `validation_failed` (key, provider, credits); `payment_out_of_range`;
+ * `not_found`; `idempotency_conflict`; `unavailable`.
  */
 export async function createPurchase(
   ctx: Context,
@@ -59,27 +64,54 @@ export async function createPurchase(
       invoiceId: null,
       createdAtMs: ctx.clock.nowMs(),
       resolvedAtMs: null,
+      origin: 'customer',
     };
     await tx.purchases.insert(purchase);
     return { purchase, created: true };
   });
-  if (!result.ok || !result.value.created) return result;
-  // The provider is called outside the transaction: a network call never holds the database.
-  const purchase = result.value.purchase;
-  const checkout = await provider.startCheckout({
-    purchaseId: purchase.id,
-    accountId,
-    credits: String(input.credits),
-    totalMinor: purchase.totalMinor,
-    currency: 'usd',
-    description: `${String(input.credits)} credits`,
-  });
-  if (checkout.providerRef || checkout.checkoutUrl) {
-    const updated = { ...purchase, providerRef: checkout.providerRef, checkoutUrl: checkout.checkoutUrl };
-    await ctx.storage.transaction((tx) => tx.purchases.update(updated));
-    return ok({ purchase: updated, created: true });
+  if (!result.ok) return result;
+  const { purchase, created } = result.value;
+  // Started on the first call, and again on a retry while the purchase has no checkout yet.
+  if (purchase.status !== 'pending' || purchase.providerRef !== null) return result;
+  const started = await startCheckout(ctx, purchase);
+  return started.ok ? ok({ purchase: started.value, created }) : started;
+}
+
+/**
+ * Starts the provider's checkout of a pending purchase and records its reference and URL. Called
+ * outside any transaction: a network call never holds the database. The request depends on the
+ * stored purchase only, so a retry sends the same one (the provider's idempotency key is the
+ * purchase id). Refusal: `unavailable`, the provider could not be reached (the purchase is kept).
+ */
+async function startCheckout(ctx: Context, purchase: Purchase): Promise<Result<Purchase>> {
+  const credits = formatAmount(purchase.creditsMinor, ctx.config.scales.credits);
+  let checkout: { providerRef: string | null; checkoutUrl: string | null };
+  try {
+    checkout = await ctx.payments[purchase.provider]!.startCheckout({
+      purchaseId: purchase.id,
+      accountId: purchase.accountId,
+      credits,
+      totalMinor: purchase.totalMinor,
+      currency: 'usd',
+      description: `${credits} credits`,
+    });
+  } catch {
+    return refuse(
+      'unavailable',
+      `${purchase.provider} could not start the checkout of purchase ${purchase.id} (unreachable or failing); the purchase is kept: retry with the same Idempotency-Key`,
+    );
   }
-  return result;
+  if (!checkout.providerRef && !checkout.checkoutUrl) return ok(purchase);
+  // Recorded only on a purchase still pending without a checkout: a concurrent retry or a
+  // failure in between is not written over.
+  const recorded = await ctx.storage.transaction(async (tx) => {
+    const current = await tx.purchases.get(purchase.id);
+    if (current?.status !== 'pending' || current.providerRef !== null) return current ?? purchase;
+    const updated = { ...current, providerRef: checkout.providerRef, checkoutUrl: checkout.checkoutUrl };
+    await tx.purchases.update(updated);
+    return updated;
+  });
+  return ok(recorded);
 }
 
 export async function getPurchase(ctx: Context, id: string): Promise<Result<Purchase>> {

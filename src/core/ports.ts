@@ -82,6 +82,10 @@ export interface PurchaseRepo {
   /** An account's purchases, newest first. */
   list(accountId: string, limit: number): Promise<Purchase[]>;
   update(purchase: Purchase): Promise<void>;
+  /** Inserts an auto top-up unless the account already has one pending; true when inserted. */
+  insertAutoTopUp(purchase: Purchase): Promise<boolean>;
+  /** An account's auto top-ups created since `sinceMs`, oldest first. */
+  autoTopUpsSince(accountId: string, sinceMs: number): Promise<Purchase[]>;
 }
 
 export interface InvoiceRepo {
@@ -302,6 +306,11 @@ export interface WebhookSender {
     status: number | null;
     error: string | null;
   }>;
+  /**
+   * Why `url` may not be an endpoint (its host resolves to an address the sender refuses), or
+   * null. Asked when an endpoint is created, if `webhookPublicTargetsOnly`; optional.
+   */
+  checkTarget?(url: string): Promise<string | null>;
 }
 
 /** What a verified sign-in says about the person. */

@@ -11,6 +11,14 @@ export interface Quote {
 }
 
 /**
+ * A rate as a percentage, exact in decimal: the one way a tax rate is shown (invoices, portal).
+ * @example ratePercent('0.14') // '14 %' (not 14.000000000000002 %, as 0.14 * 100 in floating point)
+ */
+export function ratePercent(rate: string): string {
+  return `${new Decimal(rate).mul(100).toFixed()} %`;
+}
+
+/**
  * Prices credits in USD cents. Rounding: the subtotal (credits x unit price) is rounded half up
  * to the cent, then the tax (subtotal x rate) is rounded half up to the cent; total = subtotal + tax.
  * A total outside [paymentMin, paymentMax] (inclusive) is `payment_out_of_range`.

@@ -27,21 +27,36 @@ export function backoffMs(attempts: number, fraction: number): number {
   return Math.round(base / 2 + (base / 2) * fraction);
 }
 
-function validEndpoint(url: unknown, events: unknown): Result<{ url: string; events: WebhookEventType[] }> {
-  if (typeof url !== 'string' || url.length > 2000) return invalidField('url', 'must be an http(s) URL');
+/**
+ * Checks an endpoint. Refusals, first wins: `url` not an http(s) URL; `url` not https while
+ * `webhookHttpsOnly`; `events` empty or unknown; `url`'s host resolving to an address that is not
+ * public while `webhookPublicTargetsOnly` (asked of the sender, which checks each delivery again).
+ */
+async function validEndpoint(
+  ctx: Context,
+  sender: WebhookState['sender'],
+  url: unknown,
+  events: unknown,
+): Promise<Result<{ url: string; events: WebhookEventType[] }>> {
+  const wanted = ctx.config.webhookHttpsOnly ? 'an https URL' : 'an http(s) URL';
+  if (typeof url !== 'string' || url.length > 2000) return invalidField('url', `must be ${wanted}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return invalidField('url', 'must be an http(s) URL');
+    return invalidField('url', `must be ${wanted}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    return invalidField('url', 'must be an http(s) URL');
+  if (parsed.protocol !== 'https:' && (ctx.config.webhookHttpsOnly || parsed.protocol !== 'http:'))
+    return invalidField('url', `must be ${wanted}`);
   if (!Array.isArray(events) || events.length === 0)
     return invalidField('events', `must list event types: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
   for (const e of events) {
     if (!(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e))
       return invalidField('events', `${String(e)} is not an event type`);
+  }
+  if (ctx.config.webhookPublicTargetsOnly) {
+    const problem = await sender.checkTarget?.(url);
+    if (problem) return invalidField('url', problem);
   }
   return ok({ url, events: [...new Set(events as WebhookEventType[])] });
 }
@@ -52,7 +67,7 @@ export async function createEndpoint(
   url: unknown,
   events: unknown,
 ): Promise<Result<WebhookEndpoint>> {
-  const v = validEndpoint(url, events);
+  const v = await validEndpoint(ctx, state.sender, url, events);
   if (!v.ok) return v;
   const endpoint: WebhookEndpoint = {
     id: ctx.ids.newId('we'),
@@ -128,8 +143,8 @@ export async function emit(
 export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
   const state = ctx.webhooks;
   if (state.balanceListeners === null) {
-    state.balanceListeners = (await tx.webhooks.listEndpoints()).some(
-      (e) => e.events.some((t) => t.startsWith('balance.')),
+    state.balanceListeners = (await tx.webhooks.listEndpoints()).some((e) =>
+      e.events.some((t) => t.startsWith('balance.')),
     );
   }
   if (!state.balanceListeners) return;

@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripeProvider } from '../../src/adapters/payments/stripe-provider.ts';
 import { createApp, createTollgate } from '../../src/index.ts';
-import { ADMIN, ManualClock } from '../helpers.ts';
+import { ADMIN, LOOPBACK_WEBHOOKS, ManualClock } from '../helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret';
 let fakeStripe: Server;
@@ -88,7 +88,11 @@ async function setup(apiPort?: number) {
     cancelUrl: 'https://app.test/cancel',
     apiHost: { host: '127.0.0.1', port: apiPort ?? port, protocol: 'http' },
   });
-  const engine = await createTollgate({ clock: new ManualClock(Date.now()), payments: [provider] });
+  const engine = await createTollgate({
+    clock: new ManualClock(Date.now()),
+    payments: [provider],
+    config: LOOPBACK_WEBHOOKS,
+  });
   const app = createApp(engine, { adminToken: ADMIN });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(path, {
@@ -403,6 +407,45 @@ describe('the operator and a Stripe purchase', () => {
     }
     expect((await state(acc, p.id)).status).toBe('pending');
     expect(stripeSessions.get(sessionOf(p))!.status).toBe('open');
+  });
+
+  it('a purchase started while Stripe cannot be reached answers 503, and a retry with the same key can be paid', async () => {
+    const { call, notify, account, state } = await setup();
+    const acc = await account();
+    const buy = () =>
+      call(
+        'POST',
+        `/v1/accounts/${acc}/credit_purchases`,
+        { credits: '2500', provider: 'stripe' },
+        { 'idempotency-key': 'checkout-while-down' },
+      );
+    stripeDown = true;
+    let first: Awaited<ReturnType<typeof buy>>;
+    try {
+      first = await buy();
+    } finally {
+      stripeDown = false;
+    }
+    expect(first.status).toBe(503);
+    expect(first.body.error.code).toBe('unavailable');
+    expect(first.body.error.message).toContain('retry with the same Idempotency-Key');
+    // The retry opens the Checkout Session and answers the one purchase, which the customer pays.
+    const retried = await buy();
+    expect(retried.status).toBe(201);
+    expect(retried.body.checkout_url).toMatch(/^https:\/\/checkout\.stripe\.test\/pay\/cs_test_/);
+    expect((await buy()).body).toMatchObject({
+      id: retried.body.id,
+      checkout_url: retried.body.checkout_url,
+    });
+    const purchases = (await call('GET', `/v1/accounts/${acc}/credit_purchases`)).body.data;
+    expect(purchases.map((p: { id: string }) => p.id)).toEqual([retried.body.id]);
+    const paid = sessionEvent({
+      id: sessionOf(retried.body),
+      client_reference_id: retried.body.id,
+      amount_total: 2500,
+    });
+    expect((await notify(paid)).status).toBe(200);
+    expect(await state(acc, retried.body.id)).toMatchObject({ status: 'paid', posted: '2500' });
   });
 
   it('a matching payment that arrives after the purchase failed credits it, with an invoice', async () => {

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { InvoiceSnapshot } from '../../core/model.ts';
 import type { InvoiceRenderer } from '../../core/ports.ts';
+import { ratePercent } from '../../core/pricing.ts';
 
 /** Renders invoices and credit notes with pdfkit, from the frozen snapshot only. */
 export const pdfRenderer: InvoiceRenderer = {
@@ -35,7 +36,7 @@ export const pdfRenderer: InvoiceRenderer = {
       }
       doc.moveDown();
       doc.text(`Subtotal: ${snapshot.subtotal} ${snapshot.currency}`);
-      doc.text(`Tax (${snapshot.tax_rate}): ${snapshot.tax} ${snapshot.currency}`);
+      doc.text(`Tax (${ratePercent(snapshot.tax_rate)}): ${snapshot.tax} ${snapshot.currency}`);
       doc.fontSize(12).text(`Total: ${snapshot.total} ${snapshot.currency}`);
       doc.end();
     });

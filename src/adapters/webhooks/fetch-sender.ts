@@ -1,5 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import type { WebhookSender } from '../../core/ports.ts';
+import { checkPublicTarget, isPublicAddress, publicOnlyLookup } from './public-targets.ts';
 
 /**
  * Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 over `id.timestamp.body`, keyed with the
@@ -11,13 +15,33 @@ export function sign(secret: string, id: string, timestampSeconds: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
 
-/** Sends with fetch, a timeout per request, and never throws: a failure is an answer. */
-export function fetchSender(timeoutMs = 10_000): WebhookSender {
+export interface SenderOptions {
+  /** Per request, connection included. Default 10 s. */
+  timeoutMs?: number;
+  /** Refuse to connect to an address that is not public (see public-targets.ts). Default true. */
+  publicTargetsOnly?: boolean;
+}
+
+/**
+ * Sends with node:http(s), a timeout per request, no redirect followed, and never throws: a
+ * failure is an answer. With `publicTargetsOnly` the address connected to is checked, after DNS
+ * resolution, so no endpoint reaches this machine, a private network or a metadata service.
+ * @example fetchSender({ timeoutMs: 5_000 }).send({ url, id, timestampSeconds, body, secret })
+ */
+export function fetchSender(options: SenderOptions = {}): WebhookSender {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const publicOnly = options.publicTargetsOnly ?? true;
   return {
+    ...(publicOnly ? { checkTarget: checkPublicTarget } : {}),
     async send({ url, id, timestampSeconds, body, secret }) {
+      const fail = (error: string) => ({ ok: false, status: null, error: error.slice(0, 200) });
       try {
-        const res = await fetch(url, {
-          method: 'POST',
+        if (publicOnly) {
+          // An IP literal is connected to without a lookup: checked here instead.
+          const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+          if (isIP(host) && !isPublicAddress(host)) return fail((await checkPublicTarget(url)) ?? host);
+        }
+        const status = await post(url, body, {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'tollgate-webhooks/1',
@@ -25,23 +49,40 @@ export function fetchSender(timeoutMs = 10_000): WebhookSender {
             'webhook-timestamp': String(timestampSeconds),
             'webhook-signature': sign(secret, id, timestampSeconds, body),
           },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          timeoutMs,
+          ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
         });
-        await res.body?.cancel();
-        return {
-          ok: res.status >= 200 && res.status < 300,
-          status: res.status,
-          error: res.ok ? null : `HTTP ${res.status}`,
-        };
+        const ok = status >= 200 && status < 300;
+        return { ok, status, error: ok ? null : `HTTP ${status}` };
       } catch (e) {
-        return {
-          ok: false,
-          status: null,
-          error: e instanceof Error ? e.message.slice(0, 200) : 'request failed',
-        };
+        return fail(e instanceof Error ? e.message : 'request failed');
       }
     },
   };
+}
+
+/** POSTs `body` and answers the status; the response body is not read. */
+function post(
+  url: string,
+  body: string,
+  options: { headers: Record<string, string>; timeoutMs: number; lookup?: LookupFunction },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST',
+      headers: { ...options.headers, 'content-length': Buffer.byteLength(body) },
+      signal: AbortSignal.timeout(options.timeoutMs),
+      agent: false,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+    req.on('response', (res) => {
+      resolve(res.statusCode ?? 0);
+      res.destroy();
+    });
+    req.on('error', (e) =>
+      reject(e.name === 'AbortError' ? new Error(`no answer within ${options.timeoutMs} ms`) : e),
+    );
+    req.end(body);
+  });
 }

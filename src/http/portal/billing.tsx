@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { Invoice } from '../../core/model.ts';
+import { ratePercent } from '../../core/pricing.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import type { Portal } from './common.tsx';
@@ -141,7 +142,7 @@ input.addEventListener('input', update); update();`;
       <section aria-labelledby="add-h">
         <h2 id="add-h">Add credits</h2>
         <p class="muted">
-          ${p.price} per credit{p.taxRate !== '0' ? `, plus ${Number(p.taxRate) * 100} % tax` : ''}. One
+          ${p.price} per credit{Number(p.taxRate) !== 0 ? `, plus ${ratePercent(p.taxRate)} tax` : ''}. One
           payment is between ${p.min} and ${p.max}.
         </p>
         <PostForm action="/portal/billing/purchase" csrf={p.csrf}>
