@@ -59,7 +59,12 @@ export class SqliteConnection {
     // A full disk or failing I/O leaves this edge as `StorageUnavailable`, never as SQLite's text.
     return this.kysely
       .connection()
-      .execute(fn)
+      .execute(() => {
+        // A rollback that failed before (the disk full or failing) left its transaction open: no
+        // unit of work may read or build on what it wrote.
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        return fn();
+      })
       .catch((error: unknown) => {
         throw sqliteFault(error);
       });
@@ -68,8 +73,6 @@ export class SqliteConnection {
   /** Runs `fn` in one IMMEDIATE transaction at the given durability; rolls back if it throws. */
   transaction<T>(durability: Durability, fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      // A rollback that failed before (the disk full or failing) left its transaction open.
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.setDurability(durability);
       this.db.exec('BEGIN IMMEDIATE');
       try {
