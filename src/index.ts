@@ -11,7 +11,7 @@ import { PostgresStorage } from './adapters/postgres/postgres-storage.ts';
 import type { SqliteDatabase } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { systemClock, systemIds } from './adapters/system/system.ts';
-import { fetchSender } from './adapters/webhooks/fetch-sender.ts';
+import { httpSender } from './adapters/webhooks/http-sender.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 import { createEngine, type Engine } from './core/engine.ts';
 import { manualProvider, type PaymentProvider } from './core/payments.ts';
@@ -64,7 +64,7 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     schedule: (fn) => setImmediate(fn),
     renderer: pdfRenderer,
     webhookSender:
-      options.webhookSender ?? fetchSender({ publicTargetsOnly: config.webhookPublicTargetsOnly }),
+      options.webhookSender ?? httpSender({ publicTargetsOnly: config.webhookPublicTargetsOnly }),
     ...(options.signIn ? { signIn: options.signIn } : {}),
   });
 }

@@ -26,9 +26,9 @@ export interface SenderOptions {
  * Sends with node:http(s), a timeout per request, no redirect followed, and never throws: a
  * failure is an answer. With `publicTargetsOnly` the address connected to is checked, after DNS
  * resolution, so no endpoint reaches this machine, a private network or a metadata service.
- * @example fetchSender({ timeoutMs: 5_000 }).send({ url, id, timestampSeconds, body, secret })
+ * @example httpSender({ timeoutMs: 5_000 }).send({ url, id, timestampSeconds, body, secret })
  */
-export function fetchSender(options: SenderOptions = {}): WebhookSender {
+export function httpSender(options: SenderOptions = {}): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const publicOnly = options.publicTargetsOnly ?? true;
   return {
