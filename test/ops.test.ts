@@ -90,6 +90,8 @@ describe('configuration', () => {
     [{ TOLLGATE_PRICE_BOOK: '/nonexistent/prices.json' }, 'TOLLGATE_PRICE_BOOK'],
     [{ TOLLGATE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, 'TOLLGATE_DATABASE_URL'],
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ TOLLGATE_MAX_CONNECTIONS: '0' }, 'TOLLGATE_MAX_CONNECTIONS'],
+    [{ TOLLGATE_WEBHOOK_PUBLIC_TARGETS_ONLY: 'no' }, 'TOLLGATE_WEBHOOK_PUBLIC_TARGETS_ONLY'],
   ];
   it.each(bad)('stops with exit code 2 and one line naming the variable: %j', (env, variable) => {
     const r = tsx(['src/server.ts'], {
