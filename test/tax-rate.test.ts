@@ -29,4 +29,18 @@ describe('the tax rate as shown', () => {
     expect(text).not.toContain('0.14');
     expect(text).not.toContain('14.0000');
   });
+
+  it('the portal\'s billing page says "plus 14 % tax"', async () => {
+    const { app, call } = await makeApi({ config: { taxRate: '0.14' } });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme Films' })).body;
+    const link = new URL((await call('POST', `/v1/accounts/${acc.id}/portal_sessions`)).body.url).pathname;
+    const opened = await app.request(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const cookie = /tollgate_portal=[^;]*/.exec(opened.headers.get('set-cookie') ?? '')![0];
+    const page = await (await app.request('/portal/billing', { headers: { cookie } })).text();
+    expect(page).toContain('plus 14 % tax');
+    expect(page).not.toContain('14.000000000000002');
+  });
 });
