@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Spend controls: a spend limit per account and per API key (credits per UTC day or month), the
@@ -15,6 +15,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('purchases')
     .addColumn('origin', 'text', (c) => c.notNull().defaultTo('customer'))
     .execute();
+  // At most one auto top-up in flight per account, whatever number of processes race to start one.
+  await db.schema
+    .createIndex('purchases_one_auto_top_up')
+    .on('purchases')
+    .column('account_id')
+    .unique()
+    .where(sql<boolean>`origin = 'auto_top_up' AND status = 'pending'`)
+    .execute();
   await db.schema
     .createTable('spend_notices')
     .addColumn('scope_id', 'text', (c) => c.notNull())
@@ -26,6 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('spend_notices').execute();
+  await db.schema.dropIndex('purchases_one_auto_top_up').execute();
   for (const [table, column] of [
     ['purchases', 'origin'],
     ['api_keys', 'spend_limit_period'],

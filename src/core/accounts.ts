@@ -1,3 +1,4 @@
+import { parseAutoTopUp, startAutoTopUps } from './auto-top-up.ts';
 import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -52,6 +53,7 @@ export async function createAccount(ctx: Context, raw: AccountInput): Promise<Re
       ledgerAccountId: '',
       lowBalanceThresholdMinor: null,
       spendLimit: null,
+      autoTopUp: null,
       createdAtMs: ctx.clock.nowMs(),
     };
     account.ledgerAccountId = account.id;
@@ -83,12 +85,16 @@ export interface AccountPatch {
   lowBalanceThresholdMinor?: bigint | null;
   /** `{ credits, period }` or null; parsed by `parseSpendLimit`. */
   spendLimit?: unknown;
+  /** `{ threshold, credits, monthly_max_total, provider }` or null; parsed by `parseAutoTopUp`. */
+  autoTopUp?: unknown;
 }
 
 export async function updateAccount(ctx: Context, id: string, patch: AccountPatch): Promise<Result<Account>> {
   const limit =
     patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
   if (limit && !limit.ok) return limit;
+  const topUp = patch.autoTopUp === undefined ? undefined : parseAutoTopUp(ctx, patch.autoTopUp);
+  if (topUp && !topUp.ok) return topUp;
   const result = await unit(ctx, async (tx) => {
     const account = await tx.accounts.lock(id);
     if (!account) fail(refuse('not_found', `no account ${id}`));
@@ -105,10 +111,13 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     if (patch.lowBalanceThresholdMinor !== undefined)
       next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
     if (limit) next.spendLimit = limit.value;
+    if (topUp) next.autoTopUp = topUp.value;
     await tx.accounts.update(next);
+    // Set while already below its threshold: the first top-up starts now.
+    if (next.autoTopUp) await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }]);
     return next;
   });
-  if (result.ok && limit) limitsChanged(ctx, id, limit.value !== null);
+  if (result.ok && (limit || topUp)) limitsChanged(ctx, id, limit?.value != null || topUp?.value != null);
   return result;
 }
 

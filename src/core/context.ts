@@ -4,7 +4,7 @@ import type { HotCache } from './hot-cache.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
-import type { SpendState } from './spend.ts';
+import type { SpendState } from './spend-state.ts';
 import type { WebhookState } from './webhook-state.ts';
 
 /** Runs work after the current turn of the event loop (group commit); injected to keep the core pure. */

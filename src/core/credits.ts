@@ -1,4 +1,5 @@
 import { formatAmount, parseCredits } from './amount.ts';
+import { announceAutoTopUpFailed } from './auto-top-up.ts';
 import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -275,6 +276,7 @@ export async function failPurchase(
       fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
     const failed: Purchase = { ...purchase, status: 'failed', resolvedAtMs: ctx.clock.nowMs() };
     await tx.purchases.update(failed);
+    if (failed.origin === 'auto_top_up') await announceAutoTopUpFailed(ctx, tx, failed, 'payment_failed');
     return failed;
   });
 }

@@ -39,7 +39,7 @@ import {
 } from './keys.ts';
 import type { TransferInput } from './ledger.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
-import type { InvoiceSnapshot } from './model.ts';
+import type { InvoiceSnapshot, PurchaseStatus } from './model.ts';
 import type { Observer } from './observer.ts';
 import {
   type AuditInput,
@@ -163,8 +163,13 @@ export async function createEngine(deps: EngineDeps) {
       get: (id: string) => getAccount(ctx, id),
       update: (id: string, patch: AccountPatch) => updateAccount(ctx, id, patch),
       /** The balance as stored now (the cache is for verification). */
-      /** The balance as stored now (the cache is for verification), with its runway. */
+      /** The balance as stored now (the cache is for verification). */
       balance: async (id: string) => {
+        const b = await readBalance(ctx, id);
+        return b ? ok(b) : refuse('not_found', `no account ${id}`);
+      },
+      /** The balance as stored now and, in the same read, how long it lasts (`runwaySeconds`). */
+      balanceWithRunway: async (id: string) => {
         const b = await read(ctx, async (tx) => {
           const balance = await balanceIn(tx, id);
           return (
@@ -197,6 +202,19 @@ export async function createEngine(deps: EngineDeps) {
       purchase: (accountId: string, input: PurchaseInput, idempotencyKey: string) =>
         createPurchase(ctx, accountId, input, idempotencyKey),
       getPurchase: (id: string) => getPurchase(ctx, id),
+      /** Every account's purchases, newest first, a page at a time (status `pending`: what waits for the operator). */
+      allPurchases: async (q: { status?: PurchaseStatus; limit: number; cursor?: string }) => {
+        const limit = Math.min(Math.max(1, Math.trunc(q.limit)), 500);
+        const rows = await read(ctx, (tx) =>
+          tx.purchases.listAll({
+            limit: limit + 1,
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.cursor ? { afterId: q.cursor } : {}),
+          }),
+        );
+        const data = rows.slice(0, limit);
+        return { data, nextCursor: rows.length > limit ? data[data.length - 1]!.id : null };
+      },
       listPurchases: async (accountId: string) => {
         const list = await read(ctx, async (tx) =>
           (await tx.accounts.get(accountId)) ? tx.purchases.list(accountId, 100) : undefined,

@@ -10,7 +10,17 @@ export interface Account {
   lowBalanceThresholdMinor: bigint | null;
   /** Credits this account may use per UTC day or month, all keys together; null: no limit. */
   spendLimit: SpendLimit | null;
+  autoTopUp: AutoTopUp | null;
   createdAtMs: number;
+}
+
+/** Buy `creditsMinor` when `available` falls below `thresholdMinor`, within `monthlyMaxTotalMinor` USD a month. */
+export interface AutoTopUp {
+  thresholdMinor: bigint;
+  creditsMinor: bigint;
+  /** The most the month's auto top-ups may total, in USD minor units (paid and in flight). */
+  monthlyMaxTotalMinor: bigint;
+  provider: string;
 }
 
 /** A cap on credits used (billed and unbilled) in the current UTC day or month. */
@@ -55,6 +65,8 @@ export interface Purchase {
   invoiceId: string | null;
   createdAtMs: number;
   resolvedAtMs: number | null;
+  /** Bought by the customer, or started by the account's auto top-up. */
+  origin: 'customer' | 'auto_top_up';
 }
 
 export interface Invoice {
@@ -174,6 +186,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.unmatched',
   'spend_limit.reached',
   'balance.runway_low',
+  'auto_top_up.failed',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

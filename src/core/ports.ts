@@ -8,6 +8,7 @@ import type {
   ApiKey,
   ApiKeyStatus,
   AuditEntry,
+  AutoTopUp,
   CreditNote,
   Hold,
   IngestStatus,
@@ -17,6 +18,7 @@ import type {
   OperatorToken,
   OutboxEvent,
   Purchase,
+  PurchaseStatus,
   RatedEvent,
   SpendLimit,
   UsageRecord,
@@ -82,6 +84,8 @@ export interface PurchaseRepo {
   /** An account's purchases, newest first. */
   list(accountId: string, limit: number): Promise<Purchase[]>;
   update(purchase: Purchase): Promise<void>;
+  /** Every account's purchases, newest first, after the cursor purchase; of one status if given. */
+  listAll(filter: { status?: PurchaseStatus; limit: number; afterId?: string }): Promise<Purchase[]>;
   /** Inserts an auto top-up unless the account already has one pending; true when inserted. */
   insertAutoTopUp(purchase: Purchase): Promise<boolean>;
   /** An account's auto top-ups created since `sinceMs`, oldest first. */
@@ -189,11 +193,18 @@ export interface SpendRepo {
   /** Credits used by an account since each start (billed and unbilled), in all and per key. */
   spent(accountId: string, sinceMs: number[]): Promise<SpentSince[]>;
   /** The spend limits set on an account and on its keys that are not deleted. */
-  limitsOf(accountId: string): Promise<{ account: SpendLimit | null; keys: Map<string, SpendLimit> }>;
-  /** Whether any account or key has a limit at all. */
+  limitsOf(accountId: string): Promise<SpendControls>;
+  /** Whether any account or key has a limit, or any account an auto top-up, at all. */
   anyLimits(): Promise<boolean>;
   /** Records that a scope's limit was announced for a period; false when it already was. */
   claimNotice(scopeId: string, periodStartMs: number, atMs: number): Promise<boolean>;
+}
+
+/** What an account has set to control its spending: its limit, its keys' limits, its auto top-up. */
+export interface SpendControls {
+  account: SpendLimit | null;
+  keys: Map<string, SpendLimit>;
+  autoTopUp: AutoTopUp | null;
 }
 
 /** Credits used since `sinceMs`: in all, and per API key (usage without a key counts in `total` only). */

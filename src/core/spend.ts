@@ -2,8 +2,9 @@ import { parseCredits } from './amount.ts';
 import { balanceIn } from './balance.ts';
 import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result } from './errors.ts';
-import type { SpendLimit } from './model.ts';
+import type { AutoTopUp, SpendLimit } from './model.ts';
 import type { SpentSince, Tx } from './ports.ts';
+import type { SpendState, Spent } from './spend-state.ts';
 import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
 import { emit } from './webhooks.ts';
 
@@ -38,30 +39,6 @@ export function parseSpendLimit(ctx: Context, raw: unknown, field: string): Resu
 /** The start of the UTC period holding `nowMs`. */
 export const periodStart = (period: SpendLimit['period'], nowMs: number): number =>
   period === 'day' ? startOfUtcDay(nowMs) : startOfUtcMonth(nowMs);
-
-/** The limits of one account and its keys. */
-interface Limits {
-  account: SpendLimit | null;
-  keys: Map<string, SpendLimit>;
-  atMs: number;
-}
-
-/** Credits used in the current day and month, as of `atMs`. */
-interface Spent {
-  dayStartMs: number;
-  monthStartMs: number;
-  day: SpentSince;
-  month: SpentSince;
-  atMs: number;
-}
-
-/** What a process keeps in memory of spend controls. */
-export interface SpendState {
-  /** Whether any account or key has a limit (null: not known yet); skips all of this when false. */
-  anyLimits: { value: boolean; atMs: number } | null;
-  limits: Map<string, Limits>;
-  spent: Map<string, Spent>;
-}
 
 export const newSpendState = (): SpendState => ({ anyLimits: null, limits: new Map(), spent: new Map() });
 
@@ -178,19 +155,35 @@ export async function spendStatuses(
   return { account: limits.account && statusOf(limits.account, spent, null), keys, spent };
 }
 
+/** What an account has set (its limits, its keys' limits, its auto top-up), from memory while fresh. */
+async function controlsOf(ctx: Context, tx: Tx, accountId: string) {
+  const known = ctx.spend.limits.get(accountId);
+  if (known && fresh(ctx, known.atMs)) return known;
+  const controls = { ...(await tx.spend.limitsOf(accountId)), atMs: ctx.clock.nowMs() };
+  ctx.spend.limits.set(accountId, controls);
+  return controls;
+}
+
 /**
  * Inside the unit of work that changed these accounts' balances: announces each limit the change
- * reached, once per period and scope (`spend_limit.reached`).
+ * reached, once per period and scope (`spend_limit.reached`). Answers the accounts among them
+ * with an auto top-up set, for the unit of work to check next.
  */
-export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
+export async function announceSpendLimits(
+  ctx: Context,
+  tx: Tx,
+  accountIds: Iterable<string>,
+): Promise<{ accountId: string; autoTopUp: AutoTopUp }[]> {
   const state = ctx.spend;
   const now = ctx.clock.nowMs();
   if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
     state.anyLimits = { value: await tx.spend.anyLimits(), atMs: now };
-  if (!state.anyLimits.value) return;
+  const withTopUp: { accountId: string; autoTopUp: AutoTopUp }[] = [];
+  if (!state.anyLimits.value) return withTopUp;
   for (const accountId of accountIds) {
-    const known = state.limits.get(accountId);
-    if (known && fresh(ctx, known.atMs) && !known.account && known.keys.size === 0) continue;
+    const controls = await controlsOf(ctx, tx, accountId);
+    if (controls.autoTopUp) withTopUp.push({ accountId, autoTopUp: controls.autoTopUp });
+    if (!controls.account && controls.keys.size === 0) continue;
     const statuses = await spendStatuses(ctx, tx, accountId);
     const scopes: [string, string | null, SpendStatus | null][] = [
       [accountId, null, statuses.account],
@@ -209,6 +202,7 @@ export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iter
       });
     }
   }
+  return withTopUp;
 }
 
 /** After a commit that changed these accounts' balances: their counters are read again when needed. */
@@ -218,6 +212,7 @@ export function dropSpent(ctx: Context, accountIds: Iterable<string>): void {
 
 /** After a limit changed in this process: known at once here. */
 export function limitsChanged(ctx: Context, accountId: string, anySet: boolean): void {
+  // Also after an auto top-up is set or removed: the same memory holds it.
   ctx.spend.limits.delete(accountId);
   ctx.spend.spent.delete(accountId);
   if (anySet) ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };

@@ -1,3 +1,4 @@
+import { startAutoTopUps } from './auto-top-up.ts';
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
 import type { Durability, Tx } from './ports.ts';
@@ -8,8 +9,9 @@ import { checkBalanceAlerts } from './webhooks.ts';
  * A unit of work that changes balances. `fn` names each account whose balance it changes in
  * `changed`; what must follow every such change happens here, once, so no use case can forget it:
  * balance alerts are raised inside the transaction (they commit with the change, or not at all),
- * spend limits reached are announced in the same transaction, and cached balances and spend
- * counters are dropped after it.
+ * spend limits reached and a runway running short are announced in the same transaction, an auto
+ * top-up due is started in it (at most one in flight), and cached balances and spend counters
+ * are dropped after it.
  * A refusal (`fail`) rolls everything back and comes back as the result.
  * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
  */
@@ -41,8 +43,9 @@ export const afterBalanceChange = {
   inTransaction: async (ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> => {
     const ids = [...accountIds];
     await checkBalanceAlerts(ctx, tx, ids);
-    await announceSpendLimits(ctx, tx, ids);
+    const withTopUp = await announceSpendLimits(ctx, tx, ids);
     await announceRunway(ctx, tx, ids);
+    if (withTopUp.length > 0) await startAutoTopUps(ctx, tx, withTopUp);
   },
   afterCommit: (ctx: Context, accountIds: Iterable<string>): void => {
     const ids = [...accountIds];

@@ -22,6 +22,12 @@ export function serializers(config: TollgateConfig) {
       external_id: a.externalId,
       low_balance_threshold: a.lowBalanceThresholdMinor === null ? null : credits(a.lowBalanceThresholdMinor),
       spend_limit: limit(a.spendLimit),
+      auto_top_up: a.autoTopUp && {
+        threshold: credits(a.autoTopUp.thresholdMinor),
+        credits: credits(a.autoTopUp.creditsMinor),
+        monthly_max_total: usd(a.autoTopUp.monthlyMaxTotalMinor),
+        provider: a.autoTopUp.provider,
+      },
       created_at: time(a.createdAtMs),
     }),
     balance: (b: Balance & { runwaySeconds?: number | null }) => ({
@@ -58,6 +64,7 @@ export function serializers(config: TollgateConfig) {
       currency: 'USD',
       checkout_url: p.checkoutUrl,
       invoice_id: p.invoiceId,
+      origin: p.origin,
       created_at: time(p.createdAtMs),
     }),
     invoice: (i: Invoice) => ({

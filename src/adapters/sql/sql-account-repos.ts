@@ -1,4 +1,4 @@
-import type { Account, ApiKey, ApiKeyStatus, SpendLimit } from '../../core/model.ts';
+import type { Account, ApiKey, ApiKeyStatus, AutoTopUp, SpendLimit } from '../../core/model.ts';
 import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
 import {
   big,
@@ -28,8 +28,30 @@ const toAccount = (r: Row): Account => ({
   ledgerAccountId: str(r.ledger_account_id),
   lowBalanceThresholdMinor: bigOrNull(r.low_balance_threshold_minor),
   spendLimit: toLimit(r),
+  autoTopUp: toAutoTopUp(r.auto_top_up),
   createdAtMs: num(r.created_at_ms),
 });
+
+/** Auto top-up settings, kept as JSON with amounts as decimal strings of minor units. */
+export const toAutoTopUp = (v: unknown): AutoTopUp | null => {
+  if (v === null || v === undefined) return null;
+  const j = JSON.parse(str(v)) as Record<string, string>;
+  return {
+    thresholdMinor: BigInt(j.threshold_minor!),
+    creditsMinor: BigInt(j.credits_minor!),
+    monthlyMaxTotalMinor: BigInt(j.monthly_max_total_minor!),
+    provider: j.provider!,
+  };
+};
+
+const autoTopUpJson = (a: AutoTopUp | null): string | null =>
+  a &&
+  JSON.stringify({
+    threshold_minor: a.thresholdMinor.toString(),
+    credits_minor: a.creditsMinor.toString(),
+    monthly_max_total_minor: a.monthlyMaxTotalMinor.toString(),
+    provider: a.provider,
+  });
 
 export class SqlAccountRepo implements AccountRepo {
   constructor(private readonly c: SqlConnection) {}
@@ -76,7 +98,7 @@ export class SqlAccountRepo implements AccountRepo {
   async update(a: Account): Promise<void> {
     await this.c
       .stmt(
-        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ? WHERE id = ?',
+        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, auto_top_up = ? WHERE id = ?',
       )
       .run(
         a.name,
@@ -84,6 +106,7 @@ export class SqlAccountRepo implements AccountRepo {
         a.lowBalanceThresholdMinor,
         a.spendLimit?.creditsMinor ?? null,
         a.spendLimit?.period ?? null,
+        autoTopUpJson(a.autoTopUp),
         a.id,
       );
   }

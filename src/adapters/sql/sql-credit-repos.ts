@@ -39,7 +39,28 @@ const toPurchase = (r: Row): Purchase => ({
   invoiceId: strOrNull(r.invoice_id),
   createdAtMs: num(r.created_at_ms),
   resolvedAtMs: numOrNull(r.resolved_at_ms),
+  origin: (strOrNull(r.origin) ?? 'customer') as Purchase['origin'],
 });
+
+/** A purchase's columns in insert order, `origin` aside. */
+const purchaseRow = (p: Purchase): unknown[] => [
+  p.id,
+  p.accountId,
+  p.idempotencyKey,
+  p.requestFingerprint,
+  p.creditsMinor,
+  p.unitPrice,
+  p.subtotalMinor,
+  p.taxMinor,
+  p.totalMinor,
+  p.provider,
+  p.status,
+  p.providerRef,
+  p.checkoutUrl,
+  p.invoiceId,
+  p.createdAtMs,
+  p.resolvedAtMs,
+];
 
 export class SqlPurchaseRepo implements PurchaseRepo {
   constructor(private readonly c: SqlConnection) {}
@@ -48,27 +69,42 @@ export class SqlPurchaseRepo implements PurchaseRepo {
     await this.c
       .stmt(
         `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
-           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        p.id,
-        p.accountId,
-        p.idempotencyKey,
-        p.requestFingerprint,
-        p.creditsMinor,
-        p.unitPrice,
-        p.subtotalMinor,
-        p.taxMinor,
-        p.totalMinor,
-        p.provider,
-        p.status,
-        p.providerRef,
-        p.checkoutUrl,
-        p.invoiceId,
-        p.createdAtMs,
-        p.resolvedAtMs,
-      );
+      .run(...purchaseRow(p), p.origin);
+  }
+
+  async insertAutoTopUp(p: Purchase): Promise<boolean> {
+    // The partial unique index (one pending auto top-up per account) settles a race without an error.
+    const row = await this.c
+      .stmt(
+        `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auto_top_up') ON CONFLICT DO NOTHING RETURNING id`,
+      )
+      .get(...purchaseRow(p));
+    return row !== undefined;
+  }
+
+  async listAll(f: { status?: PurchaseStatus; limit: number; afterId?: string }): Promise<Purchase[]> {
+    const rows = (await this.c
+      .stmt(
+        `SELECT * FROM purchases p WHERE (CAST(? AS TEXT) IS NULL OR p.status = ?)
+           AND (CAST(? AS TEXT) IS NULL OR (p.created_at_ms, p.id) < (SELECT c.created_at_ms, c.id FROM purchases c WHERE c.id = ?))
+         ORDER BY p.created_at_ms DESC, p.id DESC LIMIT ?`,
+      )
+      .all(f.status ?? null, f.status ?? null, f.afterId ?? null, f.afterId ?? null, f.limit)) as Row[];
+    return rows.map(toPurchase);
+  }
+
+  async autoTopUpsSince(accountId: string, sinceMs: number): Promise<Purchase[]> {
+    const rows = (await this.c
+      .stmt(
+        `SELECT * FROM purchases WHERE account_id = ? AND origin = 'auto_top_up' AND created_at_ms >= ? ORDER BY created_at_ms, id`,
+      )
+      .all(accountId, sinceMs)) as Row[];
+    return rows.map(toPurchase);
   }
 
   async get(id: string): Promise<Purchase | undefined> {

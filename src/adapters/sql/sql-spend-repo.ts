@@ -1,8 +1,6 @@
-import type { SpendLimit } from '../../core/model.ts';
-import type { SpendRepo, SpentSince } from '../../core/ports.ts';
-import { toLimit } from './sql-account-repos.ts';
+import type { SpendControls, SpendRepo, SpentSince } from '../../core/ports.ts';
+import { toAutoTopUp, toLimit } from './sql-account-repos.ts';
 import { big, num, type Row, type SqlConnection, str } from './sql-connection.ts';
-
 
 export class SqlSpendRepo implements SpendRepo {
   constructor(private readonly c: SqlConnection) {}
@@ -29,9 +27,9 @@ export class SqlSpendRepo implements SpendRepo {
     });
   }
 
-  async limitsOf(accountId: string): Promise<{ account: SpendLimit | null; keys: Map<string, SpendLimit> }> {
+  async limitsOf(accountId: string): Promise<SpendControls> {
     const account = (await this.c
-      .stmt('SELECT spend_limit_minor, spend_limit_period FROM accounts WHERE id = ?')
+      .stmt('SELECT spend_limit_minor, spend_limit_period, auto_top_up FROM accounts WHERE id = ?')
       .get(accountId)) as Row | undefined;
     const keys = (await this.c
       .stmt(
@@ -41,6 +39,7 @@ export class SqlSpendRepo implements SpendRepo {
       .all(accountId)) as Row[];
     return {
       account: account ? toLimit(account) : null,
+      autoTopUp: account ? toAutoTopUp(account.auto_top_up) : null,
       keys: new Map(keys.map((k) => [str(k.id), toLimit(k)!])),
     };
   }
@@ -48,7 +47,7 @@ export class SqlSpendRepo implements SpendRepo {
   async anyLimits(): Promise<boolean> {
     const row = (await this.c
       .stmt(
-        `SELECT (SELECT count(*) FROM (SELECT 1 FROM accounts WHERE spend_limit_minor IS NOT NULL LIMIT 1) a)
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM accounts WHERE spend_limit_minor IS NOT NULL OR auto_top_up IS NOT NULL LIMIT 1) a)
               + (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE spend_limit_minor IS NOT NULL LIMIT 1) k) AS n`,
       )
       .get()) as Row;

@@ -16,6 +16,15 @@ const PatchAccount = z.strictObject({
   email: z.string().max(254).nullable().optional(),
   low_balance_threshold: Amount.nullable().optional(),
   spend_limit: SpendLimitSchema.nullable().optional(),
+  auto_top_up: z
+    .strictObject({
+      threshold: Amount,
+      credits: Amount,
+      monthly_max_total: Amount.openapi({ description: 'USD' }),
+      provider: z.string().max(40),
+    })
+    .nullable()
+    .optional(),
 });
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -51,11 +60,12 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       ...(b.email !== undefined ? { email: b.email } : {}),
       ...(threshold !== undefined ? { lowBalanceThresholdMinor: threshold } : {}),
       ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
+      ...(b.auto_top_up !== undefined ? { autoTopUp: b.auto_top_up } : {}),
     };
     return c.json(s.account(unwrap(await engine.accounts.update(param(c, 'id'), patch))), 200);
   });
 
   on(app, plainRoute('get', '/v1/accounts/{id}/balance', 'The credit balance of an account'), async (c) => {
-    return c.json(s.balance(unwrap(await engine.accounts.balance(param(c, 'id')))), 200);
+    return c.json(s.balance(unwrap(await engine.accounts.balanceWithRunway(param(c, 'id')))), 200);
   });
 }

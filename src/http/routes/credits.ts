@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
+import type { PurchaseStatus } from '../../core/model.ts';
 import { parseTimeParam } from '../../core/timestamp.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+import { Amount, type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
 
 const Grant = z.strictObject({
   credits: Amount,
@@ -64,6 +65,25 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
         { data: unwrap(await engine.credits.listPurchases(param(c, 'id'))).map(s.purchase) },
         200,
       );
+    },
+  );
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/credit_purchases',
+      "Every account's credit purchases, newest first (status=pending: what waits for /confirm)",
+      z.object({
+        status: z.enum(['pending', 'paid', 'failed']).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        cursor: z.string().max(64).optional(),
+      }),
+    ),
+    async (c) => {
+      const q = query<{ status?: PurchaseStatus; limit: number; cursor?: string }>(c);
+      const page = await engine.credits.allPurchases(q);
+      return c.json({ data: page.data.map(s.purchase), next_cursor: page.nextCursor }, 200);
     },
   );
 

@@ -1,0 +1,129 @@
+import { formatAmount, parseAmount, parseCredits } from './amount.ts';
+import { balanceIn } from './balance.ts';
+import type { Context } from './context.ts';
+import { invalidField, ok, type Result } from './errors.ts';
+import type { AutoTopUp, Purchase } from './model.ts';
+import type { Tx } from './ports.ts';
+import { quote } from './pricing.ts';
+import { startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
+import { emit } from './webhooks.ts';
+
+/**
+ * Auto top-up: when an account's `available` falls below its threshold, one purchase of the set
+ * credits starts, in the same transaction as the change that crossed it. The rules, in order:
+ * nothing while an auto top-up of the account is pending (a unique index makes that hold across
+ * processes); nothing that would take the month's paid and pending auto top-ups past the monthly
+ * maximum (announced once a month as `auto_top_up.failed`, reason `monthly_max_reached`); nothing
+ * after the first attempt and 3 retries failed today.
+ */
+
+/** Attempts a day: the first one and 3 retries. */
+export const AUTO_TOP_UP_ATTEMPTS_PER_DAY = 4;
+
+/**
+ * Providers an auto top-up may use: `manual` leaves a pending purchase for the operator. Stripe's
+ * off-session charge of a saved card is not built yet, so `stripe` is refused with that reason.
+ */
+const AUTOMATIC = new Set(['manual']);
+
+/**
+ * Auto top-up settings as given (`{ threshold, credits, monthly_max_total, provider }`, or null to
+ * turn it off). Refusals, first wins: shape, `threshold`, `credits` (a purchase within the payment
+ * range), `monthly_max_total` (USD, at least one purchase), `provider`.
+ */
+export function parseAutoTopUp(ctx: Context, raw: unknown): Result<AutoTopUp | null> {
+  if (raw === null) return ok(null);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return invalidField('auto_top_up', 'must be { threshold, credits, monthly_max_total, provider } or null');
+  const r = raw as Record<string, unknown>;
+  const { scales, maxCreditsMinor } = ctx.config;
+  const threshold = parseCredits(r.threshold, scales.credits, maxCreditsMinor, 'auto_top_up.threshold', {
+    allowZero: true,
+  });
+  if (!threshold.ok) return threshold;
+  const q = quote(ctx.config, r.credits);
+  if (!q.ok) return { ...q, message: `auto_top_up.credits: ${q.message}` };
+  const max = parseAmount(r.monthly_max_total, scales.usd, 'auto_top_up.monthly_max_total');
+  if (!max.ok) return max;
+  if (max.value < q.value.totalMinor)
+    return invalidField(
+      'auto_top_up.monthly_max_total',
+      `must be at least one top-up's total (${formatAmount(q.value.totalMinor, scales.usd, true)} USD)`,
+    );
+  if (typeof r.provider !== 'string' || !Object.hasOwn(ctx.payments, r.provider))
+    return invalidField('auto_top_up.provider', `must be one of: ${Object.keys(ctx.payments).join(', ')}`);
+  if (!AUTOMATIC.has(r.provider))
+    return invalidField(
+      'auto_top_up.provider',
+      `${r.provider} cannot charge a saved payment method off-session yet; use manual`,
+    );
+  return ok({
+    thresholdMinor: threshold.value,
+    creditsMinor: q.value.creditsMinor,
+    monthlyMaxTotalMinor: max.value,
+    provider: r.provider,
+  });
+}
+
+/**
+ * Inside the unit of work that changed these accounts' balances: starts the auto top-ups due
+ * (pending purchases, `origin: "auto_top_up"`), and answers them.
+ */
+export async function startAutoTopUps(
+  ctx: Context,
+  tx: Tx,
+  accounts: { accountId: string; autoTopUp: AutoTopUp }[],
+): Promise<Purchase[]> {
+  const started: Purchase[] = [];
+  const now = ctx.clock.nowMs();
+  for (const { accountId, autoTopUp: cfg } of accounts) {
+    const balance = await balanceIn(tx, accountId);
+    if (!balance || balance.available >= cfg.thresholdMinor) continue;
+    const monthStart = startOfUtcMonth(now);
+    const recent = await tx.purchases.autoTopUpsSince(accountId, monthStart);
+    if (recent.some((p) => p.status === 'pending')) continue;
+    const q = quote(ctx.config, formatAmount(cfg.creditsMinor, ctx.config.scales.credits));
+    if (!q.ok) continue; // the price changed since it was set: the settings say why when read again
+    const paid = recent.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.totalMinor, 0n);
+    if (paid + q.value.totalMinor > cfg.monthlyMaxTotalMinor) {
+      if (await tx.spend.claimNotice(`auto_top_up_max:${accountId}`, monthStart, now))
+        await emit(ctx, tx, 'auto_top_up.failed', {
+          account_id: accountId,
+          reason: 'monthly_max_reached',
+          monthly_max_total: formatAmount(cfg.monthlyMaxTotalMinor, ctx.config.scales.usd, true),
+          paid_this_month: formatAmount(paid, ctx.config.scales.usd, true),
+        });
+      continue;
+    }
+    const failedToday = recent.filter((p) => p.status === 'failed' && p.createdAtMs >= startOfUtcDay(now));
+    if (failedToday.length >= AUTO_TOP_UP_ATTEMPTS_PER_DAY) continue;
+    const id = ctx.ids.newId('pur');
+    const purchase: Purchase = {
+      id,
+      accountId,
+      idempotencyKey: `auto_top_up:${id}`,
+      requestFingerprint: JSON.stringify([q.value.creditsMinor.toString(), cfg.provider]),
+      ...q.value,
+      provider: cfg.provider,
+      status: 'pending',
+      providerRef: null,
+      checkoutUrl: null,
+      invoiceId: null,
+      createdAtMs: now,
+      resolvedAtMs: null,
+      origin: 'auto_top_up',
+    };
+    if (await tx.purchases.insertAutoTopUp(purchase)) started.push(purchase);
+  }
+  return started;
+}
+
+/** After a failed auto top-up: the operator's app and the customer hear of it. */
+export async function announceAutoTopUpFailed(ctx: Context, tx: Tx, purchase: Purchase, reason: string) {
+  await emit(ctx, tx, 'auto_top_up.failed', {
+    account_id: purchase.accountId,
+    purchase_id: purchase.id,
+    reason,
+    total: formatAmount(purchase.totalMinor, ctx.config.scales.usd, true),
+  });
+}
