@@ -67,7 +67,9 @@ describe('backup and restore', () => {
     copyFileSync(quiet, join(restoredDir, 'tollgate.db'));
     const restored = await startServer({ TOLLGATE_DATA_DIR: restoredDir, TOLLGATE_ADMIN_TOKEN: ADMIN });
     const balance = (await client(restored.url, ADMIN)('GET', `/v1/accounts/${acc.id}/balance`)).body;
-    expect(balance).toEqual(live);
+    // The runway depends on the time of reading; the money must be the same.
+    const money = ({ runway_seconds: _, ...b }: Record<string, unknown>) => b;
+    expect(money(balance)).toEqual(money(live));
     expect(Number(live.posted)).toBeGreaterThan(0);
     restored.child.kill('SIGTERM');
     await restored.exited;

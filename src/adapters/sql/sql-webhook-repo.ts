@@ -6,7 +6,17 @@ import type {
   WebhookEventType,
 } from '../../core/model.ts';
 import type { DueDelivery, WebhookRepo } from '../../core/ports.ts';
-import { num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
+import {
+  chunks,
+  inList,
+  num,
+  numOrNull,
+  type Row,
+  type SqlConnection,
+  str,
+  strOrNull,
+  tuples,
+} from './sql-connection.ts';
 
 const toEndpoint = (r: Row, prefix = ''): WebhookEndpoint => ({
   id: str(r[`${prefix}id`]),
@@ -69,12 +79,24 @@ export class SqlWebhookRepo implements WebhookRepo {
     await this.c
       .stmt('INSERT INTO outbox_events (id, type, data, created_at_ms) VALUES (?, ?, ?, ?)')
       .run(event.id, event.type, JSON.stringify(event.data), event.createdAtMs);
-    const insert = this.c.stmt(
-      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const d of deliveries)
-      await insert.run(d.id, d.eventId, d.endpointId, d.status, d.attempts, d.nextAttemptAtMs, d.createdAtMs);
+    // One statement per chunk of deliveries, not a round trip each.
+    for (const part of chunks(deliveries))
+      await this.c
+        .stmt(
+          `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at_ms)
+           VALUES ${tuples(part.length, 7)}`,
+        )
+        .run(
+          ...part.flatMap((d) => [
+            d.id,
+            d.eventId,
+            d.endpointId,
+            d.status,
+            d.attempts,
+            d.nextAttemptAtMs,
+            d.createdAtMs,
+          ]),
+        );
   }
 
   /**
@@ -94,18 +116,27 @@ export class SqlWebhookRepo implements WebhookRepo {
       )
       .pluck(true)
       .all(leaseUntilMs, nowMs, limit, nowMs)) as string[];
-    const load = this.c.stmt(
-      `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
-              w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
-       FROM webhook_deliveries d
-       JOIN outbox_events e ON e.id = d.event_id
-       JOIN webhook_endpoints w ON w.id = d.endpoint_id
-       WHERE d.id = ?`,
-    );
+    if (claimed.length === 0) return [];
+    // The claimed rows with their event and endpoint, one statement per chunk of ids.
+    const rows: Row[] = [];
+    for (const part of chunks(claimed)) {
+      const ids = inList(part);
+      rows.push(
+        ...((await this.c
+          .stmt(
+            `SELECT d.*, e.type AS e_type, e.data AS e_data, e.created_at_ms AS e_created_at_ms,
+                    w.id AS w_id, w.url AS w_url, w.events AS w_events, w.secret AS w_secret, w.created_at_ms AS w_created_at_ms
+             FROM webhook_deliveries d
+             JOIN outbox_events e ON e.id = d.event_id
+             JOIN webhook_endpoints w ON w.id = d.endpoint_id
+             WHERE d.id IN (${ids.marks})`,
+          )
+          .all(...ids.values)) as Row[]),
+      );
+    }
+    rows.sort((a, b) => (str(a.id) < str(b.id) ? -1 : 1));
     const out: DueDelivery[] = [];
-    for (const id of claimed.sort()) {
-      const r = (await load.get(id)) as Row | undefined;
-      if (!r) continue;
+    for (const r of rows) {
       out.push({
         delivery: toDelivery(r),
         event: {
