@@ -21,6 +21,7 @@ describe.each(STORES)('accounts over HTTP ($name)', (store) => {
       unbilled: '0',
       available: '0',
       currency: 'credits',
+      runway_seconds: null,
     });
   });
 
