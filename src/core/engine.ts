@@ -148,11 +148,6 @@ export async function createEngine(deps: EngineDeps) {
      * rule of the core: applications use the methods below.
      */
     storage: deps.storage,
-    /**
-     * @deprecated The core's working state, not an API: tests and tools use `storage`. Kept only
-     * until the last callers (bench, a portal test in progress) move; it will be removed.
-     */
-    context: ctx,
     config: deps.config,
     /** Resolves once storage answers a read; rejects (`StorageUnavailable`) while it cannot. For `/readyz`. */
     ready: async (): Promise<void> => {
