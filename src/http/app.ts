@@ -188,7 +188,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   holdRoutes(app, engine, s);
   webhookRoutes(app, engine, s);
   operatorRoutes(app, engine);
-  portalRoutes(app, engine, s, options.portal);
+  portalRoutes(app, engine, s, { ...options.portal, ...(options.log ? { log: options.log } : {}) });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', {

@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { Engine } from '../../core/engine.ts';
+import type { Refusal } from '../../core/errors.ts';
 import type { PortalSession } from '../../core/ports.ts';
 import type { Serializers } from '../serialize.ts';
 import { type Frame, Layout } from './layout.tsx';
@@ -13,6 +15,8 @@ export interface PortalOptions {
   publicUrl?: string;
   /** The payment provider of the Add Credits button (default: stripe when configured, else manual). */
   provider?: string;
+  /** Receives a line when an audit line could not be written (the change itself stands). */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 /** The session cookie, and the one that carries an OpenID Connect sign-in across the provider. */
@@ -136,6 +140,49 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     return next();
   };
 
+  /** Names what a change made, when it is not the `:id` of the path (a created key, a purchase). */
+  const target = (c: Context, id: string) => c.set('auditTarget' as never, id as never);
+
+  /**
+   * A signed-in POST that changes something: the handler runs, and when it succeeded (an answer
+   * under 400) one audit line says who (`portal:<account id>`), what, on which object, from where.
+   * Every changing portal route is declared through it, so none can forget the log.
+   * @example app.post('/portal/keys/:id/suspend', p.guard, p.change('suspend key', handler))
+   */
+  const change =
+    (action: string, handler: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
+      const res = await handler(c);
+      if (res.status >= 400) return res;
+      const { accountId } = session(c);
+      const requestId = (c.get('requestId' as never) as string | undefined) ?? null;
+      try {
+        await engine.audit.record({
+          actor: { kind: 'portal', tokenId: null, name: `portal:${accountId}` },
+          action: `portal: ${action}`,
+          targetId: (c.get('auditTarget' as never) as string | undefined) ?? c.req.param('id') ?? accountId,
+          requestId,
+          ip: (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? null,
+        });
+      } catch (error) {
+        options.log?.({
+          request_id: requestId,
+          level: 'error',
+          error: `audit log line not written: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      return res;
+    };
+
+  /**
+   * A refusal in the customer's words: the field it names, by its label on the form.
+   * @example refusalText(r, { 'spend_limit.credits': 'The limit' }) // "The limit must be greater than zero"
+   */
+  const refusalText = (r: Refusal, labels: Record<string, string>) => {
+    const detail = r.details?.[0];
+    const label = detail && labels[detail.field];
+    return label ? `${label} ${detail.message}.` : r.message;
+  };
+
   return {
     engine,
     s,
@@ -152,5 +199,8 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     frame,
     form,
     guard,
+    change,
+    target,
+    refusalText,
   };
 }

@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
-import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
-import type { ApiKey } from '../../core/model.ts';
+import type { Result } from '../../core/errors.ts';
+import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import type { Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
+import { LimitForm, spentText } from './spend.tsx';
 
-/** The API Keys page: create a key (its secret shown once), suspend, activate, delete. */
+/** The API Keys page: create a key (its secret shown once), suspend, activate, delete, limit its spending. */
 export function keysRoutes(app: AppType, p: Portal): void {
   const { engine } = p;
   const render = async (
@@ -22,29 +23,56 @@ export function keysRoutes(app: AppType, p: Portal): void {
     );
   };
   app.get('/portal/keys', p.guard, (c) => render(c));
-  app.post('/portal/keys', p.guard, async (c) => {
-    const { accountId } = await p.frame(c);
-    const r = await engine.keys.create(accountId, String(p.form(c).nickname ?? ''));
-    if (!r.ok) return render(c, { error: r.message }, statusOf(r.code));
-    // Rendered, not redirected: the secret exists in this one answer only.
-    c.header('cache-control', 'no-store');
-    return render(c, { secret: { nickname: r.value.key.nickname, value: r.value.secret } }, 201);
-  });
-  for (const action of ['suspend', 'activate', 'delete'] as const) {
-    app.post(`/portal/keys/:id/${action}`, p.guard, async (c) => {
+  app.post(
+    '/portal/keys',
+    p.guard,
+    p.change('create key', async (c) => {
       const { accountId } = await p.frame(c);
-      const key = await engine.keys.get(c.req.param('id'));
-      if (!key.ok || key.value.accountId !== accountId) return render(c, { error: 'No such key.' }, 404);
-      const r = await engine.keys[action](key.value.id);
+      const r = await engine.keys.create(accountId, String(p.form(c).nickname ?? ''));
       if (!r.ok) return render(c, { error: r.message }, statusOf(r.code));
-      return c.redirect('/portal/keys', 303);
+      p.target(c, r.value.key.id);
+      // Rendered, not redirected: the secret exists in this one answer only.
+      c.header('cache-control', 'no-store');
+      return render(c, { secret: { nickname: r.value.key.nickname, value: r.value.secret } }, 201);
+    }),
+  );
+  /** A change to one of this account's keys, then back to the page (a reload sends nothing again). */
+  const onKey = (
+    path: string,
+    action: string,
+    apply: (c: Context, keyId: string) => Promise<Result<unknown>>,
+  ) =>
+    app.post(
+      `/portal/keys/:id/${path}`,
+      p.guard,
+      p.change(action, async (c) => {
+        const { accountId } = await p.frame(c);
+        const key = await engine.keys.get(c.req.param('id') ?? '');
+        if (!key.ok || key.value.accountId !== accountId) return render(c, { error: 'No such key.' }, 404);
+        const r = await apply(c, key.value.id);
+        if (!r.ok)
+          return render(
+            c,
+            { error: p.refusalText(r, { 'spend_limit.credits': 'The limit' }) },
+            statusOf(r.code),
+          );
+        return c.redirect('/portal/keys', 303);
+      }),
+    );
+  for (const action of ['suspend', 'activate', 'delete'] as const)
+    onKey(action, `${action} key`, (_c, id) => engine.keys[action](id));
+  onKey('limit', 'set key spend limit', (c, id) => {
+    const f = p.form(c);
+    return engine.keys.update(id, {
+      spendLimit: { credits: String(f.credits ?? '').trim(), period: String(f.period ?? '') },
     });
-  }
+  });
+  onKey('limit/remove', 'remove key spend limit', (_c, id) => engine.keys.update(id, { spendLimit: null }));
 }
 
 function KeysPage(
   p: Frame & {
-    keys: ApiKey[];
+    keys: KeyView[];
     maxActive: number;
     secret?: { nickname: string; value: string };
     error?: string;
@@ -109,7 +137,7 @@ function KeysPage(
       <section>
         <h2>Your keys</h2>
         <div class="scroll">
-          <table>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Nickname</th>
@@ -117,19 +145,36 @@ function KeysPage(
                 <th scope="col">Status</th>
                 <th scope="col">Created (UTC)</th>
                 <th scope="col">Last used (UTC)</th>
+                <th scope="col">Spending</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
               {p.keys.map((k) => (
                 <tr data-key={k.id}>
-                  <td>{k.nickname}</td>
                   <td>
+                    <strong>{k.nickname}</strong>
+                  </td>
+                  <td data-label="Key">
                     <code>{k.hint}</code>
                   </td>
-                  <td>{k.status}</td>
-                  <td>{p.time(k.createdAtMs)}</td>
-                  <td>{k.lastUsedAtMs ? p.time(k.lastUsedAtMs) : 'never'}</td>
+                  <td data-label="Status">{k.status}</td>
+                  <td data-label="Created">{p.time(k.createdAtMs)}</td>
+                  <td data-label="Last used">{k.lastUsedAtMs ? p.time(k.lastUsedAtMs) : 'never'}</td>
+                  <td data-label="Spending">
+                    <span data-testid="spent">{spentText(p.credits, k.spentMinor, k.spendLimit)}</span>
+                    <details>
+                      <summary>{k.spendLimit ? 'Change limit' : 'Set a limit'}</summary>
+                      <LimitForm
+                        action={`/portal/keys/${k.id}/limit`}
+                        csrf={p.csrf}
+                        id={`limit-${k.id}`}
+                        subject={k.nickname}
+                        limit={k.spendLimit}
+                        credits={p.credits}
+                      />
+                    </details>
+                  </td>
                   <td>
                     {k.status === 'active' ? (
                       <PostForm action={`/portal/keys/${k.id}/suspend`} csrf={p.csrf} inline>
@@ -161,7 +206,7 @@ function KeysPage(
               ))}
               {p.keys.length === 0 && (
                 <tr>
-                  <td colspan={6} class="muted">
+                  <td colspan={7} class="muted">
                     No keys yet.
                   </td>
                 </tr>
@@ -169,7 +214,10 @@ function KeysPage(
             </tbody>
           </table>
         </div>
-        <p class="muted">Only suspended keys can be deleted. A suspended key stops working at once.</p>
+        <p class="muted">
+          Only suspended keys can be deleted. A suspended key stops working at once. A key that reaches its
+          spend limit is refused until the next UTC day or month begins.
+        </p>
       </section>
     </Layout>
   );

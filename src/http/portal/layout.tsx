@@ -38,6 +38,13 @@ section { background:#fff; border:1px solid var(--line); border-radius:8px; padd
 h1 { font-size: 22px; margin: 16px 0 0; } h2 { font-size: 18px; margin: 0 0 12px; }
 table { width:100%; border-collapse: collapse; font-size: 14px; } th, td { text-align:left; padding:8px 6px; border-bottom:1px solid var(--line); vertical-align: top; }
 .scroll { overflow-x:auto; }
+/* A table of records read one card a row on a phone, each cell named by its column. */
+@media (max-width: 640px) {
+  table.stack thead { display:none; }
+  table.stack tr { display:block; padding:8px 0; border-bottom:1px solid var(--line); }
+  table.stack td { display:block; border:0; padding:2px 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+}
 label { display:block; font-weight:600; margin-bottom:4px; }
 input, select { font: inherit; padding: 8px; border:1px solid var(--line); border-radius:6px; min-width: 0; }
 button { font: inherit; padding: 8px 14px; border-radius:6px; border:1px solid var(--accent); background: var(--accent); color:#fff; cursor:pointer; }
