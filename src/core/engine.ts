@@ -74,7 +74,7 @@ import type {
 } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
-import { newSpendState, runwaySeconds } from './spend.ts';
+import { accountSpend, newSpendState, runwaySeconds } from './spend.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
 import {
   allUsageRecords,
@@ -174,6 +174,8 @@ export async function createEngine(deps: EngineDeps) {
         return b ? ok(b) : refuse('not_found', `no account ${id}`);
       },
       cachedBalance: (id: string) => cachedBalance(ctx, id),
+      /** The account's own spend limit and the credits used in its period; null without a limit. */
+      spend: (id: string) => read(ctx, (tx) => accountSpend(ctx, tx, id)),
     },
     keys: {
       create: (accountId: string, nickname: unknown) => createKey(ctx, accountId, nickname),

@@ -1,32 +1,78 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { raw } from 'hono/html';
-import type { Invoice } from '../../core/model.ts';
+import type { AccountPatch } from '../../core/accounts.ts';
+import type { AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
 import { ratePercent } from '../../core/pricing.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import type { Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
+import { AmountInput, LimitForm, spentText } from './spend.tsx';
 
-/** The Billing page: the balance, Add Credits with a live quote, and the invoices as PDF. */
+/**
+ * The provider of auto top-ups set in the portal: the only one the engine can charge without the
+ * customer today (a pending purchase for the operator).
+ */
+const AUTO_TOP_UP_PROVIDER = 'manual';
+
+/** The form's names for the fields a refusal may name. */
+const FIELD_LABELS: Record<string, string> = {
+  'spend_limit.credits': 'The limit',
+  'auto_top_up.threshold': 'The threshold',
+  credits: 'The credits to buy',
+  'auto_top_up.monthly_max_total': 'The monthly maximum',
+};
+
+/**
+ * How long the credits last, in words: days, or hours under two days; nothing without a rate.
+ * @example runwayText(3 * 86_400) // "At your current rate your credits last about 3 days."
+ */
+export function runwayText(seconds: number | null): string | null {
+  if (seconds === null) return null;
+  const DAY = 86_400;
+  if (seconds >= 2 * DAY)
+    return `At your current rate your credits last about ${Math.floor(seconds / DAY)} days.`;
+  const hours = Math.floor(seconds / 3600);
+  if (hours < 1) return 'At your current rate your credits run out within the hour.';
+  return `At your current rate your credits last about ${hours} hour${hours === 1 ? '' : 's'}.`;
+}
+
+/** The Billing page: the balance and its runway, Add Credits with a live quote, spend controls, invoices as PDF. */
 export function billingRoutes(app: AppType, p: Portal): void {
   const { engine, s } = p;
   const provider =
     p.options.provider ?? (engine.credits.providers().includes('stripe') ? 'stripe' : 'manual');
-  const render = async (c: Context, message?: { kind: 'notice' | 'error'; text: string }, status = 200) => {
+  const render = async (
+    c: Context,
+    message?: { kind: 'notice' | 'error'; text: string },
+    status = 200,
+    draft: Record<string, unknown> = {},
+  ) => {
     const f = await p.frame(c);
-    const balance = await engine.accounts.balance(f.accountId);
-    const invoices = await engine.invoices.list(f.accountId);
-    const b = balance.ok ? balance.value : { posted: 0n, pending: 0n, unbilled: 0n };
+    const [balance, invoices, account, spend, purchases] = await Promise.all([
+      engine.accounts.balanceWithRunway(f.accountId),
+      engine.invoices.list(f.accountId),
+      engine.accounts.get(f.accountId),
+      engine.accounts.spend(f.accountId),
+      engine.credits.listPurchases(f.accountId),
+    ]);
+    const b = balance.ok ? balance.value : { posted: 0n, pending: 0n, unbilled: 0n, runwaySeconds: null };
     return c.html(
       <BillingPage
         {...f}
         {...(message ? { message } : {})}
+        draft={draft}
         balance={{
           posted: s.credits(b.posted),
           pending: s.credits(b.pending),
           unbilled: s.credits(b.unbilled),
         }}
+        runwaySeconds={b.runwaySeconds}
+        spendLimit={account.ok ? account.value.spendLimit : null}
+        spentMinor={spend?.spentMinor ?? null}
+        autoTopUp={account.ok ? account.value.autoTopUp : null}
+        lastTopUp={(purchases.ok ? purchases.value : []).find((x) => x.origin === 'auto_top_up') ?? null}
         invoices={invoices.ok ? invoices.value : []}
         price={engine.config.creditPrice}
         taxRate={engine.config.taxRate}
@@ -38,14 +84,57 @@ export function billingRoutes(app: AppType, p: Portal): void {
       status as 200,
     );
   };
-  app.get('/portal/billing', p.guard, (c) =>
-    render(
+  const SAVED: Record<string, string> = {
+    limit: 'Your spend limit is saved.',
+    auto_top_up: 'Your automatic top-up is saved.',
+  };
+  app.get('/portal/billing', p.guard, (c) => {
+    const saved = SAVED[c.req.query('saved') ?? ''];
+    if (saved) return render(c, { kind: 'notice', text: saved });
+    return render(
       c,
       c.req.query('paid')
         ? { kind: 'notice', text: 'Thank you: your credits appear as soon as the payment is confirmed.' }
         : undefined,
-    ),
-  );
+    );
+  });
+  /** A change of the account's settings, then back to the page with what was saved. */
+  const onAccount = (path: string, action: string, saved: string, patch: (c: Context) => AccountPatch) =>
+    app.post(
+      path,
+      p.guard,
+      p.change(action, async (c) => {
+        const { accountId } = await p.frame(c);
+        const r = await engine.accounts.update(accountId, patch(c));
+        // Refused: the page again, with what was typed still in the form.
+        if (!r.ok)
+          return render(
+            c,
+            { kind: 'error', text: p.refusalText(r, FIELD_LABELS) },
+            statusOf(r.code),
+            p.form(c),
+          );
+        return c.redirect(`/portal/billing?saved=${saved}`, 303);
+      }),
+    );
+  const field = (c: Context, name: string) => String(p.form(c)[name] ?? '').trim();
+  onAccount('/portal/billing/limit', 'set account spend limit', 'limit', (c) => ({
+    spendLimit: { credits: field(c, 'credits'), period: field(c, 'period') },
+  }));
+  onAccount('/portal/billing/limit/remove', 'remove account spend limit', 'limit', () => ({
+    spendLimit: null,
+  }));
+  onAccount('/portal/billing/auto_top_up', 'set auto top-up', 'auto_top_up', (c) => ({
+    autoTopUp: {
+      threshold: field(c, 'threshold'),
+      credits: field(c, 'top_up_credits'),
+      monthly_max_total: field(c, 'monthly_max_total'),
+      provider: AUTO_TOP_UP_PROVIDER,
+    },
+  }));
+  onAccount('/portal/billing/auto_top_up/remove', 'turn off auto top-up', 'auto_top_up', () => ({
+    autoTopUp: null,
+  }));
   app.get('/portal/api/quote', p.guard, async (c) => {
     const q = engine.credits.quote(c.req.query('credits') ?? '');
     if (!q.ok) return errorResponse(c, q.code, q.message);
@@ -57,25 +146,30 @@ export function billingRoutes(app: AppType, p: Portal): void {
       currency: 'USD',
     });
   });
-  app.post('/portal/billing/purchase', p.guard, async (c) => {
-    const { accountId } = await p.frame(c);
-    const f = p.form(c);
-    const r = await engine.credits.purchase(
-      accountId,
-      { credits: String(f.credits ?? '').trim(), provider },
-      String(f.idempotency_key ?? ''),
-    );
-    if (!r.ok) return render(c, { kind: 'error', text: r.message }, statusOf(r.code));
-    if (r.value.purchase.checkoutUrl) return c.redirect(r.value.purchase.checkoutUrl, 303);
-    return render(
-      c,
-      {
-        kind: 'notice',
-        text: `Purchase of ${s.credits(r.value.purchase.creditsMinor)} credits ($${s.usd(r.value.purchase.totalMinor)}) received: the credits appear once the payment is confirmed.`,
-      },
-      201,
-    );
-  });
+  app.post(
+    '/portal/billing/purchase',
+    p.guard,
+    p.change('buy credits', async (c) => {
+      const { accountId } = await p.frame(c);
+      const f = p.form(c);
+      const r = await engine.credits.purchase(
+        accountId,
+        { credits: String(f.credits ?? '').trim(), provider },
+        String(f.idempotency_key ?? ''),
+      );
+      if (!r.ok) return render(c, { kind: 'error', text: r.message }, statusOf(r.code));
+      p.target(c, r.value.purchase.id);
+      if (r.value.purchase.checkoutUrl) return c.redirect(r.value.purchase.checkoutUrl, 303);
+      return render(
+        c,
+        {
+          kind: 'notice',
+          text: `Purchase of ${s.credits(r.value.purchase.creditsMinor)} credits ($${s.usd(r.value.purchase.totalMinor)}) received: the credits appear once the payment is confirmed.`,
+        },
+        201,
+      );
+    }),
+  );
   app.get('/portal/invoices/:id/pdf', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const invoice = await engine.invoices.get(c.req.param('id'));
@@ -92,6 +186,13 @@ export function billingRoutes(app: AppType, p: Portal): void {
 function BillingPage(
   p: Frame & {
     balance: { posted: string; pending: string; unbilled: string };
+    runwaySeconds: number | null;
+    spendLimit: SpendLimit | null;
+    spentMinor: bigint | null;
+    autoTopUp: AutoTopUp | null;
+    lastTopUp: Purchase | null;
+    /** What a refused form held, to fill it again. */
+    draft: Record<string, unknown>;
     invoices: Invoice[];
     price: string;
     taxRate: string;
@@ -117,6 +218,13 @@ async function update() {
 input.addEventListener('input', update); update();`;
   return (
     <Layout title="Billing" tab="billing" supportEmail={p.supportEmail} frame={p}>
+      {p.lastTopUp?.status === 'failed' && (
+        <p class="notice error" role="alert" data-testid="top-up-failed">
+          Your automatic top-up of ${p.usd(p.lastTopUp.totalMinor)} failed on{' '}
+          {p.time(p.lastTopUp.resolvedAtMs ?? p.lastTopUp.createdAtMs)} UTC.{' '}
+          <a href="#add-h">Buy credits by hand</a> to keep your keys working.
+        </p>
+      )}
       <section aria-labelledby="balance-h">
         <h2 id="balance-h">Balance</h2>
         <p>
@@ -129,6 +237,7 @@ input.addEventListener('input', update); update();`;
           {p.balance.posted} credits on the account, minus {p.balance.pending} held for jobs in progress and{' '}
           {p.balance.unbilled} of usage not yet billed (billing runs every hour, UTC).
         </p>
+        {runwayText(p.runwaySeconds) && <p data-testid="runway">{runwayText(p.runwaySeconds)}</p>}
       </section>
       {p.message && (
         <p
@@ -169,6 +278,23 @@ input.addEventListener('input', update); update();`;
         </PostForm>
         <script>{raw(script)}</script>
       </section>
+      <section aria-labelledby="limit-h">
+        <h2 id="limit-h">Spend limit</h2>
+        <p data-testid="account-spent">{spentText(p.credits, p.spentMinor, p.spendLimit)}</p>
+        <p class="muted">
+          Once the credits used in the UTC day or month reach the limit, every key of the account is refused
+          until the next one begins. Each key can also have its own limit on the API Keys page.
+        </p>
+        <LimitForm
+          action="/portal/billing/limit"
+          csrf={p.csrf}
+          id="account-limit"
+          subject="the account"
+          limit={p.spendLimit}
+          credits={p.credits}
+        />
+      </section>
+      <AutoTopUpSection {...p} />
       <section aria-labelledby="history-h">
         <h2 id="history-h">Billing history</h2>
         <div class="scroll">
@@ -208,5 +334,95 @@ input.addEventListener('input', update); update();`;
         </div>
       </section>
     </Layout>
+  );
+}
+
+/** The fields of the auto top-up form, by their names in the POST. */
+const TOP_UP_FIELDS = [
+  {
+    name: 'threshold',
+    label: 'When available falls below (credits)',
+    placeholder: '500',
+    current: (a: AutoTopUp, f: Formats) => f.credits(a.thresholdMinor),
+  },
+  {
+    name: 'top_up_credits',
+    label: 'Buy (credits)',
+    placeholder: '2000',
+    current: (a: AutoTopUp, f: Formats) => f.credits(a.creditsMinor),
+  },
+  {
+    name: 'monthly_max_total',
+    label: 'At most a month (USD)',
+    placeholder: '100.00',
+    current: (a: AutoTopUp, f: Formats) => f.usd(a.monthlyMaxTotalMinor),
+  },
+] as const;
+
+type Formats = { credits: (m: bigint) => string; usd: (m: bigint) => string };
+
+/** Auto top-up: its settings, the last one started and how it ended. */
+function AutoTopUpSection(p: {
+  csrf: string;
+  draft: Record<string, unknown>;
+  autoTopUp: AutoTopUp | null;
+  lastTopUp: Purchase | null;
+  credits: (m: bigint) => string;
+  usd: (m: bigint) => string;
+  time: (ms: number | null) => string;
+}) {
+  const a = p.autoTopUp;
+  const last = p.lastTopUp;
+  const value = (name: string, current: string) => {
+    const typed = p.draft[name];
+    return typeof typed === 'string' ? typed : current;
+  };
+  const WHEN = { pending: 'pending since', paid: 'paid on', failed: 'failed on' } as const;
+  return (
+    <section aria-labelledby="top-up-h">
+      <h2 id="top-up-h">Automatic top-up</h2>
+      <p data-testid="top-up-settings">
+        {a
+          ? `On: when fewer than ${p.credits(a.thresholdMinor)} credits are available, buy ${p.credits(a.creditsMinor)} credits, up to $${p.usd(a.monthlyMaxTotalMinor)} a month.`
+          : 'Off.'}
+      </p>
+      {last && (
+        <p data-testid="last-top-up">
+          Last automatic top-up: {p.credits(last.creditsMinor)} credits, ${p.usd(last.totalMinor)},{' '}
+          <strong>{last.status}</strong>{' '}
+          <span class="muted">
+            ({WHEN[last.status]} {p.time(last.status === 'pending' ? last.createdAtMs : last.resolvedAtMs)}{' '}
+            UTC)
+          </span>
+        </p>
+      )}
+      <p class="muted">
+        Each top-up is a purchase with its invoice; its credits are added once the payment is confirmed.
+      </p>
+      <div class="row">
+        <PostForm action="/portal/billing/auto_top_up" csrf={p.csrf}>
+          <div class="row">
+            {TOP_UP_FIELDS.map((f) => (
+              <AmountInput
+                id={`top-up-${f.name}`}
+                name={f.name}
+                label={f.label}
+                value={value(f.name, a ? f.current(a, p) : '')}
+                placeholder={f.placeholder}
+                size={10}
+              />
+            ))}
+            <button type="submit">{a ? 'Save automatic top-up' : 'Turn on automatic top-up'}</button>
+          </div>
+        </PostForm>
+        {a && (
+          <PostForm action="/portal/billing/auto_top_up/remove" csrf={p.csrf}>
+            <button type="submit" class="secondary">
+              Turn off
+            </button>
+          </PostForm>
+        )}
+      </div>
+    </section>
   );
 }
