@@ -3,11 +3,13 @@
  * Exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration.
  */
 
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { storeOf } from './config.ts';
 import { formatAmount } from './core/amount.ts';
+import type { Engine } from './core/engine.ts';
 import { parseTimeParam } from './core/timestamp.ts';
 import { EXIT, openEngineOrExit, serveStandalone, settingsOrExit } from './serve.ts';
 
@@ -35,6 +37,24 @@ async function openEngine() {
   const settings = settingsOrExit();
   return { settings, ...(await openEngineOrExit(settings)) };
 }
+
+/** Who runs the command, as the audit log names it: the operating system user. */
+function cliUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A uid with no passwd entry (some containers).
+    return process.env.USER ?? String(process.getuid?.() ?? 'unknown');
+  }
+}
+
+/** One audit line for a change the command made (API.md "Operator tokens and audit log"). */
+const audit = (engine: Engine, action: string, targetId: string | null) =>
+  engine.audit.record({
+    actor: { kind: 'cli', tokenId: null, name: `cli:${cliUser()}` },
+    action: `cli: ${action}`,
+    targetId,
+  });
 
 const COMMANDS: Record<string, Command> = {
   serve: {
@@ -73,6 +93,7 @@ const COMMANDS: Record<string, Command> = {
       }
       const { engine, settings } = await openEngine();
       const r = await engine.billing.run(throughMs);
+      await audit(engine, 'bill', null);
       await engine.close();
       out(
         `billed ${r.hours} hour(s) for ${r.accounts} account(s): ${formatAmount(r.creditsMinor, settings.config.scales.credits)} credits, through ${new Date(r.throughMs).toISOString()}`,
@@ -115,6 +136,7 @@ const COMMANDS: Record<string, Command> = {
       }
       const { engine } = await openEngine();
       const r = await engine.accounts.create({ name, email: values.email ?? null });
+      if (r.ok) await audit(engine, 'accounts create', r.value.id);
       await engine.close();
       if (!r.ok) {
         err(`${r.code}: ${r.message}`);
@@ -135,6 +157,7 @@ const COMMANDS: Record<string, Command> = {
       }
       const { engine } = await openEngine();
       const r = await engine.keys.create(account, nickname);
+      if (r.ok) await audit(engine, 'keys create', r.value.key.id);
       await engine.close();
       if (!r.ok) {
         err(`${r.code}: ${r.message}`);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTollgate, type Engine } from '../src/index.ts';
@@ -97,6 +97,15 @@ describe.each(CASES)('the tollgate command on $name', (c) => {
     expect(bill.stdout).toContain('for 1 account(s): 6 credits');
     await withEngine(database, async (engine) => {
       expect(must(await engine.accounts.balance(accountId)).posted).toBe(94_000_000n);
+      // Each change is in the audit log, by the user who ran the command.
+      const lines = (await engine.audit.list(100)).data;
+      expect(lines.map((l) => [l.actor.kind, l.actor.name, l.action])).toEqual(
+        ['accounts create', 'keys create', 'bill'].map((a) => [
+          'cli',
+          `cli:${userInfo().username}`,
+          `cli: ${a}`,
+        ]),
+      );
     });
 
     // On PostgreSQL nothing goes to a SQLite file in the data folder.
