@@ -30,6 +30,7 @@ const FIELD_LABELS: Record<string, string> = {
  */
 export function runwayText(seconds: number | null): string | null {
   if (seconds === null) return null;
+  if (seconds === 0) return 'Your credits have run out.';
   const DAY = 86_400;
   if (seconds >= 2 * DAY)
     return `At your current rate your credits last about ${Math.floor(seconds / DAY)} days.`;
