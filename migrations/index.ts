@@ -5,6 +5,7 @@ import * as m003 from './003_portal.ts';
 import * as m004 from './004_usage_arrival_order.ts';
 import * as m005 from './005_operator_tokens.ts';
 import * as m008 from './008_spend_controls.ts';
+import * as m009 from './009_stripe_customers.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_usage_arrival_order': m004,
   '005_operator_tokens': m005,
   '008_spend_controls': m008,
+  '009_stripe_customers': m009,
 };

@@ -157,6 +157,8 @@ function track(engine: Engine): void {
 export interface EngineOptions {
   clock?: ManualClock;
   config?: Partial<TollgateConfig>;
+  /** Payment providers besides `manual` (a Stripe provider on a loopback fake). */
+  payments?: TollgateOptions['payments'];
   store?: Store;
   database?: DatabaseOption;
 }
@@ -171,6 +173,7 @@ export async function makeEngine(opts: EngineOptions = {}) {
     database: opts.database ?? (opts.store ?? SQLITE_MEMORY).open(),
     clock,
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.payments ? { payments: opts.payments } : {}),
   });
   track(engine);
   return { engine, clock };

@@ -1,4 +1,5 @@
 import { parseAutoTopUp, startAutoTopUps } from './auto-top-up.ts';
+import { chargeAutoTopUps } from './auto-top-up-charges.ts';
 import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -93,7 +94,7 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   const limit =
     patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
   if (limit && !limit.ok) return limit;
-  const topUp = patch.autoTopUp === undefined ? undefined : parseAutoTopUp(ctx, patch.autoTopUp);
+  const topUp = patch.autoTopUp === undefined ? undefined : await parseAutoTopUp(ctx, id, patch.autoTopUp);
   if (topUp && !topUp.ok) return topUp;
   const result = await unit(ctx, async (tx) => {
     const account = await tx.accounts.lock(id);
@@ -113,12 +114,16 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     if (limit) next.spendLimit = limit.value;
     if (topUp) next.autoTopUp = topUp.value;
     await tx.accounts.update(next);
-    // Set while already below its threshold: the first top-up starts now.
-    if (next.autoTopUp) await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }]);
-    return next;
+    // Set while already below its threshold: the first top-up starts now, charged after the commit.
+    const topUps = next.autoTopUp
+      ? await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }])
+      : [];
+    return { account: next, topUps };
   });
-  if (result.ok && (limit || topUp)) limitsChanged(ctx, id, limit?.value != null || topUp?.value != null);
-  return result;
+  if (!result.ok) return result;
+  if (limit || topUp) limitsChanged(ctx, id, limit?.value != null || topUp?.value != null);
+  void chargeAutoTopUps(ctx, result.value.topUps);
+  return ok(result.value.account);
 }
 
 /** Reads an account's balance from storage (no cache). */

@@ -1,6 +1,6 @@
 import { formatAmount, parseAmount, parseCredits } from './amount.ts';
 import { balanceIn } from './balance.ts';
-import type { Context } from './context.ts';
+import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result } from './errors.ts';
 import type { AutoTopUp, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
@@ -14,24 +14,27 @@ import { emit } from './webhooks.ts';
  * nothing while an auto top-up of the account is pending (a unique index makes that hold across
  * processes); nothing that would take the month's paid and pending auto top-ups past the monthly
  * maximum (announced once a month as `auto_top_up.failed`, reason `monthly_max_reached`); nothing
- * after the first attempt and 3 retries failed today.
+ * after the first attempt and 3 retries failed today. `manual` leaves the purchase to the operator;
+ * Stripe charges the saved card off-session after the commit (src/core/auto-top-up-charges.ts).
  */
 
 /** Attempts a day: the first one and 3 retries. */
 export const AUTO_TOP_UP_ATTEMPTS_PER_DAY = 4;
 
 /**
- * Providers an auto top-up may use: `manual` leaves a pending purchase for the operator. Stripe's
- * off-session charge of a saved card is not built yet, so `stripe` is refused with that reason.
+ * Auto top-up settings of an account as given (`{ threshold, credits, monthly_max_total,
+ * provider }`, or null to turn it off). A provider that pays by itself (Stripe) is accepted once
+ * the account has a payment method saved there; `manual` leaves a pending purchase for the
+ * operator. Refusals, first wins: shape, `threshold`, `credits` (a purchase within the payment
+ * range), `monthly_max_total` (USD, at least one purchase), `provider` (unknown, then no saved
+ * payment method).
+ * @example await parseAutoTopUp(ctx, 'acc_1', { threshold: '100', credits: '1000', monthly_max_total: '30.00', provider: 'manual' })
  */
-const AUTOMATIC = new Set(['manual']);
-
-/**
- * Auto top-up settings as given (`{ threshold, credits, monthly_max_total, provider }`, or null to
- * turn it off). Refusals, first wins: shape, `threshold`, `credits` (a purchase within the payment
- * range), `monthly_max_total` (USD, at least one purchase), `provider`.
- */
-export function parseAutoTopUp(ctx: Context, raw: unknown): Result<AutoTopUp | null> {
+export async function parseAutoTopUp(
+  ctx: Context,
+  accountId: string,
+  raw: unknown,
+): Promise<Result<AutoTopUp | null>> {
   if (raw === null) return ok(null);
   if (typeof raw !== 'object' || Array.isArray(raw))
     return invalidField('auto_top_up', 'must be { threshold, credits, monthly_max_total, provider } or null');
@@ -52,11 +55,17 @@ export function parseAutoTopUp(ctx: Context, raw: unknown): Result<AutoTopUp | n
     );
   if (typeof r.provider !== 'string' || !Object.hasOwn(ctx.payments, r.provider))
     return invalidField('auto_top_up.provider', `must be one of: ${Object.keys(ctx.payments).join(', ')}`);
-  if (!AUTOMATIC.has(r.provider))
-    return invalidField(
-      'auto_top_up.provider',
-      `${r.provider} cannot charge a saved payment method off-session yet; use manual`,
-    );
+  if (r.provider !== 'manual') {
+    const provider = r.provider;
+    const saved = ctx.payments[provider]!.chargeSaved
+      ? await read(ctx, (tx) => tx.paymentCustomers.get(accountId, provider))
+      : undefined;
+    if (!saved?.paymentMethodRef)
+      return invalidField(
+        'auto_top_up.provider',
+        `${provider} needs a payment method saved first: a purchase through ${provider} with save_payment_method: true`,
+      );
+  }
   return ok({
     thresholdMinor: threshold.value,
     creditsMinor: q.value.creditsMinor,
@@ -67,7 +76,9 @@ export function parseAutoTopUp(ctx: Context, raw: unknown): Result<AutoTopUp | n
 
 /**
  * Inside the unit of work that changed these accounts' balances: starts the auto top-ups due
- * (pending purchases, `origin: "auto_top_up"`), and answers them.
+ * (pending purchases, `origin: "auto_top_up"`), and answers those a provider is to charge after
+ * the commit (`chargeAutoTopUps`): the new ones, and a pending one whose off-session charge never
+ * reached the provider (no `providerRef`), which is tried again.
  */
 export async function startAutoTopUps(
   ctx: Context,
@@ -81,7 +92,11 @@ export async function startAutoTopUps(
     if (!balance || balance.available >= cfg.thresholdMinor) continue;
     const monthStart = startOfUtcMonth(now);
     const recent = await tx.purchases.autoTopUpsSince(accountId, monthStart);
-    if (recent.some((p) => p.status === 'pending')) continue;
+    const pending = recent.find((p) => p.status === 'pending');
+    if (pending) {
+      if (pending.providerRef === null && ctx.payments[pending.provider]?.chargeSaved) started.push(pending);
+      continue;
+    }
     const q = quote(ctx.config, formatAmount(cfg.creditsMinor, ctx.config.scales.credits));
     if (!q.ok) continue; // the price changed since it was set: the settings say why when read again
     const paid = recent.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.totalMinor, 0n);

@@ -1,5 +1,5 @@
 import { formatAmount, parseCredits } from './amount.ts';
-import { announceAutoTopUpFailed } from './auto-top-up.ts';
+import { markPurchaseFailed, recordProviderRef } from './auto-top-up-charges.ts';
 import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -16,6 +16,8 @@ import { emit } from './webhooks.ts';
 export interface PurchaseInput {
   credits: unknown;
   provider: unknown;
+  /** Save the payer's payment method for auto top-ups (providers that charge off-session). */
+  save_payment_method?: unknown;
 }
 
 /**
@@ -24,7 +26,10 @@ export interface PurchaseInput {
  * The provider's checkout is started after the purchase is stored; when the provider cannot be
  * reached the answer is `unavailable` and the purchase is kept: a retry with the same key starts
  * its checkout (the provider dedupes on the purchase id) and it can still be paid.
- * Refusals, first wins: `validation_failed` (key, provider, credits); `payment_out_of_range`;
+ * With `save_payment_method: true` the checkout saves the payer's payment method on the account's
+ * customer at the provider (created on first need), for off-session auto top-ups.
+ * Refusals, first wins: `validation_failed` (key, provider, save_payment_method, credits);
+ * `payment_out_of_range`;
  * `not_found`; `idempotency_conflict`; `unavailable`.
  */
 export async function createPurchase(
@@ -40,9 +45,17 @@ export async function createPurchase(
     return invalidField('provider', `must be one of: ${Object.keys(ctx.payments).join(', ')}`);
   }
   const provider = ctx.payments[input.provider]!;
+  const save = input.save_payment_method ?? false;
+  if (typeof save !== 'boolean') return invalidField('save_payment_method', 'must be true or false');
+  if (save && !(provider.chargeSaved && provider.createCustomer))
+    return invalidField('save_payment_method', `${provider.name} cannot save a payment method`);
   const q = quote(ctx.config, input.credits);
   if (!q.ok) return q;
-  const fingerprint = JSON.stringify([q.value.creditsMinor.toString(), provider.name]);
+  const fingerprint = JSON.stringify([
+    q.value.creditsMinor.toString(),
+    provider.name,
+    ...(save ? ['save_payment_method'] : []),
+  ]);
   const result = await unit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
     const existing = await tx.purchases.findByIdempotencyKey(accountId, idempotencyKey);
@@ -74,8 +87,34 @@ export async function createPurchase(
   const { purchase, created } = result.value;
   // Started on the first call, and again on a retry while the purchase has no checkout yet.
   if (purchase.status !== 'pending' || purchase.providerRef !== null) return result;
-  const started = await startCheckout(ctx, purchase);
+  const started = await startCheckout(ctx, purchase, save);
   return started.ok ? ok({ purchase: started.value, created }) : started;
+}
+
+/**
+ * The account's customer at the purchase's provider, created and recorded on first need (outside
+ * any transaction; the provider dedupes on the account id). Undefined when it cannot be reached.
+ */
+async function customerFor(ctx: Context, purchase: Purchase): Promise<string | undefined> {
+  const { accountId, provider } = purchase;
+  const [known, account] = await read(ctx, (tx) =>
+    Promise.all([tx.paymentCustomers.get(accountId, provider), tx.accounts.get(accountId)]),
+  );
+  if (known) return known.customerRef;
+  let customerRef: string;
+  try {
+    customerRef = await ctx.payments[provider]!.createCustomer!({
+      accountId,
+      name: account!.name,
+      email: account!.email,
+    });
+  } catch {
+    return undefined;
+  }
+  const recorded = await ctx.storage.transaction((tx) =>
+    tx.paymentCustomers.insertCustomer({ accountId, provider, customerRef }, ctx.clock.nowMs()),
+  );
+  return recorded.customerRef;
 }
 
 /**
@@ -84,8 +123,14 @@ export async function createPurchase(
  * stored purchase only, so a retry sends the same one (the provider's idempotency key is the
  * purchase id). Refusal: `unavailable`, the provider could not be reached (the purchase is kept).
  */
-async function startCheckout(ctx: Context, purchase: Purchase): Promise<Result<Purchase>> {
+async function startCheckout(ctx: Context, purchase: Purchase, save: boolean): Promise<Result<Purchase>> {
   const credits = formatAmount(purchase.creditsMinor, ctx.config.scales.credits);
+  const unreachable = refuse(
+    'unavailable',
+    `${purchase.provider} could not start the checkout of purchase ${purchase.id} (unreachable or failing); the purchase is kept: retry with the same Idempotency-Key`,
+  );
+  const customerRef = save ? await customerFor(ctx, purchase) : undefined;
+  if (save && !customerRef) return unreachable;
   let checkout: { providerRef: string | null; checkoutUrl: string | null };
   try {
     checkout = await ctx.payments[purchase.provider]!.startCheckout({
@@ -95,24 +140,13 @@ async function startCheckout(ctx: Context, purchase: Purchase): Promise<Result<P
       totalMinor: purchase.totalMinor,
       currency: 'usd',
       description: `${credits} credits`,
+      ...(customerRef ? { saveFor: { customerRef } } : {}),
     });
   } catch {
-    return refuse(
-      'unavailable',
-      `${purchase.provider} could not start the checkout of purchase ${purchase.id} (unreachable or failing); the purchase is kept: retry with the same Idempotency-Key`,
-    );
+    return unreachable;
   }
   if (!checkout.providerRef && !checkout.checkoutUrl) return ok(purchase);
-  // Recorded only on a purchase still pending without a checkout: a concurrent retry or a
-  // failure in between is not written over.
-  const recorded = await ctx.storage.transaction(async (tx) => {
-    const current = await tx.purchases.get(purchase.id);
-    if (current?.status !== 'pending' || current.providerRef !== null) return current ?? purchase;
-    const updated = { ...current, providerRef: checkout.providerRef, checkoutUrl: checkout.checkoutUrl };
-    await tx.purchases.update(updated);
-    return updated;
-  });
-  return ok(recorded);
+  return ok(await recordProviderRef(ctx, purchase, checkout.providerRef, checkout.checkoutUrl));
 }
 
 export async function getPurchase(ctx: Context, id: string): Promise<Result<Purchase>> {
@@ -232,7 +266,8 @@ export async function confirmPurchase(
  * Marks a pending purchase failed: no credits, no invoice number. Failing again is a no-op.
  * By the operator, the provider's checkout is closed first (Stripe: the session expires), so no
  * payment can arrive for a purchase already failed. By the provider (its notice that the payment
- * failed or expired), nothing is left to close.
+ * failed or expired), nothing is left to close. A failed auto top-up is announced with `reason`
+ * (default `payment_failed`).
  * Refusals, first wins: `not_found`; `invalid_state` (paid); `unavailable` (the provider could not
  * be reached: nothing changed); `invalid_state` (the customer paid first: the webhook confirms it).
  * @example await failPurchase(ctx, 'pur_123')
@@ -240,7 +275,7 @@ export async function confirmPurchase(
 export async function failPurchase(
   ctx: Context,
   purchaseId: string,
-  options: { by: 'operator' | 'provider' } = { by: 'operator' },
+  options: { by: 'operator' | 'provider'; reason?: string } = { by: 'operator' },
 ): Promise<Result<Purchase>> {
   const current = await read(ctx, (tx) => tx.purchases.get(purchaseId));
   if (!current) return refuse('not_found', `no purchase ${purchaseId}`);
@@ -266,19 +301,7 @@ export async function failPurchase(
         `purchase ${purchaseId}: the payment already completed; its webhook will confirm it`,
       );
   }
-  return unit(ctx, async (tx) => {
-    const found = await tx.purchases.get(purchaseId);
-    if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
-    await tx.accounts.lock(found.accountId);
-    const purchase = (await tx.purchases.get(purchaseId))!;
-    if (purchase.status === 'failed') return purchase;
-    if (purchase.status !== 'pending')
-      fail(refuse('invalid_state', `purchase ${purchaseId} is ${purchase.status}`));
-    const failed: Purchase = { ...purchase, status: 'failed', resolvedAtMs: ctx.clock.nowMs() };
-    await tx.purchases.update(failed);
-    if (failed.origin === 'auto_top_up') await announceAutoTopUpFailed(ctx, tx, failed, 'payment_failed');
-    return failed;
-  });
+  return markPurchaseFailed(ctx, purchaseId, options.reason ?? 'payment_failed');
 }
 
 export interface GrantInput {

@@ -292,14 +292,15 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
     }
     const all = batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events);
     const started = ctx.clock.nowMs();
+    const after = afterBalanceChange(ctx);
     try {
       const statuses = await ctx.storage.ingestUsage(all, {
         durability: ctx.config.usageDurability,
         receivedMs: started,
-        inTransaction: (tx, accountIds) => afterBalanceChange.inTransaction(ctx, tx, accountIds),
+        inTransaction: after.inTransaction,
       });
       ctx.observer.groupCommit?.(all.length, ctx.clock.nowMs() - started);
-      afterBalanceChange.afterCommit(ctx, new Set(all.map((e) => e.accountId)));
+      after.afterCommit(new Set(all.map((e) => e.accountId)));
       let at = 0;
       for (const p of batch) {
         p.resolve(statuses.slice(at, at + p.events.length));

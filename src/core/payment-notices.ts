@@ -24,8 +24,9 @@ const CURRENCY = 'usd';
 
 /**
  * Which purchase a verified notice settles, or why none. The purchase is the one whose own
- * checkout the provider reports on (found by its `providerRef`); the purchase id the notice
- * names proves nothing alone (whoever opens a Stripe Payment Link chooses it) and must agree.
+ * checkout, or off-session charge (Stripe PaymentIntent), the provider reports on (found by its
+ * `providerRef`); the purchase id the notice names proves nothing alone (whoever opens a Stripe
+ * Payment Link chooses it) and must agree.
  * A payment must be exactly the purchase's total, in USD; a failure needs no amount.
  * @example matchNotice('stripe', notice, await tx.purchases.findByProviderRef('stripe', ref))
  */
@@ -51,7 +52,10 @@ export function matchNotice(
  * was received for exactly that purchase, and no paid payment goes without its credits. A
  * payment that matches nothing is not applied: it is acknowledged (the provider must not retry
  * it forever) and recorded for the operator as `payment.unmatched`. A failure that matches
- * nothing is acknowledged only: no money moved.
+ * nothing is acknowledged only: no money moved. A notice of a payment not yet recorded on its
+ * auto top-up (the off-session charge's answer is still on its way) is answered `unavailable`, so
+ * the provider sends it again. A paid checkout that saved the payer's payment method records it
+ * on the account, for auto top-ups (`unavailable` while the provider cannot say which it is).
  * @example await handlePaymentNotice(ctx, 'stripe', rawBody, { 'stripe-signature': sig })
  */
 export async function handlePaymentNotice(
@@ -69,6 +73,11 @@ export async function handlePaymentNotice(
   if (notice.outcome === 'ignored') return received;
   const ref = notice.providerRef;
   const purchase = ref ? await read(ctx, (tx) => tx.purchases.findByProviderRef(provider, ref)) : undefined;
+  if (!purchase && notice.purchaseId !== null) {
+    const named = await read(ctx, (tx) => tx.purchases.get(notice.purchaseId!));
+    if (named?.origin === 'auto_top_up' && named.provider === provider && named.providerRef === null)
+      return refuse('unavailable', `the payment of purchase ${named.id} is still being recorded; retry`);
+  }
   const match = matchNotice(provider, notice, purchase);
   if (!match.ok) {
     if (notice.outcome !== 'paid') return received;
@@ -76,15 +85,49 @@ export async function handlePaymentNotice(
     return recorded.ok ? received : recorded;
   }
   if (notice.outcome === 'failed') {
-    const r = await failPurchase(ctx, match.purchase.id, { by: 'provider' });
+    const r = await failPurchase(ctx, match.purchase.id, {
+      by: 'provider',
+      ...(notice.failureReason ? { reason: notice.failureReason } : {}),
+    });
     // A failure reported for a purchase already paid changes nothing.
     return r.ok || r.code === 'invalid_state' ? received : r;
   }
   const r = await confirmPurchase(ctx, match.purchase.id, { by: 'provider' });
-  if (r.ok) return received;
+  if (r.ok) {
+    if (!notice.saving) return received;
+    const saved = await savePaymentMethod(ctx, provider, r.value.accountId, notice.saving);
+    return saved.ok ? received : saved;
+  }
   if (r.code === 'unavailable') return r; // the provider retries later
   const recorded = await recordUnmatched(ctx, provider, notice, purchase, 'not_confirmable');
   return recorded.ok ? received : recorded;
+}
+
+/**
+ * Records the payment method a paid saving checkout left on the account's customer: only on that
+ * customer (the one tollgate created for the account), as the provider reports it.
+ */
+async function savePaymentMethod(
+  ctx: Context,
+  provider: string,
+  accountId: string,
+  saving: { customerRef: string; paymentRef: string },
+): Promise<Result<void>> {
+  const p = ctx.payments[provider]!;
+  const customer = await read(ctx, (tx) => tx.paymentCustomers.get(accountId, provider));
+  if (!p.savedPaymentMethod || customer?.customerRef !== saving.customerRef) return ok(undefined);
+  let method: string | null;
+  try {
+    method = await p.savedPaymentMethod(saving);
+  } catch {
+    return refuse('unavailable', `${provider} could not be reached to read the saved payment method; retry`);
+  }
+  if (method === null) return ok(undefined);
+  const saved = method;
+  await ctx.storage.transaction((tx) =>
+    tx.paymentCustomers.setPaymentMethod(accountId, provider, saved, ctx.clock.nowMs()),
+  );
+  return ok(undefined);
 }
 
 /**

@@ -7,7 +7,30 @@ export interface CheckoutRequest {
   totalMinor: bigint;
   currency: 'usd';
   description: string;
+  /** Save the payer's payment method on this provider customer, for off-session charges. */
+  saveFor?: { customerRef: string };
 }
+
+/** An off-session charge of a saved payment method (an auto top-up). */
+export interface SavedChargeRequest {
+  purchaseId: string;
+  accountId: string;
+  customerRef: string;
+  paymentMethodRef: string;
+  totalMinor: bigint;
+  currency: 'usd';
+  description: string;
+}
+
+/**
+ * What the provider answered to an off-session charge. `pending`: under way or already through;
+ * only its signed notice confirms the purchase. `failed`: no money will move without the customer
+ * (declined, or authentication required), with the provider's reason. `providerRef` is the payment
+ * (Stripe PaymentIntent) when the provider made one.
+ */
+export type SavedChargeOutcome =
+  | { outcome: 'pending'; providerRef: string }
+  | { outcome: 'failed'; providerRef: string | null; reason: string };
 
 /**
  * What a verified provider notification says happened to a payment. Only what the provider
@@ -22,6 +45,13 @@ export interface PaymentNotice {
   amountMinor: bigint | null;
   /** ISO 4217 code as the provider spells it (Stripe: lower case). */
   currency: string | null;
+  /** Why a payment failed, as the provider says it (Stripe: the decline code). */
+  failureReason?: string | null;
+  /**
+   * A checkout opened to save the payment method: the customer it was saved on and the payment
+   * that saved it, for `savedPaymentMethod`.
+   */
+  saving?: { customerRef: string; paymentRef: string } | null;
 }
 
 /** A payment provider: `manual` (the operator confirms) or `stripe`. */
@@ -39,6 +69,18 @@ export interface PaymentProvider {
    * provider cannot be reached.
    */
   cancelCheckout?(providerRef: string): Promise<'cancelled' | 'already_paid'>;
+  /**
+   * Creates the provider's customer of an account, on which payment methods are saved; the same
+   * account gives the same customer when asked again soon (idempotent). Rejects when unreachable.
+   */
+  createCustomer?(account: { accountId: string; name: string; email: string | null }): Promise<string>;
+  /** The payment method a paid saving checkout left on its customer, or null. Rejects when unreachable. */
+  savedPaymentMethod?(saving: { customerRef: string; paymentRef: string }): Promise<string | null>;
+  /**
+   * Charges a saved payment method off-session, once per purchase (a retry of the same purchase
+   * answers the same payment). Rejects only when the provider cannot be reached.
+   */
+  chargeSaved?(request: SavedChargeRequest): Promise<SavedChargeOutcome>;
 }
 
 /** The operator confirms or fails each purchase by hand (or their app does, through the API). */

@@ -230,6 +230,33 @@ export interface AuditRepo {
   list(limit: number, afterId?: string): Promise<AuditEntry[]>;
 }
 
+/** A payment provider's customer of an account, and the payment method saved on it, if any. */
+export interface PaymentCustomer {
+  accountId: string;
+  provider: string;
+  /** The provider's customer (Stripe `cus_...`). */
+  customerRef: string;
+  /** The payment method saved for off-session charges (Stripe `pm_...`); null until one is saved. */
+  paymentMethodRef: string | null;
+}
+
+/** Customers and saved payment methods, one per account and provider. */
+export interface PaymentCustomerRepo {
+  get(accountId: string, provider: string): Promise<PaymentCustomer | undefined>;
+  /** Records the customer unless the account already has one there; answers the one recorded. */
+  insertCustomer(
+    customer: { accountId: string; provider: string; customerRef: string },
+    atMs: number,
+  ): Promise<PaymentCustomer>;
+  /** Records the saved payment method on the account's customer of that provider. */
+  setPaymentMethod(
+    accountId: string,
+    provider: string,
+    paymentMethodRef: string,
+    atMs: number,
+  ): Promise<void>;
+}
+
 /** Everything one unit of work may touch. */
 export interface Tx {
   ledger: LedgerRepo;
@@ -245,6 +272,7 @@ export interface Tx {
   operators: OperatorRepo;
   audit: AuditRepo;
   spend: SpendRepo;
+  paymentCustomers: PaymentCustomerRepo;
 }
 
 export type Durability = 'full' | 'normal';

@@ -1,6 +1,8 @@
 import { startAutoTopUps } from './auto-top-up.ts';
+import { chargeAutoTopUps } from './auto-top-up-charges.ts';
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
+import type { Purchase } from './model.ts';
 import type { Durability, Tx } from './ports.ts';
 import { announceRunway, announceSpendLimits, dropSpent } from './spend.ts';
 import { checkBalanceAlerts } from './webhooks.ts';
@@ -10,8 +12,8 @@ import { checkBalanceAlerts } from './webhooks.ts';
  * `changed`; what must follow every such change happens here, once, so no use case can forget it:
  * balance alerts are raised inside the transaction (they commit with the change, or not at all),
  * spend limits reached and a runway running short are announced in the same transaction, an auto
- * top-up due is started in it (at most one in flight), and cached balances and spend counters
- * are dropped after it.
+ * top-up due is started in it (at most one in flight) and charged by its provider after the
+ * commit, and cached balances and spend counters are dropped after it.
  * A refusal (`fail`) rolls everything back and comes back as the result.
  * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
  */
@@ -21,35 +23,44 @@ export async function balanceUnit<T>(
   durability: Durability = 'full',
 ): Promise<Result<T>> {
   const changed = new Set<string>();
+  const after = afterBalanceChange(ctx);
   const result = await unit(
     ctx,
     async (tx) => {
       changed.clear(); // a retried unit of work starts over
       const value = await fn(tx, changed);
-      await afterBalanceChange.inTransaction(ctx, tx, changed);
+      await after.inTransaction(tx, changed);
       return value;
     },
     durability,
   );
-  if (result.ok) afterBalanceChange.afterCommit(ctx, changed);
+  if (result.ok) after.afterCommit(changed);
   return result;
 }
 
 /**
  * The two steps themselves, for the paths that open their transaction another way (the usage
- * group commit goes through its own storage call, for speed).
+ * group commit goes through its own storage call, for speed): one pair per unit of work, since
+ * what the transaction started (auto top-ups) is what the commit hands to the provider. A
+ * transaction tried again replaces what its earlier attempt started.
+ * @example const after = afterBalanceChange(ctx); ...inTransaction: after.inTransaction...; after.afterCommit(ids)
  */
-export const afterBalanceChange = {
-  inTransaction: async (ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> => {
-    const ids = [...accountIds];
-    await checkBalanceAlerts(ctx, tx, ids);
-    const withTopUp = await announceSpendLimits(ctx, tx, ids);
-    await announceRunway(ctx, tx, ids);
-    if (withTopUp.length > 0) await startAutoTopUps(ctx, tx, withTopUp);
-  },
-  afterCommit: (ctx: Context, accountIds: Iterable<string>): void => {
-    const ids = [...accountIds];
-    ctx.invalidateBalances(ids);
-    dropSpent(ctx, ids);
-  },
-};
+export function afterBalanceChange(ctx: Context) {
+  let topUps: Purchase[] = [];
+  return {
+    inTransaction: async (tx: Tx, accountIds: Iterable<string>): Promise<void> => {
+      const ids = [...accountIds];
+      await checkBalanceAlerts(ctx, tx, ids);
+      const withTopUp = await announceSpendLimits(ctx, tx, ids);
+      await announceRunway(ctx, tx, ids);
+      topUps = withTopUp.length > 0 ? await startAutoTopUps(ctx, tx, withTopUp) : [];
+    },
+    afterCommit: (accountIds: Iterable<string>): void => {
+      const ids = [...accountIds];
+      ctx.invalidateBalances(ids);
+      dropSpent(ctx, ids);
+      // Not awaited: the change that crossed the threshold does not wait for the provider.
+      if (topUps.length > 0) void chargeAutoTopUps(ctx, topUps);
+    },
+  };
+}

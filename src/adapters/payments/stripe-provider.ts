@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { ok, refuse } from '../../core/errors.ts';
-import type { PaymentNotice, PaymentProvider } from '../../core/payments.ts';
+import type { PaymentNotice, PaymentProvider, SavedChargeOutcome } from '../../core/payments.ts';
 
 export interface StripeOptions {
   secretKey: string;
@@ -16,21 +16,34 @@ export interface StripeOptions {
 
 /**
  * Stripe Checkout: one session per purchase; the signed webhook of that session confirms or
- * fails it, and failing a purchase expires its session so it can no longer be paid.
+ * fails it, and failing a purchase expires its session so it can no longer be paid. A session
+ * opened to save the card names the account's Stripe customer and asks
+ * `setup_future_usage=off_session`; auto top-ups then charge that card with a PaymentIntent
+ * (`off_session`, `confirm`), whose signed `payment_intent.*` webhook settles the purchase.
  */
 export function stripeProvider(options: StripeOptions): PaymentProvider {
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 2,
     ...(options.apiHost ?? {}),
   });
+  /** Charges under way in this process, by purchase: a second call waits for the first. */
+  const charging = new Map<string, Promise<SavedChargeOutcome>>();
   return {
     name: 'stripe',
     async startCheckout(request) {
+      const saveFor = request.saveFor;
       const session = await stripe.checkout.sessions.create(
         {
           mode: 'payment',
           client_reference_id: request.purchaseId,
-          metadata: { purchase_id: request.purchaseId, account_id: request.accountId },
+          metadata: {
+            purchase_id: request.purchaseId,
+            account_id: request.accountId,
+            ...(saveFor ? { save_payment_method: 'true' } : {}),
+          },
+          ...(saveFor
+            ? { customer: saveFor.customerRef, payment_intent_data: { setup_future_usage: 'off_session' } }
+            : {}),
           line_items: [
             {
               quantity: 1,
@@ -81,12 +94,86 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
         throw error;
       }
     },
+    async createCustomer(account) {
+      const customer = await stripe.customers.create(
+        {
+          name: account.name,
+          ...(account.email ? { email: account.email } : {}),
+          metadata: { account_id: account.accountId },
+        },
+        { idempotencyKey: `customer_${account.accountId}` },
+      );
+      return customer.id;
+    },
+    async savedPaymentMethod(saving) {
+      const intent = await stripe.paymentIntents.retrieve(saving.paymentRef);
+      const method = intent.payment_method;
+      const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
+      // Saved only when the payment was made on that customer, for later use off-session.
+      if (!method || customer !== saving.customerRef || intent.setup_future_usage !== 'off_session')
+        return null;
+      return typeof method === 'string' ? method : method.id;
+    },
+    chargeSaved(request) {
+      const running = charging.get(request.purchaseId);
+      if (running) return running;
+      const charge = chargeOffSession(stripe, request).finally(() => charging.delete(request.purchaseId));
+      charging.set(request.purchaseId, charge);
+      return charge;
+    },
   };
 }
 
+/**
+ * One PaymentIntent per purchase (the idempotency key is the purchase id, so a retry answers the
+ * same one). A decline comes back as a card error carrying the PaymentIntent; a card that wants
+ * its holder (3-D Secure) answers `requires_action`: both fail the top-up. Anything else (not
+ * reached, 5xx) rejects, and the purchase waits for the next try.
+ */
+async function chargeOffSession(
+  stripe: Stripe,
+  request: Parameters<NonNullable<PaymentProvider['chargeSaved']>>[0],
+): Promise<SavedChargeOutcome> {
+  try {
+    const intent = await stripe.paymentIntents.create(
+      {
+        amount: Number(request.totalMinor),
+        currency: request.currency,
+        customer: request.customerRef,
+        payment_method: request.paymentMethodRef,
+        off_session: true,
+        confirm: true,
+        description: request.description,
+        metadata: { purchase_id: request.purchaseId, account_id: request.accountId },
+      },
+      { idempotencyKey: `auto_top_up_${request.purchaseId}` },
+    );
+    if (intent.status === 'requires_action' || intent.status === 'requires_payment_method')
+      return { outcome: 'failed', providerRef: intent.id, reason: intent.status };
+    if (intent.status === 'canceled')
+      return { outcome: 'failed', providerRef: intent.id, reason: 'canceled' };
+    return { outcome: 'pending', providerRef: intent.id };
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeCardError)) throw error;
+    return {
+      outcome: 'failed',
+      providerRef: error.payment_intent?.id ?? null,
+      reason: error.decline_code ?? error.code ?? 'card_error',
+    };
+  }
+}
+
+const IGNORED: PaymentNotice = {
+  outcome: 'ignored',
+  purchaseId: null,
+  providerRef: null,
+  amountMinor: null,
+  currency: null,
+};
+
 function noticeOf(event: Stripe.Event): PaymentNotice {
-  if (!event.type.startsWith('checkout.session.'))
-    return { outcome: 'ignored', purchaseId: null, providerRef: null, amountMinor: null, currency: null };
+  if (event.type.startsWith('payment_intent.')) return intentNoticeOf(event);
+  if (!event.type.startsWith('checkout.session.')) return IGNORED;
   const session = event.data.object as Stripe.Checkout.Session;
   // Whoever opens a Payment Link chooses client_reference_id: it is read only to be cross-checked.
   const purchaseId = session.client_reference_id ?? session.metadata?.purchase_id ?? null;
@@ -97,14 +184,52 @@ function noticeOf(event: Stripe.Event): PaymentNotice {
     currency: session.currency ?? null,
   };
   switch (event.type) {
-    case 'checkout.session.completed':
+    case 'checkout.session.completed': {
       // Delayed methods (bank debits) complete first and pay later: only `paid` grants credits.
-      return { ...base, outcome: session.payment_status === 'paid' ? 'paid' : 'ignored' };
+      const customerRef = typeof session.customer === 'string' ? session.customer : session.customer?.id;
+      const paymentRef =
+        typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
+      const saving =
+        session.metadata?.save_payment_method === 'true' && customerRef && paymentRef
+          ? { customerRef, paymentRef }
+          : null;
+      return { ...base, outcome: session.payment_status === 'paid' ? 'paid' : 'ignored', saving };
+    }
     case 'checkout.session.async_payment_succeeded':
       return { ...base, outcome: 'paid' };
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired':
       return { ...base, outcome: 'failed' };
+    default:
+      return { ...base, outcome: 'ignored' };
+  }
+}
+
+/**
+ * A PaymentIntent notice. Only tollgate's off-session charges are read (they name their purchase
+ * in metadata); a Checkout payment's own PaymentIntent is settled by its session's notice.
+ */
+function intentNoticeOf(event: Stripe.Event): PaymentNotice {
+  const intent = event.data.object as Stripe.PaymentIntent;
+  const purchaseId = intent.metadata?.purchase_id ?? null;
+  if (!purchaseId) return IGNORED;
+  const base = {
+    purchaseId,
+    providerRef: intent.id,
+    amountMinor: intent.amount_received == null ? null : BigInt(intent.amount_received),
+    currency: intent.currency ?? null,
+  };
+  switch (event.type) {
+    case 'payment_intent.succeeded':
+      return { ...base, outcome: 'paid' };
+    case 'payment_intent.payment_failed': {
+      const e = intent.last_payment_error;
+      return { ...base, outcome: 'failed', failureReason: e?.decline_code ?? e?.code ?? 'payment_failed' };
+    }
+    case 'payment_intent.requires_action':
+      return { ...base, outcome: 'failed', failureReason: 'requires_action' };
+    case 'payment_intent.canceled':
+      return { ...base, outcome: 'failed', failureReason: 'canceled' };
     default:
       return { ...base, outcome: 'ignored' };
   }

@@ -4,6 +4,7 @@ import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
+import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
 import { SqlPortalRepo } from './sql-portal-repo.ts';
 import { SqlSpendRepo } from './sql-spend-repo.ts';
 import { SqlWebhookRepo } from './sql-webhook-repo.ts';
@@ -23,5 +24,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     operators: new SqlOperatorRepo(c),
     audit: new SqlAuditRepo(c),
     spend: new SqlSpendRepo(c),
+    paymentCustomers: new SqlPaymentCustomerRepo(c),
   };
 }

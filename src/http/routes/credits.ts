@@ -45,11 +45,15 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       'post',
       '/v1/accounts/{id}/credit_purchases',
       'Start a credit purchase (header Idempotency-Key)',
-      z.strictObject({ credits: Amount, provider: z.string().max(40) }),
+      z.strictObject({
+        credits: Amount,
+        provider: z.string().max(40),
+        save_payment_method: z.boolean().optional(),
+      }),
       201,
     ),
     async (c) => {
-      const b = body<{ credits: string; provider: string }>(c);
+      const b = body<{ credits: string; provider: string; save_payment_method?: boolean }>(c);
       const key = c.req.header('idempotency-key') ?? '';
       const { purchase } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
       // A retry with the same key and body answers exactly as the first time.
