@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, STORES } from './helpers.ts';
+import { createTollgate } from '../src/index.ts';
+import { freshPgSchema, LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, STORES } from './helpers.ts';
 
 const TOP_UP = { threshold: '100', credits: '1000', monthly_max_total: '30.00', provider: 'manual' };
 
@@ -116,5 +117,37 @@ describe.each(STORES)('auto top-up ($name)', (store) => {
     expect(await topUps()).toHaveLength(1);
     const off = await call('PATCH', `/v1/accounts/${acc.id}`, { auto_top_up: null });
     expect(off.body.auto_top_up).toBeNull();
+  });
+});
+
+describe.skipIf(!process.env.TOLLGATE_PG_URL)('auto top-up across processes (postgres)', () => {
+  it('two engines on one database, 50 ingests each crossing the threshold, start exactly one purchase', async () => {
+    const schema = freshPgSchema('t_atu');
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 12, 0, 0));
+    const open = () =>
+      createTollgate({ database: { postgres: process.env.TOLLGATE_PG_URL!, schema }, clock });
+    const a = await open();
+    const b = await open();
+    try {
+      const acc = must(await a.accounts.create({ name: 'Acme' }));
+      must(await a.credits.grant(acc.id, { credits: '500', reason: 'start' }));
+      must(await a.accounts.update(acc.id, { autoTopUp: TOP_UP }));
+      const ts = new Date(clock.ms).toISOString();
+      const event = (i: number) => ({
+        id: `x${i}`,
+        account_id: acc.id,
+        model: 'm',
+        quantity: '1',
+        credits: '9',
+        timestamp: ts,
+      });
+      await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).usage.ingest([event(i)])));
+      const purchases = must(await b.credits.listPurchases(acc.id));
+      expect(purchases.filter((p) => p.origin === 'auto_top_up')).toHaveLength(1);
+      expect(must(await a.accounts.balance(acc.id)).available).toBe(-400_000_000n);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
