@@ -48,6 +48,16 @@ async function reload(ctx: Context, state: OperatorState): Promise<void> {
   return state.loading;
 }
 
+/** Loaded at least once, and not older than the cache lifetime (unbounded on a store this process owns). */
+const isFresh = (ctx: Context, state: OperatorState): boolean =>
+  state.generation > 0 && ctx.clock.nowMs() - state.loadedAtMs <= ctx.cache.ttlMs;
+
+/** After a change this process made: a load already under way may have read before it, so load again. */
+async function reloadAfterChange(ctx: Context, state: OperatorState): Promise<void> {
+  if (state.loading) await state.loading.catch(() => undefined);
+  await reload(ctx, state);
+}
+
 /**
  * The active token whose secret this is, or null. Answers without an await while the snapshot is
  * fresh (always, on a store this process owns).
@@ -60,13 +70,13 @@ export function authenticateOperator(
 ): OperatorToken | null | Promise<OperatorToken | null> {
   if (!secret.startsWith(OPERATOR_TOKEN_PREFIX) || secret.length > 256) return null;
   const find = () => state.byHash.get(ctx.ids.hashSecret(secret)) ?? null;
-  if (ctx.clock.nowMs() - state.loadedAtMs <= ctx.cache.ttlMs) return find();
+  if (isFresh(ctx, state)) return find();
   return reload(ctx, state).then(find);
 }
 
 /** The generation of the snapshot, reloading it first when stale (see `OperatorState`). */
 export function operatorGeneration(ctx: Context, state: OperatorState): number | Promise<number> {
-  if (ctx.clock.nowMs() - state.loadedAtMs <= ctx.cache.ttlMs) return state.generation;
+  if (isFresh(ctx, state)) return state.generation;
   return reload(ctx, state).then(() => state.generation);
 }
 
@@ -108,7 +118,7 @@ export async function createOperatorToken(
   };
   const r = await unit(ctx, (tx) => tx.operators.insert(token));
   if (!r.ok) return r;
-  await reload(ctx, state);
+  await reloadAfterChange(ctx, state);
   return ok({ token, secret });
 }
 
@@ -126,7 +136,7 @@ export async function revokeOperatorToken(
   });
   if (!r.ok) return r;
   if (!r.value) return refuse('not_found', `no operator token ${id}`);
-  await reload(ctx, state);
+  await reloadAfterChange(ctx, state);
   return ok(r.value);
 }
 

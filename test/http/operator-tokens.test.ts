@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodeListener } from '../../src/index.ts';
 import { ADMIN, makeApi, STORES } from '../helpers.ts';
@@ -141,5 +144,22 @@ describe('operator tokens on the Node fast path', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('operator tokens across a restart (sqlite-file)', () => {
+  it('a token made before the restart still works after it, and a revoked one still does not', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tollgate-opt-')), 'tollgate.db');
+    const first = await makeApi({ database: file });
+    const reader = (await first.call('POST', '/v1/operator_tokens', { name: 'dashboard', scopes: ['read'] }))
+      .body;
+    const gone = (await first.call('POST', '/v1/operator_tokens', { name: 'old', scopes: ['read'] })).body;
+    await first.call('DELETE', `/v1/operator_tokens/${gone.id}`);
+    await first.engine.close();
+    const second = await makeApi({ database: file });
+    const as = (token: string) =>
+      second.call('GET', '/v1/operator_tokens', undefined, { authorization: `Bearer ${token}` });
+    expect((await as(reader.token)).status).toBe(200);
+    expect((await as(gone.token)).status).toBe(401);
   });
 });
