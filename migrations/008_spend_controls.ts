@@ -23,6 +23,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql<boolean>`origin = 'auto_top_up' AND status = 'pending'`)
     .execute();
+  // Captured holds count as credits used in their period; and finding whether any limit or auto
+  // top-up exists at all must not scan every account.
+  await db.schema.createIndex('holds_account').on('holds').columns(['account_id', 'created_at_ms']).execute();
+  await db.schema
+    .createIndex('accounts_spend_controls')
+    .on('accounts')
+    .column('id')
+    .where(sql<boolean>`spend_limit_minor IS NOT NULL OR auto_top_up IS NOT NULL`)
+    .execute();
+  await db.schema
+    .createIndex('api_keys_spend_limit')
+    .on('api_keys')
+    .column('id')
+    .where(sql<boolean>`spend_limit_minor IS NOT NULL`)
+    .execute();
   await db.schema
     .createTable('spend_notices')
     .addColumn('scope_id', 'text', (c) => c.notNull())
@@ -35,6 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('spend_notices').execute();
   await db.schema.dropIndex('purchases_one_auto_top_up').execute();
+  await db.schema.dropIndex('api_keys_spend_limit').execute();
+  await db.schema.dropIndex('accounts_spend_controls').execute();
+  await db.schema.dropIndex('holds_account').execute();
   for (const [table, column] of [
     ['purchases', 'origin'],
     ['api_keys', 'spend_limit_period'],

@@ -94,7 +94,38 @@ describe.each(STORES)('spend limits ($name)', (store) => {
 
     clock.ms = Date.UTC(2027, 0, 1, 0, 0, 0);
     expect(await verify(prod)).toMatchObject({ valid: true });
-    expect((await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '50' })).status).toBe(201);
+    // The hold of 10 made in December still reserves its credits: 40 more fit, 41 do not.
+    expect((await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '41' })).status).toBe(409);
+    expect((await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '40' })).status).toBe(201);
+  });
+
+  it('counts captured holds as used and pending holds as reserved against the account limit', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 0, 0));
+    const { call, acc, prod, verify, notices } = await setup(clock);
+    await call('PATCH', `/v1/accounts/${acc.id}`, { spend_limit: { credits: '100', period: 'day' } });
+    const hold = async (credits: string) => call('POST', `/v1/accounts/${acc.id}/holds`, { credits });
+    const first = (await hold('60')).body;
+    // Pending holds cannot reserve more than the limit together.
+    expect((await hold('41')).status).toBe(409);
+    const second = (await hold('40')).body;
+    expect((await call('POST', `/v1/holds/${first.id}/capture`, { credits: '60' })).status).toBe(200);
+    expect(await verify(prod)).toMatchObject({ valid: true }); // 60 used
+    expect((await call('POST', `/v1/holds/${second.id}/capture`, { credits: '40' })).status).toBe(200);
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' }); // 100 used
+    expect(await notices()).toBe(1);
+    expect((await hold('1')).status).toBe(409);
+  });
+
+  it('announces a limit set below what is already used at once, and a month limit after a day limit of the 1st', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 9, 0, 0));
+    const { call, prod, use, verify, notices } = await setup(clock);
+    await use(prod, '50');
+    await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit: { credits: '40', period: 'day' } });
+    expect(await notices()).toBe(1);
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    // The day of the 1st and the month start at the same instant: each period is announced on its own.
+    await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit: { credits: '45', period: 'month' } });
+    expect(await notices()).toBe(2);
   });
 
   it('counts billed usage like unbilled', async () => {

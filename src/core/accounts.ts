@@ -4,7 +4,7 @@ import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Account } from './model.ts';
-import { limitsChanged, parseSpendLimit } from './spend.ts';
+import { announceAfterLimitChange, limitsChanged, parseSpendLimit } from './spend.ts';
 import { CREDITS } from './transfers.ts';
 
 export interface AccountInput {
@@ -114,6 +114,8 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     if (limit) next.spendLimit = limit.value;
     if (topUp) next.autoTopUp = topUp.value;
     await tx.accounts.update(next);
+    // A limit set at or below what is already used is reached now: announced in this change.
+    if (limit?.value) await announceAfterLimitChange(ctx, tx, id);
     // Set while already below its threshold: the first top-up starts now, charged after the commit.
     const topUps = next.autoTopUp
       ? await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }])

@@ -63,11 +63,12 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       }
     }
     // Read under the account's lock: a billing run (which moves unbilled to posted) waits for it.
-    const { available } = (await balanceIn(tx, accountId))!;
+    const { available, pending } = (await balanceIn(tx, accountId))!;
     if (credits.value > available)
       fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
+    // What is used, what other holds reserve, and this hold: together within the account's limit.
     const limit = await accountSpend(ctx, tx, accountId);
-    if (limit && limit.spentMinor + credits.value > limit.limit.creditsMinor)
+    if (limit && limit.spentMinor + pending + credits.value > limit.limit.creditsMinor)
       fail(
         refuse(
           'spend_limit_reached',

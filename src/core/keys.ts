@@ -2,7 +2,14 @@ import { type Balance, readBalance } from './accounts.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { ApiKey, ApiKeyStatus } from './model.ts';
-import { keysSpent, limitsChanged, parseSpendLimit, spendRefusal, spendRefusalCached } from './spend.ts';
+import {
+  announceAfterLimitChange,
+  keysSpent,
+  limitsChanged,
+  parseSpendLimit,
+  spendRefusal,
+  spendRefusalCached,
+} from './spend.ts';
 import { emit } from './webhooks.ts';
 
 export type VerifyResult =
@@ -118,6 +125,7 @@ export async function updateKey(ctx: Context, keyId: string, patch: KeyPatch): P
       ...(limit ? { spendLimit: limit.value } : {}),
     };
     await tx.keys.update(next);
+    if (limit?.value) await announceAfterLimitChange(ctx, tx, next.accountId);
     return next;
   });
   if (!result.ok) return result;

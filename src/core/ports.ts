@@ -190,7 +190,7 @@ export interface PortalRepo {
 
 /** Credits used per period, from the hourly rollup, and the periods whose limit was announced. */
 export interface SpendRepo {
-  /** Credits used by an account since each start (billed and unbilled), in all and per key. */
+  /** Credits used by an account since each start (usage billed and unbilled, captured holds), in all and per key. */
   spent(accountId: string, sinceMs: number[]): Promise<SpentSince[]>;
   /** The spend limits set on an account and on its keys that are not deleted. */
   limitsOf(accountId: string): Promise<SpendControls>;

@@ -3,7 +3,7 @@ import { balanceIn } from './balance.ts';
 import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result } from './errors.ts';
 import type { AutoTopUp, SpendLimit } from './model.ts';
-import type { SpentSince, Tx } from './ports.ts';
+import type { SpendControls, SpentSince, Tx } from './ports.ts';
 import type { SpendState, Spent } from './spend-state.ts';
 import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
 import { emit } from './webhooks.ts';
@@ -66,25 +66,29 @@ export function spendRefusalCached(
   ctx: Context,
   accountId: string,
   keyId: string | null,
-  justLoaded = false,
 ): boolean | undefined {
   const state = ctx.spend;
-  const ok = (atMs: number) => justLoaded || fresh(ctx, atMs);
-  if (state.anyLimits && !state.anyLimits.value && ok(state.anyLimits.atMs)) return false;
+  if (state.anyLimits && !state.anyLimits.value && fresh(ctx, state.anyLimits.atMs)) return false;
   const limits = state.limits.get(accountId);
-  if (!limits || !ok(limits.atMs) || !state.anyLimits) return undefined;
+  if (!limits || !fresh(ctx, limits.atMs) || !state.anyLimits) return undefined;
   const keyLimit = keyId === null ? undefined : limits.keys.get(keyId);
   if (!limits.account && !keyLimit) return false;
   const spent = state.spent.get(accountId);
   const now = ctx.clock.nowMs();
   if (
     !spent ||
-    !ok(spent.atMs) ||
+    !fresh(ctx, spent.atMs) ||
     spent.dayStartMs !== startOfUtcDay(now) ||
     spent.monthStartMs !== startOfUtcMonth(now)
   )
     return undefined;
+  return reachedAny(limits, spent, keyId);
+}
+
+/** Whether the account's limit, or this key's, is reached by what `spent` says was used. */
+function reachedAny(limits: SpendControls, spent: Spent, keyId: string | null): boolean {
   if (limits.account && statusOf(limits.account, spent, null).reached) return true;
+  const keyLimit = keyId === null ? undefined : limits.keys.get(keyId);
   return keyLimit !== undefined && keyId !== null && statusOf(keyLimit, spent, keyId).reached;
 }
 
@@ -92,27 +96,34 @@ export function spendRefusalCached(
 export async function spendRefusal(ctx: Context, accountId: string, keyId: string | null): Promise<boolean> {
   const cached = spendRefusalCached(ctx, accountId, keyId);
   if (cached !== undefined) return cached;
-  await read(ctx, (tx) => loadSpend(ctx, tx, accountId));
-  return spendRefusalCached(ctx, accountId, keyId, true) ?? false;
+  // Decided from what this read saw, never from memory another commit may have dropped meanwhile.
+  const seen = await read(ctx, (tx) => loadSpend(ctx, tx, accountId));
+  return seen !== null && reachedAny(seen.limits, seen.spent, keyId);
 }
 
 /** Reads what `spendRefusalCached` needs into memory, in one consistent read. */
-export async function loadSpend(ctx: Context, tx: Tx, accountId: string): Promise<void> {
+export async function loadSpend(
+  ctx: Context,
+  tx: Tx,
+  accountId: string,
+): Promise<{ limits: SpendControls; spent: Spent } | null> {
   const state = ctx.spend;
   const now = ctx.clock.nowMs();
   if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
     state.anyLimits = { value: await tx.spend.anyLimits(), atMs: now };
-  if (!state.anyLimits.value) return;
+  if (!state.anyLimits.value) return null;
   let limits = state.limits.get(accountId);
   if (!limits || !fresh(ctx, limits.atMs)) {
     limits = { ...(await tx.spend.limitsOf(accountId)), atMs: now };
     state.limits.set(accountId, limits);
   }
-  if (!limits.account && limits.keys.size === 0) return;
+  if (!limits.account && limits.keys.size === 0) return null;
   const dayStartMs = startOfUtcDay(now);
   const monthStartMs = startOfUtcMonth(now);
   const [day, month] = await tx.spend.spent(accountId, [dayStartMs, monthStartMs]);
-  state.spent.set(accountId, { dayStartMs, monthStartMs, day: day!, month: month!, atMs: now });
+  const spent = { dayStartMs, monthStartMs, day: day!, month: month!, atMs: now };
+  state.spent.set(accountId, spent);
+  return { limits, spent };
 }
 
 /** The account's own limit and what it used in that period, or null with no limit (cheap then). */
@@ -190,7 +201,9 @@ export async function announceSpendLimits(
       ...[...statuses.keys].map(([id, s]): [string, string, SpendStatus] => [id, id, s]),
     ];
     for (const [scopeId, keyId, s] of scopes) {
-      if (!s?.reached || !(await tx.spend.claimNotice(scopeId, s.periodStartMs, now))) continue;
+      // The period is part of the key: a day starting on the 1st and its month start together.
+      if (!s?.reached || !(await tx.spend.claimNotice(`${scopeId}:${s.limit.period}`, s.periodStartMs, now)))
+        continue;
       await emit(ctx, tx, 'spend_limit.reached', {
         account_id: accountId,
         api_key_id: keyId,
@@ -203,6 +216,14 @@ export async function announceSpendLimits(
     }
   }
   return withTopUp;
+}
+
+/** Inside the unit of work that set a limit: what it reads is this unit's, and a limit already reached is announced. */
+export async function announceAfterLimitChange(ctx: Context, tx: Tx, accountId: string): Promise<void> {
+  ctx.spend.limits.delete(accountId);
+  ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };
+  await announceSpendLimits(ctx, tx, [accountId]);
+  ctx.spend.limits.delete(accountId); // read inside a transaction that might still roll back
 }
 
 /** After a commit that changed these accounts' balances: their counters are read again when needed. */
@@ -245,7 +266,9 @@ export async function runwaySeconds(
  * events (the balance alerts decide that just before).
  */
 export async function announceRunway(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
-  if (!ctx.webhooks.balanceListeners || ctx.config.runwayAlertHours <= 0) return;
+  // Only while an endpoint hears it: the balance alerts just before decided both flags.
+  if (!ctx.webhooks.balanceListeners || !ctx.webhooks.runwayListeners || ctx.config.runwayAlertHours <= 0)
+    return;
   const now = ctx.clock.nowMs();
   for (const accountId of accountIds) {
     const balance = await balanceIn(tx, accountId);

@@ -7,4 +7,6 @@ export interface WebhookState {
   perEndpoint: Map<string, number>;
   /** Whether any endpoint listens to balance alerts (checked on every ingest commit otherwise). */
   balanceListeners: boolean | null;
+  /** Whether any endpoint listens to `balance.runway_low`; known whenever `balanceListeners` is. */
+  runwayListeners?: boolean;
 }

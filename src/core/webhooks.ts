@@ -143,9 +143,9 @@ export async function emit(
 export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
   const state = ctx.webhooks;
   if (state.balanceListeners === null) {
-    state.balanceListeners = (await tx.webhooks.listEndpoints()).some((e) =>
-      e.events.some((t) => t.startsWith('balance.')),
-    );
+    const endpoints = await tx.webhooks.listEndpoints();
+    state.balanceListeners = endpoints.some((e) => e.events.some((t) => t.startsWith('balance.')));
+    state.runwayListeners = endpoints.some((e) => e.events.includes('balance.runway_low'));
   }
   if (!state.balanceListeners) return;
   for (const accountId of accountIds) {

@@ -14,9 +14,17 @@ export class SqlSpendRepo implements SpendRepo {
         `SELECT api_key_id, ${sums.join(', ')} FROM usage_rollup WHERE account_id = ? AND hour_ms >= ? GROUP BY api_key_id`,
       )
       .all(...sinceMs, accountId, Math.min(...sinceMs))) as Row[];
+    // Captured holds are credits used too (of the account, not of a key), counted in the period
+    // their hold was made.
+    const captured = (await this.c
+      .stmt(
+        `SELECT ${sinceMs.map((_, i) => `SUM(CASE WHEN created_at_ms >= ? THEN captured_minor ELSE 0 END) AS s${i}`).join(', ')}
+         FROM holds WHERE account_id = ? AND status = 'captured' AND created_at_ms >= ?`,
+      )
+      .get(...sinceMs, accountId, Math.min(...sinceMs))) as Row | undefined;
     return sinceMs.map((since, i) => {
       const byKey = new Map<string, bigint>();
-      let total = 0n;
+      let total = big(captured?.[`s${i}`] ?? 0n);
       for (const r of rows) {
         const credits = big(r[`s${i}`] ?? 0n);
         total += credits;
