@@ -4,8 +4,8 @@ import * as m002 from './002_webhooks.ts';
 import * as m003 from './003_portal.ts';
 import * as m004 from './004_usage_arrival_order.ts';
 import * as m005 from './005_operator_tokens.ts';
-import * as m008 from './008_spend_controls.ts';
-import * as m009 from './009_stripe_customers.ts';
+import * as m006 from './006_spend_controls.ts';
+import * as m007 from './007_stripe_customers.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +14,6 @@ export const migrations: Record<string, Migration> = {
   '003_portal': m003,
   '004_usage_arrival_order': m004,
   '005_operator_tokens': m005,
-  '008_spend_controls': m008,
-  '009_stripe_customers': m009,
+  '006_spend_controls': m006,
+  '007_stripe_customers': m007,
 };
