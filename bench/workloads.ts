@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RatedEvent } from '../src/core/model.ts';
-import type { Storage } from '../src/core/ports.ts';
 import { createTollgate, type Engine, type TollgateOptions } from '../src/index.ts';
 import { rate } from './lib.ts';
 
@@ -164,12 +163,12 @@ const FILL_BATCH = 25_000;
 
 /** Fills the store straight through the storage port with pre-rated events spread over a time range. */
 export async function fill(store: Store, accounts: string[], count: number, fromMs: number, toMs: number) {
-  // Through `engine.storage` (the documented store beside the engine), on purpose: the history the figures stand on goes in
-  // as pre-rated events in commits of 25,000, like an import. `engine.usage.ingest` would take
-  // events this old (the late window is 35 days), but it rates, fingerprints and alert-checks each
-  // one again and commits at most 10,000 at a time: a different store under the recorded figures,
-  // and a slower fill. No public or documented hook imports rated events.
-  const storage: Storage = store.engine.storage;
+  // Through `engine.storage`, the store documented beside the engine for tools like this one: the
+  // history the figures stand on goes in as pre-rated events in commits of 25,000, like an import.
+  // `engine.usage.ingest` would take events this old (the late window is 35 days), but it rates,
+  // fingerprints and alert-checks each one again and commits at most 10,000 at a time: a different
+  // store under the recorded figures, and a slower fill.
+  const storage = store.engine.storage;
   const step = (toMs - fromMs) / count;
   const models = ['video-4s-720p', 'video-8s-1080p', 'image-1024', 'tokens-1k'];
   for (let b = 0; b < count / FILL_BATCH; b++) {
