@@ -7,6 +7,7 @@ import type { TransferInput } from './ledger.ts';
 import { startOfHour } from './timestamp.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { balanceUnit } from './unit-of-work.ts';
+import { postReversals } from './voids.ts';
 import { emit } from './webhooks.ts';
 
 /** Accounts billed in one unit of work: a run commits in chunks, so no transaction grows with the platform. */
@@ -43,7 +44,12 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
   const currentHour = startOfHour(ctx.clock.nowMs());
   const through = throughMs === undefined ? currentHour : Math.min(startOfHour(throughMs), currentHour);
   const started = ctx.clock.nowMs();
-  const accountIds = await read(ctx, (tx) => tx.usage.unbilledAccounts(through));
+  // Accounts with usage to bill, and accounts with voids to give back.
+  const accountIds = await read(ctx, async (tx) =>
+    [
+      ...new Set([...(await tx.usage.unbilledAccounts(through)), ...(await tx.voids.accountsToReverse())]),
+    ].sort(),
+  );
   const total: ChunkResult = { hours: new Set(), accounts: 0, creditsMinor: 0n };
   const failed: { accountId: string; error: string }[] = [];
   let firstError: unknown;
@@ -104,8 +110,12 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
     await tx.accounts.lockMany(accountIds);
     const now = ctx.clock.nowMs();
     const unbilled = await tx.usage.listUnbilled(through, accountIds);
+    // What an hour ever billed only grows (voids move their billed part from the hour to the void),
+    // so the transfer id built from it is new at every run that finds usage to bill.
+    const reversed =
+      unbilled.length > 0 ? await tx.voids.reversedByHour(accountIds) : new Map<string, bigint>();
     const transfers: TransferInput[] = unbilled.map((h) => ({
-      id: `usage_${h.accountId}_${h.hourMs}_${h.billedBeforeMinor}`,
+      id: `usage_${h.accountId}_${h.hourMs}_${h.billedBeforeMinor + (reversed.get(`${h.accountId}|${h.hourMs}`) ?? 0n)}`,
       debitAccountId: h.accountId,
       creditAccountId: SYSTEM_ACCOUNTS.usage,
       amount: h.creditsMinor,
@@ -119,9 +129,11 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
       perAccount.set(h.accountId, (perAccount.get(h.accountId) ?? 0n) + h.creditsMinor);
     for (const [accountId, amount] of perAccount) await burnLots(tx, accountId, amount);
     await tx.usage.markBilled(unbilled);
+    const givenBack = await postReversals(ctx, tx, accountIds, now);
     let creditsMinor = 0n;
     for (const v of perAccount.values()) creditsMinor += v;
     for (const id of perAccount.keys()) changed.add(id);
+    for (const id of givenBack.keys()) changed.add(id);
     return { hours: new Set(unbilled.map((h) => h.hourMs)), perAccount, creditsMinor };
   });
   if (!outcome.ok) throw new RefusalSignal(outcome);

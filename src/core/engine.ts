@@ -83,6 +83,7 @@ import {
   usageRecords,
   usageSummary,
 } from './usage-views.ts';
+import { voidUsageEvent } from './voids.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -257,6 +258,8 @@ export async function createEngine(deps: EngineDeps) {
       records: (input: RecordsInput) => usageRecords(ctx, input),
       allRecords: (input: RecordsInput) => allUsageRecords(ctx, input),
       drain: () => drainUsage(ctx, metering),
+      /** Voids one event (a correction): see `core/voids.ts`. */
+      void: (eventId: string, reason: unknown) => voidUsageEvent(ctx, eventId, reason),
     },
     billing: {
       /** Bills closed hours; runs one at a time, and `close()` waits for a running one. */

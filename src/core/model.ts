@@ -113,7 +113,8 @@ export interface CreditNote {
 export interface Lot {
   id: string;
   accountId: string;
-  source: 'purchase' | 'grant';
+  /** `void`: credits given back for a voided event that its own lots could no longer take. */
+  source: 'purchase' | 'grant' | 'void';
   sourceId: string;
   creditsMinor: bigint;
   remainingMinor: bigint;
@@ -152,6 +153,24 @@ export interface RatedEvent {
 }
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'conflict';
+
+/** A voided usage event: the event stays stored; this says when, why and what was given back. */
+export interface UsageVoid {
+  eventId: string;
+  accountId: string;
+  apiKeyId: string | null;
+  model: string;
+  timestampMs: number;
+  hourMs: number;
+  quantityMinor: bigint;
+  creditsMinor: bigint;
+  reason: string;
+  voidedAtMs: number;
+  /** What of the event had been billed: given back by the next billing run. */
+  reversalMinor: bigint;
+  reversedAtMs: number | null;
+  reversalTransferId: string | null;
+}
 
 export interface UsageRecord {
   id: string;

@@ -22,6 +22,7 @@ import type {
   RatedEvent,
   SpendLimit,
   UsageRecord,
+  UsageVoid,
   WebhookDelivery,
   WebhookEndpoint,
 } from './model.ts';
@@ -109,6 +110,8 @@ export interface LotRepo {
   listOpen(accountId: string): Promise<Lot[]>;
   findBySource(sourceId: string): Promise<Lot | undefined>;
   setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
+  /** Lots not expired at `nowMs` that have burned some of their credits, in reverse burn order. */
+  listRefillable(accountId: string, nowMs: number): Promise<Lot[]>;
   /** Lots past their expiry with credits left, by expiry then id, after the cursor. */
   listExpired(nowMs: number, limit: number, after?: { expiresAtMs: number; id: string }): Promise<Lot[]>;
 }
@@ -142,6 +145,31 @@ export interface UsageRepo {
   listUnbilled(beforeMs: number, accountIds: string[]): Promise<UnbilledHour[]>;
   /** Marks exactly the rows of these hours billed, to the credits read, and lowers unbilled totals. */
   markBilled(hours: UnbilledHour[]): Promise<void>;
+  /** A stored event by its id (within the dedupe window, where a store forgets older ids). */
+  findEvent(id: string): Promise<UsageRecord | undefined>;
+}
+
+/** Voided usage events (the events themselves are never changed). */
+export interface VoidRepo {
+  get(eventId: string): Promise<UsageVoid | undefined>;
+  /** The voids among these event ids. */
+  getMany(eventIds: string[]): Promise<Map<string, UsageVoid>>;
+  insert(v: UsageVoid): Promise<void>;
+  /**
+   * Takes a voided event out of its rollup row and the unbilled total, in one step: what of its
+   * credits was not billed yet leaves `unbilled` at once; the rest leaves the row's billed amount
+   * and is answered, for the next billing run to give back.
+   */
+  takeOut(
+    v: Pick<UsageVoid, 'accountId' | 'apiKeyId' | 'model' | 'hourMs' | 'quantityMinor' | 'creditsMinor'>,
+  ): Promise<bigint>;
+  /** Accounts with voids whose billed part is not given back yet. */
+  accountsToReverse(): Promise<string[]>;
+  /** Those voids of these accounts, oldest first. */
+  pendingReversals(accountIds: string[]): Promise<UsageVoid[]>;
+  markReversed(reversed: { eventId: string; transferId: string }[], atMs: number): Promise<void>;
+  /** Per account and hour (`account|hour`), the billed credits voids took back: with what is billed, what was ever billed. */
+  reversedByHour(accountIds: string[]): Promise<Map<string, bigint>>;
 }
 
 export interface DueDelivery {
@@ -273,6 +301,7 @@ export interface Tx {
   audit: AuditRepo;
   spend: SpendRepo;
   paymentCustomers: PaymentCustomerRepo;
+  voids: VoidRepo;
 }
 
 export type Durability = 'full' | 'normal';

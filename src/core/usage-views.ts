@@ -1,8 +1,8 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
-import type { Context } from './context.ts';
+import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { isoUtc } from './invoices.ts';
-import type { UsageRecord } from './model.ts';
+import type { UsageRecord, UsageVoid } from './model.ts';
 import type { UsageQuery } from './ports.ts';
 import { DAY_MS, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
 
@@ -139,10 +139,14 @@ function decodeCursor(cursor: string): { timestampMs: number; id: string } | und
 }
 
 /** Detailed usage records in time order, with cursor pagination. */
+/** A usage record as answers show it: with its status, and when and why it was voided. */
+export type RecordView = UsageRecord &
+  ({ status: 'accepted' } | { status: 'voided'; voidedAtMs: number; voidReason: string });
+
 export async function usageRecords(
   ctx: Context,
   input: RecordsInput,
-): Promise<Result<{ records: UsageRecord[]; nextCursor: string | null }>> {
+): Promise<Result<{ records: RecordView[]; nextCursor: string | null }>> {
   const limit = input.limit === undefined ? 100 : Number(input.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     return invalidField('limit', 'must be a whole number from 1 to 1000');
@@ -166,7 +170,17 @@ export async function usageRecords(
   if (input.model) query.model = input.model;
   const rows = await ctx.storage.usageRecords(query);
   const more = rows.length > limit;
-  const records = more ? rows.slice(0, limit) : rows;
+  const page = more ? rows.slice(0, limit) : rows;
+  const voids =
+    page.length > 0
+      ? await read(ctx, (tx) => tx.voids.getMany(page.map((r) => r.id)))
+      : new Map<string, UsageVoid>();
+  const records: RecordView[] = page.map((r) => {
+    const v = voids.get(r.id);
+    return v
+      ? { ...r, status: 'voided', voidedAtMs: v.voidedAtMs, voidReason: v.reason }
+      : { ...r, status: 'accepted' };
+  });
   return ok({ records, nextCursor: more ? encodeCursor(records[records.length - 1]!) : null });
 }
 

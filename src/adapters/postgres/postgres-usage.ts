@@ -190,6 +190,11 @@ export class PgUsageRepo implements UsageRepo {
     return (r.rows as Row[]).map(toUsageHour);
   }
 
+  async findEvent(id: string): Promise<UsageRecord | undefined> {
+    const r = await this.client.query('SELECT * FROM usage_events WHERE id = $1', [id]);
+    return r.rows[0] ? toUsageRecord(r.rows[0] as Row) : undefined;
+  }
+
   async records(
     q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
   ): Promise<UsageRecord[]> {

@@ -290,6 +290,17 @@ export class SqlLotRepo implements LotRepo {
     return rows.map(toLot);
   }
 
+  async listRefillable(accountId: string, nowMs: number): Promise<Lot[]> {
+    const rows = (await this.c
+      .stmt(
+        `SELECT * FROM lots WHERE account_id = ? AND remaining_minor < credits_minor
+           AND (expires_at_ms IS NULL OR expires_at_ms > ?)
+         ORDER BY priority DESC, expires_at_ms IS NULL DESC, expires_at_ms DESC, created_at_ms DESC, id DESC`,
+      )
+      .all(accountId, nowMs)) as Row[];
+    return rows.map(toLot);
+  }
+
   async findBySource(sourceId: string): Promise<Lot | undefined> {
     const row = (await this.c.stmt('SELECT * FROM lots WHERE source_id = ?').get(sourceId)) as
       | Row

@@ -7,6 +7,7 @@ import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
 import { SqlPortalRepo } from './sql-portal-repo.ts';
 import { SqlSpendRepo } from './sql-spend-repo.ts';
+import { SqlVoidRepo } from './sql-void-repo.ts';
 import { SqlWebhookRepo } from './sql-webhook-repo.ts';
 
 /** Every repository of a unit of work but usage, whose storage differs by database. */
@@ -25,5 +26,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     audit: new SqlAuditRepo(c),
     spend: new SqlSpendRepo(c),
     paymentCustomers: new SqlPaymentCustomerRepo(c),
+    voids: new SqlVoidRepo(c),
   };
 }

@@ -2,7 +2,7 @@ import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts'
 import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
 import { tuples } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
-import { toUsageHour } from '../sql/sql-usage-rows.ts';
+import { toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 import type { SqliteStatement } from './sqlite-database.ts';
@@ -173,6 +173,16 @@ export class SqliteUsage implements UsageRepo {
       }
     }
     return hours;
+  }
+
+  /** Within the dedupe window: the id index names the candidate rows, each read by arrival number. */
+  async findEvent(id: string): Promise<UsageRecord | undefined> {
+    const read = this.c.stmt('SELECT * FROM usage_events WHERE seq = ?');
+    for (const seq of this.recent.candidates(id)) {
+      const row = read.get(seq) as Row | undefined;
+      if (row && str(row.id) === id) return toUsageRecord(row);
+    }
+    return undefined;
   }
 
   async markBilled(hours: UnbilledHour[]): Promise<void> {

@@ -42,8 +42,10 @@ const csvCell = (v: string): string => {
 
 export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void {
   const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
-  const record = (r: UsageRecord) => ({
+  const record = (r: UsageRecord & { status?: string; voidedAtMs?: number; voidReason?: string }) => ({
     id: r.id,
+    status: r.status ?? 'accepted',
+    ...(r.voidedAtMs !== undefined ? { voided_at: s.time(r.voidedAtMs), void_reason: r.voidReason } : {}),
     account_id: r.accountId,
     api_key_id: r.apiKeyId,
     model: r.model,
@@ -52,6 +54,32 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
   });
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/usage_events/{id}/void',
+      'Void a usage event (a correction): unbilled drops at once; what was billed comes back at the next billing run',
+      z.strictObject({ reason: z.string().max(500) }),
+    ),
+    async (c) => {
+      const v = unwrap(await engine.usage.void(param(c, 'id'), body<{ reason: string }>(c).reason));
+      return c.json(
+        {
+          id: v.eventId,
+          status: 'voided',
+          credits: s.credits(v.creditsMinor),
+          voided_at: s.time(v.voidedAtMs),
+          reason: v.reason,
+          billed_credits: s.credits(v.reversalMinor),
+          reversed_at: s.time(v.reversedAtMs),
+          reversal_transfer_id: v.reversalTransferId,
+        },
+        200,
+      );
+    },
+  );
 
   on(
     app,

@@ -1,0 +1,152 @@
+import { type Context, fail, read } from './context.ts';
+import { invalidField, ok, type Result, refuse } from './errors.ts';
+import { postedBalance } from './ledger.ts';
+import type { Lot, UsageVoid } from './model.ts';
+import type { Tx } from './ports.ts';
+import { startOfHour } from './timestamp.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
+import { balanceUnit } from './unit-of-work.ts';
+
+/**
+ * Corrections: a voided usage event stays stored; its void takes it out of the hourly rollup (so
+ * summaries and spend leave it out), out of `unbilled` at once for what was not billed yet, and
+ * the next billing run gives back what was billed, by a transfer of its own (`void_<event id>`),
+ * returning those credits to the lots they came from. Voiding twice changes nothing.
+ */
+
+const REASON_MAX_CHARS = 500;
+
+/**
+ * Voids one usage event. Refusals, first wins: `reason` (1 to 500 characters), `not_found`
+ * (no such event, or older than the dedupe window on a store that forgets old ids). A void of an
+ * event voided before answers that void, whatever the reason given.
+ * @example await voidUsageEvent(ctx, 'evt-1', 'reported twice by a retry loop')
+ */
+export async function voidUsageEvent(
+  ctx: Context,
+  eventId: string,
+  rawReason: unknown,
+): Promise<Result<UsageVoid>> {
+  const reason = typeof rawReason === 'string' ? rawReason.trim() : '';
+  if (reason.length < 1 || reason.length > REASON_MAX_CHARS)
+    return invalidField('reason', `is required, 1 to ${REASON_MAX_CHARS} characters`);
+  const event = await read(ctx, (tx) => tx.usage.findEvent(eventId));
+  if (!event) return refuse('not_found', `no usage event ${eventId}`);
+  return balanceUnit(ctx, async (tx, changed) => {
+    // The account's lock: a billing run of this account waits, or ran before; never both halves.
+    await tx.accounts.lock(event.accountId);
+    const done = await tx.voids.get(eventId);
+    if (done) return done;
+    const v = {
+      eventId,
+      accountId: event.accountId,
+      apiKeyId: event.apiKeyId,
+      model: event.model,
+      timestampMs: event.timestampMs,
+      hourMs: startOfHour(event.timestampMs),
+      quantityMinor: event.quantityMinor,
+      creditsMinor: event.creditsMinor,
+      reason,
+      voidedAtMs: ctx.clock.nowMs(),
+    };
+    const billed = await tx.voids.takeOut(v);
+    const voided: UsageVoid = { ...v, reversalMinor: billed, reversedAtMs: null, reversalTransferId: null };
+    await tx.voids.insert(voided);
+    changed.add(event.accountId);
+    return voided;
+  });
+}
+
+/** The void of an event, if it was voided. */
+export async function getVoid(ctx: Context, eventId: string): Promise<Result<UsageVoid>> {
+  const v = await read(ctx, (tx) => tx.voids.get(eventId));
+  return v ? ok(v) : refuse('not_found', `usage event ${eventId} is not voided`);
+}
+
+/**
+ * Inside a billing unit of work that holds these accounts' locks: gives back the billed part of
+ * their voids not given back yet, one transfer per void, its credits returned to the lots.
+ * Answers the credits given back per account.
+ */
+export async function postReversals(
+  ctx: Context,
+  tx: Tx,
+  accountIds: string[],
+  nowMs: number,
+): Promise<Map<string, bigint>> {
+  const pending = await tx.voids.pendingReversals(accountIds);
+  const perAccount = new Map<string, bigint>();
+  if (pending.length === 0) return perAccount;
+  const postedBefore = new Map<string, bigint>();
+  for (const accountId of new Set(pending.map((v) => v.accountId))) {
+    const ledger = await tx.ledger.getAccount(accountId);
+    if (!ledger) fail(refuse('not_found', `no account ${accountId}`));
+    postedBefore.set(accountId, postedBalance(ledger));
+  }
+  await postOrFail(
+    tx,
+    pending.map((v) => ({
+      id: `void_${v.eventId}`,
+      debitAccountId: SYSTEM_ACCOUNTS.usage,
+      creditAccountId: v.accountId,
+      amount: v.reversalMinor,
+      code: 'usage_void',
+      metadata: { event_id: v.eventId, hour: new Date(v.hourMs).toISOString() },
+      force: true,
+    })),
+    nowMs,
+  );
+  for (const v of pending) perAccount.set(v.accountId, (perAccount.get(v.accountId) ?? 0n) + v.reversalMinor);
+  for (const [accountId, amount] of perAccount) {
+    const first = pending.find((v) => v.accountId === accountId)!;
+    await returnToLots(ctx, tx, accountId, amount, postedBefore.get(accountId)!, first.eventId);
+  }
+  await tx.voids.markReversed(
+    pending.map((v) => ({ eventId: v.eventId, transferId: `void_${v.eventId}` })),
+    nowMs,
+  );
+  return perAccount;
+}
+
+/**
+ * Credits given back go to the lots that usage burned, in reverse burn order, each up to what it
+ * held (lots keep `max(posted, 0)` together: a balance in debt first pays off the debt). A lot
+ * that has expired since takes nothing: what no lot can take becomes a lot of its own, without
+ * expiry, so nothing given back is lost to an expiry that already happened.
+ */
+async function returnToLots(
+  ctx: Context,
+  tx: Tx,
+  accountId: string,
+  amount: bigint,
+  postedBefore: bigint,
+  sourceId: string,
+): Promise<void> {
+  const floor = (n: bigint) => (n > 0n ? n : 0n);
+  let left = floor(postedBefore + amount) - floor(postedBefore);
+  if (left <= 0n) return;
+  const now = ctx.clock.nowMs();
+  const updates: { id: string; remainingMinor: bigint }[] = [];
+  for (const lot of await tx.lots.listRefillable(accountId, now)) {
+    if (left <= 0n) break;
+    const room = lot.creditsMinor - lot.remainingMinor;
+    const put = room < left ? room : left;
+    updates.push({ id: lot.id, remainingMinor: lot.remainingMinor + put });
+    left -= put;
+  }
+  if (updates.length > 0) await tx.lots.setRemaining(updates);
+  if (left > 0n) {
+    const lot: Lot = {
+      id: ctx.ids.newId('lot'),
+      accountId,
+      source: 'void',
+      sourceId: `void_${sourceId}`,
+      creditsMinor: left,
+      remainingMinor: left,
+      priority: ctx.config.purchasePriority,
+      expiresAtMs: null,
+      createdAtMs: now,
+    };
+    await tx.lots.insert(lot);
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { HOUR, ManualClock, makeApi, must, STORES } from './helpers.ts';
+
+describe.each(STORES)('voiding usage events ($name)', (store) => {
+  async function setup(granted = '1000', grant: Record<string, string> = {}) {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 15, 0));
+    const api = await makeApi({ store, clock });
+    const { call } = api;
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    await call('POST', `/v1/accounts/${acc.id}/credit_grants`, {
+      credits: granted,
+      reason: 'start',
+      ...grant,
+    });
+    const use = async (id: string, credits: string) => {
+      const r = await call('POST', '/v1/usage_events', {
+        events: [
+          {
+            id,
+            account_id: acc.id,
+            model: 'm',
+            quantity: '1',
+            credits,
+            timestamp: new Date(clock.ms).toISOString(),
+          },
+        ],
+      });
+      expect(r.body.results[0].status).toBe('accepted');
+    };
+    const balance = async () => (await call('GET', `/v1/accounts/${acc.id}/balance`)).body;
+    const records = async () =>
+      (await call('GET', `/v1/accounts/${acc.id}/usage/records?from=2026-12-01&to=2026-12-05`)).body.data;
+    const voidIt = (id: string, reason = 'reported twice by a retry loop') =>
+      call('POST', `/v1/usage_events/${id}/void`, { reason });
+    return { ...api, clock, acc, use, balance, records, voidIt };
+  }
+
+  it('before billing: unbilled drops at once, the record stays as voided, a second void changes nothing', async () => {
+    const { engine, call, acc, use, balance, records, voidIt, clock } = await setup();
+    await use('e1', '10');
+    await use('e2', '5');
+    expect(await balance()).toMatchObject({ unbilled: '15', available: '985' });
+    const first = await voidIt('e1');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id: 'e1', status: 'voided', credits: '10', billed_credits: '0' });
+    expect(await balance()).toMatchObject({ unbilled: '5', available: '995' });
+    const again = await voidIt('e1', 'another reason');
+    expect(again.body).toEqual(first.body);
+    expect(await balance()).toMatchObject({ unbilled: '5', available: '995' });
+    const rows = await records();
+    expect(rows.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      ['e1', 'voided'],
+      ['e2', 'accepted'],
+    ]);
+    expect(rows[0].void_reason).toBe('reported twice by a retry loop');
+    const summary = (
+      await call('GET', `/v1/accounts/${acc.id}/usage/summary?from=2026-12-03&to=2026-12-04&granularity=day`)
+    ).body.data;
+    expect(summary).toMatchObject([{ events: 1, credits: '5' }]);
+    expect((await voidIt('nope')).status).toBe(404);
+    expect((await call('POST', '/v1/usage_events/e2/void', {})).body.error.code).toBe('validation_failed');
+
+    clock.advance(2 * HOUR);
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '995', unbilled: '0', available: '995' });
+    expect((await engine.ledger.audit()).mismatchedAccounts).toEqual([]);
+  });
+
+  it('after billing: the next run gives the billed credits back once, to the lot they came from', async () => {
+    const { engine, use, balance, voidIt, clock, acc } = await setup();
+    await use('e1', '10');
+    await use('e2', '5');
+    clock.advance(HOUR);
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '985', unbilled: '0' });
+    const v = await voidIt('e1');
+    expect(v.body).toMatchObject({ credits: '10', billed_credits: '10' });
+    expect(await balance()).toMatchObject({ posted: '985', unbilled: '0', available: '985' });
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '995', available: '995' });
+    const lots = await engine.credits.lots(acc.id);
+    expect(lots.reduce((s, l) => s + l.remainingMinor, 0n)).toBe(995_000_000n);
+    await engine.billing.run();
+    await voidIt('e1');
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '995', available: '995' });
+    // A late event in the billed hour, billed after the void, gets a transfer of its own.
+    clock.advance(-30 * 60_000);
+    await use('e3', '7');
+    clock.advance(2 * HOUR);
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '988', unbilled: '0' });
+    expect((await engine.ledger.audit()).mismatchedAccounts).toEqual([]);
+  });
+
+  it('gives back credits whose lot has since expired as credits of their own', async () => {
+    const clock0 = Date.UTC(2026, 11, 3, 10, 15, 0);
+    const { engine, use, balance, voidIt, clock } = await setup('100', {
+      expires_at: new Date(clock0 + 2 * HOUR).toISOString(),
+    });
+    await use('e1', '30');
+    clock.advance(HOUR);
+    await engine.billing.run();
+    clock.advance(2 * HOUR);
+    await engine.credits.expireLots();
+    expect(await balance()).toMatchObject({ posted: '0', available: '0' });
+    await voidIt('e1');
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '30', available: '30' });
+    await engine.credits.expireLots();
+    expect(await balance()).toMatchObject({ posted: '30', available: '30' });
+  });
+});
+
+describe.skipIf(!STORES.some((s) => s.name === 'postgres'))('a void racing a billing run (postgres)', () => {
+  it('gives back exactly once, whichever commits first', async () => {
+    const store = STORES.find((s) => s.name === 'postgres')!;
+    for (let round = 0; round < 5; round++) {
+      const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 15, 0));
+      const { engine } = await makeApi({ store, clock });
+      const acc = must(await engine.accounts.create({ name: 'Acme' }));
+      must(await engine.credits.grant(acc.id, { credits: '100', reason: 'x' }));
+      const ts = new Date(clock.ms).toISOString();
+      await engine.usage.ingest([
+        { id: `r${round}`, account_id: acc.id, model: 'm', quantity: '1', credits: '40', timestamp: ts },
+      ]);
+      clock.advance(HOUR);
+      if (round % 2) await engine.billing.run();
+      await Promise.all([engine.usage.void(`r${round}`, 'race'), engine.billing.run()]);
+      await engine.billing.run();
+      const b = must(await engine.accounts.balance(acc.id));
+      expect(b.posted).toBe(100_000_000n);
+      expect(b.unbilled).toBe(0n);
+      expect((await engine.ledger.audit()).mismatchedAccounts).toEqual([]);
+    }
+  });
+});
