@@ -53,6 +53,14 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
       ['e2', 'accepted'],
     ]);
     expect(rows[0].void_reason).toBe('reported twice by a retry loop');
+    const csv = (await call('GET', `/v1/accounts/${acc.id}/usage/records.csv?from=2026-12-01&to=2026-12-05`))
+      .text;
+    expect(
+      csv
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').slice(1).join(',')),
+    ).toEqual(['id,api_key_id,model,quantity,credits,status', 'e1,,m,1,10,voided', 'e2,,m,1,5,accepted']);
     const summary = (
       await call('GET', `/v1/accounts/${acc.id}/usage/summary?from=2026-12-03&to=2026-12-04&granularity=day`)
     ).body.data;

@@ -185,7 +185,7 @@ export async function usageRecords(
 }
 
 /** Every record of a range, page by page, so an export of millions of rows holds one page in memory. */
-export async function* allUsageRecords(ctx: Context, input: RecordsInput): AsyncGenerator<UsageRecord> {
+export async function* allUsageRecords(ctx: Context, input: RecordsInput): AsyncGenerator<RecordView> {
   let cursor: string | undefined = input.cursor;
   for (;;) {
     const page = await usageRecords(ctx, { ...input, limit: '1000', ...(cursor ? { cursor } : {}) });

@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
 import { formatAmount } from '../../core/amount.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
-import type { UsageRecord } from '../../core/model.ts';
 import { DAY_MS, parseTimeParam } from '../../core/timestamp.ts';
-import type { SummaryBucket } from '../../core/usage-views.ts';
+import type { RecordView, SummaryBucket } from '../../core/usage-views.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
@@ -94,7 +93,7 @@ function UsagePage(
   p: Frame & {
     query: { from: string; to: string; granularity: string; groupBy: string };
     buckets: SummaryBucket[];
-    records: UsageRecord[];
+    records: RecordView[];
     nextCursor: string | null;
     csvHref: string;
     quantity: (m: bigint) => string;
@@ -170,11 +169,16 @@ function UsagePage(
               {p.records.map((r) => (
                 <tr>
                   <td>{p.time(r.timestampMs)}</td>
-                  <td>{r.id}</td>
+                  <td>
+                    {r.id}
+                    {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
+                  </td>
                   <td>{r.model}</td>
                   <td>{r.apiKeyId ?? ''}</td>
                   <td>{p.quantity(r.quantityMinor)}</td>
-                  <td>{p.credits(r.creditsMinor)}</td>
+                  <td>
+                    {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
+                  </td>
                 </tr>
               ))}
               {p.records.length === 0 && (

@@ -220,10 +220,10 @@ export async function csvResponse(
   c.header('content-type', 'text/csv; charset=utf-8');
   c.header('content-disposition', 'attachment; filename="usage.csv"');
   return stream(c, async (out) => {
-    await out.write('timestamp,id,api_key_id,model,quantity,credits\n');
+    await out.write('timestamp,id,api_key_id,model,quantity,credits,status\n');
     let chunk = '';
     for await (const r of engine.usage.allRecords(input)) {
-      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)}\n`;
+      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status}\n`;
       if (chunk.length > 64 * 1024) {
         await out.write(chunk);
         chunk = '';
