@@ -75,7 +75,7 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
   });
 
   it('after billing: the next run gives the billed credits back once, to the lot they came from', async () => {
-    const { engine, use, balance, voidIt, clock, acc } = await setup();
+    const { engine, call, use, balance, voidIt, clock, acc } = await setup();
     await use('e1', '10');
     await use('e2', '5');
     clock.advance(HOUR);
@@ -86,6 +86,18 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
     expect(await balance()).toMatchObject({ posted: '985', unbilled: '0', available: '985' });
     await engine.billing.run();
     expect(await balance()).toMatchObject({ posted: '995', available: '995' });
+    // Each transfer traces back: the hour's billing to its usage, the give-back to its void.
+    const hour = Date.UTC(2026, 11, 3, 10, 0, 0);
+    const billed = (await call('GET', `/v1/transfers/usage_${acc.id}_${hour}_0`)).body;
+    expect(billed).toMatchObject({ code: 'usage', credits: '15', debit_account_id: acc.id });
+    expect(billed.usage).toMatchObject({
+      hour: '2026-12-03T10:00:00Z',
+      groups: [{ model: 'm', events: 1, credits: '5' }],
+    });
+    const back = (await call('GET', '/v1/transfers/void_e1')).body;
+    expect(back).toMatchObject({ code: 'usage_void', credits: '10', credit_account_id: acc.id });
+    expect(back.void).toMatchObject({ event_id: 'e1', reason: 'reported twice by a retry loop' });
+    expect((await call('GET', '/v1/transfers/nope')).status).toBe(404);
     const lots = await engine.credits.lots(acc.id);
     expect(lots.reduce((s, l) => s + l.remainingMinor, 0n)).toBe(995_000_000n);
     await engine.billing.run();

@@ -75,6 +75,7 @@ import type {
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
 import { accountSpend, newSpendState, runwaySeconds } from './spend.ts';
+import { traceTransfer } from './trace.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
 import {
   allUsageRecords,
@@ -191,6 +192,8 @@ export async function createEngine(deps: EngineDeps) {
     },
     ledger: {
       post: (inputs: TransferInput[]) => postTransfers(ctx, inputs),
+      /** A transfer and, for usage billing and its give-backs, what it covers. */
+      trace: (id: string) => traceTransfer(ctx, id),
       audit: () => ctx.storage.audit(),
     },
     credits: {

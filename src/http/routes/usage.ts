@@ -5,7 +5,7 @@ import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageRecord } from '../../core/model.ts';
-import { parseTimeParam } from '../../core/timestamp.ts';
+import { HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordsInput } from '../../core/usage-views.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
@@ -54,6 +54,53 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
   });
+
+  on(
+    app,
+    plainRoute('get', '/v1/transfers/{id}', 'A ledger transfer, traced to the usage it bills'),
+    async (c) => {
+      const t = unwrap(await engine.ledger.trace(param(c, 'id')));
+      const x = t.transfer;
+      return c.json(
+        {
+          id: x.id,
+          object: 'transfer',
+          code: x.code,
+          debit_account_id: x.debitAccountId,
+          credit_account_id: x.creditAccountId,
+          credits: s.credits(x.amount),
+          created_at: s.time(x.createdAtMs),
+          metadata: x.metadata,
+          ...(t.usage
+            ? {
+                usage: {
+                  account_id: t.usage.accountId,
+                  hour: s.time(t.usage.hourMs),
+                  groups: t.usage.groups.map((g) => ({
+                    api_key_id: g.apiKeyId,
+                    model: g.model,
+                    events: Number(g.events),
+                    quantity: quantity(g.quantityMinor),
+                    credits: s.credits(g.creditsMinor),
+                  })),
+                  records: `/v1/accounts/${t.usage.accountId}/usage/records?from=${s.time(t.usage.hourMs)}&to=${s.time(t.usage.hourMs + HOUR_MS)}`,
+                },
+              }
+            : {}),
+          ...(t.void
+            ? {
+                void: {
+                  event_id: t.void.eventId,
+                  reason: t.void.reason,
+                  voided_at: s.time(t.void.voidedAtMs),
+                },
+              }
+            : {}),
+        },
+        200,
+      );
+    },
+  );
 
   on(
     app,

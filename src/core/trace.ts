@@ -1,0 +1,39 @@
+import { type Context, read } from './context.ts';
+import { ok, type Result, refuse } from './errors.ts';
+import type { Transfer } from './ledger.ts';
+import type { UsageVoid } from './model.ts';
+import type { UsageHour } from './ports.ts';
+import { HOUR_MS } from './timestamp.ts';
+
+/** A ledger transfer and, for usage billing and its corrections, what it covers. */
+export interface TransferTrace {
+  transfer: Transfer;
+  /** A billing transfer (`usage`): its account and hour, and that hour's usage per key and model as it stands. */
+  usage?: { accountId: string; hourMs: number; groups: UsageHour[] };
+  /** A give-back of a voided event (`usage_void`): the void. */
+  void?: UsageVoid;
+}
+
+/**
+ * Traces a transfer back to what it bills: for a billing transfer the account, the UTC hour and
+ * the usage of that hour per API key and model (events, quantity, credits; each event keeps the
+ * credits it was rated at when ingested, so a changed price book never re-rates it; the events
+ * themselves are the usage records of that hour); for a give-back the voided event.
+ * @example const t = await traceTransfer(ctx, 'usage_acc_1_1764666000000_0')
+ */
+export async function traceTransfer(ctx: Context, id: string): Promise<Result<TransferTrace>> {
+  const transfer = (await read(ctx, (tx) => tx.ledger.loadView([id], []))).transfers.get(id);
+  if (!transfer) return refuse('not_found', `no transfer ${id}`);
+  if (transfer.code === 'usage' && transfer.metadata?.hour) {
+    const hourMs = Date.parse(transfer.metadata.hour);
+    const accountId = transfer.debitAccountId;
+    const groups = await ctx.storage.usageHours({ accountId, fromMs: hourMs, toMs: hourMs + HOUR_MS });
+    return ok({ transfer, usage: { accountId, hourMs, groups } });
+  }
+  if (transfer.code === 'usage_void' && transfer.metadata?.event_id) {
+    const eventId = transfer.metadata.event_id;
+    const v = await read(ctx, (tx) => tx.voids.get(eventId));
+    return ok(v ? { transfer, void: v } : { transfer });
+  }
+  return ok({ transfer });
+}
