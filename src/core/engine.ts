@@ -21,6 +21,7 @@ import {
   grantCredits,
   type PurchaseInput,
 } from './credits.ts';
+import { listDisputes, openDispute, resolveDispute } from './disputes.ts';
 import { ok, refuse } from './errors.ts';
 import { captureHold, createHold, expireHolds, getHold, type HoldInput, releaseHold } from './holds.ts';
 import { createHotCache } from './hot-cache.ts';
@@ -263,6 +264,12 @@ export async function createEngine(deps: EngineDeps) {
       drain: () => drainUsage(ctx, metering),
       /** Voids one event (a correction): see `core/voids.ts`. */
       void: (eventId: string, reason: unknown) => voidUsageEvent(ctx, eventId, reason),
+      /** A customer flags one of their records as wrong (see `core/disputes.ts`). */
+      dispute: (accountId: string, eventId: string, reason: unknown) =>
+        openDispute(ctx, accountId, eventId, reason),
+      resolveDispute: (id: string, outcome: unknown, note: unknown) => resolveDispute(ctx, id, outcome, note),
+      disputes: (q: { status?: 'open' | 'resolved'; accountId?: string; limit: number; cursor?: string }) =>
+        listDisputes(ctx, q),
     },
     billing: {
       /** Bills closed hours; runs one at a time, and `close()` waits for a running one. */

@@ -154,6 +154,20 @@ export interface RatedEvent {
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'conflict';
 
+/** A customer's flag on a usage record, and how the operator resolved it. */
+export interface UsageDispute {
+  id: string;
+  accountId: string;
+  eventId: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  outcome: 'void' | 'reject' | null;
+  /** The operator's note, which the customer sees. */
+  note: string | null;
+  createdAtMs: number;
+  resolvedAtMs: number | null;
+}
+
 /** A voided usage event: the event stays stored; this says when, why and what was given back. */
 export interface UsageVoid {
   eventId: string;
@@ -206,6 +220,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'spend_limit.reached',
   'balance.runway_low',
   'auto_top_up.failed',
+  'usage.disputed',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

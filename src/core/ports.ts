@@ -22,6 +22,7 @@ import type {
   RatedEvent,
   SpendLimit,
   UsageRecord,
+  UsageDispute,
   UsageVoid,
   WebhookDelivery,
   WebhookEndpoint,
@@ -147,6 +148,17 @@ export interface UsageRepo {
   markBilled(hours: UnbilledHour[]): Promise<void>;
   /** A stored event by its id (within the dedupe window, where a store forgets older ids). */
   findEvent(id: string): Promise<UsageRecord | undefined>;
+}
+
+/** Usage disputes. */
+export interface DisputeRepo {
+  /** Inserts an open dispute unless its event has one open; true when inserted. */
+  insert(d: UsageDispute): Promise<boolean>;
+  get(id: string): Promise<UsageDispute | undefined>;
+  openForEvent(eventId: string): Promise<UsageDispute | undefined>;
+  /** Newest first, after the cursor id. */
+  list(filter: { status?: UsageDispute['status']; accountId?: string; limit: number; afterId?: string }): Promise<UsageDispute[]>;
+  resolve(id: string, outcome: 'void' | 'reject', note: string, atMs: number): Promise<void>;
 }
 
 /** Voided usage events (the events themselves are never changed). */
@@ -302,6 +314,7 @@ export interface Tx {
   spend: SpendRepo;
   paymentCustomers: PaymentCustomerRepo;
   voids: VoidRepo;
+  disputes: DisputeRepo;
 }
 
 export type Durability = 'full' | 'normal';

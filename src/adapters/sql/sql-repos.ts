@@ -2,6 +2,7 @@ import type { Tx } from '../../core/ports.ts';
 import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
 import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
+import { SqlDisputeRepo } from './sql-dispute-repo.ts';
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
@@ -27,5 +28,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     spend: new SqlSpendRepo(c),
     paymentCustomers: new SqlPaymentCustomerRepo(c),
     voids: new SqlVoidRepo(c),
+    disputes: new SqlDisputeRepo(c),
   };
 }

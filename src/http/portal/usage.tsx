@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
 import { formatAmount } from '../../core/amount.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
+import type { UsageDispute } from '../../core/model.ts';
 import { DAY_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordView, SummaryBucket } from '../../core/usage-views.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
 import type { Portal } from './common.tsx';
-import { type Frame, Layout } from './layout.tsx';
+import { type Frame, Layout, PostForm } from './layout.tsx';
 import { Chart } from './usage-chart.tsx';
 
 /** The Usage page: credits per hour or day as a chart, the records in pages, and the CSV. */
@@ -46,6 +47,7 @@ export function usageRoutes(app: AppType, p: Portal): void {
           query={q}
           buckets={[]}
           records={[]}
+          disputes={[]}
           nextCursor={null}
           csvHref={csvHref}
           quantity={quantity}
@@ -67,9 +69,13 @@ export function usageRoutes(app: AppType, p: Portal): void {
       ...(cursor ? { cursor } : {}),
     });
     const failed = !summary.ok ? summary : !records.ok ? records : undefined;
+    const disputes = await engine.usage.disputes({ accountId: f.accountId, limit: 20 });
+    const disputeError = c.req.query('dispute_error');
     return c.html(
       <UsagePage
         {...f}
+        disputes={disputes.data}
+        {...(disputeError ? { disputeError } : {})}
         query={q}
         buckets={summary.ok ? summary.value : []}
         records={records.ok ? records.value.records : []}
@@ -81,6 +87,27 @@ export function usageRoutes(app: AppType, p: Portal): void {
       failed ? statusOf(failed.code) : 200,
     );
   });
+  // A customer flags a record as wrong; the operator hears it and voids or rejects it.
+  app.post(
+    '/portal/usage/disputes',
+    p.guard,
+    p.change('dispute usage', async (c) => {
+      const { accountId } = await p.frame(c);
+      const form = p.form(c);
+      const back = String(form.back ?? '/portal/usage');
+      const to = back.startsWith('/portal/usage') ? back : '/portal/usage';
+      const r = await engine.usage.dispute(accountId, String(form.event_id ?? ''), String(form.reason ?? ''));
+      if (!r.ok) {
+        const sep = to.includes('?') ? '&' : '?';
+        return c.redirect(
+          `${to}${sep}dispute_error=${encodeURIComponent(p.refusalText(r, { reason: 'The reason' }))}`,
+          303,
+        );
+      }
+      p.target(c, r.value.id);
+      return c.redirect(to, 303);
+    }),
+  );
   app.get('/portal/usage.csv', p.guard, async (c) => {
     const { accountId } = await p.frame(c);
     const r = range(usageQuery(c));
@@ -98,8 +125,12 @@ function UsagePage(
     csvHref: string;
     quantity: (m: bigint) => string;
     error?: string;
+    disputes: UsageDispute[];
+    disputeError?: string;
   },
 ) {
+  const open = new Set(p.disputes.filter((d) => d.status === 'open').map((d) => d.eventId));
+  const back = `/portal/usage?${new URLSearchParams({ from: p.query.from, to: p.query.to })}`;
   return (
     <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} frame={p}>
       <section>
@@ -163,6 +194,7 @@ function UsagePage(
                 <th scope="col">API key</th>
                 <th scope="col">Quantity</th>
                 <th scope="col">Credits</th>
+                <th scope="col">Dispute</th>
               </tr>
             </thead>
             <tbody>
@@ -179,11 +211,29 @@ function UsagePage(
                   <td>
                     {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
                   </td>
+                  <td>
+                    {r.status === 'voided' ? (
+                      ''
+                    ) : open.has(r.id) ? (
+                      <span class="muted">Disputed</span>
+                    ) : (
+                      <details>
+                        <summary>Dispute</summary>
+                        <PostForm action="/portal/usage/disputes" csrf={p.csrf}>
+                          <input type="hidden" name="event_id" value={r.id} />
+                          <input type="hidden" name="back" value={back} />
+                          <label for={`reason-${r.id}`}>What is wrong?</label>
+                          <input id={`reason-${r.id}`} name="reason" maxlength={500} required />
+                          <button type="submit">Send</button>
+                        </PostForm>
+                      </details>
+                    )}
+                  </td>
                 </tr>
               ))}
               {p.records.length === 0 && (
                 <tr>
-                  <td colspan={6} class="muted">
+                  <td colspan={7} class="muted">
                     No usage in this range.
                   </td>
                 </tr>
@@ -199,6 +249,48 @@ function UsagePage(
               Next page
             </a>
           </p>
+        )}
+      </section>
+      <section aria-labelledby="disputes-h">
+        <h2 id="disputes-h">Disputes</h2>
+        {p.disputeError && (
+          <p class="error" role="alert">
+            {p.disputeError}
+          </p>
+        )}
+        {p.disputes.length === 0 ? (
+          <p class="muted">No disputed records. Use Dispute on a record above if a charge looks wrong.</p>
+        ) : (
+          <div class="scroll">
+            <table data-testid="disputes">
+              <thead>
+                <tr>
+                  <th scope="col">Opened (UTC)</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Your reason</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Answer</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.disputes.map((d) => (
+                  <tr>
+                    <td>{p.time(d.createdAtMs)}</td>
+                    <td>{d.eventId}</td>
+                    <td>{d.reason}</td>
+                    <td>
+                      {d.status === 'open'
+                        ? 'Open: under review'
+                        : d.outcome === 'void'
+                          ? 'Resolved: voided, credits returned'
+                          : 'Resolved: charge stands'}
+                    </td>
+                    <td>{d.note ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </Layout>

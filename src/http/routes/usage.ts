@@ -4,7 +4,7 @@ import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
-import type { UsageRecord } from '../../core/model.ts';
+import type { UsageDispute, UsageRecord } from '../../core/model.ts';
 import { HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordsInput } from '../../core/usage-views.ts';
 import { ApiError, unwrap } from '../errors.ts';
@@ -54,6 +54,63 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
   });
+
+  const dispute = (d: UsageDispute) => ({
+    id: d.id,
+    object: 'usage_dispute',
+    account_id: d.accountId,
+    event_id: d.eventId,
+    reason: d.reason,
+    status: d.status,
+    outcome: d.outcome,
+    note: d.note,
+    created_at: s.time(d.createdAtMs),
+    resolved_at: s.time(d.resolvedAtMs),
+  });
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/usage_disputes',
+      'Usage records customers disputed, newest first',
+      z.object({
+        status: z.enum(['open', 'resolved']).optional(),
+        account_id: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        cursor: z.string().max(64).optional(),
+      }),
+    ),
+    async (c) => {
+      const q = query<{ status?: 'open' | 'resolved'; account_id?: string; limit: number; cursor?: string }>(
+        c,
+      );
+      const page = await engine.usage.disputes({
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.account_id ? { accountId: q.account_id } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return c.json({ data: page.data.map(dispute), next_cursor: page.nextCursor }, 200);
+    },
+  );
+
+  on(
+    app,
+    jsonRoute(
+      'post',
+      '/v1/usage_disputes/{id}/resolve',
+      'Resolve a dispute: void its event (credits come back) or reject it, with a note the customer sees',
+      z.strictObject({ outcome: z.enum(['void', 'reject']), note: z.string().max(500) }),
+    ),
+    async (c) => {
+      const b = body<{ outcome: string; note: string }>(c);
+      return c.json(
+        dispute(unwrap(await engine.usage.resolveDispute(param(c, 'id'), b.outcome, b.note))),
+        200,
+      );
+    },
+  );
 
   on(
     app,
