@@ -21,8 +21,8 @@ import type {
   PurchaseStatus,
   RatedEvent,
   SpendLimit,
-  UsageRecord,
   UsageDispute,
+  UsageRecord,
   UsageVoid,
   WebhookDelivery,
   WebhookEndpoint,
@@ -157,7 +157,12 @@ export interface DisputeRepo {
   get(id: string): Promise<UsageDispute | undefined>;
   openForEvent(eventId: string): Promise<UsageDispute | undefined>;
   /** Newest first, after the cursor id. */
-  list(filter: { status?: UsageDispute['status']; accountId?: string; limit: number; afterId?: string }): Promise<UsageDispute[]>;
+  list(filter: {
+    status?: UsageDispute['status'];
+    accountId?: string;
+    limit: number;
+    afterId?: string;
+  }): Promise<UsageDispute[]>;
   resolve(id: string, outcome: 'void' | 'reject', note: string, atMs: number): Promise<void>;
 }
 
