@@ -44,6 +44,18 @@ describe.each(STORES)('usage disputes ($name)', (store) => {
     const page = await usagePage();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     expect(page).toContain('Dispute');
+    // A bar of the chart opens that bucket's records: the day per hour, then one hour alone.
+    expect(page).toContain(`href="/portal/usage?from=${day}&amp;to=${day}&amp;granularity=hour`);
+    const hh = ts.slice(11, 13);
+    const hourPage = await (
+      await send(`/portal/usage?from=${day}&to=${day}&granularity=hour&hour=${hh}`)
+    ).text();
+    expect(hourPage).toContain('job-1');
+    const otherHour = String((Number(hh) + 1) % 24).padStart(2, '0');
+    const emptyHour = await (
+      await send(`/portal/usage?from=${day}&to=${day}&granularity=hour&hour=${otherHour}`)
+    ).text();
+    expect(emptyHour).not.toContain('job-1');
 
     const disputed = await send('/portal/usage/disputes', {
       _csrf: csrf,

@@ -3,7 +3,13 @@ import type { SummaryBucket } from '../../core/usage-views.ts';
 const COLORS = ['#2453d6', '#f79009', '#12b76a', '#9e77ed', '#f04438', '#0ba5ec', '#667085'];
 
 /** Stacked bars of credits per bucket, one color per model or key, drawn on the server. */
-export function Chart(p: { buckets: SummaryBucket[]; groupBy: string; credits: (m: bigint) => string }) {
+export function Chart(p: {
+  buckets: SummaryBucket[];
+  groupBy: string;
+  credits: (m: bigint) => string;
+  /** Where a click on a bar goes: that bucket's records. */
+  href: (start: string) => string;
+}) {
   const starts = [...new Set(p.buckets.map((b) => b.start))].sort();
   const groups = [
     ...new Set(p.buckets.map((b) => (p.groupBy === 'api_key' ? (b.apiKeyId ?? 'no key') : (b.model ?? '')))),
@@ -29,7 +35,7 @@ export function Chart(p: { buckets: SummaryBucket[]; groupBy: string; credits: (
           {starts.map((s, i) => {
             let y = height;
             return (
-              <g>
+              <a href={p.href(s)} aria-label={`Records of ${s}`}>
                 {groups.map((g, gi) => {
                   const b = p.buckets.find(
                     (x) =>
@@ -55,7 +61,7 @@ export function Chart(p: { buckets: SummaryBucket[]; groupBy: string; credits: (
                     {s.replace('T', ' ').replace(':00:00Z', ':00 UTC')}
                   </text>
                 )}
-              </g>
+              </a>
             );
           })}
         </svg>

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { formatAmount } from '../../core/amount.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageDispute } from '../../core/model.ts';
-import { DAY_MS, parseTimeParam } from '../../core/timestamp.ts';
+import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordView, SummaryBucket } from '../../core/usage-views.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
@@ -62,9 +62,18 @@ export function usageRoutes(app: AppType, p: Portal): void {
       groupBy: q.groupBy,
     });
     const cursor = c.req.query('cursor');
+    // One hour of a one-day range, when a bar of the hourly chart was clicked.
+    const hour = c.req.query('hour');
+    const oneHour =
+      hour && /^([01]\d|2[0-3])$/.test(hour) && q.from === q.to
+        ? {
+            from: `${q.from}T${hour}:00:00Z`,
+            to: new Date(Date.parse(`${q.from}T${hour}:00:00Z`) + HOUR_MS).toISOString(),
+          }
+        : null;
     const records = await engine.usage.records({
       accountId: f.accountId,
-      ...r,
+      ...(oneHour ?? r),
       limit: '50',
       ...(cursor ? { cursor } : {}),
     });
@@ -130,6 +139,18 @@ function UsagePage(
   },
 ) {
   const open = new Set(p.disputes.filter((d) => d.status === 'open').map((d) => d.eventId));
+  // A bar opens its bucket's records: a day's per hour, an hour's on their own.
+  const bucketHref = (start: string) => {
+    const day = start.slice(0, 10);
+    const params = new URLSearchParams({
+      from: day,
+      to: day,
+      granularity: 'hour',
+      group_by: p.query.groupBy,
+    });
+    if (p.query.granularity === 'hour') params.set('hour', start.slice(11, 13));
+    return `/portal/usage?${params}#records-h`;
+  };
   const back = `/portal/usage?${new URLSearchParams({ from: p.query.from, to: p.query.to })}`;
   return (
     <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} frame={p}>
@@ -175,7 +196,7 @@ function UsagePage(
       </section>
       <section aria-labelledby="chart-h">
         <h2 id="chart-h">Credits per {p.query.granularity} (UTC)</h2>
-        <Chart buckets={p.buckets} groupBy={p.query.groupBy} credits={p.credits} />
+        <Chart buckets={p.buckets} groupBy={p.query.groupBy} credits={p.credits} href={bucketHref} />
       </section>
       <section aria-labelledby="records-h">
         <h2 id="records-h">Detailed records</h2>
