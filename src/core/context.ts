@@ -27,8 +27,6 @@ export interface Context {
   observer: Observer;
   /** Spend limits and the credits used in their periods, as verification reads them. */
   spend: SpendState;
-  /** Accounts whose balance changed; cached balances of them are dropped after each commit. */
-  invalidateBalances(accountIds: Iterable<string>): void;
   /** In-process caches of the hot read path. */
   cache: HotCache;
 }

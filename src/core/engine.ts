@@ -127,9 +127,6 @@ export async function createEngine(deps: EngineDeps) {
     observer: {},
     spend: newSpendState(),
     cache: createHotCache(deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY),
-    invalidateBalances(accountIds) {
-      for (const id of accountIds) this.cache.balances.delete(id);
-    },
   };
   await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
   const metering: MeteringState = {

@@ -20,6 +20,11 @@ export interface HotCache {
   ttlMs: number;
 }
 
+/** Drops the cached balances of these accounts (after a commit that changed them). */
+export function dropBalances(cache: HotCache, accountIds: Iterable<string>): void {
+  for (const id of accountIds) cache.balances.delete(id);
+}
+
 /**
  * An empty cache.
  * @example const cache = createHotCache(storage.shared ? config.sharedCacheTtlMs : Infinity);

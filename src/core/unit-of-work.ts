@@ -2,6 +2,7 @@ import { startAutoTopUps } from './auto-top-up.ts';
 import { chargeAutoTopUps } from './auto-top-up-charges.ts';
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
+import { dropBalances } from './hot-cache.ts';
 import type { Purchase } from './model.ts';
 import type { Durability, Tx } from './ports.ts';
 import { announceRunway, announceSpendLimits, dropSpent } from './spend.ts';
@@ -57,7 +58,7 @@ export function afterBalanceChange(ctx: Context) {
     },
     afterCommit: (accountIds: Iterable<string>): void => {
       const ids = [...accountIds];
-      ctx.invalidateBalances(ids);
+      dropBalances(ctx.cache, ids);
       dropSpent(ctx, ids);
       // Not awaited: the change that crossed the threshold does not wait for the provider.
       if (topUps.length > 0) void chargeAutoTopUps(ctx, topUps);
