@@ -69,7 +69,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     const ingest = await libraryIngest(lib.engine, lib.key.id, count);
     const sqlite = figureNamed(ctx.earlier, LIBRARY_EMPTY);
     add({
-      name: 'Library ingest on PostgreSQL (random UUIDv4 ids, batches of 1000, synchronous_commit off)',
+      name: 'Library ingest on PostgreSQL (random UUIDv4 ids, batches of 1000, synchronous_commit local: durability normal)',
       value: ingest,
       unit: 'events/s',
       baseline: { name: 'P', value: raw },
