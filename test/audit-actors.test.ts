@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-import { must } from './helpers.ts';
+import { must, portalClient } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ADMIN = 'audit-test-admin-token-of-32-chars-or-more';
@@ -45,23 +45,7 @@ describe('the audit log names who changed what through the portal and the CLI', 
       const app = createApp(engine, { adminToken: ADMIN });
       // What the Node adapter hands the app: the connection the request came on.
       const env = { incoming: { socket: { remoteAddress: '203.0.113.9' } } };
-      let cookie = '';
-      const send = async (path: string, form?: Record<string, string>) => {
-        const res = await app.request(
-          path,
-          form
-            ? {
-                method: 'POST',
-                headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-                body: new URLSearchParams(form).toString(),
-              }
-            : { headers: { cookie } },
-          env,
-        );
-        const set = res.headers.get('set-cookie');
-        if (set?.startsWith('tollgate_portal=')) cookie = set.split(';')[0]!;
-        return res;
-      };
+      const send = portalClient(app, env);
       const link = await engine.portal.createLink(accountId);
       if (!link.ok) throw new Error(link.message);
       expect((await send(`/portal/session/${link.value.token}`, {})).status).toBe(303);

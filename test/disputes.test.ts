@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, STORES } from './helpers.ts';
+import { HOUR, LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, portalClient, STORES } from './helpers.ts';
 
 describe.each(STORES)('usage disputes ($name)', (store) => {
   it('a customer disputes a record in the portal; the operator voids it and the credits come back', async () => {
@@ -21,22 +21,7 @@ describe.each(STORES)('usage disputes ($name)', (store) => {
     await engine.billing.run();
 
     // The customer, signed in to the portal.
-    let cookie = '';
-    const send = async (path: string, form?: Record<string, string>) => {
-      const res = await app.request(
-        path,
-        form
-          ? {
-              method: 'POST',
-              headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-              body: new URLSearchParams(form).toString(),
-            }
-          : { headers: { cookie } },
-      );
-      const set = res.headers.get('set-cookie');
-      if (set?.startsWith('tollgate_portal=')) cookie = set.split(';')[0]!;
-      return res;
-    };
+    const send = portalClient(app);
     const link = must(await engine.portal.createLink(acc.id));
     expect((await send(`/portal/session/${link.token}`, {})).status).toBe(303);
     const day = ts.slice(0, 10);

@@ -59,6 +59,9 @@ if (!existsSync(CHROMIUM))
       expect(await page.getByTestId('disputes').textContent()).toContain('Open: under review');
       expect(await row.textContent()).toContain('Disputed');
       await page.screenshot({ path: join(ARTIFACTS, 'portal-dispute-open-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 900 });
+      await page.screenshot({ path: join(ARTIFACTS, 'portal-dispute-open-390.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       const open = await engine.usage.disputes({ status: 'open', limit: 10 });
       expect(open.data.map((d) => [d.eventId, d.reason])).toEqual([

@@ -206,7 +206,7 @@ function UsagePage(
           </a>
         </p>
         <div class="scroll">
-          <table data-testid="records">
+          <table data-testid="records" class="stack">
             <thead>
               <tr>
                 <th scope="col">Time (UTC)</th>
@@ -221,15 +221,15 @@ function UsagePage(
             <tbody>
               {p.records.map((r) => (
                 <tr>
-                  <td>{p.time(r.timestampMs)}</td>
-                  <td>
+                  <td data-label="Time">{p.time(r.timestampMs)}</td>
+                  <td data-label="Event">
                     {r.id}
                     {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
                   </td>
-                  <td>{r.model}</td>
-                  <td>{r.apiKeyId ?? ''}</td>
-                  <td>{p.quantity(r.quantityMinor)}</td>
-                  <td>
+                  <td data-label="Model">{r.model}</td>
+                  <td data-label="API key">{r.apiKeyId ?? ''}</td>
+                  <td data-label="Quantity">{p.quantity(r.quantityMinor)}</td>
+                  <td data-label="Credits">
                     {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
                   </td>
                   <td>
@@ -283,7 +283,7 @@ function UsagePage(
           <p class="muted">No disputed records. Use Dispute on a record above if a charge looks wrong.</p>
         ) : (
           <div class="scroll">
-            <table data-testid="disputes">
+            <table data-testid="disputes" class="stack">
               <thead>
                 <tr>
                   <th scope="col">Opened (UTC)</th>
@@ -296,17 +296,17 @@ function UsagePage(
               <tbody>
                 {p.disputes.map((d) => (
                   <tr>
-                    <td>{p.time(d.createdAtMs)}</td>
-                    <td>{d.eventId}</td>
-                    <td>{d.reason}</td>
-                    <td>
+                    <td data-label="Opened">{p.time(d.createdAtMs)}</td>
+                    <td data-label="Event">{d.eventId}</td>
+                    <td data-label="Your reason">{d.reason}</td>
+                    <td data-label="State">
                       {d.status === 'open'
                         ? 'Open: under review'
                         : d.outcome === 'void'
                           ? 'Resolved: voided, credits returned'
                           : 'Resolved: charge stands'}
                     </td>
-                    <td>{d.note ?? ''}</td>
+                    <td data-label="Answer">{d.note ?? ''}</td>
                   </tr>
                 ))}
               </tbody>
