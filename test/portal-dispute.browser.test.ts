@@ -1,21 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
+import { browserSuite, launchChromium, screenshot } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-
-if (!existsSync(CHROMIUM))
-  console.log(`SKIPPED: the browser test needs ${CHROMIUM} (apt-get install chromium)`);
-
-(existsSync(CHROMIUM) ? describe : describe.skip)('disputing a charge in the customer portal', () => {
+browserSuite('disputing a charge in the customer portal', () => {
   it('from a bar of the chart to the record, a dispute, and the operator voiding it with the credits back', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     const engine = await createTollgate();
     const app = createApp(engine, {
       adminToken: 'admin-token-of-at-least-32-characters',
@@ -24,11 +15,7 @@ if (!existsSync(CHROMIUM))
     const server = createServer(getRequestListener(app.fetch));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const acc = await engine.accounts.create({ name: 'Acme Films' });
       if (!acc.ok) throw new Error(acc.message);
@@ -58,9 +45,9 @@ if (!existsSync(CHROMIUM))
       await page.waitForLoadState();
       expect(await page.getByTestId('disputes').textContent()).toContain('Open: under review');
       expect(await row.textContent()).toContain('Disputed');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-dispute-open-1280.png'), fullPage: true });
+      await screenshot(page, 'portal-dispute-open-1280.png');
       await page.setViewportSize({ width: 390, height: 900 });
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-dispute-open-390.png'), fullPage: true });
+      await screenshot(page, 'portal-dispute-open-390.png');
       await page.setViewportSize({ width: 1280, height: 900 });
 
       const open = await engine.usage.disputes({ status: 'open', limit: 10 });
@@ -81,7 +68,7 @@ if (!existsSync(CHROMIUM))
       // Unbilled dropped at once: the 20 credits are available again.
       const balance = await engine.accounts.balance(accountId);
       expect(balance.ok && balance.value.available).toBe(100_000_000n);
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-dispute-resolved-1280.png'), fullPage: true });
+      await screenshot(page, 'portal-dispute-resolved-1280.png');
     } finally {
       await browser.close();
       server.close();

@@ -1,15 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import Provider from 'oidc-provider';
-import { chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp, createTollgate, oidcSignIn } from '../src/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+import { browserSuite, launchChromium, screenshot } from './browser.ts';
 
 /** An HTTP server on a free loopback port whose handler is bound later (the port must be known first). */
 async function listen(): Promise<{
@@ -23,9 +18,8 @@ async function listen(): Promise<{
   return { server, port: (server.address() as AddressInfo).port, handle: (h) => (handler = h) };
 }
 
-(existsSync(CHROMIUM) ? describe : describe.skip)('standalone portal sign-in with OpenID Connect', () => {
+browserSuite('standalone portal sign-in with OpenID Connect', () => {
   it('registers the account at the first sign-in with a verified email, and opens the same portal the next time', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     const tollgate = await listen();
     const idp = await listen();
     const issuer = `http://127.0.0.1:${idp.port}`;
@@ -57,11 +51,7 @@ async function listen(): Promise<{
     });
     const app = createApp(engine, { adminToken: 'admin', portal: { supportEmail: 'help@example.test' } });
     tollgate.handle(getRequestListener(app.fetch));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const signInOnce = async () => {
         const context = await browser.newContext();
@@ -77,7 +67,7 @@ async function listen(): Promise<{
             `stuck at ${page.url()}: ${(await page.textContent('body'))?.slice(0, 300)} (${e})`,
           );
         });
-        await page.screenshot({ path: join(ARTIFACTS, 'portal-oidc-signed-in.png'), fullPage: true });
+        await screenshot(page, 'portal-oidc-signed-in.png');
         const text = await page.textContent('main');
         await context.close();
         return text;

@@ -1,40 +1,28 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { chromium, type Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-
-if (!existsSync(CHROMIUM))
-  console.log(`SKIPPED: the browser test needs ${CHROMIUM} (apt-get install chromium)`);
+import { browserSuite, launchChromium, screenshot } from './browser.ts';
 
 /** Screenshots of the whole page at a desktop and a phone width, for a person to look at. */
 async function shoot(page: Page, name: string) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+    await screenshot(page, `${name}-${width}.png`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-(existsSync(CHROMIUM) ? describe : describe.skip)('spend controls in the customer portal', () => {
+browserSuite('spend controls in the customer portal', () => {
   it('a key limit stops the key at 100 of 100; auto top-up starts below its threshold, and its failure shows a banner', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     const engine = await createTollgate();
     const app = createApp(engine, { adminToken: 'admin', portal: { supportEmail: 'help@example.test' } });
     const server = createServer(getRequestListener(app.fetch));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     let n = 0;
     const use = async (by: { api_key_id: string } | { account_id: string }, credits: string) => {
       const r = await engine.usage.ingest([

@@ -1,23 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { ARTIFACTS, browserSuite, launchChromium, screenshot } from './browser.ts';
 import { pdfText } from './pdf-text.ts';
 import { client, startServer } from './server-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ADMIN = 'browser-test-admin-token-of-32-chars-or-more';
 
-// .ci/run installs Debian's chromium; without it this suite says so instead of passing silently.
-const maybe = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM))
-  console.log(`SKIPPED: the browser test needs ${CHROMIUM} (apt-get install chromium)`);
-
-maybe('the customer portal in a real browser', () => {
+browserSuite('the customer portal in a real browser', () => {
   it('opening a link, keys, billing with an operator confirmation, usage chart and table, invoice PDF, sign out', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-portal-'));
     const server = await startServer({
       TOLLGATE_DATA_DIR: dataDir,
@@ -25,11 +17,7 @@ maybe('the customer portal in a real browser', () => {
       TOLLGATE_SUPPORT_EMAIL: 'help@videogen.test',
     });
     const api = client(server.url, ADMIN);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const acc = (await api('POST', '/v1/accounts', { name: 'Acme Films', email: 'ops@acme.test' })).body;
       const other = (await api('POST', '/v1/accounts', { name: 'Other' })).body;
@@ -45,7 +33,7 @@ maybe('the customer portal in a real browser', () => {
       expect(new URL(page.url()).pathname).toBe(new URL(link.url).pathname);
       expect(await page.getByTestId('link-account').textContent()).toBe('Acme Films');
       expect((await context.cookies()).some((c) => c.name === 'tollgate_portal')).toBe(false);
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-open-link.png'), fullPage: true });
+      await screenshot(page, 'portal-open-link.png');
       expect((await page.locator(':focus').textContent())?.trim()).toBe('Open the dashboard');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/portal\/keys$/);
@@ -64,7 +52,7 @@ maybe('the customer portal in a real browser', () => {
       const secret = (await page.getByTestId('new-secret').textContent())!.trim();
       expect(secret).toMatch(/^tg_/);
       expect(await page.textContent('main')).toContain('shown only this once');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-keys-new-secret.png'), fullPage: true });
+      await screenshot(page, 'portal-keys-new-secret.png');
       await page.goto(`${server.url}/portal/keys`);
       expect(await page.content()).not.toContain(secret);
       expect((await api('POST', '/v1/api_keys/verify', { key: secret })).body).toEqual({
@@ -78,7 +66,7 @@ maybe('the customer portal in a real browser', () => {
       });
       await page.getByRole('button', { name: 'Delete render farm' }).click();
       expect(await page.textContent('tbody')).toContain('No keys yet');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-keys.png'), fullPage: true });
+      await screenshot(page, 'portal-keys.png');
 
       // Billing: the total as the customer types, the range, the purchase, the operator's confirmation.
       await page.getByRole('link', { name: 'Billing' }).click();
@@ -88,7 +76,7 @@ maybe('the customer portal in a real browser', () => {
         .toContain('between $10.00 and $10000.00');
       await page.getByLabel('Credits you need').fill('1500');
       await expect.poll(() => page.getByTestId('total').textContent()).toContain('Total: $15.00');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-billing-add-credits.png'), fullPage: true });
+      await screenshot(page, 'portal-billing-add-credits.png');
       await page.getByRole('button', { name: 'Buy credits' }).click();
       expect(await page.getByTestId('billing-message').textContent()).toContain('received');
       const purchases = (await api('GET', `/v1/accounts/${acc.id}/credit_purchases`)).body.data;
@@ -108,7 +96,7 @@ maybe('the customer portal in a real browser', () => {
       const text = await pdfText(new Uint8Array(readFileSync(pdfPath)));
       expect(text).toContain(invoice.number);
       expect(text).toContain('15.00');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-billing.png'), fullPage: true });
+      await screenshot(page, 'portal-billing.png');
 
       // Usage posted through the API shows in the chart and the table.
       const key = (await api('POST', `/v1/accounts/${acc.id}/api_keys`, { nickname: 'api' })).body;
@@ -131,7 +119,7 @@ maybe('the customer portal in a real browser', () => {
       expect(await page.locator('[data-testid=chart] rect').count()).toBeGreaterThanOrEqual(5);
       expect(await page.locator('[data-testid=records] tbody tr').count()).toBe(30);
       expect(await page.textContent('main')).toContain('UTC');
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-usage.png'), fullPage: true });
+      await screenshot(page, 'portal-usage.png');
       const [csv] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('link', { name: 'Download CSV' }).click(),
@@ -176,7 +164,7 @@ maybe('the customer portal in a real browser', () => {
       // A phone-sized screen still reads.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${server.url}/portal/billing`);
-      await page.screenshot({ path: join(ARTIFACTS, 'portal-billing-phone.png'), fullPage: true });
+      await screenshot(page, 'portal-billing-phone.png');
 
       // Sign out: the cookie goes, and the dashboard asks to sign in again.
       await page.getByRole('button', { name: 'Sign out' }).click();
