@@ -128,6 +128,40 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   return ok(result.value.account);
 }
 
+export interface AccountListQuery {
+  email?: string;
+  externalId?: string;
+  /** 1 to 500. */
+  limit: number;
+  /** The id of the last account of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * Accounts newest first, a page at a time; only those with this email or external id when given
+ * (an operator finding a customer). `nextCursor` is null on the last page.
+ * @example await listAccounts(ctx, { email: 'ops@acme.test', limit: 20 }) // ok({ data: [acme], nextCursor: null })
+ */
+export async function listAccounts(
+  ctx: Context,
+  q: AccountListQuery,
+): Promise<Result<{ data: Account[]; nextCursor: string | null }>> {
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 500)
+    return invalidField('limit', 'must be a whole number from 1 to 500');
+  const rows = await read(ctx, async (tx) => {
+    if (q.cursor && !(await tx.accounts.get(q.cursor))) return undefined;
+    return tx.accounts.list({
+      limit: q.limit + 1,
+      ...(q.email ? { email: q.email } : {}),
+      ...(q.externalId ? { externalId: q.externalId } : {}),
+      ...(q.cursor ? { afterId: q.cursor } : {}),
+    });
+  });
+  if (!rows) return invalidField('cursor', 'is not a cursor this API gave');
+  const data = rows.slice(0, q.limit);
+  return ok({ data, nextCursor: rows.length > q.limit ? data[data.length - 1]!.id : null });
+}
+
 /** Reads an account's balance from storage (no cache). */
 export async function readBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
   return read(ctx, (tx) => balanceIn(tx, accountId));

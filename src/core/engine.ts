@@ -1,8 +1,10 @@
 import {
   type AccountInput,
+  type AccountListQuery,
   type AccountPatch,
   createAccount,
   getAccount,
+  listAccounts,
   readBalance,
   updateAccount,
 } from './accounts.ts';
@@ -156,6 +158,8 @@ export async function createEngine(deps: EngineDeps) {
     accounts: {
       create: (input: AccountInput) => createAccount(ctx, input),
       get: (id: string) => getAccount(ctx, id),
+      /** Accounts newest first, by email or external id if given, a page at a time. */
+      list: (q: AccountListQuery) => listAccounts(ctx, q),
       update: (id: string, patch: AccountPatch) => updateAccount(ctx, id, patch),
       /** The balance as stored now (the cache is for verification). */
       /** The balance as stored now (the cache is for verification). */

@@ -63,6 +63,8 @@ export interface AccountRepo {
   lockMany(ids: string[]): Promise<void>;
   findByExternalId(externalId: string): Promise<Account | undefined>;
   update(account: Account): Promise<void>;
+  /** Accounts newest first (created, then id), after the cursor account; only those with this email or external id if given. */
+  list(filter: { email?: string; externalId?: string; limit: number; afterId?: string }): Promise<Account[]>;
 }
 
 export interface KeyRepo {

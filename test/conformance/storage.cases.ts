@@ -375,5 +375,40 @@ export function storageConformance(
       expect(await run((tx) => tx.portal.findLink('l3', T0))).toBe('acc_1');
       expect(await run((tx) => tx.portal.getSession('s3'))).toMatchObject({ accountId: 'acc_1' });
     });
+
+    test('lists accounts newest first, by email or external id, a page after the cursor', async (s) => {
+      // Two accounts created in the same millisecond still page in a stable order (by id).
+      const made = [
+        { id: 'acc_1', at: T0, email: 'ops@acme.test', externalId: 'u-1' },
+        { id: 'acc_2', at: T0 + 1, email: 'ops@acme.test', externalId: null },
+        { id: 'acc_3', at: T0 + 1, email: null, externalId: 'u-3' },
+        { id: 'acc_4', at: T0 + 2, email: 'other@acme.test', externalId: null },
+      ];
+      await s.transaction(async (tx) => {
+        for (const a of made) {
+          await tx.ledger.insertAccounts([acct(a.id, 'customer')]);
+          await tx.accounts.insert({
+            id: a.id,
+            name: a.id,
+            email: a.email,
+            externalId: a.externalId,
+            ledgerAccountId: a.id,
+            lowBalanceThresholdMinor: null,
+            spendLimit: null,
+            autoTopUp: null,
+            createdAtMs: a.at,
+          });
+        }
+      });
+      const ids = async (f: Parameters<Tx['accounts']['list']>[0]) =>
+        (await s.transaction((tx) => tx.accounts.list(f))).map((a) => a.id);
+      expect(await ids({ limit: 10 })).toEqual(['acc_4', 'acc_3', 'acc_2', 'acc_1']);
+      expect(await ids({ limit: 2 })).toEqual(['acc_4', 'acc_3']);
+      expect(await ids({ limit: 2, afterId: 'acc_3' })).toEqual(['acc_2', 'acc_1']);
+      expect(await ids({ limit: 10, email: 'ops@acme.test' })).toEqual(['acc_2', 'acc_1']);
+      expect(await ids({ limit: 10, email: 'ops@acme.test', afterId: 'acc_2' })).toEqual(['acc_1']);
+      expect(await ids({ limit: 10, email: 'nobody@acme.test' })).toEqual([]);
+      expect(await ids({ limit: 10, externalId: 'u-3' })).toEqual(['acc_3']);
+    });
   });
 }

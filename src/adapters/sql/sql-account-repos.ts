@@ -95,6 +95,31 @@ export class SqlAccountRepo implements AccountRepo {
     return row && toAccount(row);
   }
 
+  async list(f: {
+    email?: string;
+    externalId?: string;
+    limit: number;
+    afterId?: string;
+  }): Promise<Account[]> {
+    const rows = (await this.c
+      .stmt(
+        `SELECT * FROM accounts a WHERE (CAST(? AS TEXT) IS NULL OR a.email = ?)
+           AND (CAST(? AS TEXT) IS NULL OR a.external_id = ?)
+           AND (CAST(? AS TEXT) IS NULL OR (a.created_at_ms, a.id) < (SELECT c.created_at_ms, c.id FROM accounts c WHERE c.id = ?))
+         ORDER BY a.created_at_ms DESC, a.id DESC LIMIT ?`,
+      )
+      .all(
+        f.email ?? null,
+        f.email ?? null,
+        f.externalId ?? null,
+        f.externalId ?? null,
+        f.afterId ?? null,
+        f.afterId ?? null,
+        f.limit,
+      )) as Row[];
+    return rows.map(toAccount);
+  }
+
   async update(a: Account): Promise<void> {
     await this.c
       .stmt(

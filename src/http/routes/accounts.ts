@@ -3,7 +3,17 @@ import { parseAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, body, jsonRoute, on, param, plainRoute, SpendLimitSchema } from './common.ts';
+import {
+  Amount,
+  type AppType,
+  body,
+  jsonRoute,
+  on,
+  param,
+  plainRoute,
+  query,
+  SpendLimitSchema,
+} from './common.ts';
 
 const CreateAccount = z.strictObject({
   name: z.string().min(1).max(200),
@@ -39,6 +49,33 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
     );
     return c.json(s.account(account), 201);
   });
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/accounts',
+      'Accounts, newest first; find one by email or external_id',
+      z.object({
+        email: z.string().max(254).optional(),
+        external_id: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        cursor: z.string().max(64).optional(),
+      }),
+    ),
+    async (c) => {
+      const q = query<{ email?: string; external_id?: string; limit: number; cursor?: string }>(c);
+      const page = unwrap(
+        await engine.accounts.list({
+          limit: q.limit,
+          ...(q.email ? { email: q.email } : {}),
+          ...(q.external_id ? { externalId: q.external_id } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        }),
+      );
+      return c.json({ data: page.data.map(s.account), next_cursor: page.nextCursor }, 200);
+    },
+  );
 
   on(app, plainRoute('get', '/v1/accounts/{id}', 'Get an account'), async (c) => {
     return c.json(s.account(unwrap(await engine.accounts.get(param(c, 'id')))), 200);
