@@ -1,0 +1,64 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Engine } from '../core/engine.ts';
+import { createMeter, type MeterOptionsOf, type Quantity, type TollgateCaller } from './meter.ts';
+
+export type { TollgateCaller } from './meter.ts';
+
+declare global {
+  // Express types its request through this global namespace.
+  namespace Express {
+    interface Request {
+      /** Set by `meter()` of `tollgate/express` on a guarded route: `{ accountId, keyId, holdId }`. */
+      tollgate?: TollgateCaller;
+    }
+  }
+}
+
+/** Units of one answer, from the request and the response (e.g. `res.locals` the handler set). */
+export type ExpressQuantity = (req: Request, res: Response) => Quantity | Promise<Quantity>;
+
+export type MeterOptions = MeterOptionsOf<ExpressQuantity>;
+
+/**
+ * Guards and meters a route of your own Express API with the customer's tollgate API key: 401 or
+ * 402 before the handler, one usage event per 2xx answer, and with `hold` credits reserved first.
+ * The answer leaves once it is metered (its `res.end` waits for the usage event).
+ * @example
+ * import { meter } from 'tollgate/express';
+ * app.post('/v1/images', meter(tollgate, { model: 'image-1024' }), (req, res) => res.json({ by: req.tollgate!.accountId }));
+ */
+export function meter(engine: Engine, options: MeterOptions): RequestHandler {
+  const m = createMeter(engine, options);
+  return (req, res, next) => {
+    m.admit((name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    }).then((admission) => {
+      if (!admission.ok) {
+        res.status(admission.status).set(admission.headers).json(admission.body);
+        return;
+      }
+      req.tollgate = admission.caller;
+      let settled = false;
+      const end = res.end;
+      // Every answer ends here (res.send, res.json, a pipe, Express's error handler after a throw),
+      // with its status final: meter or release, then let the answer go.
+      res.end = function (this: Response, ...args: unknown[]) {
+        if (settled) return (end as (...a: unknown[]) => Response).apply(this, args);
+        settled = true;
+        const served = res.statusCode >= 200 && res.statusCode < 300;
+        void m
+          .settle(admission, served ? () => m.quantityOf(req, res) : null)
+          .finally(() => (end as (...a: unknown[]) => Response).apply(this, args));
+        return this;
+      } as Response['end'];
+      // The client went away before any answer: nothing was served, the hold goes back.
+      res.on('close', () => {
+        if (settled) return;
+        settled = true;
+        void m.settle(admission, null);
+      });
+      next();
+    }, next);
+  };
+}

@@ -1,0 +1,260 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import express from 'express';
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTollgate, type Engine } from '../src/index.ts';
+import { meter as expressMeter } from '../src/middleware/express.ts';
+import { meter as honoMeter } from '../src/middleware/hono.ts';
+import { must } from './helpers.ts';
+
+/**
+ * The metering middleware on real Hono and Express servers over HTTP, the same routes and the same
+ * expectations for both: a customer's key, a guarded route of the operator's own API, and what
+ * the customer's balance and usage records then say.
+ */
+
+const PRICES = { 'image-1024': '2', 'job-second': '1', unit: '1' };
+
+interface Routes {
+  /** Runs in every handler, so a test sees whether the handler ran at all. */
+  ran: string[];
+  /** The long job waits for this before answering. */
+  jobGate: Promise<void>;
+}
+
+/** What both frameworks serve: the same four routes with the same middleware options. */
+type Server = (engine: Engine, routes: Routes) => Promise<{ url: string; close: () => Promise<void> }>;
+
+const honoServer: Server = async (engine, routes) => {
+  const app = new Hono();
+  app.onError((_e, c) => c.json({ error: 'handler failed' }, 500));
+  app.get('/image', honoMeter(engine, { model: 'image-1024' }), (c) => {
+    routes.ran.push('image');
+    return c.json({ account: c.get('tollgate').accountId, key: c.get('tollgate').keyId });
+  });
+  app.post(
+    '/job',
+    honoMeter(engine, {
+      model: 'job-second',
+      hold: 50,
+      quantity: (_req, res) => res.headers.get('x-job-seconds') ?? '0',
+    }),
+    async (c) => {
+      routes.ran.push('job');
+      await routes.jobGate;
+      c.header('x-job-seconds', '7');
+      return c.json({ done: true, hold: c.get('tollgate').holdId });
+    },
+  );
+  app.get('/boom', honoMeter(engine, { model: 'image-1024', hold: 5 }), () => {
+    routes.ran.push('boom');
+    throw new Error('the model crashed');
+  });
+  app.get('/bad', honoMeter(engine, { model: 'image-1024', hold: 5 }), (c) => {
+    routes.ran.push('bad');
+    return c.json({ error: 'prompt refused' }, 400);
+  });
+  app.get('/unit', honoMeter(engine, { model: 'unit', hold: 1 }), (c) => c.json({ ok: true }));
+  return listen((port) => serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }));
+};
+
+const expressServer: Server = async (engine, routes) => {
+  const app = express();
+  app.get('/image', expressMeter(engine, { model: 'image-1024' }), (req, res) => {
+    routes.ran.push('image');
+    res.json({ account: req.tollgate!.accountId, key: req.tollgate!.keyId });
+  });
+  app.post(
+    '/job',
+    expressMeter(engine, {
+      model: 'job-second',
+      hold: 50,
+      quantity: (_req, res) => String(res.getHeader('x-job-seconds') ?? '0'),
+    }),
+    async (req, res) => {
+      routes.ran.push('job');
+      await routes.jobGate;
+      res.set('x-job-seconds', '7').json({ done: true, hold: req.tollgate!.holdId });
+    },
+  );
+  app.get('/boom', expressMeter(engine, { model: 'image-1024', hold: 5 }), async () => {
+    routes.ran.push('boom');
+    throw new Error('the model crashed');
+  });
+  app.get('/bad', expressMeter(engine, { model: 'image-1024', hold: 5 }), (_req, res) => {
+    routes.ran.push('bad');
+    res.status(400).json({ error: 'prompt refused' });
+  });
+  app.get('/unit', expressMeter(engine, { model: 'unit', hold: 1 }), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use((_e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: 'handler failed' });
+  });
+  return listen((port) => app.listen(port, '127.0.0.1'));
+};
+
+async function listen(
+  start: (port: number) => import('node:http').Server | ReturnType<typeof serve>,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = start(0) as import('node:http').Server;
+  if (!server.listening) await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe.each([
+  ['hono', honoServer],
+  ['express', expressServer],
+] as const)('meter() on a real %s server', (_name, server) => {
+  /** An engine, an account holding `credits`, a key, and the routes served over HTTP. */
+  async function setup(credits: string) {
+    const engine = await createTollgate({ config: { priceBook: PRICES } });
+    const account = must(await engine.accounts.create({ name: 'Acme Films' }));
+    if (credits !== '0') must(await engine.credits.grant(account.id, { credits, reason: 'start' }));
+    const key = must(await engine.keys.create(account.id, 'prod'));
+    let openGate = () => {};
+    const routes: Routes = { ran: [], jobGate: new Promise<void>((r) => (openGate = r)) };
+    const http = await server(engine, routes);
+    cleanups.push(async () => {
+      await http.close();
+      await engine.close();
+    });
+    const call = async (path: string, init: RequestInit & { key?: string | null } = {}) => {
+      const headers = new Headers(init.headers);
+      const secret = init.key === undefined ? key.secret : init.key;
+      if (secret !== null) headers.set('authorization', `Bearer ${secret}`);
+      const res = await fetch(http.url + path, { ...init, headers });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    };
+    const balance = async () => {
+      const b = must(await engine.accounts.balance(account.id));
+      return { available: Number(b.available) / 1e6, pending: Number(b.pending) / 1e6 };
+    };
+    const records = async () =>
+      must(await engine.usage.records({ accountId: account.id, limit: '1000' })).records;
+    return { engine, account, key, routes, call, balance, records, openGate };
+  }
+
+  it('answers 401 in the platform error envelope, without running the handler, for no key or an unknown one', async () => {
+    const { call, routes, records } = await setup('100');
+    for (const key of [null, 'tg_notakeyofours']) {
+      const r = await call('/image', { key });
+      expect(r.status).toBe(401);
+      expect(r.body.error).toMatchObject({
+        code: 'unauthorized',
+        request_id: expect.stringMatching(/^req_/),
+      });
+      expect(r.body.error.message).toEqual(expect.any(String));
+    }
+    expect(routes.ran).toEqual([]);
+    expect(await records()).toEqual([]);
+  });
+
+  it('answers 401 for a suspended key and serves it again once activated', async () => {
+    const { engine, key, call, routes } = await setup('100');
+    must(await engine.keys.suspend(key.key.id));
+    const r = await call('/image');
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe('unauthorized');
+    expect(routes.ran).toEqual([]);
+    must(await engine.keys.activate(key.key.id));
+    expect((await call('/image')).status).toBe(200);
+  });
+
+  it('answers 402 insufficient_credits to an account without credits', async () => {
+    const { call, routes } = await setup('0');
+    const r = await call('/image');
+    expect(r.status).toBe(402);
+    expect(r.body.error.code).toBe('insufficient_credits');
+    expect(routes.ran).toEqual([]);
+  });
+
+  it('answers 402 spend_limit_reached once the key has spent its daily limit', async () => {
+    const { engine, key, call, routes, balance } = await setup('100');
+    must(await engine.keys.update(key.key.id, { spendLimit: { credits: '4', period: 'day' } }));
+    expect((await call('/image')).status).toBe(200);
+    expect((await call('/image')).status).toBe(200);
+    const third = await call('/image');
+    expect(third.status).toBe(402);
+    expect(third.body.error.code).toBe('spend_limit_reached');
+    expect(routes.ran).toEqual(['image', 'image']);
+    expect(await balance()).toEqual({ available: 96, pending: 0 });
+  });
+
+  it("gives the handler the caller's account and key and meters one event per answer", async () => {
+    const { account, key, call, records, balance } = await setup('100');
+    const r = await call('/image');
+    expect(r).toMatchObject({ status: 200, body: { account: account.id, key: key.key.id } });
+    expect(await balance()).toEqual({ available: 98, pending: 0 });
+    const [record, ...more] = await records();
+    expect(more).toEqual([]);
+    expect(record).toMatchObject({ apiKeyId: key.key.id, model: 'image-1024', creditsMinor: 2_000_000n });
+  });
+
+  it('releases the hold and meters nothing when the handler throws or answers an error', async () => {
+    const { call, routes, records, balance } = await setup('100');
+    const boom = await call('/boom');
+    expect(boom.status).toBe(500);
+    const bad = await call('/bad');
+    expect(bad).toMatchObject({ status: 400, body: { error: 'prompt refused' } });
+    expect(routes.ran).toEqual(['boom', 'bad']);
+    expect(await balance()).toEqual({ available: 100, pending: 0 });
+    expect(await records()).toEqual([]);
+  });
+
+  it('holds 50 credits while a long job runs, then charges its actual cost of 7', async () => {
+    const { call, routes, records, balance, openGate } = await setup('100');
+    const job = call('/job', { method: 'POST' });
+    while (!routes.ran.includes('job')) await new Promise((r) => setTimeout(r, 5));
+    expect(await balance()).toEqual({ available: 50, pending: 50 });
+    openGate();
+    const r = await job;
+    expect(r.status).toBe(200);
+    expect(r.body.hold).toMatch(/^hold_/);
+    expect(await balance()).toEqual({ available: 93, pending: 0 });
+    const rows = await records();
+    expect(rows.map((e) => [e.model, e.quantityMinor, e.creditsMinor])).toEqual([
+      ['job-second', 7_000_000n, 7_000_000n],
+    ]);
+  });
+
+  it('meters a request retried with the same Idempotency-Key once, and another key again', async () => {
+    const { call, records, balance, account } = await setup('100');
+    for (const idem of ['render-42', 'render-42', 'render-43']) {
+      const r = await call('/image', { headers: { 'idempotency-key': idem } });
+      expect(r.status).toBe(200);
+    }
+    expect(await balance()).toEqual({ available: 96, pending: 0 });
+    expect((await records()).map((e) => e.id).sort()).toEqual([
+      `${account.id}/render-42`,
+      `${account.id}/render-43`,
+    ]);
+  });
+
+  it('serves exactly 100 of 200 concurrent requests against a balance for 100', async () => {
+    const { call, records, balance } = await setup('100');
+    const answers = await Promise.all(Array.from({ length: 200 }, () => call('/unit')));
+    const served = answers.filter((a) => a.status === 200).length;
+    const refused = answers.filter((a) => a.status === 402);
+    expect(served).toBe(100);
+    expect(refused).toHaveLength(100);
+    expect(new Set(refused.map((a) => a.body.error.code))).toEqual(new Set(['insufficient_credits']));
+    expect(await balance()).toEqual({ available: 0, pending: 0 });
+    expect(await records()).toHaveLength(100);
+  });
+});
