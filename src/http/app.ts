@@ -16,6 +16,7 @@ import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
+import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { operatorRoutes } from './routes/operators.ts';
@@ -185,6 +186,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
   usageRoutes(app, engine, s);
+  eventRoutes(app, engine);
   holdRoutes(app, engine, s);
   webhookRoutes(app, engine, s);
   operatorRoutes(app, engine);

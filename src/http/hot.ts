@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatAmount } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
-import { MAX_EVENTS_PER_CALL } from '../core/metering.ts';
+import { type EventResult, MAX_EVENTS_PER_CALL } from '../core/metering.ts';
 import { JSON_TYPE, refusals } from './edge.ts';
 import type { Env } from './env.ts';
 import { ApiError } from './errors.ts';
@@ -31,17 +31,19 @@ export function hotHandlers(engine: Engine): Record<'/v1/api_keys/verify' | '/v1
       if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_CALL) {
         throw invalid('events', `must be an array of 1 to ${MAX_EVENTS_PER_CALL} events`);
       }
-      const results = await engine.usage.ingest(events);
-      return {
-        results: results.map((r) =>
-          r.status === 'rejected'
-            ? { id: r.id, status: r.status, code: r.code, message: r.message }
-            : { id: r.id, status: r.status },
-        ),
-      };
+      return ingestAnswer(await engine.usage.ingest(events));
     },
   };
 }
+
+/** The answer of usage ingest, in either shape (`/v1/usage_events`, `/v1/events`): one result per event, in order. */
+export const ingestAnswer = (results: EventResult[]) => ({
+  results: results.map((r) =>
+    r.status === 'rejected'
+      ? { id: r.id, status: r.status, code: r.code, message: r.message }
+      : { id: r.id, status: r.status },
+  ),
+});
 
 export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): void {
   const handlers = hotHandlers(engine);
