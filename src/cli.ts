@@ -10,7 +10,9 @@ import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { storeOf } from './config.ts';
 import { formatAmount } from './core/amount.ts';
 import type { Engine } from './core/engine.ts';
+import type { PurchaseStatus } from './core/model.ts';
 import { parseTimeParam } from './core/timestamp.ts';
+import { serializers } from './http/serialize.ts';
 import { EXIT, openEngineOrExit, serveStandalone, settingsOrExit } from './serve.ts';
 
 /** What a command was given, once its flags are checked against those it declares. */
@@ -24,6 +26,8 @@ interface Command {
   help: string;
   /** The `--name VALUE` flags it takes; any other is refused before it runs. */
   flags?: string[];
+  /** The `--name` flags without a value it takes (read as "yes" when given). */
+  switches?: string[];
   /** The most positional arguments it takes. */
   maxPositionals: number;
   run(args: Args): Promise<number>;
@@ -124,18 +128,20 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
-  accounts: {
-    usage: 'tollgate accounts create NAME [--email EMAIL]',
+  'accounts create': {
+    usage: 'tollgate accounts create NAME [--email EMAIL] [--external-id ID]',
     help: 'Create an account and print its id.',
-    flags: ['email'],
-    maxPositionals: 2,
-    async run({ positionals: [sub, name], values }) {
-      if (sub !== 'create' || !name) {
-        err(`usage: ${COMMANDS.accounts!.usage}`);
-        return EXIT.config;
-      }
+    flags: ['email', 'external-id'],
+    maxPositionals: 1,
+    async run({ positionals: [name], values }) {
+      if (!name)
+        return missing('accounts create', 'the account name, e.g. tollgate accounts create "Acme Films"');
       const { engine } = await openEngine();
-      const r = await engine.accounts.create({ name, email: values.email ?? null });
+      const r = await engine.accounts.create({
+        name,
+        email: values.email ?? null,
+        externalId: values['external-id'] ?? null,
+      });
       if (r.ok) await audit(engine, 'accounts create', r.value.id);
       await engine.close();
       if (!r.ok) {
@@ -146,15 +152,47 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
-  keys: {
+  'accounts list': {
+    usage: 'tollgate accounts list [--email EMAIL] [--external-id ID] [--limit N] [--cursor ID] [--json]',
+    help: 'List accounts, newest first (id, created, name, email, external id); find one by email or external id. --json prints what GET /v1/accounts answers.',
+    flags: ['email', 'external-id', 'limit', 'cursor'],
+    switches: ['json'],
+    maxPositionals: 0,
+    async run({ values }) {
+      const limit = limitOf(values.limit);
+      if (limit === null) return badLimit('accounts list');
+      const { engine, settings } = await openEngine();
+      const r = await engine.accounts.list({
+        limit,
+        ...(values.email ? { email: values.email } : {}),
+        ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
+        ...(values.cursor ? { cursor: values.cursor } : {}),
+      });
+      await engine.close();
+      if (!r.ok) return refused('accounts list', r);
+      const s = serializers(settings.config);
+      const page = { data: r.value.data.map(s.account), next_cursor: r.value.nextCursor };
+      if (values.json) out(JSON.stringify(page, null, 2));
+      else
+        printPage(
+          ['id', 'created (UTC)', 'name', 'email', 'external id'],
+          page.data.map((a) => [a.id, a.created_at, a.name, a.email, a.external_id]),
+          page.next_cursor,
+          'accounts',
+        );
+      return EXIT.ok;
+    },
+  },
+  'keys create': {
     usage: 'tollgate keys create ACCOUNT NICKNAME',
     help: 'Create an API key and print its secret, once: it is not stored and cannot be shown again.',
-    maxPositionals: 3,
-    async run({ positionals: [sub, account, nickname] }) {
-      if (sub !== 'create' || !account || !nickname) {
-        err(`usage: ${COMMANDS.keys!.usage}`);
-        return EXIT.config;
-      }
+    maxPositionals: 2,
+    async run({ positionals: [account, nickname] }) {
+      if (!account || !nickname)
+        return missing(
+          'keys create',
+          'the account id and a nickname, e.g. tollgate keys create acc_... prod',
+        );
       const { engine } = await openEngine();
       const r = await engine.keys.create(account, nickname);
       if (r.ok) await audit(engine, 'keys create', r.value.key.id);
@@ -168,34 +206,136 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
+  'purchases list': {
+    usage: 'tollgate purchases list [--status pending|paid|failed] [--limit N] [--cursor ID] [--json]',
+    help: "List every account's credit purchases, newest first; --status pending shows what waits for POST /v1/credit_purchases/{id}/confirm. --json prints what GET /v1/credit_purchases answers.",
+    flags: ['status', 'limit', 'cursor'],
+    switches: ['json'],
+    maxPositionals: 0,
+    async run({ values }) {
+      const status = values.status;
+      if (status !== undefined && !PURCHASE_STATUSES.includes(status as PurchaseStatus)) {
+        err(`purchases list: --status must be one of ${PURCHASE_STATUSES.join(', ')}, got "${status}"`);
+        return EXIT.config;
+      }
+      const limit = limitOf(values.limit);
+      if (limit === null) return badLimit('purchases list');
+      const { engine, settings } = await openEngine();
+      const r = await engine.credits.allPurchases({
+        limit,
+        ...(status ? { status: status as PurchaseStatus } : {}),
+        ...(values.cursor ? { cursor: values.cursor } : {}),
+      });
+      await engine.close();
+      const s = serializers(settings.config);
+      const page = { data: r.data.map(s.purchase), next_cursor: r.nextCursor };
+      if (values.json) out(JSON.stringify(page, null, 2));
+      else
+        printPage(
+          ['id', 'created (UTC)', 'account', 'status', 'credits', 'total (USD)', 'origin'],
+          page.data.map((p) => [p.id, p.created_at, p.account_id, p.status, p.credits, p.total, p.origin]),
+          page.next_cursor,
+          'purchases',
+        );
+      return EXIT.ok;
+    },
+  },
 };
+
+const PURCHASE_STATUSES: readonly PurchaseStatus[] = ['pending', 'paid', 'failed'];
+
+/** `--limit`: 1 to 500, 100 when not given; null when it is not such a number. */
+function limitOf(value: string | undefined): number | null {
+  if (value === undefined) return 100;
+  const n = Number(value);
+  return /^\d+$/.test(value) && n >= 1 && n <= 500 ? n : null;
+}
+
+function badLimit(command: string): number {
+  err(`${command}: --limit must be a whole number from 1 to 500`);
+  return EXIT.config;
+}
+
+function missing(command: string, what: string): number {
+  err(`${command}: give ${what}\nusage: ${COMMANDS[command]!.usage}`);
+  return EXIT.config;
+}
+
+/** A refusal of the input (a cursor this command never gave): bad usage, exit 2. */
+function refused(command: string, r: { code: string; message: string }): number {
+  err(`${command}: ${r.code}: ${r.message}`);
+  return EXIT.config;
+}
+
+/** Rows as aligned columns (empty cells as -), and how to get the next page when there is one. */
+function printPage(
+  header: string[],
+  rows: (string | null | undefined)[][],
+  nextCursor: string | null,
+  noun: string,
+): void {
+  if (rows.length === 0) {
+    out(`no ${noun}`);
+    return;
+  }
+  const cells = [
+    header,
+    ...rows.map((r) => r.map((c) => (c === null || c === undefined || c === '' ? '-' : c))),
+  ];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  for (const r of cells)
+    out(
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    );
+  if (nextCursor) process.stderr.write(`more ${noun}: add --cursor ${nextCursor}\n`);
+}
 
 function usage(): string {
   return [
     'usage: tollgate <command> [args]   (tollgate <command> --help for more)',
     '',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(48)}${c.help.split('.')[0]}.`),
+    ...Object.values(COMMANDS).map(
+      (c) => `  ${c.usage}\n      ${c.help.split('. ')[0]!.replace(/\.$/, '')}.`,
+    ),
   ].join('\n');
 }
 
+/** The command named by the first word, or the first two (`accounts list`); or what is wrong. */
+function commandOf(argv: string[]): { name: string; command: Command; args: string[] } | string {
+  const [first = '', second = ''] = argv;
+  const two = COMMANDS[`${first} ${second}`];
+  if (two) return { name: `${first} ${second}`, command: two, args: argv.slice(2) };
+  const one = COMMANDS[first];
+  if (one) return { name: first, command: one, args: argv.slice(1) };
+  const subs = Object.keys(COMMANDS)
+    .filter((n) => n.startsWith(`${first} `))
+    .map((n) => n.slice(first.length + 1));
+  if (subs.length === 0) return `unknown command ${first}`;
+  return `${first}: ${second && !second.startsWith('-') ? `unknown subcommand ${second}` : 'give a subcommand'} (one of ${subs.join(', ')})`;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const [name] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(usage());
     return name ? EXIT.ok : EXIT.config;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    err(`unknown command ${name}\n${usage()}`);
+  const found = commandOf(argv);
+  if (typeof found === 'string') {
+    err(`${found}\n${usage()}`);
     return EXIT.config;
   }
+  const { command, args } = found;
   if (args.includes('--help') || args.includes('-h')) {
     out(`usage: ${command.usage}\n\n${command.help}`);
     return EXIT.ok;
   }
-  const parsed = parseCommandArgs(name, command, args);
+  const parsed = parseCommandArgs(found.name, command, args);
   if (typeof parsed === 'string') {
-    err(`${name}: ${parsed}\nusage: ${command.usage}`);
+    err(`${found.name}: ${parsed}\nusage: ${command.usage}`);
     return EXIT.config;
   }
   return command.run(parsed);
@@ -204,25 +344,35 @@ export async function runCli(argv: string[]): Promise<number> {
 /** The command's arguments, or what is wrong with them: an unknown flag, a missing value, one argument too many. */
 function parseCommandArgs(name: string, command: Command, args: string[]): Args | string {
   const flags = command.flags ?? [];
+  const switches = command.switches ?? [];
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])),
+      options: Object.fromEntries([
+        ...flags.map((f) => [f, { type: 'string' as const }]),
+        ...switches.map((f) => [f, { type: 'boolean' as const }]),
+      ]),
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
     const flag = /'(-[^ ']*)/.exec((e as Error).message)?.[1] ?? '';
+    const takes = [...flags, ...switches];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      return `unknown option ${flag}${flags.length > 0 ? ` (${name} takes ${flags.map((f) => `--${f}`).join(', ')})` : ` (${name} takes no options)`}`;
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${flag} needs a value`;
+      return `unknown option ${flag}${takes.length > 0 ? ` (${name} takes ${takes.map((f) => `--${f}`).join(', ')})` : ` (${name} takes no options)`}`;
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      return switches.includes(flag.replace(/^--/, '').split('=')[0]!)
+        ? `option ${flag.split('=')[0]} takes no value`
+        : `option ${flag} needs a value`;
     throw e;
   }
   if (parsed.positionals.length > command.maxPositionals)
     return `unexpected argument "${parsed.positionals[command.maxPositionals]}" (quote a name that has spaces)`;
-  return { positionals: parsed.positionals, values: parsed.values as Record<string, string | undefined> };
+  const values: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(parsed.values)) values[k] = v === true ? 'yes' : (v as string);
+  return { positionals: parsed.positionals, values };
 }
 
 const code = await runCli(process.argv.slice(2));

@@ -17,6 +17,8 @@ export interface ServerSettings {
   oidc: { issuer: string; clientId: string; clientSecret: string } | null;
   /** Shown on every portal page. */
   supportEmail: string;
+  /** The product's name, at the top of every portal page and in its title. */
+  brandName: string;
   /** The server's public origin, for portal links and payment redirects. */
   publicUrl: string | null;
   /** Guards GET /metrics; unset: the operator token does. */
@@ -26,6 +28,32 @@ export interface ServerSettings {
   /** Open connections at once; beyond, new ones are closed as they arrive. */
   maxConnections: number;
   config: TollgateConfig;
+}
+
+/** What customers see until the operator names their own: the server warns at start while any is in use. */
+export const PLACEHOLDERS = {
+  brandName: 'Tollgate',
+  supportEmail: 'support@example.com',
+  sellerName: DEFAULT_CONFIG.seller.name,
+} as const;
+
+/**
+ * One line per placeholder still shown to customers (portal pages, invoices), naming the variable to set.
+ * @example placeholderWarnings(readSettings({})) // ['TOLLGATE_BRAND_NAME is not set: ...', ...]
+ */
+export function placeholderWarnings(settings: ServerSettings): string[] {
+  const unset = (variable: string, value: string, placeholder: string, where: string) =>
+    value === placeholder ? [`${variable} is not set: ${where} shows "${placeholder}"`] : [];
+  return [
+    ...unset('TOLLGATE_BRAND_NAME', settings.brandName, PLACEHOLDERS.brandName, 'every portal page'),
+    ...unset('TOLLGATE_SUPPORT_EMAIL', settings.supportEmail, PLACEHOLDERS.supportEmail, 'every portal page'),
+    ...unset(
+      'TOLLGATE_SELLER_NAME',
+      settings.config.seller.name,
+      PLACEHOLDERS.sellerName,
+      'every invoice and credit note',
+    ),
+  ];
 }
 
 /** The shortest operator token accepted from the environment: 32 characters, about 190 bits as base64. */
@@ -150,7 +178,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     databaseSchema: env.TOLLGATE_DATABASE_SCHEMA || null,
     bodyLimitBytes: integer(env, 'TOLLGATE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     metricsToken: env.TOLLGATE_METRICS_TOKEN || null,
-    supportEmail: env.TOLLGATE_SUPPORT_EMAIL || 'support@example.com',
+    supportEmail: env.TOLLGATE_SUPPORT_EMAIL || PLACEHOLDERS.supportEmail,
+    brandName: env.TOLLGATE_BRAND_NAME || PLACEHOLDERS.brandName,
     oidc: env.TOLLGATE_OIDC_CLIENT_ID
       ? {
           issuer: env.TOLLGATE_OIDC_ISSUER || 'https://accounts.google.com',

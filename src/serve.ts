@@ -21,7 +21,7 @@ import cron from 'node-cron';
 import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
-import { ConfigError, readSettings, type ServerSettings, storeOf } from './config.ts';
+import { ConfigError, placeholderWarnings, readSettings, type ServerSettings, storeOf } from './config.ts';
 import type { Engine } from './core/engine.ts';
 import type { AccessLog } from './http/fast-path.ts';
 import { createNodeListener, createTollgate, type TollgateOptions } from './index.ts';
@@ -200,6 +200,7 @@ export async function serveStandalone(): Promise<void> {
     metrics: settings.metricsToken ? { token: settings.metricsToken } : {},
     portal: {
       supportEmail: settings.supportEmail,
+      brandName: settings.brandName,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     },
   });
@@ -240,6 +241,7 @@ export async function serveStandalone(): Promise<void> {
   }, 30_000);
 
   for (const warning of permissionWarnings(settings)) logger.warn({ msg: warning });
+  for (const warning of placeholderWarnings(settings)) logger.warn({ msg: warning });
 
   // Explicit limits, so a slow or idle client cannot hold a connection (or all of them): headers
   // within 10 s, the whole request within 60 s, idle keep-alive 5 s, no byte either way for

@@ -60,7 +60,11 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
         .trim()
         .split('\n')
         .map((l) => l.split(',').slice(1).join(',')),
-    ).toEqual(['id,api_key_id,model,quantity,credits,status', 'e1,,m,1,10,voided', 'e2,,m,1,5,accepted']);
+    ).toEqual([
+      'id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id',
+      'e1,,m,1,10,voided,,,',
+      'e2,,m,1,5,accepted,,,',
+    ]);
     const summary = (
       await call('GET', `/v1/accounts/${acc.id}/usage/summary?from=2026-12-03&to=2026-12-04&granularity=day`)
     ).body.data;
@@ -72,6 +76,19 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
     await engine.billing.run();
     expect(await balance()).toMatchObject({ posted: '995', unbilled: '0', available: '995' });
     expect((await engine.ledger.audit()).mismatchedAccounts).toEqual([]);
+    // The billing run billed e2 only: e1 was voided before it and never billed.
+    const billed = (await records()).map((r: Record<string, unknown>) => [
+      r.id,
+      r.billing_transfer_id,
+      r.billed_at,
+    ]);
+    expect(billed[0]).toEqual(['e1', null, null]);
+    expect(billed[1]![0]).toBe('e2');
+    const trace = (await call('GET', `/v1/transfers/${billed[1]![1]}`)).body;
+    expect(trace).toMatchObject({ code: 'usage', credits: '5', created_at: billed[1]![2] });
+    expect(trace.usage.billed).toEqual([
+      { api_key_id: null, model: 'm', credits: '5', billed_at: billed[1]![2] },
+    ]);
   });
 
   it('after billing: the next run gives the billed credits back once, to the lot they came from', async () => {

@@ -128,7 +128,10 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
     for (const h of unbilled)
       perAccount.set(h.accountId, (perAccount.get(h.accountId) ?? 0n) + h.creditsMinor);
     for (const [accountId, amount] of perAccount) await burnLots(tx, accountId, amount);
-    await tx.usage.markBilled(unbilled);
+    await tx.usage.markBilled(
+      unbilled.map((h, i) => ({ ...h, transferId: transfers[i]!.id })),
+      now,
+    );
     const givenBack = await postReversals(ctx, tx, accountIds, now);
     let creditsMinor = 0n;
     for (const v of perAccount.values()) creditsMinor += v;

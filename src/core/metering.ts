@@ -260,6 +260,10 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     timestampMs,
     hourMs: startOfHour(timestampMs),
     properties,
+    unitPrice:
+      (e.credits === undefined || e.credits === null) && Object.hasOwn(ctx.config.priceBook, e.model)
+        ? ctx.config.priceBook[e.model]!
+        : null,
     fingerprint,
   };
 }

@@ -148,6 +148,8 @@ export interface RatedEvent {
   timestampMs: number;
   hourMs: number;
   properties: string | null;
+  /** The price-book entry it was rated at (credits per unit); null when it carried its own credits. */
+  unitPrice?: string | null;
   /** Canonical content, compared when the same id comes again. */
   fingerprint: string;
 }
@@ -195,6 +197,11 @@ export interface UsageRecord {
   creditsMinor: bigint;
   timestampMs: number;
   properties: string | null;
+  /** The price-book entry it was rated at; null when it carried its own credits. */
+  unitPrice: string | null;
+  /** When a billing run posted it to the ledger, and by which transfer (null until then). */
+  billedAtMs: number | null;
+  billingTransferId: string | null;
 }
 
 export interface UsageBucket {

@@ -133,7 +133,20 @@ export interface UnbilledHour {
   creditsMinor: bigint;
   billedBeforeMinor: bigint;
   /** The rollup rows it covers, each with the credits it had when read (and locked). */
-  rows: { apiKeyId: string; model: string; creditsMinor: bigint }[];
+  rows: { apiKeyId: string; model: string; creditsMinor: bigint; billedMinor: bigint }[];
+  /** Which events the read saw, in the store's own terms (an arrival number, a snapshot). */
+  seen: string;
+}
+
+/** A billing of one rollup row: which transfer took how much of it, and when. */
+export interface UsageBilling {
+  accountId: string;
+  hourMs: number;
+  apiKeyId: string | null;
+  model: string;
+  creditsMinor: bigint;
+  transferId: string;
+  billedAtMs: number;
 }
 
 export interface UsageRepo {
@@ -146,8 +159,13 @@ export interface UsageRepo {
    * stay locked to the end of the unit of work where writers are concurrent.
    */
   listUnbilled(beforeMs: number, accountIds: string[]): Promise<UnbilledHour[]>;
-  /** Marks exactly the rows of these hours billed, to the credits read, and lowers unbilled totals. */
-  markBilled(hours: UnbilledHour[]): Promise<void>;
+  /**
+   * Marks exactly the rows of these hours billed, to the credits read, lowers unbilled totals,
+   * and records which transfer billed which events (those the read saw), at `atMs`.
+   */
+  markBilled(hours: (UnbilledHour & { transferId: string })[], atMs: number): Promise<void>;
+  /** The rows a billing transfer billed, with the credits it took from each. */
+  billingsOf(transferId: string): Promise<UsageBilling[]>;
   /** A stored event by its id (within the dedupe window, where a store forgets older ids). */
   findEvent(id: string): Promise<UsageRecord | undefined>;
 }
@@ -175,12 +193,13 @@ export interface VoidRepo {
   getMany(eventIds: string[]): Promise<Map<string, UsageVoid>>;
   insert(v: UsageVoid): Promise<void>;
   /**
-   * Takes a voided event out of its rollup row and the unbilled total, in one step: what of its
-   * credits was not billed yet leaves `unbilled` at once; the rest leaves the row's billed amount
-   * and is answered, for the next billing run to give back.
+   * Takes a voided event out of its rollup row and the unbilled total, in one step: an event not
+   * billed yet leaves `unbilled` at once; a billed one leaves the row's billed amount, which is
+   * answered, for the next billing run to give back.
    */
   takeOut(
     v: Pick<UsageVoid, 'accountId' | 'apiKeyId' | 'model' | 'hourMs' | 'quantityMinor' | 'creditsMinor'>,
+    billed: boolean,
   ): Promise<bigint>;
   /** Accounts with voids whose billed part is not given back yet. */
   accountsToReverse(): Promise<string[]>;

@@ -177,9 +177,10 @@ export async function usageRecords(
       : new Map<string, UsageVoid>();
   const records: RecordView[] = page.map((r) => {
     const v = voids.get(r.id);
-    return v
-      ? { ...r, status: 'voided', voidedAtMs: v.voidedAtMs, voidReason: v.reason }
-      : { ...r, status: 'accepted' };
+    if (!v) return { ...r, status: 'accepted' };
+    // Voided before it was billed: no billing ever took its credits (a later one saw it voided).
+    const billing = v.reversalMinor > 0n ? {} : { billedAtMs: null, billingTransferId: null };
+    return { ...r, ...billing, status: 'voided', voidedAtMs: v.voidedAtMs, voidReason: v.reason };
   });
   return ok({ records, nextCursor: more ? encodeCursor(records[records.length - 1]!) : null });
 }

@@ -37,6 +37,9 @@ export async function voidUsageEvent(
     await tx.accounts.lock(event.accountId);
     const done = await tx.voids.get(eventId);
     if (done) return done;
+    // Read again under the lock: a billing run may have billed it since.
+    const stored = await tx.usage.findEvent(eventId);
+    const billed = stored !== undefined && stored.billedAtMs !== null;
     const v = {
       eventId,
       accountId: event.accountId,
@@ -49,8 +52,8 @@ export async function voidUsageEvent(
       reason,
       voidedAtMs: ctx.clock.nowMs(),
     };
-    const billed = await tx.voids.takeOut(v);
-    const voided: UsageVoid = { ...v, reversalMinor: billed, reversedAtMs: null, reversalTransferId: null };
+    const reversal = await tx.voids.takeOut(v, billed);
+    const voided: UsageVoid = { ...v, reversalMinor: reversal, reversedAtMs: null, reversalTransferId: null };
     await tx.voids.insert(voided);
     changed.add(event.accountId);
     return voided;

@@ -10,7 +10,7 @@ import {
   type TransferInput,
 } from '../../src/core/ledger.ts';
 import type { RatedEvent } from '../../src/core/model.ts';
-import type { Storage, Tx } from '../../src/core/ports.ts';
+import type { Storage, Tx, UnbilledHour } from '../../src/core/ports.ts';
 
 export interface ConformanceOptions {
   skip?: Partial<Record<string, string>>;
@@ -29,6 +29,11 @@ export const acct = (id: string, kind: 'customer' | 'system'): LedgerAccount => 
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
+
+/** Unbilled hours as billed by one transfer (the id billing would give them). */
+function billedBy(hours: UnbilledHour[], transferId: string) {
+  return hours.map((h) => ({ ...h, transferId }));
+}
 
 function event(id: string, accountId: string, ts: number, credits = 5n): RatedEvent {
   return {
@@ -246,13 +251,13 @@ export function storageConformance(
         ['acc_b', T0],
         ['acc_b', T0 + HOUR],
       ]);
-      await s.transaction((tx) => tx.usage.markBilled(unbilled));
+      await s.transaction((tx) => tx.usage.markBilled(billedBy(unbilled, 't1'), T0 + 2 * HOUR));
       expect(await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR, accounts))).toEqual([]);
       expect(await s.transaction((tx) => tx.usage.unbilledAccounts(T0 + 2 * HOUR))).toEqual([]);
       // A late event for a billed hour shows up as unbilled again, with what was billed before.
       await s.ingestUsage([event('late', 'acc_a', T0 + 10)], { durability: 'normal' });
       const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + 2 * HOUR, ['acc_a']));
-      expect(late.map(({ rows: _, ...h }) => h)).toEqual([
+      expect(late.map(({ rows: _, seen: __, ...h }) => h)).toEqual([
         { accountId: 'acc_a', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: recount.get(T0)! },
       ]);
     });
@@ -261,17 +266,50 @@ export function storageConformance(
       const other = (id: string, ts: number) => ({ ...event(id, 'acc_1', ts), model: 'other' });
       await s.ingestUsage([event('a', 'acc_1', T0), other('b', T0 + 1)], { durability: 'normal' });
       const first = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
-      await s.transaction((tx) => tx.usage.markBilled(first));
+      await s.transaction((tx) => tx.usage.markBilled(billedBy(first, 't1'), T0 + HOUR));
       await s.ingestUsage([{ ...event('c', 'acc_1', T0 + 2), model: 'third' }], { durability: 'normal' });
       const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
-      const plain = (hs: typeof first) => hs.map(({ rows: _, ...h }) => h);
+      const plain = (hs: typeof first) => hs.map(({ rows: _, seen: __, ...h }) => h);
       expect(plain(first)).toEqual([
         { accountId: 'acc_1', hourMs: T0, creditsMinor: 10n, billedBeforeMinor: 0n },
       ]);
       expect(plain(late)).toEqual([
         { accountId: 'acc_1', hourMs: T0, creditsMinor: 5n, billedBeforeMinor: 10n },
       ]);
-      expect(late[0]!.rows).toEqual([{ apiKeyId: '', model: 'third', creditsMinor: 5n }]);
+      expect(late[0]!.rows).toEqual([{ apiKeyId: '', model: 'third', creditsMinor: 5n, billedMinor: 0n }]);
+    });
+
+    test('answers per record the billing that billed it, a late event the next one', async (s) => {
+      await s.ingestUsage([event('a', 'acc_1', T0), event('b', 'acc_1', T0 + 1)], { durability: 'normal' });
+      const first = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
+      await s.ingestUsage([event('c', 'acc_1', T0 + 2)], { durability: 'normal' });
+      // c arrived after the rows were read: not in what this billing saw, nor billed by it.
+      await s.transaction((tx) => tx.usage.markBilled(billedBy(first, 'usage_1'), T0 + HOUR + 5));
+      const billing = async () =>
+        (await s.usageRecords({ accountId: 'acc_1', fromMs: T0, toMs: T0 + HOUR, limit: 10 })).map((r) => [
+          r.id,
+          r.billingTransferId,
+          r.billedAtMs,
+        ]);
+      // Events seen by the read were in it only if they had committed before it.
+      expect(first[0]!.creditsMinor).toBe(10n);
+      expect(await billing()).toEqual([
+        ['a', 'usage_1', T0 + HOUR + 5],
+        ['b', 'usage_1', T0 + HOUR + 5],
+        ['c', null, null],
+      ]);
+      const late = await s.transaction((tx) => tx.usage.listUnbilled(T0 + HOUR, ['acc_1']));
+      await s.transaction((tx) => tx.usage.markBilled(billedBy(late, 'usage_2'), T0 + HOUR + 9));
+      expect(await billing()).toEqual([
+        ['a', 'usage_1', T0 + HOUR + 5],
+        ['b', 'usage_1', T0 + HOUR + 5],
+        ['c', 'usage_2', T0 + HOUR + 9],
+      ]);
+      expect((await s.transaction((tx) => tx.usage.findEvent('c')))?.billingTransferId).toBe('usage_2');
+      const covered = await s.transaction((tx) => tx.usage.billingsOf('usage_1'));
+      expect(covered.map((b) => [b.accountId, b.hourMs, b.model, b.creditsMinor])).toEqual([
+        ['acc_1', T0, 'm', 10n],
+      ]);
     });
 
     test('lets two claims of due webhook deliveries at once take each delivery once', async (s) => {

@@ -1,9 +1,11 @@
 import type { PoolClient } from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import type { UnbilledHour, UsageBilling, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import { HOUR_MS } from '../../core/timestamp.ts';
 import { big, num, type Row, str } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
-import { toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
+import { billingsOf, toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
+import { PgTxConnection } from './postgres-connection.ts';
 
 /**
  * Usage in PostgreSQL. Several server processes share the database, so dedupe is a unique index
@@ -22,8 +24,8 @@ export class PgUsageRepo implements UsageRepo {
     const inserted = new Set<string>();
     if (candidates.length > 0) {
       const r = await this.client.query(
-        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint, unit_price)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [
           candidates.map((e) => e.timestampMs),
@@ -35,6 +37,7 @@ export class PgUsageRepo implements UsageRepo {
           candidates.map((e) => e.creditsMinor.toString()),
           candidates.map((e) => e.properties),
           candidates.map((e) => e.fingerprint),
+          candidates.map((e) => e.unitPrice ?? null),
         ],
       );
       for (const row of r.rows as { id: string }[]) inserted.add(row.id);
@@ -129,6 +132,9 @@ export class PgUsageRepo implements UsageRepo {
        FROM locked l ORDER BY l.account_id, l.hour_ms`,
       [beforeMs, accountIds],
     );
+    // Taken once the rows are locked: a writer of a locked row committed before (in the credits
+    // read, and seen) or commits after this billing (not seen); see migration 010.
+    const seen = str(((await this.client.query('SELECT pg_current_snapshot()::text AS s')).rows[0] as Row).s);
     const hours = new Map<string, UnbilledHour>();
     for (const row of r.rows as Row[]) {
       const key = `${str(row.account_id)}\u0000${num(row.hour_ms)}`;
@@ -140,6 +146,7 @@ export class PgUsageRepo implements UsageRepo {
           creditsMinor: 0n,
           billedBeforeMinor: big(row.billed_before),
           rows: [],
+          seen,
         };
         hours.set(key, h);
       }
@@ -148,16 +155,41 @@ export class PgUsageRepo implements UsageRepo {
         apiKeyId: str(row.api_key_id),
         model: str(row.model),
         creditsMinor: big(row.credits_minor),
+        billedMinor: big(row.billed_minor),
       });
     }
     return [...hours.values()];
   }
 
-  /** One statement for the rows, one for the totals, whatever the number of hours. */
-  async markBilled(hours: UnbilledHour[]): Promise<void> {
+  /** One statement for the rows, one for their billings, one for the totals, whatever the number of hours. */
+  async markBilled(hours: (UnbilledHour & { transferId: string })[], atMs: number): Promise<void> {
     if (hours.length === 0) return;
     const rows = hours.flatMap((h) =>
-      h.rows.map((r) => ({ ...r, accountId: h.accountId, hourMs: h.hourMs })),
+      h.rows.map((r) => ({
+        ...r,
+        accountId: h.accountId,
+        hourMs: h.hourMs,
+        seen: h.seen,
+        transferId: h.transferId,
+      })),
+    );
+    await this.client.query(
+      `INSERT INTO usage_billings (account_id, hour_ms, api_key_id, model, n, snapshot, credits_minor, transfer_id, billed_at_ms)
+       SELECT v.a, v.h, v.k, v.m,
+         (SELECT coalesce(max(b.n), 0) + 1 FROM usage_billings b
+          WHERE b.account_id = v.a AND b.hour_ms = v.h AND b.api_key_id = v.k AND b.model = v.m),
+         v.s, v.c, v.t, $8
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS v(a, h, k, m, s, c, t)`,
+      [
+        rows.map((r) => r.accountId),
+        rows.map((r) => String(r.hourMs)),
+        rows.map((r) => r.apiKeyId),
+        rows.map((r) => r.model),
+        rows.map((r) => r.seen),
+        rows.map((r) => (r.creditsMinor - r.billedMinor).toString()),
+        rows.map((r) => r.transferId),
+        atMs,
+      ],
     );
     await this.client.query(
       `UPDATE usage_rollup u SET billed_minor = v.billed
@@ -190,8 +222,12 @@ export class PgUsageRepo implements UsageRepo {
     return (r.rows as Row[]).map(toUsageHour);
   }
 
+  async billingsOf(transferId: string): Promise<UsageBilling[]> {
+    return billingsOf(new PgTxConnection(this.client), transferId);
+  }
+
   async findEvent(id: string): Promise<UsageRecord | undefined> {
-    const r = await this.client.query('SELECT * FROM usage_events WHERE id = $1', [id]);
+    const r = await this.client.query(`SELECT ${WITH_BILLING} WHERE e.id = $1`, [id]);
     return r.rows[0] ? toUsageRecord(r.rows[0] as Row) : undefined;
   }
 
@@ -200,10 +236,10 @@ export class PgUsageRepo implements UsageRepo {
   ): Promise<UsageRecord[]> {
     const afterTs = q.after?.timestampMs ?? -1;
     const r = await this.client.query(
-      `SELECT * FROM usage_events
-       WHERE account_id = $1 AND ts_ms >= $2 AND ts_ms < $3 AND (ts_ms, id) > ($4::bigint, $5::text)
-         AND ($6::text IS NULL OR api_key_id = $6) AND ($7::text IS NULL OR model = $7)
-       ORDER BY ts_ms, id LIMIT $8`,
+      `SELECT ${WITH_BILLING}
+       WHERE e.account_id = $1 AND e.ts_ms >= $2 AND e.ts_ms < $3 AND (e.ts_ms, e.id) > ($4::bigint, $5::text)
+         AND ($6::text IS NULL OR e.api_key_id = $6) AND ($7::text IS NULL OR e.model = $7)
+       ORDER BY e.ts_ms, e.id LIMIT $8`,
       [
         q.accountId,
         Math.max(q.fromMs, afterTs),
@@ -218,3 +254,18 @@ export class PgUsageRepo implements UsageRepo {
     return (r.rows as Row[]).map(toUsageRecord);
   }
 }
+
+/**
+ * Events with the billing that billed each: the first billing of its rollup row (hour, key,
+ * model) whose snapshot sees the event's transaction; events stored before migration 010 (no
+ * `xid`) count as billed by the row's first billing (the one before the migration, if any).
+ */
+const WITH_BILLING = `e.*, b.transfer_id AS billing_transfer_id, b.billed_at_ms
+  FROM usage_events e
+  LEFT JOIN LATERAL (
+    SELECT transfer_id, billed_at_ms FROM usage_billings
+    WHERE account_id = e.account_id AND hour_ms = e.ts_ms - e.ts_ms % ${HOUR_MS}
+      AND api_key_id = coalesce(e.api_key_id, '') AND model = e.model
+      AND CASE WHEN e.xid IS NULL THEN true ELSE pg_visible_in_snapshot(e.xid, snapshot::pg_snapshot) END
+    ORDER BY n LIMIT 1
+  ) b ON true`;

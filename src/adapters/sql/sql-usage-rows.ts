@@ -1,6 +1,6 @@
 import type { UsageRecord } from '../../core/model.ts';
-import type { UsageHour } from '../../core/ports.ts';
-import { big, num, type Row, str, strOrNull } from './sql-connection.ts';
+import type { UsageBilling, UsageHour } from '../../core/ports.ts';
+import { big, num, numOrNull, type Row, str, strOrNull } from './sql-connection.ts';
 
 /** A `usage_events` row as a record, the same on every dialect. */
 export const toUsageRecord = (r: Row): UsageRecord => ({
@@ -12,7 +12,32 @@ export const toUsageRecord = (r: Row): UsageRecord => ({
   creditsMinor: big(r.credits_minor),
   timestampMs: num(r.ts_ms),
   properties: strOrNull(r.properties),
+  unitPrice: strOrNull(r.unit_price),
+  billedAtMs: numOrNull(r.billed_at_ms),
+  billingTransferId: strOrNull(r.billing_transfer_id),
 });
+
+/** The rows a billing transfer billed (`usage_billings`), with the credits it took from each. */
+export async function billingsOf(
+  c: { stmt(sql: string): { all(...params: unknown[]): unknown } },
+  transferId: string,
+): Promise<UsageBilling[]> {
+  const rows = (await c
+    .stmt(
+      `SELECT account_id, hour_ms, api_key_id, model, credits_minor, transfer_id, billed_at_ms FROM usage_billings
+       WHERE transfer_id = ? ORDER BY api_key_id, model`,
+    )
+    .all(transferId)) as Row[];
+  return rows.map((r) => ({
+    accountId: str(r.account_id),
+    hourMs: num(r.hour_ms),
+    apiKeyId: str(r.api_key_id) || null,
+    model: str(r.model),
+    creditsMinor: big(r.credits_minor),
+    transferId: str(r.transfer_id),
+    billedAtMs: num(r.billed_at_ms),
+  }));
+}
 
 /** A `usage_rollup` row as an hour of usage (`''` is the rollup's "no key"). */
 export const toUsageHour = (r: Row): UsageHour => ({

@@ -75,6 +75,7 @@ export class SqlVoidRepo implements VoidRepo {
 
   async takeOut(
     v: Pick<UsageVoid, 'accountId' | 'apiKeyId' | 'model' | 'hourMs' | 'quantityMinor' | 'creditsMinor'>,
+    billed: boolean,
   ): Promise<bigint> {
     const key = [v.accountId, v.hourMs, v.apiKeyId ?? '', v.model] as const;
     const row = (await this.c
@@ -84,21 +85,25 @@ export class SqlVoidRepo implements VoidRepo {
       )
       .get(...key)) as Row | undefined;
     if (!row) throw new Error(`usage rollup row missing for a stored event of ${v.accountId}`);
-    const gap = big(row.credits_minor) - big(row.billed_minor);
-    const unbilled = v.creditsMinor < gap ? v.creditsMinor : gap > 0n ? gap : 0n;
-    const billed = v.creditsMinor - unbilled;
+    const min = (a: bigint, b: bigint) => (a < b ? a : b);
+    const rowBilled = big(row.billed_minor);
+    const gap = big(row.credits_minor) - rowBilled;
+    // Exactly the event's own part; the bounds only matter for rows voided before billings were
+    // recorded per event (migration 010), whose voids took the unbilled part first.
+    const unbilled = billed ? v.creditsMinor - min(v.creditsMinor, rowBilled) : min(v.creditsMinor, gap);
+    const reversal = v.creditsMinor - unbilled;
     await this.c
       .stmt(
         `UPDATE usage_rollup SET events = events - 1, quantity_minor = quantity_minor - ?,
            credits_minor = credits_minor - ?, billed_minor = billed_minor - ?
          WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?`,
       )
-      .run(v.quantityMinor, v.creditsMinor, billed, ...key);
+      .run(v.quantityMinor, v.creditsMinor, reversal, ...key);
     if (unbilled > 0n)
       await this.c
         .stmt('UPDATE account_usage SET unbilled_minor = unbilled_minor - ? WHERE account_id = ?')
         .run(unbilled, v.accountId);
-    return billed;
+    return reversal;
   }
 
   async accountsToReverse(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { UsageRecord } from '../../core/model.ts';
 import type { UsageQuery } from '../../core/ports.ts';
+import { startOfHour } from '../../core/timestamp.ts';
 import { toUsageRecord } from '../sql/sql-usage-rows.ts';
 import { num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 
@@ -63,7 +64,41 @@ export function accountRecords(
     fromMs = Math.max(fromMs, q.after.timestampMs + 1);
   }
   if (rows.length < q.limit) rows.push(...both(fromMs, null, q.limit - rows.length));
-  return rows.map(toUsageRecord);
+  return withBillings(c, q.accountId, rows);
+}
+
+/**
+ * Rows of one account's events as records, each with the billing that billed it: the first
+ * billing of its rollup row (hour, key, model) that had seen its arrival number (`seq`).
+ */
+export function withBillings(c: SqliteConnection, accountId: string, rows: Row[]): UsageRecord[] {
+  if (rows.length === 0) return [];
+  let minHour = Number.POSITIVE_INFINITY;
+  let maxHour = 0;
+  for (const r of rows) {
+    const h = startOfHour(num(r.ts_ms));
+    if (h < minHour) minHour = h;
+    if (h > maxHour) maxHour = h;
+  }
+  const billings = new Map<string, Row[]>();
+  const read = c
+    .stmt(
+      `SELECT hour_ms, api_key_id, model, through_seq, transfer_id, billed_at_ms FROM usage_billings
+       WHERE account_id = ? AND hour_ms >= ? AND hour_ms <= ? ORDER BY hour_ms, api_key_id, model, n`,
+    )
+    .all(accountId, minHour, maxHour) as Row[];
+  for (const b of read) {
+    const key = `${num(b.hour_ms)}\u0000${str(b.api_key_id)}\u0000${str(b.model)}`;
+    const list = billings.get(key);
+    if (list) list.push(b);
+    else billings.set(key, [b]);
+  }
+  return rows.map((r) => {
+    const key = `${startOfHour(num(r.ts_ms))}\u0000${r.api_key_id ?? ''}\u0000${str(r.model)}`;
+    const seq = num(r.seq);
+    const b = billings.get(key)?.find((x) => num(x.through_seq) >= seq);
+    return toUsageRecord(b ? { ...r, billed_at_ms: b.billed_at_ms, billing_transfer_id: b.transfer_id } : r);
+  });
 }
 
 /** The first `limit` rows of two lists each in (ts_ms, id) order, in that order. */

@@ -1,12 +1,19 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { Durability, UnbilledHour, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import type {
+  Durability,
+  UnbilledHour,
+  UsageBilling,
+  UsageHour,
+  UsageQuery,
+  UsageRepo,
+} from '../../core/ports.ts';
 import { tuples } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
-import { toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';
+import { billingsOf, toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 import type { SqliteStatement } from './sqlite-database.ts';
-import { accountRecords } from './sqlite-usage-records.ts';
+import { accountRecords, withBillings } from './sqlite-usage-records.ts';
 
 /** Usage events, the hourly rollup and the unbilled totals in SQLite. */
 export class SqliteUsage implements UsageRepo {
@@ -93,6 +100,7 @@ export class SqliteUsage implements UsageRepo {
           e.quantityMinor,
           e.creditsMinor,
           e.properties,
+          e.unitPrice ?? null,
           e.fingerprint,
           receivedMs,
         );
@@ -149,6 +157,8 @@ export class SqliteUsage implements UsageRepo {
     const billedBefore = this.c
       .stmt('SELECT sum(billed_minor) FROM usage_rollup WHERE account_id = ? AND hour_ms = ?')
       .pluck(true);
+    // One writer: every event stored so far is in the rows read, and none after.
+    const seen = String(num(this.c.stmt('SELECT coalesce(max(seq), 0) FROM usage_events').pluck(true).get()));
     const hours: UnbilledHour[] = [];
     for (const accountId of accountIds) {
       let hour: UnbilledHour | undefined;
@@ -161,6 +171,7 @@ export class SqliteUsage implements UsageRepo {
             creditsMinor: 0n,
             billedBeforeMinor: big(billedBefore.get(accountId, hourMs)),
             rows: [],
+            seen,
           };
           hours.push(hour);
         }
@@ -169,6 +180,7 @@ export class SqliteUsage implements UsageRepo {
           apiKeyId: str(r.api_key_id),
           model: str(r.model),
           creditsMinor: big(r.credits_minor),
+          billedMinor: big(r.billed_minor),
         });
       }
     }
@@ -180,12 +192,17 @@ export class SqliteUsage implements UsageRepo {
     const read = this.c.stmt('SELECT * FROM usage_events WHERE seq = ?');
     for (const seq of this.recent.candidates(id)) {
       const row = read.get(seq) as Row | undefined;
-      if (row && str(row.id) === id) return toUsageRecord(row);
+      if (row && str(row.id) === id) return withBillings(this.c, row.account_id as string, [row])[0];
     }
     return undefined;
   }
 
-  async markBilled(hours: UnbilledHour[]): Promise<void> {
+  async markBilled(hours: (UnbilledHour & { transferId: string })[], atMs: number): Promise<void> {
+    const record = this.c.stmt(
+      `INSERT INTO usage_billings (account_id, hour_ms, api_key_id, model, n, through_seq, credits_minor, transfer_id, billed_at_ms)
+       SELECT ?, ?, ?, ?, coalesce(max(n), 0) + 1, ?, ?, ?, ? FROM usage_billings
+       WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?`,
+    );
     const mark = this.c.stmt(
       'UPDATE usage_rollup SET billed_minor = ? WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?',
     );
@@ -193,9 +210,17 @@ export class SqliteUsage implements UsageRepo {
       'UPDATE account_usage SET unbilled_minor = unbilled_minor - ? WHERE account_id = ?',
     );
     for (const h of hours) {
-      for (const r of h.rows) mark.run(r.creditsMinor, h.accountId, h.hourMs, r.apiKeyId, r.model);
+      for (const r of h.rows) {
+        mark.run(r.creditsMinor, h.accountId, h.hourMs, r.apiKeyId, r.model);
+        const row = [h.accountId, h.hourMs, r.apiKeyId, r.model];
+        record.run(...row, Number(h.seen), r.creditsMinor - r.billedMinor, h.transferId, atMs, ...row);
+      }
       subtract.run(h.creditsMinor, h.accountId);
     }
+  }
+
+  async billingsOf(transferId: string): Promise<UsageBilling[]> {
+    return billingsOf(this.c, transferId);
   }
 
   hours(q: UsageQuery): UsageHour[] {
@@ -299,6 +324,7 @@ const ROW_COLUMNS = [
   'quantity_minor',
   'credits_minor',
   'properties',
+  'unit_price',
   'fingerprint',
   'received_ms',
 ];

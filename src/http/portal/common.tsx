@@ -11,6 +11,8 @@ import { type Frame, Layout } from './layout.tsx';
 
 export interface PortalOptions {
   supportEmail?: string;
+  /** The product's name at the top of every page (default "Tollgate"). */
+  brandName?: string;
   /** The public origin of the server, for portal links (default: the request's origin). */
   publicUrl?: string;
   /** The payment provider of the Add Credits button (default: stripe when configured, else manual). */

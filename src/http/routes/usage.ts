@@ -53,6 +53,9 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     credits: s.credits(r.creditsMinor),
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
+    unit_price: r.unitPrice,
+    billed_at: r.billedAtMs === null ? null : s.time(r.billedAtMs),
+    billing_transfer_id: r.billingTransferId,
   });
 
   const dispute = (d: UsageDispute) => ({
@@ -133,6 +136,12 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
                 usage: {
                   account_id: t.usage.accountId,
                   hour: s.time(t.usage.hourMs),
+                  billed: t.usage.billed.map((b) => ({
+                    api_key_id: b.apiKeyId,
+                    model: b.model,
+                    credits: s.credits(b.creditsMinor),
+                    billed_at: s.time(b.billedAtMs),
+                  })),
                   groups: t.usage.groups.map((g) => ({
                     api_key_id: g.apiKeyId,
                     model: g.model,
@@ -324,10 +333,12 @@ export async function csvResponse(
   c.header('content-type', 'text/csv; charset=utf-8');
   c.header('content-disposition', 'attachment; filename="usage.csv"');
   return stream(c, async (out) => {
-    await out.write('timestamp,id,api_key_id,model,quantity,credits,status\n');
+    await out.write(
+      'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id\n',
+    );
     let chunk = '';
     for await (const r of engine.usage.allRecords(input)) {
-      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status}\n`;
+      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status},${r.unitPrice ?? ''},${r.billedAtMs === null ? '' : s.time(r.billedAtMs)},${r.billingTransferId ?? ''}\n`;
       if (chunk.length > 64 * 1024) {
         await out.write(chunk);
         chunk = '';
