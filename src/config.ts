@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
+import { isCountryCode } from './core/billing-details.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
+import { INVOICE_LOCALES, type InvoiceLocale } from './core/model.ts';
 
 /** The standalone server's settings, read once from the environment (see API.md). */
 export interface ServerSettings {
@@ -210,7 +212,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
         name: env.TOLLGATE_SELLER_NAME || DEFAULT_CONFIG.seller.name,
         address: env.TOLLGATE_SELLER_ADDRESS || '',
         taxId: env.TOLLGATE_SELLER_TAX_ID || '',
+        country: sellerCountry(env),
       },
+      invoiceLocale: invoiceLocale(env),
       invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
       usageDurability: usageDurability(env),
       webhookHttpsOnly: flag(env, 'TOLLGATE_WEBHOOK_HTTPS_ONLY', DEFAULT_CONFIG.webhookHttpsOnly),
@@ -221,6 +225,27 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       ),
     },
   };
+}
+
+/** ISO 3166-1 alpha-2, upper case; it decides EU reverse charge on invoices. */
+function sellerCountry(env: NodeJS.ProcessEnv): string {
+  const v = (env.TOLLGATE_SELLER_COUNTRY || '').trim().toUpperCase();
+  if (v !== '' && !isCountryCode(v))
+    throw new ConfigError(
+      'TOLLGATE_SELLER_COUNTRY',
+      `must be an ISO 3166-1 alpha-2 code such as FR, got "${v}"`,
+    );
+  return v;
+}
+
+function invoiceLocale(env: NodeJS.ProcessEnv): InvoiceLocale {
+  const v = env.TOLLGATE_INVOICE_LOCALE || 'en';
+  if (!(INVOICE_LOCALES as readonly string[]).includes(v))
+    throw new ConfigError(
+      'TOLLGATE_INVOICE_LOCALE',
+      `must be one of ${INVOICE_LOCALES.join(', ')}, got "${v}"`,
+    );
+  return v as InvoiceLocale;
 }
 
 /** `full`: an acknowledged event also survives a power loss (SQLite) or a failover (PostgreSQL). */

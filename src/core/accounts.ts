@@ -1,6 +1,7 @@
 import { parseAutoTopUp, startAutoTopUps } from './auto-top-up.ts';
 import { chargeAutoTopUps } from './auto-top-up-charges.ts';
 import { type Balance, balanceIn } from './balance.ts';
+import { parseBillingDetails } from './billing-details.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Account } from './model.ts';
@@ -88,6 +89,8 @@ export interface AccountPatch {
   spendLimit?: unknown;
   /** `{ threshold, credits, monthly_max_total, provider }` or null; parsed by `parseAutoTopUp`. */
   autoTopUp?: unknown;
+  /** `{ legal_name, address_line1, ... }` or null; parsed by `parseBillingDetails`. */
+  billingDetails?: unknown;
 }
 
 export async function updateAccount(ctx: Context, id: string, patch: AccountPatch): Promise<Result<Account>> {
@@ -96,6 +99,9 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   if (limit && !limit.ok) return limit;
   const topUp = patch.autoTopUp === undefined ? undefined : await parseAutoTopUp(ctx, id, patch.autoTopUp);
   if (topUp && !topUp.ok) return topUp;
+  const details =
+    patch.billingDetails == null ? patch.billingDetails : parseBillingDetails(patch.billingDetails);
+  if (details && !details.ok) return details;
   const result = await unit(ctx, async (tx) => {
     const account = await tx.accounts.lock(id);
     if (!account) fail(refuse('not_found', `no account ${id}`));
@@ -113,6 +119,7 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
       next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
     if (limit) next.spendLimit = limit.value;
     if (topUp) next.autoTopUp = topUp.value;
+    if (details !== undefined) next.billingDetails = details?.value ?? null;
     await tx.accounts.update(next);
     // A limit set at or below what is already used is reached now: announced in this change.
     if (limit?.value) await announceAfterLimitChange(ctx, tx, id);

@@ -5,6 +5,7 @@ import { invalidField, ok, type Result } from './errors.ts';
 import type { AutoTopUp, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
 import { quote } from './pricing.ts';
+import { taxFor } from './tax.ts';
 import { startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
 import { emit } from './webhooks.ts';
 
@@ -97,7 +98,12 @@ export async function startAutoTopUps(
       if (pending.providerRef === null && ctx.payments[pending.provider]?.chargeSaved) started.push(pending);
       continue;
     }
-    const q = quote(ctx.config, formatAmount(cfg.creditsMinor, ctx.config.scales.credits));
+    const buyer = await tx.accounts.get(accountId);
+    const q = quote(
+      ctx.config,
+      formatAmount(cfg.creditsMinor, ctx.config.scales.credits),
+      taxFor(ctx.config, buyer).rate,
+    );
     if (!q.ok) continue; // the price changed since it was set: the settings say why when read again
     const paid = recent.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.totalMinor, 0n);
     if (paid + q.value.totalMinor > cfg.monthlyMaxTotalMinor) {

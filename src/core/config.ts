@@ -1,4 +1,5 @@
 import { DEFAULT_SCALES, type Scales } from './amount.ts';
+import type { InvoiceLocale } from './model.ts';
 import type { Durability } from './ports.ts';
 
 /** Everything the platform's rules leave to the operator, with the platform's defaults. */
@@ -18,7 +19,10 @@ export interface TollgateConfig {
   /** `{YYYY}` is the UTC year of issue, `{seq:N}` the number zero-padded to N digits. */
   invoiceNumberFormat: string;
   creditNoteNumberFormat: string;
-  seller: { name: string; address: string; taxId: string };
+  /** Printed on invoices. `address`: lines separated by newlines or `;`. `country` (ISO 3166-1 alpha-2) decides EU reverse charge. */
+  seller: { name: string; address: string; taxId: string; country?: string };
+  /** Language and number and date format of invoices and credit notes, frozen into each at issue. */
+  invoiceLocale?: InvoiceLocale;
   /** Oldest usage timestamp still accepted. */
   lateEventMaxAgeMs: number;
   /** How far in the future a usage timestamp may be (clock skew). */
@@ -70,7 +74,8 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   priceBook: EXAMPLE_PRICE_BOOK,
   invoiceNumberFormat: 'INV-{YYYY}-{seq:6}',
   creditNoteNumberFormat: 'CN-{YYYY}-{seq:6}',
-  seller: { name: 'Tollgate Operator', address: '', taxId: '' },
+  seller: { name: 'Tollgate Operator', address: '', taxId: '', country: '' },
+  invoiceLocale: 'en',
   lateEventMaxAgeMs: 35 * 24 * 3600 * 1000,
   futureToleranceMs: 5 * 60 * 1000,
   usageDurability: 'normal',

@@ -9,6 +9,7 @@ import { burn, unspentByLot } from './lots.ts';
 import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
 import type { Tx } from './ports.ts';
 import { quote } from './pricing.ts';
+import { taxFor } from './tax.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { balanceUnit } from './unit-of-work.ts';
 import { emit } from './webhooks.ts';
@@ -49,7 +50,9 @@ export async function createPurchase(
   if (typeof save !== 'boolean') return invalidField('save_payment_method', 'must be true or false');
   if (save && !(provider.chargeSaved && provider.createCustomer))
     return invalidField('save_payment_method', `${provider.name} cannot save a payment method`);
-  const q = quote(ctx.config, input.credits);
+  // Tax per buyer (reverse charge across an EU border): the rate the invoice will show.
+  const buyer = await read(ctx, (tx) => tx.accounts.get(accountId));
+  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer).rate);
   if (!q.ok) return q;
   const fingerprint = JSON.stringify([
     q.value.creditsMinor.toString(),

@@ -78,6 +78,7 @@ import type {
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
 import { accountSpend, newSpendState, runwaySeconds } from './spend.ts';
+import { taxFor } from './tax.ts';
 import { traceTransfer } from './trace.ts';
 import { postTransfers, systemAccounts } from './transfers.ts';
 import {
@@ -200,6 +201,11 @@ export async function createEngine(deps: EngineDeps) {
     },
     credits: {
       quote: (credits: unknown) => quote(deps.config, credits),
+      /** The price for this buyer: its tax rate (reverse charge across an EU border) applies. */
+      quoteFor: async (accountId: string, credits: unknown) => {
+        const account = await getAccount(ctx, accountId);
+        return account.ok ? quote(deps.config, credits, taxFor(deps.config, account.value).rate) : account;
+      },
       /** The payment providers purchases may name (`manual` always). */
       providers: (): string[] => Object.keys(ctx.payments),
       purchase: (accountId: string, input: PurchaseInput, idempotencyKey: string) =>

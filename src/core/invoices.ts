@@ -1,6 +1,9 @@
 import { formatAmount } from './amount.ts';
+import { billingDetailsJson } from './billing-details.ts';
 import type { TollgateConfig } from './config.ts';
 import type { Account, InvoiceSnapshot, Purchase } from './model.ts';
+import { taxOn } from './pricing.ts';
+import { taxFor } from './tax.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of
@@ -25,21 +28,61 @@ export function numbering(
 
 export const isoUtc = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** The frozen content of a purchase's invoice. */
+/** The buyer as printed: the account, and its billing details as they are now (frozen by the caller). */
+export const buyerOf = (account: Account): InvoiceSnapshot['buyer'] => ({
+  account_id: account.id,
+  name: account.name,
+  email: account.email,
+  billing_details: account.billingDetails ? billingDetailsJson(account.billingDetails) : null,
+});
+
+/** The seller as printed, from the operator's settings. */
+export const sellerOf = (config: TollgateConfig): InvoiceSnapshot['seller'] => ({
+  name: config.seller.name,
+  address: config.seller.address,
+  tax_id: config.seller.taxId,
+  country: config.seller.country ?? '',
+});
+
+/**
+ * How the purchase was taxed, as its invoice says it. The purchase was priced with its buyer's
+ * treatment (`taxFor`) when it was created; that treatment is printed when it still gives the tax
+ * the purchase charged. Otherwise (billing details or settings changed while the payment was
+ * pending) the invoice states what was charged: 0 without a mention when no tax was charged, the
+ * configured rate otherwise; the amounts are always the purchase's own.
+ */
+function taxLine(
+  config: TollgateConfig,
+  account: Account,
+  purchase: Purchase,
+): { tax_rate: string; tax_treatment: 'standard' | 'reverse_charge' } {
+  const t = taxFor(config, account);
+  if (taxOn(purchase.subtotalMinor, t.rate, config.scales.usd) === purchase.taxMinor)
+    return { tax_rate: t.rate, tax_treatment: t.reverseCharge ? 'reverse_charge' : 'standard' };
+  return { tax_rate: purchase.taxMinor === 0n ? '0' : config.taxRate, tax_treatment: 'standard' };
+}
+
+/**
+ * The frozen content of a purchase's invoice: both parties as they are at issue (the buyer's
+ * billing details included), the line, the tax as charged, when and how it was paid (an invoice is
+ * issued when its payment is confirmed), and the language it is printed in.
+ * @example invoiceSnapshot(config, 'INV-2026-000001', now, account, purchase).tax_treatment // 'reverse_charge'
+ */
 export function invoiceSnapshot(
   config: TollgateConfig,
   number: string,
   issuedAtMs: number,
   account: Account,
   purchase: Purchase,
+  payment: { card_brand?: string | null; card_last4?: string | null } = {},
 ): InvoiceSnapshot {
   const usd = (m: bigint) => formatAmount(m, config.scales.usd, true);
   return {
     kind: 'invoice',
     number,
     issued_at: isoUtc(issuedAtMs),
-    seller: { name: config.seller.name, address: config.seller.address, tax_id: config.seller.taxId },
-    buyer: { account_id: account.id, name: account.name, email: account.email },
+    seller: sellerOf(config),
+    buyer: buyerOf(account),
     lines: [
       {
         description: 'Prepaid credits',
@@ -50,9 +93,16 @@ export function invoiceSnapshot(
     ],
     subtotal: usd(purchase.subtotalMinor),
     tax: usd(purchase.taxMinor),
-    tax_rate: config.taxRate,
+    ...taxLine(config, account, purchase),
     total: usd(purchase.totalMinor),
     currency: 'USD',
     purchase_id: purchase.id,
+    paid_at: isoUtc(issuedAtMs),
+    payment: {
+      provider: purchase.provider,
+      card_brand: payment.card_brand ?? null,
+      card_last4: payment.card_last4 ?? null,
+    },
+    locale: config.invoiceLocale ?? 'en',
   };
 }

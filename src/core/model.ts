@@ -1,5 +1,11 @@
 /** The records of the domain, as the core sees them. Times are UTC epoch milliseconds. */
 
+import type { BillingDetails, BillingDetailsJson } from './billing-details.ts';
+
+/** The languages invoices and credit notes are printed in. */
+export const INVOICE_LOCALES = ['en', 'fr', 'de'] as const;
+export type InvoiceLocale = (typeof INVOICE_LOCALES)[number];
+
 export interface Account {
   id: string;
   name: string;
@@ -11,6 +17,8 @@ export interface Account {
   /** Credits this account may use per UTC day or month, all keys together; null: no limit. */
   spendLimit: SpendLimit | null;
   autoTopUp: AutoTopUp | null;
+  /** Who invoices are addressed to; frozen into each invoice at issue. Absent or null: none given. */
+  billingDetails?: BillingDetails | null;
   createdAtMs: number;
 }
 
@@ -86,8 +94,14 @@ export interface InvoiceSnapshot {
   kind: 'invoice' | 'credit_note';
   number: string;
   issued_at: string;
-  seller: { name: string; address: string; tax_id: string };
-  buyer: { account_id: string; name: string; email: string | null };
+  seller: { name: string; address: string; tax_id: string; country?: string };
+  buyer: {
+    account_id: string;
+    name: string;
+    email: string | null;
+    /** As the customer gave them when the invoice was issued (absent in invoices issued before #20). */
+    billing_details?: BillingDetailsJson | null;
+  };
   lines: { description: string; quantity: string; unit_price: string; amount: string }[];
   subtotal: string;
   tax: string;
@@ -96,6 +110,16 @@ export interface InvoiceSnapshot {
   currency: string;
   purchase_id: string;
   invoice_number?: string;
+  /** `reverse_charge`: no VAT, the buyer accounts for it (art. 196 Directive 2006/112/EC). */
+  tax_treatment?: 'standard' | 'reverse_charge';
+  /** When the invoice was paid (an invoice is issued when its payment is confirmed). */
+  paid_at?: string;
+  /** How it was paid: the provider and, for a card when the provider says, its brand and last 4 digits. */
+  payment?: { provider: string; card_brand?: string | null; card_last4?: string | null };
+  /** The language and formats it is printed in. */
+  locale?: InvoiceLocale;
+  /** When the credit note's invoice was issued. */
+  invoice_issued_at?: string;
 }
 
 export interface CreditNote {

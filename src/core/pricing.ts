@@ -21,20 +21,17 @@ export function ratePercent(rate: string): string {
 /**
  * Prices credits in USD cents. Rounding: the subtotal (credits x unit price) is rounded half up
  * to the cent, then the tax (subtotal x rate) is rounded half up to the cent; total = subtotal + tax.
- * A total outside [paymentMin, paymentMax] (inclusive) is `payment_out_of_range`.
+ * A total outside [paymentMin, paymentMax] (inclusive) is `payment_out_of_range`. `taxRate` is the
+ * buyer's (`taxFor` in core/tax.ts); the configured rate when not given.
  * @example quote(config, '1500') // ok({ subtotalMinor: 1500n, totalMinor: 1500n, ... }) at $0.01
  */
-export function quote(config: TollgateConfig, credits: unknown): Result<Quote> {
+export function quote(config: TollgateConfig, credits: unknown, taxRate = config.taxRate): Result<Quote> {
   const parsed = parseCredits(credits, config.scales.credits, config.maxCreditsMinor, 'credits');
   if (!parsed.ok) return parsed;
   const creditsMinor = parsed.value;
   const exact = toDecimal(creditsMinor, config.scales.credits).mul(config.creditPrice);
   const subtotalMinor = toMinor(exact, config.scales.usd, Decimal.ROUND_HALF_UP);
-  const taxMinor = toMinor(
-    toDecimal(subtotalMinor, config.scales.usd).mul(config.taxRate),
-    config.scales.usd,
-    Decimal.ROUND_HALF_UP,
-  );
+  const taxMinor = taxOn(subtotalMinor, taxRate, config.scales.usd);
   const totalMinor = subtotalMinor + taxMinor;
   if (totalMinor < config.paymentMinMinor || totalMinor > config.paymentMaxMinor) {
     const usd = (m: bigint) => `$${formatAmount(m, config.scales.usd, true)}`;
@@ -44,6 +41,14 @@ export function quote(config: TollgateConfig, credits: unknown): Result<Quote> {
     );
   }
   return ok({ creditsMinor, unitPrice: config.creditPrice, subtotalMinor, taxMinor, totalMinor });
+}
+
+/**
+ * The tax on a subtotal in USD minor units: subtotal x rate, rounded half up to the minor unit.
+ * @example taxOn(1999n, '0.2', 2) // 400n ($3.998 rounds to $4.00)
+ */
+export function taxOn(subtotalMinor: bigint, rate: string, scale: number): bigint {
+  return toMinor(toDecimal(subtotalMinor, scale).mul(rate), scale, Decimal.ROUND_HALF_UP);
 }
 
 /** A price per unit as an exact fraction: `num / den` credits. */

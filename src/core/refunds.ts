@@ -2,7 +2,7 @@ import { formatAmount, parseCredits, proRata } from './amount.ts';
 import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail } from './context.ts';
 import { type Result, refuse } from './errors.ts';
-import { isoUtc, numbering } from './invoices.ts';
+import { buyerOf, isoUtc, numbering, sellerOf } from './invoices.ts';
 import { unspentByLot } from './lots.ts';
 import type { CreditNote } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
@@ -104,7 +104,11 @@ export async function refundPurchase(
         kind: 'credit_note',
         number,
         issued_at: isoUtc(now),
-        buyer: { account_id: account!.id, name: account!.name, email: account!.email },
+        // The buyer as now (billing details frozen at the note's issue); tax as on the invoice.
+        buyer: buyerOf(account!),
+        seller: sellerOf(ctx.config),
+        locale: ctx.config.invoiceLocale ?? 'en',
+        invoice_issued_at: invoice.snapshot.issued_at,
         lines: [
           {
             description: `Refund of unspent credits (invoice ${invoice.number})`,

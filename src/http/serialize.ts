@@ -1,5 +1,6 @@
 import type { Balance } from '../core/accounts.ts';
 import { formatAmount } from '../core/amount.ts';
+import { billingDetailsJson } from '../core/billing-details.ts';
 import type { TollgateConfig } from '../core/config.ts';
 import { isoUtc } from '../core/invoices.ts';
 import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase, SpendLimit } from '../core/model.ts';
@@ -28,6 +29,7 @@ export function serializers(config: TollgateConfig) {
         monthly_max_total: usd(a.autoTopUp.monthlyMaxTotalMinor),
         provider: a.autoTopUp.provider,
       },
+      billing_details: a.billingDetails ? billingDetailsJson(a.billingDetails) : null,
       created_at: time(a.createdAtMs),
     }),
     balance: (b: Balance & { runwaySeconds?: number | null }) => ({

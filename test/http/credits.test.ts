@@ -144,9 +144,10 @@ describe.each(STORES)('credit purchases ($name)', (store) => {
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const text = await pdfText(pdf.bytes);
     expect(text).toContain('INV-2026-000001');
-    expect(text).toContain(invoice.issued_at.slice(0, 10));
-    expect(text).toContain('2500');
-    expect(text).toContain('30.00');
+    // Dates in words and grouped numbers (#20): November 25, 2026, not 2026-11-25T13:30:00Z.
+    expect(text).toContain('November 25, 2026');
+    expect(text).toContain('2,500');
+    expect(text).toContain('USD 30.00');
     expect(text).toContain('VideoGen Inc.');
   });
 });

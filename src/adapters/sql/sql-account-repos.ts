@@ -1,3 +1,8 @@
+import {
+  type BillingDetailsJson,
+  billingDetailsFromJson,
+  billingDetailsJson,
+} from '../../core/billing-details.ts';
 import type { Account, ApiKey, ApiKeyStatus, AutoTopUp, SpendLimit } from '../../core/model.ts';
 import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
 import {
@@ -29,6 +34,10 @@ const toAccount = (r: Row): Account => ({
   lowBalanceThresholdMinor: bigOrNull(r.low_balance_threshold_minor),
   spendLimit: toLimit(r),
   autoTopUp: toAutoTopUp(r.auto_top_up),
+  billingDetails:
+    r.billing_details == null
+      ? null
+      : billingDetailsFromJson(JSON.parse(str(r.billing_details)) as BillingDetailsJson),
   createdAtMs: num(r.created_at_ms),
 });
 
@@ -123,7 +132,7 @@ export class SqlAccountRepo implements AccountRepo {
   async update(a: Account): Promise<void> {
     await this.c
       .stmt(
-        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, auto_top_up = ? WHERE id = ?',
+        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, auto_top_up = ?, billing_details = ? WHERE id = ?',
       )
       .run(
         a.name,
@@ -132,6 +141,7 @@ export class SqlAccountRepo implements AccountRepo {
         a.spendLimit?.creditsMinor ?? null,
         a.spendLimit?.period ?? null,
         autoTopUpJson(a.autoTopUp),
+        a.billingDetails ? JSON.stringify(billingDetailsJson(a.billingDetails)) : null,
         a.id,
       );
   }

@@ -137,7 +137,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
     autoTopUp: null,
   }));
   app.get('/portal/api/quote', p.guard, async (c) => {
-    const q = engine.credits.quote(c.req.query('credits') ?? '');
+    const q = await engine.credits.quoteFor((await p.frame(c)).accountId, c.req.query('credits') ?? '');
     if (!q.ok) return errorResponse(c, q.code, q.message);
     return c.json({
       credits: s.credits(q.value.creditsMinor),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { parseAmount } from '../../core/amount.ts';
+import { BILLING_FIELD_MAX_CHARS } from '../../core/billing-details.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
@@ -35,6 +36,23 @@ const PatchAccount = z.strictObject({
     })
     .nullable()
     .optional(),
+  billing_details: z
+    .strictObject({
+      legal_name: z.string().max(BILLING_FIELD_MAX_CHARS.legal_name),
+      address_line1: z.string().max(BILLING_FIELD_MAX_CHARS.address_line1),
+      address_line2: z.string().max(BILLING_FIELD_MAX_CHARS.address_line2).nullish(),
+      postal_code: z.string().max(BILLING_FIELD_MAX_CHARS.postal_code),
+      city: z.string().max(BILLING_FIELD_MAX_CHARS.city),
+      country: z.string().max(2).openapi({ description: 'ISO 3166-1 alpha-2', example: 'DE' }),
+      tax_id: z
+        .string()
+        .max(BILLING_FIELD_MAX_CHARS.tax_id)
+        .nullish()
+        .openapi({ description: 'VAT number in the EU (checked against its country format)' }),
+    })
+    .nullable()
+    .optional()
+    .openapi({ description: 'Who invoices are addressed to; frozen into each invoice at issue' }),
 });
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -98,6 +116,7 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       ...(threshold !== undefined ? { lowBalanceThresholdMinor: threshold } : {}),
       ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
       ...(b.auto_top_up !== undefined ? { autoTopUp: b.auto_top_up } : {}),
+      ...(b.billing_details !== undefined ? { billingDetails: b.billing_details } : {}),
     };
     return c.json(s.account(unwrap(await engine.accounts.update(param(c, 'id'), patch))), 200);
   });

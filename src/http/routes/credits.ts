@@ -23,8 +23,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       z.strictObject({ credits: Amount }),
     ),
     async (c) => {
-      unwrap(await engine.accounts.get(param(c, 'id')));
-      const q = unwrap(engine.credits.quote(body<{ credits: string }>(c).credits));
+      const q = unwrap(await engine.credits.quoteFor(param(c, 'id'), body<{ credits: string }>(c).credits));
       return c.json(
         {
           credits: s.credits(q.creditsMinor),
