@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { parseBillingDetails } from '../src/core/billing-details.ts';
+import { taxTreatment } from '../src/core/tax.ts';
+import { makeApi, STORES } from './helpers.ts';
+
+const BASE = {
+  legal_name: 'Bildwerk Medien GmbH',
+  address_line1: 'Torstraße 140',
+  postal_code: '10119',
+  city: 'Berlin',
+  country: 'DE',
+};
+
+describe('billing details rules', () => {
+  it.each([
+    ['DE', 'DE123456789', true],
+    ['DE', 'DE12345678', false],
+    ['DE', 'FR12345678901', false],
+    ['FR', 'FR40123456789', true],
+    ['FR', 'FRAB123456789', true],
+    ['FR', 'FR4012345678', false],
+    ['AT', 'ATU12345678', true],
+    ['AT', 'AT12345678', false],
+    ['NL', 'NL123456789B01', true],
+    ['NL', 'NL123456789', false],
+    ['GR', 'EL123456789', true],
+    ['GR', 'GR123456789', false],
+    ['ES', 'ESX1234567X', true],
+    ['IT', 'IT12345678901', true],
+    ['BE', 'BE0123456789', true],
+    ['BE', 'BE2123456789', false],
+    ['US', '12-3456789', true],
+    ['GB', 'GB123456789', true],
+  ])('a tax id of %s: %s is %s', (country, taxId, valid) => {
+    const r = parseBillingDetails({ ...BASE, country, tax_id: taxId });
+    expect(r.ok).toBe(valid);
+    if (!r.ok) expect(r.details).toEqual([{ field: 'billing_details.tax_id', message: expect.any(String) }]);
+  });
+
+  it('normalises: trims text, upper-cases the country, drops spaces, dots and dashes from the tax id', () => {
+    const r = parseBillingDetails({
+      ...BASE,
+      legal_name: '  Bildwerk  ',
+      country: 'de',
+      tax_id: 'de 123.456-789',
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { legalName: 'Bildwerk', country: 'DE', taxId: 'DE123456789' },
+    });
+  });
+
+  it('lists every field that does not fit, with a stable code', () => {
+    const r = parseBillingDetails({ legal_name: '', country: 'XX', extra: 1 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.code).toBe('validation_failed');
+    expect(r.details!.map((d) => d.field).sort()).toEqual([
+      'billing_details.address_line1',
+      'billing_details.city',
+      'billing_details.country',
+      'billing_details.extra',
+      'billing_details.legal_name',
+      'billing_details.postal_code',
+    ]);
+  });
+
+  it('reverse charge only across an EU border to a buyer with a tax id', () => {
+    const fr = { sellerCountry: 'FR', configuredRate: '0.2' };
+    expect(taxTreatment(fr, { country: 'DE', taxId: 'DE123456789' })).toEqual({
+      rate: '0',
+      reverseCharge: true,
+    });
+    expect(taxTreatment(fr, { country: 'DE', taxId: null })).toEqual({ rate: '0.2', reverseCharge: false });
+    expect(taxTreatment(fr, { country: 'FR', taxId: 'FR40123456789' })).toEqual({
+      rate: '0.2',
+      reverseCharge: false,
+    });
+    expect(taxTreatment(fr, { country: 'US', taxId: '123456789' })).toEqual({
+      rate: '0.2',
+      reverseCharge: false,
+    });
+    expect(taxTreatment(fr, null)).toEqual({ rate: '0.2', reverseCharge: false });
+    expect(
+      taxTreatment({ sellerCountry: 'US', configuredRate: '0.07' }, { country: 'DE', taxId: 'DE123456789' }),
+    ).toEqual({
+      rate: '0.07',
+      reverseCharge: false,
+    });
+    expect(
+      taxTreatment({ sellerCountry: '', configuredRate: '0' }, { country: 'DE', taxId: 'DE123456789' }),
+    ).toEqual({
+      rate: '0',
+      reverseCharge: false,
+    });
+  });
+});
+
+describe.each(STORES)('billing details over HTTP ($name)', (store) => {
+  it('PATCH sets them, GET shows them, null clears them; bad ones are 422 validation_failed naming the field', async () => {
+    const { call } = await makeApi({ store });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    expect(acc.billing_details).toBeNull();
+    const set = await call('PATCH', `/v1/accounts/${acc.id}`, {
+      billing_details: { ...BASE, address_line2: 'Aufgang B', tax_id: 'DE 123 456 789' },
+    });
+    expect(set.status).toBe(200);
+    const expected = { ...BASE, address_line2: 'Aufgang B', tax_id: 'DE123456789' };
+    expect(set.body.billing_details).toEqual(expected);
+    expect((await call('GET', `/v1/accounts/${acc.id}`)).body.billing_details).toEqual(expected);
+
+    const bad = await call('PATCH', `/v1/accounts/${acc.id}`, {
+      billing_details: { ...BASE, tax_id: 'DE12345' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect(bad.body.error.details).toContainEqual({
+      field: 'billing_details.tax_id',
+      message: 'must be a VAT number of DE, like DE123456789',
+    });
+    const country = await call('PATCH', `/v1/accounts/${acc.id}`, {
+      billing_details: { ...BASE, country: 'ZZ' },
+    });
+    expect(country.status).toBe(422);
+    expect(country.body.error.details.map((d: { field: string }) => d.field)).toContain(
+      'billing_details.country',
+    );
+    const missing = await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: { country: 'DE' } });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.code).toBe('validation_failed');
+    // A refusal changed nothing.
+    expect((await call('GET', `/v1/accounts/${acc.id}`)).body.billing_details).toEqual(expected);
+
+    const cleared = await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: null });
+    expect(cleared.body.billing_details).toBeNull();
+  });
+
+  it('the quote follows the buyer: VAT for a domestic buyer, none for an EU business abroad', async () => {
+    const { call } = await makeApi({
+      store,
+      config: {
+        taxRate: '0.2',
+        seller: { name: 'Studio', address: 'Paris', taxId: 'FR40123456789', country: 'FR' },
+      },
+    });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    const quote = async () =>
+      (await call('POST', `/v1/accounts/${acc.id}/credit_quotes`, { credits: '2500' })).body;
+    expect(await quote()).toMatchObject({ subtotal: '25.00', tax: '5.00', total: '30.00' });
+    await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: { ...BASE, tax_id: 'DE123456789' } });
+    expect(await quote()).toMatchObject({ subtotal: '25.00', tax: '0.00', total: '25.00' });
+    await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: BASE });
+    expect(await quote()).toMatchObject({ tax: '5.00', total: '30.00' });
+  });
+});
