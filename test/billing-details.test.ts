@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBillingDetails } from '../src/core/billing-details.ts';
 import { taxTreatment } from '../src/core/tax.ts';
-import { makeApi, STORES } from './helpers.ts';
+import { makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const BASE = {
   legal_name: 'Bildwerk Medien GmbH',
@@ -151,5 +151,47 @@ describe.each(STORES)('billing details over HTTP ($name)', (store) => {
     expect(await quote()).toMatchObject({ subtotal: '25.00', tax: '0.00', total: '25.00' });
     await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: BASE });
     expect(await quote()).toMatchObject({ tax: '5.00', total: '30.00' });
+  });
+});
+
+describe('billing details in the portal', () => {
+  it('the customer saves them on the Billing page, sees a refusal naming the field, and the next invoice shows them', async () => {
+    const { app, engine, call } = await makeApi({
+      config: {
+        taxRate: '0.2',
+        seller: { name: 'Studio', address: 'Paris', taxId: 'FR40123456789', country: 'FR' },
+      },
+    });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    const send = portalClient(app);
+    const link = must(await engine.portal.createLink(acc.id));
+    expect((await send(`/portal/session/${link.token}`, {})).status).toBe(303);
+    const page = await (await send('/portal/billing')).text();
+    expect(page).toContain('Billing details');
+    expect(page).toContain('None yet');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const form = { _csrf: csrf, ...BASE, address_line2: '', tax_id: 'DE 12345' };
+    const refused = await send('/portal/billing/details', form);
+    expect(refused.status).toBe(422);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain('The VAT number must be a VAT number of DE, like DE123456789.');
+    expect(refusedPage).toContain('value="DE 12345"'); // what was typed stays in the form
+    const saved = await send('/portal/billing/details', { ...form, tax_id: 'DE123456789' });
+    expect(saved.status).toBe(303);
+    const after = await (await send(saved.headers.get('location')!)).text();
+    expect(after).toContain('Your billing details are saved');
+    expect(after).toContain(
+      'Invoices are addressed to Bildwerk Medien GmbH, Berlin (DE), VAT number DE123456789.',
+    );
+    expect((await call('GET', `/v1/accounts/${acc.id}`)).body.billing_details).toEqual({
+      ...BASE,
+      address_line2: null,
+      tax_id: 'DE123456789',
+    });
+    // The portal's live quote follows: no VAT for this buyer now.
+    expect(await (await send('/portal/api/quote?credits=2500')).json()).toMatchObject({
+      tax: '0.00',
+      total: '25.00',
+    });
   });
 });

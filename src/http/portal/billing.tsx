@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { AccountPatch } from '../../core/accounts.ts';
+import type { BillingDetails } from '../../core/billing-details.ts';
 import type { AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
 import { ratePercent } from '../../core/pricing.ts';
 import { errorResponse, statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
+import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';
 import type { Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { AmountInput, LimitForm, spentText } from './spend.tsx';
@@ -22,6 +24,7 @@ const FIELD_LABELS: Record<string, string> = {
   'auto_top_up.threshold': 'The threshold',
   credits: 'The credits to buy',
   'auto_top_up.monthly_max_total': 'The monthly maximum',
+  ...BILLING_DETAILS_LABELS,
 };
 
 /**
@@ -73,6 +76,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
         spendLimit={account.ok ? account.value.spendLimit : null}
         spentMinor={spend?.spentMinor ?? null}
         autoTopUp={account.ok ? account.value.autoTopUp : null}
+        billingDetails={account.ok ? (account.value.billingDetails ?? null) : null}
         lastTopUp={(purchases.ok ? purchases.value : []).find((x) => x.origin === 'auto_top_up') ?? null}
         invoices={invoices.ok ? invoices.value : []}
         price={engine.config.creditPrice}
@@ -88,6 +92,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
   const SAVED: Record<string, string> = {
     limit: 'Your spend limit is saved.',
     auto_top_up: 'Your automatic top-up is saved.',
+    details: 'Your billing details are saved: your next invoices show them.',
   };
   app.get('/portal/billing', p.guard, (c) => {
     const saved = SAVED[c.req.query('saved') ?? ''];
@@ -122,6 +127,9 @@ export function billingRoutes(app: AppType, p: Portal): void {
   onAccount('/portal/billing/limit', 'set account spend limit', 'limit', (c) => ({
     spendLimit: { credits: field(c, 'credits'), period: field(c, 'period') },
   }));
+  onAccount('/portal/billing/details', 'set billing details', 'details', (c) =>
+    billingDetailsPatch(p.form(c)),
+  );
   onAccount('/portal/billing/limit/remove', 'remove account spend limit', 'limit', () => ({
     spendLimit: null,
   }));
@@ -191,6 +199,7 @@ function BillingPage(
     spendLimit: SpendLimit | null;
     spentMinor: bigint | null;
     autoTopUp: AutoTopUp | null;
+    billingDetails: BillingDetails | null;
     lastTopUp: Purchase | null;
     /** What a refused form held, to fill it again. */
     draft: Record<string, unknown>;
@@ -296,6 +305,7 @@ input.addEventListener('input', update); update();`;
         />
       </section>
       <AutoTopUpSection {...p} />
+      <BillingDetailsSection csrf={p.csrf} details={p.billingDetails} draft={p.draft} />
       <section aria-labelledby="history-h">
         <h2 id="history-h">Billing history</h2>
         <div class="scroll">
