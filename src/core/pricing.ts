@@ -29,8 +29,7 @@ export function quote(config: TollgateConfig, credits: unknown, taxRate = config
   const parsed = parseCredits(credits, config.scales.credits, config.maxCreditsMinor, 'credits');
   if (!parsed.ok) return parsed;
   const creditsMinor = parsed.value;
-  const exact = toDecimal(creditsMinor, config.scales.credits).mul(config.creditPrice);
-  const subtotalMinor = toMinor(exact, config.scales.usd, Decimal.ROUND_HALF_UP);
+  const subtotalMinor = creditsValue(config, creditsMinor);
   const taxMinor = taxOn(subtotalMinor, taxRate, config.scales.usd);
   const totalMinor = subtotalMinor + taxMinor;
   if (totalMinor < config.paymentMinMinor || totalMinor > config.paymentMaxMinor) {
@@ -49,6 +48,16 @@ export function quote(config: TollgateConfig, credits: unknown, taxRate = config
  */
 export function taxOn(subtotalMinor: bigint, rate: string, scale: number): bigint {
   return toMinor(toDecimal(subtotalMinor, scale).mul(rate), scale, Decimal.ROUND_HALF_UP);
+}
+
+/**
+ * What credits cost before tax, in USD minor units: credits x unit price, rounded half up to the
+ * cent. A quote's subtotal; the portal shows balances and usage at this value.
+ * @example creditsValue(config, 1_500_000_000n) // 1500n ($15.00 for 1,500 credits at $0.01)
+ */
+export function creditsValue(config: TollgateConfig, creditsMinor: bigint): bigint {
+  const exact = toDecimal(creditsMinor, config.scales.credits).mul(config.creditPrice);
+  return toMinor(exact, config.scales.usd, Decimal.ROUND_HALF_UP);
 }
 
 /** A price per unit as an exact fraction: `num / den` credits. */

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { raw } from 'hono/html';
 import type { AccountPatch } from '../../core/accounts.ts';
 import type { BillingDetails } from '../../core/billing-details.ts';
 import type { AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
-import { ratePercent } from '../../core/pricing.ts';
-import { errorResponse, statusOf } from '../errors.ts';
+import { creditsValue } from '../../core/pricing.ts';
+import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';
-import type { Portal } from './common.tsx';
+import { AddCredits, BalanceTable, BillingHistory, creditRange, grouped } from './billing-parts.tsx';
+import { formNumber, type Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { AmountInput, LimitForm, spentText } from './spend.tsx';
 
@@ -54,6 +54,12 @@ export function billingRoutes(app: AppType, p: Portal): void {
     draft: Record<string, unknown> = {},
   ) => {
     const f = await p.frame(c);
+    // What the last form's redirect left: its outcome, and what was typed when it was refused.
+    const flash = p.takeFlash(c);
+    if (flash) {
+      message = { kind: flash.kind, text: flash.text };
+      draft = flash.draft ?? {};
+    }
     const [balance, invoices, account, spend, purchases] = await Promise.all([
       engine.accounts.balanceWithRunway(f.accountId),
       engine.invoices.list(f.accountId),
@@ -67,11 +73,24 @@ export function billingRoutes(app: AppType, p: Portal): void {
         {...f}
         {...(message ? { message } : {})}
         draft={draft}
-        balance={{
-          posted: s.credits(b.posted),
-          pending: s.credits(b.pending),
-          unbilled: s.credits(b.unbilled),
-        }}
+        balance={[
+          { label: 'Available now', minor: b.posted - b.pending - b.unbilled, testId: 'available' },
+          { label: 'On the account', minor: b.posted, testId: 'posted' },
+          { label: 'Held for jobs in progress', minor: b.pending, testId: 'held', sign: '− ' },
+          { label: 'Usage not yet billed', minor: b.unbilled, testId: 'unbilled', sign: '− ' },
+        ].map((r) => ({
+          ...r,
+          credits: s.credits(r.minor),
+          usd: s.usd(creditsValue(engine.config, r.minor)),
+        }))}
+        purchases={purchases.ok ? purchases.value : []}
+        range={creditRange(
+          (n) => engine.credits.quote(n.toString()).ok,
+          engine.config.creditPrice,
+          engine.config.taxRate,
+          engine.config.paymentMinMinor,
+          engine.config.paymentMaxMinor,
+        )}
         runwaySeconds={b.runwaySeconds}
         spendLimit={account.ok ? account.value.spendLimit : null}
         spentMinor={spend?.spentMinor ?? null}
@@ -112,18 +131,27 @@ export function billingRoutes(app: AppType, p: Portal): void {
       p.change(action, async (c) => {
         const { accountId } = await p.frame(c);
         const r = await engine.accounts.update(accountId, patch(c));
-        // Refused: the page again, with what was typed still in the form.
+        // Refused: back to the page, with what was typed still in the form.
         if (!r.ok)
-          return render(
-            c,
-            { kind: 'error', text: p.refusalText(r, FIELD_LABELS) },
-            statusOf(r.code),
-            p.form(c),
-          );
-        return c.redirect(`/portal/billing?saved=${saved}`, 303);
+          return p.redirect(c, '/portal/billing', {
+            kind: 'error',
+            text: p.refusalText(r, FIELD_LABELS),
+            draft: typed(c),
+          });
+        return p.redirect(c, `/portal/billing?saved=${saved}`);
       }),
     );
-  const field = (c: Context, name: string) => String(p.form(c)[name] ?? '').trim();
+  /** A field of the form; amounts may be typed grouped ("1,500"). */
+  const field = (c: Context, name: string) => formNumber(String(p.form(c)[name] ?? ''));
+  /** The credits of the live quote, as typed. */
+  const typedCredits = (c: Context) => formNumber(c.req.query('credits') ?? '');
+  /** What the customer typed (not the token), to fill the form again after a refusal. */
+  const typed = (c: Context) =>
+    Object.fromEntries(
+      Object.entries(p.form(c))
+        .filter(([k, v]) => typeof v === 'string' && !k.startsWith('_') && k !== 'idempotency_key')
+        .map(([k, v]) => [k, String(v).slice(0, 300)]),
+    );
   onAccount('/portal/billing/limit', 'set account spend limit', 'limit', (c) => ({
     spendLimit: { credits: field(c, 'credits'), period: field(c, 'period') },
   }));
@@ -145,10 +173,11 @@ export function billingRoutes(app: AppType, p: Portal): void {
     autoTopUp: null,
   }));
   app.get('/portal/api/quote', p.guard, async (c) => {
-    const q = await engine.credits.quoteFor((await p.frame(c)).accountId, c.req.query('credits') ?? '');
+    const q = await engine.credits.quoteFor((await p.frame(c)).accountId, typedCredits(c));
     if (!q.ok) return errorResponse(c, q.code, q.message);
     return c.json({
       credits: s.credits(q.value.creditsMinor),
+      credits_grouped: grouped(s.credits(q.value.creditsMinor)),
       subtotal: s.usd(q.value.subtotalMinor),
       tax: s.usd(q.value.taxMinor),
       total: s.usd(q.value.totalMinor),
@@ -163,20 +192,22 @@ export function billingRoutes(app: AppType, p: Portal): void {
       const f = p.form(c);
       const r = await engine.credits.purchase(
         accountId,
-        { credits: String(f.credits ?? '').trim(), provider },
+        { credits: formNumber(String(f.credits ?? '')), provider },
         String(f.idempotency_key ?? ''),
       );
-      if (!r.ok) return render(c, { kind: 'error', text: r.message }, statusOf(r.code));
+      if (!r.ok)
+        return p.redirect(c, '/portal/billing', {
+          kind: 'error',
+          text: p.refusalText(r, FIELD_LABELS),
+          draft: { credits: String(f.credits ?? '').slice(0, 40) },
+        });
       p.target(c, r.value.purchase.id);
       if (r.value.purchase.checkoutUrl) return c.redirect(r.value.purchase.checkoutUrl, 303);
-      return render(
-        c,
-        {
-          kind: 'notice',
-          text: `Purchase of ${s.credits(r.value.purchase.creditsMinor)} credits ($${s.usd(r.value.purchase.totalMinor)}) received: the credits appear once the payment is confirmed.`,
-        },
-        201,
-      );
+      // Redirected: a reload shows the page, it buys nothing again.
+      return p.redirect(c, '/portal/billing', {
+        kind: 'notice',
+        text: `Purchase of ${grouped(s.credits(r.value.purchase.creditsMinor))} credits ($${s.usd(r.value.purchase.totalMinor)}) received: it is listed below as pending, and the credits appear once the payment is confirmed.`,
+      });
     }),
   );
   app.get('/portal/invoices/:id/pdf', p.guard, async (c) => {
@@ -194,7 +225,9 @@ export function billingRoutes(app: AppType, p: Portal): void {
 
 function BillingPage(
   p: Frame & {
-    balance: { posted: string; pending: string; unbilled: string };
+    balance: { label: string; credits: string; usd: string; testId: string; sign?: string }[];
+    purchases: Purchase[];
+    range: { min: bigint; max: bigint } | null;
     runwaySeconds: number | null;
     spendLimit: SpendLimit | null;
     spentMinor: bigint | null;
@@ -213,19 +246,6 @@ function BillingPage(
     usd: (m: bigint) => string;
   },
 ) {
-  const script = `
-const input = document.getElementById('credits'), out = document.getElementById('total'), buy = document.getElementById('buy');
-let seq = 0;
-async function update() {
-  const n = ++seq, v = input.value.trim();
-  if (!v) { out.textContent = 'Enter the credits you need.'; buy.disabled = true; return; }
-  const r = await fetch('/portal/api/quote?credits=' + encodeURIComponent(v));
-  const q = await r.json();
-  if (n !== seq) return;
-  if (r.ok) { out.textContent = 'Total: $' + q.total + ' (subtotal $' + q.subtotal + ', tax $' + q.tax + ')'; buy.disabled = false; }
-  else { out.textContent = q.error.code === 'payment_out_of_range' ? 'One payment must be between $${p.min} and $${p.max}. ' + q.error.message.replace(/^.*this one is/, 'This one is') + '.' : 'Enter a number of credits, such as 1500.'; buy.disabled = true; }
-}
-input.addEventListener('input', update); update();`;
   return (
     <Layout title="Billing" tab="billing" supportEmail={p.supportEmail} frame={p}>
       {p.lastTopUp?.status === 'failed' && (
@@ -237,57 +257,33 @@ input.addEventListener('input', update); update();`;
       )}
       <section aria-labelledby="balance-h">
         <h2 id="balance-h">Balance</h2>
-        <p>
-          <strong data-testid="available" style="font-size:28px">
-            {p.available}
-          </strong>{' '}
-          credits available
-        </p>
+        <BalanceTable rows={p.balance} />
         <p class="muted">
-          {p.balance.posted} credits on the account, minus {p.balance.pending} held for jobs in progress and{' '}
-          {p.balance.unbilled} of usage not yet billed (billing runs every hour, UTC).
+          Available is what is on the account minus credits held for jobs in progress and usage not yet billed
+          (billing runs every hour, UTC). Value at ${p.price} a credit.
         </p>
         {runwayText(p.runwaySeconds) && <p data-testid="runway">{runwayText(p.runwaySeconds)}</p>}
       </section>
       {p.message && (
         <p
-          class={`notice ${p.message.kind === 'error' ? 'error' : ''}`}
-          role="status"
+          class={`notice ${p.message.kind === 'error' ? 'error' : 'ok'}`}
+          role={p.message.kind === 'error' ? 'alert' : 'status'}
           data-testid="billing-message"
         >
           {p.message.text}
         </p>
       )}
-      <section aria-labelledby="add-h">
-        <h2 id="add-h">Add credits</h2>
-        <p class="muted">
-          ${p.price} per credit{Number(p.taxRate) !== 0 ? `, plus ${ratePercent(p.taxRate)} tax` : ''}. One
-          payment is between ${p.min} and ${p.max}.
-        </p>
-        <PostForm action="/portal/billing/purchase" csrf={p.csrf}>
-          <input type="hidden" name="idempotency_key" value={p.idempotencyKey} />
-          <div class="row">
-            <div>
-              <label for="credits">Credits you need</label>
-              <input
-                id="credits"
-                name="credits"
-                inputmode="decimal"
-                autocomplete="off"
-                required
-                placeholder="1500"
-              />
-            </div>
-            <button type="submit" id="buy">
-              Buy credits
-            </button>
-          </div>
-          <p id="total" aria-live="polite" data-testid="total">
-            Enter the credits you need.
-          </p>
-        </PostForm>
-        <script>{raw(script)}</script>
-      </section>
+      <AddCredits
+        csrf={p.csrf}
+        idempotencyKey={p.idempotencyKey}
+        price={p.price}
+        taxRate={p.taxRate}
+        range={p.range}
+        min={p.min}
+        max={p.max}
+        draft={typeof p.draft.credits === 'string' ? p.draft.credits : ''}
+        error={p.message?.kind === 'error' && typeof p.draft.credits === 'string'}
+      />
       <section aria-labelledby="limit-h">
         <h2 id="limit-h">Spend limit</h2>
         <p data-testid="account-spent">{spentText(p.credits, p.spentMinor, p.spendLimit)}</p>
@@ -306,44 +302,13 @@ input.addEventListener('input', update); update();`;
       </section>
       <AutoTopUpSection {...p} />
       <BillingDetailsSection csrf={p.csrf} details={p.billingDetails} draft={p.draft} />
-      <section aria-labelledby="history-h">
-        <h2 id="history-h">Billing history</h2>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Invoice</th>
-                <th scope="col">Date (UTC)</th>
-                <th scope="col">Credits</th>
-                <th scope="col">Total</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.invoices.map((i) => (
-                <tr>
-                  <td>{i.number}</td>
-                  <td>{p.time(i.issuedAtMs)}</td>
-                  <td>{p.credits(i.creditsMinor)}</td>
-                  <td>${p.usd(i.totalMinor)}</td>
-                  <td>
-                    <a href={`/portal/invoices/${i.id}/pdf`} download>
-                      PDF<span class="muted"> ({i.number})</span>
-                    </a>
-                  </td>
-                </tr>
-              ))}
-              {p.invoices.length === 0 && (
-                <tr>
-                  <td colspan={5} class="muted">
-                    No purchases yet.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <BillingHistory
+        purchases={p.purchases}
+        invoices={p.invoices}
+        time={p.time}
+        credits={p.credits}
+        usd={p.usd}
+      />
     </Layout>
   );
 }

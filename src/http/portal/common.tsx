@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -24,6 +24,29 @@ export interface PortalOptions {
 /** The session cookie, and the one that carries an OpenID Connect sign-in across the provider. */
 export const COOKIE = 'tollgate_portal';
 export const OIDC_COOKIE = 'tollgate_oidc';
+/** The one-time message a form's redirect leaves for the page it lands on. */
+const FLASH_COOKIE = 'tollgate_flash';
+
+/**
+ * What a form's POST says to the page its redirect opens, once: the outcome, what was typed when it
+ * was refused (to fill the form again), and a new key's secret (shown on that one page view).
+ */
+export interface Flash {
+  kind: 'notice' | 'error';
+  text: string;
+  draft?: Record<string, string>;
+  secret?: { nickname: string; value: string };
+}
+
+/**
+ * A number as people type it in a form: "1,500", "1 500" or "1500" are 1500. Thousands groups
+ * are taken out only when they are well formed ("1,50" stays as typed and is refused as such).
+ * @example formNumber(' 12,500.5 ') // '12500.5'
+ */
+export function formNumber(text: string): string {
+  const t = text.trim();
+  return /^\d{1,3}([, ]\d{3})+(\.\d+)?$/.test(t) ? t.replace(/[, ]/g, '') : t;
+}
 
 const sameText = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -37,6 +60,7 @@ export type Portal = ReturnType<typeof portalKit>;
  */
 export function portalKit(engine: Engine, s: Serializers, options: PortalOptions) {
   const supportEmail = options.supportEmail ?? 'support@example.com';
+  const brandName = options.brandName ?? 'Tollgate';
   const time = (ms: number | null) =>
     ms === null ? '' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   const isHttps = (c: Context) =>
@@ -46,7 +70,7 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
   /** A page of one message, for refusals, dead ends and confirmations. */
   const page = (c: Context, status: number, title: string, body: Child) =>
     c.html(
-      <Layout title={title} tab={null} supportEmail={supportEmail}>
+      <Layout title={title} tab={null} supportEmail={supportEmail} brandName={brandName}>
         <section>{typeof body === 'string' ? <p>{body}</p> : body}</section>
       </Layout>,
       status as 200,
@@ -112,6 +136,8 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     return {
       accountId,
       account: account.ok ? account.value.name : accountId,
+      email: account.ok ? account.value.email : null,
+      brandName,
       supportEmail,
       csrf,
       available: balance.ok ? s.credits(balance.value.available) : '0',
@@ -154,7 +180,7 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
   const change =
     (action: string, handler: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
       const res = await handler(c);
-      if (res.status >= 400) return res;
+      if (res.status >= 400 || c.get('refused' as never)) return res;
       const { accountId } = session(c);
       const requestId = (c.get('requestId' as never) as string | undefined) ?? null;
       try {
@@ -176,6 +202,57 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     };
 
   /**
+   * The flash is sealed (AES-256-GCM) with a key derived from the session token, which only this
+   * browser holds: it can carry a new key's secret without the server storing it, it means nothing
+   * without the session, and any server process of a PostgreSQL deployment can open it.
+   */
+  const flashKey = (c: Context) => {
+    const token = getCookie(c, COOKIE) ?? '';
+    return Buffer.from(hkdfSync('sha256', token, '', 'tollgate portal flash', 32));
+  };
+
+  /**
+   * Post/Redirect/Get: every form's POST answers a 303 to a page, so a reload of that page repeats
+   * nothing; the outcome travels in a one-time cookie that the next page view reads and clears.
+   * A refusal is marked, so `change` writes no audit line for it.
+   * @example return p.redirect(c, '/portal/keys', { kind: 'error', text: 'Nickname is required.' })
+   */
+  const redirect = (c: Context, to: string, flash?: Flash) => {
+    if (flash?.kind === 'error') c.set('refused' as never, true as never);
+    if (flash) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', flashKey(c), iv);
+      const sealed = Buffer.concat([cipher.update(JSON.stringify(flash), 'utf8'), cipher.final()]);
+      setCookie(c, FLASH_COOKIE, Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url'), {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: isHttps(c),
+        path: '/portal',
+        maxAge: 120,
+      });
+    }
+    c.header('cache-control', 'no-store');
+    return c.redirect(to, 303);
+  };
+
+  /** The flash a redirect left for this page view, cleared as it is read (a reload shows it no more). */
+  const takeFlash = (c: Context): Flash | null => {
+    const raw = getCookie(c, FLASH_COOKIE);
+    if (raw === undefined) return null;
+    deleteCookie(c, FLASH_COOKIE, { path: '/portal', secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
+    c.header('cache-control', 'no-store');
+    try {
+      const bytes = Buffer.from(raw, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', flashKey(c), bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as Flash;
+    } catch {
+      return null; // another session's, or tampered with: nothing to show
+    }
+  };
+
+  /**
    * A refusal in the customer's words: the field it names, by its label on the form.
    * @example refusalText(r, { 'spend_limit.credits': 'The limit' }) // "The limit must be greater than zero"
    */
@@ -190,8 +267,11 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     s,
     options,
     supportEmail,
+    brandName,
     time,
     isHttps,
+    redirect,
+    takeFlash,
     origin,
     page,
     signedOut,

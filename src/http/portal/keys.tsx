@@ -1,45 +1,50 @@
 import type { Context } from 'hono';
 import type { Result } from '../../core/errors.ts';
 import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/keys.ts';
-import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import type { Portal } from './common.tsx';
+import { type Flash, formNumber, type Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { LimitForm, spentText } from './spend.tsx';
 
 /** The API Keys page: create a key (its secret shown once), suspend, activate, delete, limit its spending. */
 export function keysRoutes(app: AppType, p: Portal): void {
   const { engine } = p;
-  const render = async (
-    c: Context,
-    extra: { secret?: { nickname: string; value: string }; error?: string } = {},
-    status = 200,
-  ) => {
+  const back = '/portal/keys';
+  app.get(back, p.guard, async (c) => {
     const f = await p.frame(c);
+    const flash = p.takeFlash(c);
     const keys = await engine.keys.list(f.accountId);
     return c.html(
-      <KeysPage {...f} {...extra} keys={keys.ok ? keys.value : []} maxActive={engine.config.maxActiveKeys} />,
-      status as 200,
+      <KeysPage
+        {...f}
+        flash={flash}
+        keys={keys.ok ? keys.value : []}
+        maxActive={engine.config.maxActiveKeys}
+      />,
     );
-  };
-  app.get('/portal/keys', p.guard, (c) => render(c));
+  });
   app.post(
-    '/portal/keys',
+    back,
     p.guard,
     p.change('create key', async (c) => {
       const { accountId } = await p.frame(c);
-      const r = await engine.keys.create(accountId, String(p.form(c).nickname ?? ''));
-      if (!r.ok) return render(c, { error: r.message }, statusOf(r.code));
+      const nickname = String(p.form(c).nickname ?? '');
+      const r = await engine.keys.create(accountId, nickname);
+      if (!r.ok) return p.redirect(c, back, { kind: 'error', text: r.message, draft: { nickname } });
       p.target(c, r.value.key.id);
-      // Rendered, not redirected: the secret exists in this one answer only.
-      c.header('cache-control', 'no-store');
-      return render(c, { secret: { nickname: r.value.key.nickname, value: r.value.secret } }, 201);
+      // The secret rides the one-time flash to the page the redirect opens, and is gone on reload.
+      return p.redirect(c, back, {
+        kind: 'notice',
+        text: `Key "${r.value.key.nickname}" created.`,
+        secret: { nickname: r.value.key.nickname, value: r.value.secret },
+      });
     }),
   );
   /** A change to one of this account's keys, then back to the page (a reload sends nothing again). */
   const onKey = (
     path: string,
     action: string,
+    done: (nickname: string) => string,
     apply: (c: Context, keyId: string) => Promise<Result<unknown>>,
   ) =>
     app.post(
@@ -48,49 +53,75 @@ export function keysRoutes(app: AppType, p: Portal): void {
       p.change(action, async (c) => {
         const { accountId } = await p.frame(c);
         const key = await engine.keys.get(c.req.param('id') ?? '');
-        if (!key.ok || key.value.accountId !== accountId) return render(c, { error: 'No such key.' }, 404);
+        if (!key.ok || key.value.accountId !== accountId)
+          return p.redirect(c, back, { kind: 'error', text: 'No such key.' });
         const r = await apply(c, key.value.id);
         if (!r.ok)
-          return render(
-            c,
-            { error: p.refusalText(r, { 'spend_limit.credits': 'The limit' }) },
-            statusOf(r.code),
-          );
-        return c.redirect('/portal/keys', 303);
+          return p.redirect(c, back, {
+            kind: 'error',
+            text: p.refusalText(r, { 'spend_limit.credits': 'The limit' }),
+          });
+        return p.redirect(c, back, { kind: 'notice', text: done(key.value.nickname) });
       }),
     );
-  for (const action of ['suspend', 'activate', 'delete'] as const)
-    onKey(action, `${action} key`, (_c, id) => engine.keys[action](id));
-  onKey('limit', 'set key spend limit', (c, id) => {
-    const f = p.form(c);
-    return engine.keys.update(id, {
-      spendLimit: { credits: String(f.credits ?? '').trim(), period: String(f.period ?? '') },
-    });
-  });
-  onKey('limit/remove', 'remove key spend limit', (_c, id) => engine.keys.update(id, { spendLimit: null }));
+  onKey(
+    'suspend',
+    'suspend key',
+    (n) => `Key "${n}" suspended: it stops working at once.`,
+    (_c, id) => engine.keys.suspend(id),
+  );
+  onKey(
+    'activate',
+    'activate key',
+    (n) => `Key "${n}" is active again.`,
+    (_c, id) => engine.keys.activate(id),
+  );
+  onKey(
+    'delete',
+    'delete key',
+    (n) => `Key "${n}" deleted.`,
+    (_c, id) => engine.keys.delete(id),
+  );
+  onKey(
+    'limit',
+    'set key spend limit',
+    (n) => `The spend limit of "${n}" is saved.`,
+    (c, id) => {
+      const f = p.form(c);
+      return engine.keys.update(id, {
+        spendLimit: { credits: formNumber(String(f.credits ?? '')), period: String(f.period ?? '') },
+      });
+    },
+  );
+  onKey(
+    'limit/remove',
+    'remove key spend limit',
+    (n) => `"${n}" has no spend limit now.`,
+    (_c, id) => engine.keys.update(id, { spendLimit: null }),
+  );
 }
 
 function KeysPage(
   p: Frame & {
     keys: KeyView[];
     maxActive: number;
-    secret?: { nickname: string; value: string };
-    error?: string;
+    flash: Flash | null;
   },
 ) {
+  const secret = p.flash?.secret;
   const active = p.keys.filter((k) => k.status === 'active').length;
   const full = active >= p.maxActive;
   return (
     <Layout title="API Keys" tab="keys" supportEmail={p.supportEmail} frame={p}>
-      {p.secret && (
+      {secret && (
         <section class="notice warn" aria-live="polite">
-          <h2>Your new key "{p.secret.nickname}"</h2>
+          <h2>Your new key "{secret.nickname}"</h2>
           <p>
             Copy it now: <strong>it is shown only this once</strong>. Never share it, and never put it in
             browser or mobile code; keep it on your server.
           </p>
           <code class="secret" id="new-secret" data-testid="new-secret">
-            {p.secret.value}
+            {secret.value}
           </code>
           <p>
             <button
@@ -104,9 +135,13 @@ function KeysPage(
           </p>
         </section>
       )}
-      {p.error && (
-        <p class="notice error" role="alert">
-          {p.error}
+      {p.flash && !secret && (
+        <p
+          class={`notice ${p.flash.kind === 'error' ? 'error' : 'ok'}`}
+          role={p.flash.kind === 'error' ? 'alert' : 'status'}
+          data-testid="keys-message"
+        >
+          {p.flash.text}
         </p>
       )}
       <section>
@@ -124,6 +159,8 @@ function KeysPage(
                 <input
                   id="nickname"
                   name="nickname"
+                  value={p.flash?.draft?.nickname ?? ''}
+                  aria-invalid={p.flash?.draft ? 'true' : undefined}
                   required
                   maxlength={NICKNAME_MAX_CHARS}
                   placeholder="production server"
@@ -152,13 +189,15 @@ function KeysPage(
             <tbody>
               {p.keys.map((k) => (
                 <tr data-key={k.id}>
-                  <td>
+                  <td class="lead">
                     <strong>{k.nickname}</strong>
                   </td>
                   <td data-label="Key">
                     <code>{k.hint}</code>
                   </td>
-                  <td data-label="Status">{k.status}</td>
+                  <td data-label="Status">
+                    <span class={`badge ${k.status}`}>{k.status}</span>
+                  </td>
                   <td data-label="Created">{p.time(k.createdAtMs)}</td>
                   <td data-label="Last used">{k.lastUsedAtMs ? p.time(k.lastUsedAtMs) : 'never'}</td>
                   <td data-label="Spending">
@@ -175,7 +214,7 @@ function KeysPage(
                       />
                     </details>
                   </td>
-                  <td>
+                  <td class="actions">
                     {k.status === 'active' ? (
                       <PostForm action={`/portal/keys/${k.id}/suspend`} csrf={p.csrf} inline>
                         <button type="submit" class="secondary" aria-label={`Suspend ${k.nickname}`}>

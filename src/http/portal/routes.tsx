@@ -4,6 +4,7 @@ import type { Serializers } from '../serialize.ts';
 import { billingRoutes } from './billing.tsx';
 import { type PortalOptions, portalKit } from './common.tsx';
 import { keysRoutes } from './keys.tsx';
+import { ICON_SVG } from './layout.tsx';
 import { sessionRoutes } from './session.tsx';
 import { usageRoutes } from './usage.tsx';
 
@@ -23,9 +24,22 @@ export function portalRoutes(
   options: PortalOptions = {},
 ): void {
   const p = portalKit(engine, s, options);
+  app.get('/portal/favicon.svg', (c) =>
+    c.body(ICON_SVG, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }),
+  );
   sessionRoutes(app, p);
   keysRoutes(app, p);
   billingRoutes(app, p);
   usageRoutes(app, p);
-  app.all('/portal/*', (c) => p.page(c, 404, 'Not found', 'There is no such page in the dashboard.'));
+  app.all('/portal/*', (c) =>
+    p.page(
+      c,
+      404,
+      'Not found',
+      <p>
+        There is no such page in the dashboard. <a href="/portal/keys">Go to your API keys</a>,{' '}
+        <a href="/portal/billing">billing</a> or <a href="/portal/usage">usage</a>.
+      </p>,
+    ),
+  );
 }

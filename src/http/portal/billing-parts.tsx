@@ -1,0 +1,260 @@
+import { raw } from 'hono/html';
+import { Decimal } from '../../core/amount.ts';
+import type { Invoice, Purchase } from '../../core/model.ts';
+import { ratePercent } from '../../core/pricing.ts';
+import { PostForm } from './layout.tsx';
+
+/**
+ * A whole number with thousands grouped, as the portal shows amounts people read or type.
+ * @example grouped('1500000.5') // '1,500,000.5'
+ */
+export function grouped(text: string): string {
+  const [whole = '', fraction] = text.split('.');
+  const g = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? g : `${g}.${fraction}`;
+}
+
+/**
+ * The fewest and most whole credits one purchase may buy: those whose quoted total is inside the
+ * payment range. Found by asking `accepts` (the quote, where the range is decided) around the
+ * estimate from the price and tax, so this never restates how a total is rounded.
+ * @example creditRange((n) => engine.credits.quote(String(n)).ok, '0.01', '0', 1000n, 1000000n) // { min: 1000n, max: 1000000n }
+ */
+export function creditRange(
+  accepts: (credits: bigint) => boolean,
+  price: string,
+  taxRate: string,
+  minUsdMinor: bigint,
+  maxUsdMinor: bigint,
+): { min: bigint; max: bigint } | null {
+  const perCredit = new Decimal(price).mul(new Decimal(1).plus(taxRate));
+  const estimate = (usdMinor: bigint, rounding: typeof Decimal.ROUND_CEIL | typeof Decimal.ROUND_FLOOR) =>
+    BigInt(new Decimal(usdMinor.toString()).div(100).div(perCredit).toFixed(0, rounding));
+  let min = estimate(minUsdMinor, Decimal.ROUND_CEIL);
+  if (min < 1n) min = 1n;
+  for (let i = 0; i < 20 && !accepts(min); i++) min++;
+  while (min > 1n && accepts(min - 1n)) min--;
+  let max = estimate(maxUsdMinor, Decimal.ROUND_FLOOR);
+  for (let i = 0; i < 20 && max > min && !accepts(max); i++) max--;
+  for (let i = 0; i < 20 && accepts(max + 1n); i++) max++;
+  return accepts(min) && accepts(max) ? { min, max } : null;
+}
+
+/** A few round amounts to buy with one click: the minimum and 2, 5 and 10 times it, within the range. */
+export function quickAmounts(range: { min: bigint; max: bigint }): bigint[] {
+  const magnitude = 10n ** BigInt(range.min.toString().length - 1);
+  const base = ((range.min + magnitude - 1n) / magnitude) * magnitude;
+  return [1n, 2n, 5n, 10n].map((m) => base * m).filter((n) => n >= range.min && n <= range.max);
+}
+
+/** The balance, line by line, in credits and what they are worth at the current price. */
+export function BalanceTable(p: {
+  rows: { label: string; credits: string; usd: string; testId?: string; sign?: string }[];
+}) {
+  const [first, ...rest] = p.rows;
+  return (
+    <table class="balance-table" data-testid="balance-table">
+      <thead>
+        <tr>
+          <th scope="col">
+            <span class="sr-only">Line</span>
+          </th>
+          <th scope="col" class="num">
+            Credits
+          </th>
+          <th scope="col" class="num">
+            Value (USD)
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {first && (
+          <tr>
+            <th scope="row" style="color:var(--ink)">
+              {first.label}
+            </th>
+            <td class="num">
+              <strong data-testid={first.testId} style="font-size:24px">
+                {first.credits}
+              </strong>
+            </td>
+            <td class="num">
+              <strong>${first.usd}</strong>
+            </td>
+          </tr>
+        )}
+        {rest.map((r) => (
+          <tr>
+            <th scope="row" style="font-weight:400">
+              {r.label}
+            </th>
+            <td class="num" data-testid={r.testId}>
+              {r.sign ?? ''}
+              {r.credits}
+            </td>
+            <td class="num">
+              {r.sign ?? ''}${r.usd}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Add Credits: the range in credits, a few quick amounts, the total as the customer types, errors as errors. */
+export function AddCredits(p: {
+  csrf: string;
+  idempotencyKey: string;
+  price: string;
+  taxRate: string;
+  range: { min: bigint; max: bigint } | null;
+  min: string;
+  max: string;
+  /** What was typed when the purchase was refused. */
+  draft: string;
+  error: boolean;
+}) {
+  const range = p.range
+    ? `Buy ${grouped(p.range.min.toString())} to ${grouped(p.range.max.toString())} credits at a time`
+    : 'Buy credits';
+  const rangeText = `${range} (one payment is $${grouped(p.min)} to $${grouped(p.max)}).`;
+  const script = `
+const input = document.getElementById('credits'), out = document.getElementById('total'), buy = document.getElementById('buy');
+const RANGE = ${JSON.stringify(rangeText)};
+let seq = 0;
+function say(text, bad) { out.textContent = text; out.className = bad ? 'error-text' : ''; input.setAttribute('aria-invalid', bad ? 'true' : 'false'); buy.disabled = bad || !input.value.trim(); }
+async function update() {
+  const n = ++seq, v = input.value.trim();
+  if (!v) { say('Enter the credits you need. ' + RANGE, false); return; }
+  const r = await fetch('/portal/api/quote?credits=' + encodeURIComponent(v));
+  const q = await r.json();
+  if (n !== seq) return;
+  if (r.ok) say('Total: $' + q.total + ' for ' + q.credits_grouped + ' credits (subtotal $' + q.subtotal + ', tax $' + q.tax + ')', false);
+  else if (q.error.code === 'payment_out_of_range') say(v + ' credits would be ' + q.error.message.replace(/^.*this one is /, '') + '. ' + RANGE, true);
+  else say('Enter a whole number of credits, such as 1,500. ' + RANGE, true);
+}
+for (const b of document.querySelectorAll('[data-credits]')) b.addEventListener('click', () => { input.value = b.dataset.credits; update(); input.focus(); });
+input.addEventListener('input', update); update();`;
+  const presets = p.range ? quickAmounts(p.range) : [];
+  return (
+    <section aria-labelledby="add-h">
+      <h2 id="add-h">Add credits</h2>
+      <p class="muted">
+        ${p.price} per credit{Number(p.taxRate) !== 0 ? `, plus ${ratePercent(p.taxRate)} tax` : ''}.{' '}
+        <span data-testid="credit-range">{rangeText}</span>
+      </p>
+      <PostForm action="/portal/billing/purchase" csrf={p.csrf}>
+        <input type="hidden" name="idempotency_key" value={p.idempotencyKey} />
+        {presets.length > 0 && (
+          <fieldset class="row" style="gap:8px;margin:0 0 10px;border:0;padding:0">
+            <legend class="sr-only">Quick amounts</legend>
+            {presets.map((n) => (
+              <button type="button" class="chip" data-credits={grouped(n.toString())}>
+                {grouped(n.toString())} credits
+              </button>
+            ))}
+          </fieldset>
+        )}
+        <div class="row">
+          <div>
+            <label for="credits">Credits you need</label>
+            <input
+              id="credits"
+              name="credits"
+              inputmode="decimal"
+              autocomplete="off"
+              required
+              placeholder="1,500"
+              value={p.draft}
+              aria-invalid={p.error ? 'true' : undefined}
+              aria-describedby="total"
+            />
+          </div>
+          <button type="submit" id="buy">
+            Buy credits
+          </button>
+        </div>
+        <p id="total" aria-live="polite" data-testid="total">
+          Enter the credits you need. {rangeText}
+        </p>
+      </PostForm>
+      <script>{raw(script)}</script>
+    </section>
+  );
+}
+
+const STATE: Record<Purchase['status'], string> = {
+  paid: 'Paid',
+  pending: 'Pending payment',
+  failed: 'Failed',
+};
+
+/** Every purchase, newest first, with its state; a paid one with its invoice as PDF. */
+export function BillingHistory(p: {
+  purchases: Purchase[];
+  invoices: Invoice[];
+  time: (ms: number | null) => string;
+  credits: (m: bigint) => string;
+  usd: (m: bigint) => string;
+}) {
+  const invoiceOf = new Map(p.invoices.map((i) => [i.id, i]));
+  return (
+    <section aria-labelledby="history-h">
+      <h2 id="history-h">Billing history</h2>
+      <table class="stack" data-testid="history">
+        <thead>
+          <tr>
+            <th scope="col">Date (UTC)</th>
+            <th scope="col" class="num">
+              Credits
+            </th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col">Invoice</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.purchases.map((x) => {
+            const invoice = x.invoiceId ? invoiceOf.get(x.invoiceId) : undefined;
+            return (
+              <tr data-purchase={x.id} data-status={x.status}>
+                <td class="lead">{p.time(x.createdAtMs)}</td>
+                <td data-label="Credits" class="num">
+                  {grouped(p.credits(x.creditsMinor))}
+                </td>
+                <td data-label="Total" class="num">
+                  ${p.usd(x.totalMinor)}
+                </td>
+                <td data-label="Status">
+                  <span>
+                    <span class={`badge ${x.status}`}>{STATE[x.status]}</span>
+                    {x.origin === 'auto_top_up' && <span class="muted"> automatic top-up</span>}
+                  </span>
+                </td>
+                <td data-label="Invoice">
+                  {invoice ? (
+                    <a href={`/portal/invoices/${invoice.id}/pdf`} download>
+                      PDF<span class="muted"> ({invoice.number})</span>
+                    </a>
+                  ) : (
+                    <span class="muted">{x.status === 'pending' ? 'once paid' : 'none'}</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+          {p.purchases.length === 0 && (
+            <tr>
+              <td colspan={5} class="muted">
+                No purchases yet.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
