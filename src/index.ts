@@ -69,11 +69,14 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
   });
 }
 
-export { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
+export { type OidcOptions, oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
+export { type StripeOptions, stripeProvider } from './adapters/payments/stripe-provider.ts';
 export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/sqlite-database.ts';
 export { formatAmount, parseAmount } from './core/amount.ts';
 export type { TollgateConfig } from './core/config.ts';
 export { DEFAULT_CONFIG } from './core/config.ts';
 export type { Engine } from './core/engine.ts';
 export { ERROR_CODES, type ErrorCode } from './core/errors.ts';
+export type { PaymentProvider } from './core/payments.ts';
+export type { Clock, IdSource, SignInProvider, WebhookSender } from './core/ports.ts';
 export { type AppOptions, createApp, createNodeListener } from './http/app.ts';

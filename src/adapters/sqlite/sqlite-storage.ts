@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
@@ -34,6 +36,9 @@ export class SqliteStorage implements Storage {
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
   static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
+    // A new file's folder is created (`./data/tollgate.db` on a fresh checkout); SQLite creates only the file.
+    if (typeof options.database === 'string' && isFilePath(options.database))
+      mkdirSync(dirname(options.database), { recursive: true });
     const c =
       typeof options.database === 'string'
         ? SqliteConnection.open(options.database)
@@ -106,3 +111,6 @@ export class SqliteStorage implements Storage {
     return this.c.close();
   }
 }
+
+/** A path on disk, not `':memory:'`, an empty name (a temporary database) or a `file:` URI. */
+const isFilePath = (name: string): boolean => name !== '' && name !== ':memory:' && !name.startsWith('file:');

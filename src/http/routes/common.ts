@@ -31,7 +31,8 @@ export function jsonRoute<B extends z.ZodType>(
       params: pathParams(path),
       body: { required: !optional, content: { 'application/json': { schema: body } } },
     },
-    responses: { [status]: ok },
+    // Typed as a record: a computed key from a parameter would be emitted as-is into the .d.ts, which is invalid there.
+    responses: { [status]: ok } as Record<number, typeof ok>,
   });
 }
 
@@ -48,7 +49,8 @@ export function plainRoute(
     path,
     summary,
     request: { params: pathParams(path), ...(query ? { query } : {}) },
-    responses: { [status]: ok },
+    // Typed as a record: a computed key from a parameter would be emitted as-is into the .d.ts, which is invalid there.
+    responses: { [status]: ok } as Record<number, typeof ok>,
   });
 }
 
