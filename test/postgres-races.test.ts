@@ -77,6 +77,18 @@ const event = (id: string, keyId: string, ts: number, credits: string) => ({
   timestamp: new Date(ts).toISOString(),
 });
 
+/** The hour's records and the billing transfer each names. */
+async function billedBy(e: Engine, accountId: string, hour: number) {
+  const page = must(
+    await e.usage.records({
+      accountId,
+      from: new Date(hour).toISOString(),
+      to: new Date(hour + HOUR).toISOString(),
+    }),
+  );
+  return page.records.map((r) => [r.id, r.billingTransferId]);
+}
+
 (url ? describe : describe.skip)('races on PostgreSQL, forced', () => {
   it('a billing run never marks billed the usage that arrived after it read the hour', async () => {
     const { a, b, hooks, clock } = await engines();
@@ -103,6 +115,43 @@ const event = (id: string, keyId: string, ts: number, credits: string) => ({
       const second = await b.billing.run();
       expect(second.creditsMinor).toBe(7n * C);
       expect(must(await b.accounts.balance(acc.id))).toMatchObject({ posted: 983n * C, unbilled: 0n });
+      // Each record names the transfer that billed it.
+      expect(await billedBy(b, acc.id, hour)).toEqual([
+        ['e1', `usage_${acc.id}_${hour}_0`],
+        ['e2', `usage_${acc.id}_${hour}_${10n * C}`],
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('usage of a row being billed waits for the run and is billed, and named, by the next', async () => {
+    const { a, b, hooks, clock } = await engines();
+    try {
+      const acc = must(await a.accounts.create({ name: 'Acme' }));
+      const k1 = must(await a.keys.create(acc.id, 'one')).key;
+      const hour = clock.ms - (clock.ms % HOUR);
+      must(await a.credits.grant(acc.id, { credits: '1000', reason: 'funds' }));
+      await a.usage.ingest([event('e1', k1.id, hour + 60_000, '10')]);
+      clock.advance(HOUR);
+      let late: { done: Promise<unknown>; waited: boolean } | undefined;
+      hooks.set('usage.listUnbilled', async () => {
+        late = await meanwhile(() => b.usage.ingest([event('e2', k1.id, hour + 120_000, '7')]));
+      });
+      expect((await a.billing.run()).creditsMinor).toBe(10n * C);
+      await late?.done;
+      // B's event is in the row A locked: it waited for A's commit, then went in as unbilled.
+      expect(late?.waited).toBe(true);
+      expect(await billedBy(b, acc.id, hour)).toEqual([
+        ['e1', `usage_${acc.id}_${hour}_0`],
+        ['e2', null],
+      ]);
+      expect((await b.billing.run()).creditsMinor).toBe(7n * C);
+      expect(await billedBy(b, acc.id, hour)).toEqual([
+        ['e1', `usage_${acc.id}_${hour}_0`],
+        ['e2', `usage_${acc.id}_${hour}_${10n * C}`],
+      ]);
     } finally {
       await a.close();
       await b.close();

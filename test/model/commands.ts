@@ -199,6 +199,21 @@ const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
   }),
 );
 
+const voidEvent = fc.record({ i: fc.nat(), unknown: fc.nat({ max: 4 }) }).map(({ i, unknown }) =>
+  command(`void stored event #${i}${unknown === 0 ? ' (or an unknown id)' : ''}`, async (w) => {
+    // Mostly events that are stored (billed or not), sometimes an id never sent.
+    const id = unknown === 0 ? 'evt-never-sent' : (pick([...w.model.events.keys()], i) ?? 'evt-never-sent');
+    const r = await w.engine.usage.void(id, 'reported twice by a retry loop');
+    const want = w.model.voidEvent(id);
+    expect(codeOf(r), 'void').toBe(want.ok ? 'ok' : want.code);
+    if (r.ok && want.ok)
+      expect(r.value.reversalMinor, 'billed credits to give back').toBe(want.value.givenBackLater);
+    return r.ok
+      ? `${r.value.reversalMinor > 0n ? 'billed' : 'unbilled'}, ${fmt(r.value.reversalMinor)} to give back`
+      : r.code;
+  }),
+);
+
 const createHold = fc
   .record({
     account: fc.nat(),
@@ -271,6 +286,8 @@ export const allCommands = [
   ingest,
   ingest,
   ingest,
+  voidEvent,
+  voidEvent,
   createHold,
   createHold,
   resolveHold,
@@ -338,9 +355,39 @@ export async function checkWorld(w: World): Promise<void> {
   expect(noteNumbers.length, 'credit notes').toBe(w.model.creditNotes);
   expect(gapless(numbers), `invoice numbers ${numbers}`).toBe(true);
   expect(gapless(noteNumbers), `credit note numbers ${noteNumbers}`).toBe(true);
+  await checkRecords(w, where);
   const audit = await e.ledger.audit();
   expect(audit.mismatchedAccounts, 'ledger accounts whose balance differs from their entries').toEqual([]);
   for (const s of audit.assetSums) expect(s.sum, `sum of ${s.asset} balances`).toBe(0n);
+}
+
+/**
+ * The usage records of the last 30 days agree with the model (status, billed or not), and each
+ * billing transfer is the sum of the credits of the records that name it.
+ */
+async function checkRecords(w: World, where: string): Promise<void> {
+  const fromMs = w.clock.ms - 30 * 24 * HOUR + HOUR;
+  const from = new Date(fromMs - (fromMs % HOUR)).toISOString();
+  const to = new Date(w.clock.ms + HOUR).toISOString();
+  for (const acc of w.accounts) {
+    const page = await w.engine.usage.records({ accountId: acc, from, to, limit: '1000' });
+    if (!page.ok) throw new Error(page.message);
+    const perTransfer = new Map<string, bigint>();
+    for (const r of page.value.records) {
+      const m = w.model.events.get(r.id)!;
+      expect(r.status, `status of ${r.id} after\n  ${where}`).toBe(m.voided ? 'voided' : 'accepted');
+      // An event of zero credits needs no transfer: it names one only if its row had others to bill.
+      if (m.credits > 0n)
+        expect(r.billingTransferId !== null, `${r.id} billed, after\n  ${where}`).toBe(m.billed);
+      if (r.billingTransferId)
+        perTransfer.set(r.billingTransferId, (perTransfer.get(r.billingTransferId) ?? 0n) + r.creditsMinor);
+    }
+    for (const [id, credits] of perTransfer) {
+      const t = await w.engine.ledger.trace(id);
+      if (!t.ok) throw new Error(t.message);
+      expect(t.value.transfer.amount, `credits billed by ${id}`).toBe(credits);
+    }
+  }
 }
 
 /** Numbers of one series are 1..n with nothing missing (`INV-2026-000001`...). */

@@ -171,6 +171,29 @@ async function check(e: Engine, f: Facts, clock: ManualClock): Promise<void> {
     let want = 0n;
     for (const a of f.accepted.values()) if (a.account === account) want += a.credits;
     expect(metered, `usage of ${account} vs accepted events after\n  ${where}`).toBe(want);
+    // Each billing transfer is the sum of the records that name it, however ingest and billing interleaved.
+    const records = await e.usage.records({
+      accountId: account,
+      from: new Date(clock.ms - 10 * 24 * HOUR).toISOString(),
+      to: new Date(clock.ms + 24 * HOUR).toISOString(),
+      limit: '1000',
+    });
+    if (!records.ok) throw new Error(records.message);
+    const perTransfer = new Map<string, bigint>();
+    let recordsUnbilled = 0n;
+    for (const r of records.value.records) {
+      if (r.billingTransferId === null) recordsUnbilled += r.creditsMinor;
+      else
+        perTransfer.set(r.billingTransferId, (perTransfer.get(r.billingTransferId) ?? 0n) + r.creditsMinor);
+    }
+    for (const [id, credits] of perTransfer) {
+      const t = await e.ledger.trace(id);
+      expect(
+        t.ok && t.value.transfer.amount,
+        `credits billed by ${id} vs its records after\n  ${where}`,
+      ).toBe(credits);
+    }
+    expect(recordsUnbilled, `records not billed yet vs unbilled of ${account}`).toBe(b.value.unbilled);
     const invoices = await e.invoices.list(account);
     const notes = await e.invoices.listCreditNotes(account);
     if (!invoices.ok || !notes.ok) throw new Error('list');

@@ -10,6 +10,9 @@
  * - what is consumed but not billed (unbilled usage) and what is held is *reserved*: it will burn
  *   the first lots in burn order, so neither a refund nor an expiry may take it;
  * - usage is billed once per event, even past zero; a later lot pays the debt first;
+ * - a voided event leaves unbilled usage at once; if it was billed, the next billing run gives its
+ *   credits back: first to a debt, then to the lots that usage burned in reverse burn order (each
+ *   up to its size, expired lots none), the rest as a lot of its own without expiry;
  * - every amount in a request is at most MAX_CREDITS.
  */
 
@@ -37,6 +40,8 @@ export interface MLot {
   priority: number;
   expiresAtMs: number | null;
   seq: number;
+  /** Its size when it came in: what credits given back may refill it up to. */
+  credits: bigint;
   remaining: bigint;
 }
 
@@ -66,6 +71,9 @@ export interface MEvent {
   credits: bigint;
   hourMs: number;
   billed: boolean;
+  voided: boolean;
+  /** Billed, then voided: what the next billing run gives back. */
+  toGiveBack: bigint;
 }
 
 export interface MAccount {
@@ -122,7 +130,8 @@ export class Model {
 
   unbilled(account: string): bigint {
     let sum = 0n;
-    for (const e of this.events.values()) if (e.account === account && !e.billed) sum += e.credits;
+    for (const e of this.events.values())
+      if (e.account === account && !e.billed && !e.voided) sum += e.credits;
     return sum;
   }
 
@@ -167,10 +176,10 @@ export class Model {
     return out;
   }
 
-  private addLot(account: string, lot: Omit<MLot, 'seq' | 'remaining'>, credits: bigint): void {
+  private addLot(account: string, lot: Omit<MLot, 'seq' | 'remaining' | 'credits'>, credits: bigint): void {
     const a = this.account(account);
     const debt = a.posted < 0n ? -a.posted : 0n;
-    a.lots.push({ ...lot, seq: this.seq++, remaining: credits > debt ? credits - debt : 0n });
+    a.lots.push({ ...lot, seq: this.seq++, credits, remaining: credits > debt ? credits - debt : 0n });
     a.posted += credits;
   }
 
@@ -285,8 +294,19 @@ export class Model {
     const seen = this.events.get(id);
     if (seen) return seen.content === content ? 'duplicate' : 'idempotency_conflict';
     const hourMs = timestampMs - (timestampMs % HOUR);
-    this.events.set(id, { account, content, credits, hourMs, billed: false });
+    this.events.set(id, { account, content, credits, hourMs, billed: false, voided: false, toGiveBack: 0n });
     return 'accepted';
+  }
+
+  /** Voids an event: what of it is given back, now (unbilled) or at the next billing run (billed). */
+  voidEvent(id: string): Outcome<{ givenBackLater: bigint }> {
+    const e = this.events.get(id);
+    if (!e) return no('not_found');
+    if (!e.voided) {
+      e.voided = true;
+      if (e.billed) e.toGiveBack = e.credits;
+    }
+    return { ok: true, value: { givenBackLater: e.billed ? e.credits : 0n } };
   }
 
   createHold(id: string, account: string, credits: bigint, ttlSeconds: number): Outcome<MHold> {
@@ -349,7 +369,7 @@ export class Model {
     const currentHour = this.nowMs - (this.nowMs % HOUR);
     const perAccount = new Map<string, bigint>();
     for (const e of this.events.values()) {
-      if (e.billed || e.hourMs >= currentHour) continue;
+      if (e.billed || e.voided || e.hourMs >= currentHour) continue;
       e.billed = true;
       perAccount.set(e.account, (perAccount.get(e.account) ?? 0n) + e.credits);
     }
@@ -361,7 +381,48 @@ export class Model {
       this.burn(account, amount);
       credits += amount;
     }
+    // Then, per account, what voids of billed events give back, in one amount.
+    const back = new Map<string, bigint>();
+    for (const e of this.events.values()) {
+      if (e.toGiveBack === 0n) continue;
+      back.set(e.account, (back.get(e.account) ?? 0n) + e.toGiveBack);
+      e.toGiveBack = 0n;
+    }
+    for (const [account, amount] of back) this.giveBack(account, amount);
     return { accounts: [...perAccount.values()].filter((v) => v > 0n).length, credits };
+  }
+
+  /** Credits of voided usage back to the account: its debt first, then lots, then a lot of their own. */
+  private giveBack(account: string, amount: bigint): void {
+    const a = this.account(account);
+    const floor = (n: bigint) => (n > 0n ? n : 0n);
+    let left = floor(a.posted + amount) - floor(a.posted);
+    a.posted += amount;
+    a.used -= amount;
+    const reverseBurnOrder = a.lots
+      .filter((l) => l.remaining < l.credits && (l.expiresAtMs === null || l.expiresAtMs > this.nowMs))
+      .sort(
+        (x, y) =>
+          y.priority - x.priority ||
+          (y.expiresAtMs ?? Number.POSITIVE_INFINITY) - (x.expiresAtMs ?? Number.POSITIVE_INFINITY) ||
+          y.seq - x.seq,
+      );
+    for (const lot of reverseBurnOrder) {
+      if (left <= 0n) break;
+      const put = lot.credits - lot.remaining < left ? lot.credits - lot.remaining : left;
+      lot.remaining += put;
+      left -= put;
+    }
+    if (left > 0n)
+      a.lots.push({
+        id: `void-${this.seq}`,
+        sourceId: 'void',
+        priority: PURCHASE_PRIORITY,
+        expiresAtMs: null,
+        seq: this.seq++,
+        credits: left,
+        remaining: left,
+      });
   }
 
   /** Expired lots lose what is unspent and unheld; what is reserved stays for the usage it covers. */
