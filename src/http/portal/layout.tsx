@@ -84,6 +84,8 @@ code.secret { display:block; word-break: break-all; padding: 8px; background:#f2
 .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 footer { padding: 24px 20px; color: var(--muted); font-size: 14px; }
 svg text { font-size: 11px; fill: var(--muted); }
+.chart-narrow { display:none; }
+@media (max-width: 640px) { .chart-wide { display:none; } .chart-narrow { display:block; } }
 .tip { position:fixed; pointer-events:none; background:#1b1f24; color:#fff; font-size:13px; padding:6px 8px; border-radius:6px; white-space:pre; z-index:10; }
 `;
 

@@ -2,26 +2,33 @@ import type { Context } from 'hono';
 import { formatAmount } from '../../core/amount.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageDispute } from '../../core/model.ts';
+import { creditsValue } from '../../core/pricing.ts';
 import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordView, SummaryBucket } from '../../core/usage-views.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
-import type { Portal } from './common.tsx';
+import { grouped } from './billing-parts.tsx';
+import type { Flash, Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
-import { Chart } from './usage-chart.tsx';
+import { Chart, COLORS, dayLabel } from './usage-chart.tsx';
+import { bucketStarts, decodeBefore, newestRecords } from './usage-records.ts';
 
-/** The Usage page: credits per hour or day as a chart, the records in pages, and the CSV. */
+/** The Usage page: totals for the period, credits per hour or day as a chart, the records newest first, the CSV. */
 export function usageRoutes(app: AppType, p: Portal): void {
   const { engine, s } = p;
   const usageQuery = (c: Context) => {
     const today = new Date().toISOString().slice(0, 10);
     const from = c.req.query('from') || new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10);
     const to = c.req.query('to') || today;
+    const asked = c.req.query('granularity');
     return {
       from,
       to,
-      granularity: c.req.query('granularity') === 'hour' ? 'hour' : 'day',
+      // One day reads per hour unless asked otherwise: a single day-bar says nothing.
+      granularity: (asked === 'hour' || asked === 'day' ? asked : from === to ? 'hour' : 'day') as
+        | 'hour'
+        | 'day',
       groupBy: c.req.query('group_by') === 'api_key' ? 'api_key' : 'model',
     };
   };
@@ -36,23 +43,28 @@ export function usageRoutes(app: AppType, p: Portal): void {
   const BAD_RANGE = 'From and To must be dates such as 2026-11-25.';
   app.get('/portal/usage', p.guard, async (c) => {
     const f = await p.frame(c);
+    const flash = p.takeFlash(c);
     const q = usageQuery(c);
     const csvHref = `/portal/usage.csv?${new URLSearchParams({ from: q.from, to: q.to })}`;
     const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
+    const keys = await engine.keys.list(f.accountId);
+    const nicknames = new Map((keys.ok ? keys.value : []).map((k) => [k.id, k.nickname]));
+    const keyName = (id: string | null | undefined) =>
+      id ? (nicknames.get(id) ?? `deleted key ${id.slice(-6)}`) : 'no key (account)';
+    const base = {
+      ...f,
+      query: q,
+      csvHref,
+      quantity,
+      keyName,
+      usd: (m: bigint) => s.usd(creditsValue(engine.config, m)),
+      disputes: [] as UsageDispute[],
+      ...(flash ? { flash } : {}),
+    };
     const r = range(q);
     if (!r)
       return c.html(
-        <UsagePage
-          {...f}
-          query={q}
-          buckets={[]}
-          records={[]}
-          disputes={[]}
-          nextCursor={null}
-          csvHref={csvHref}
-          quantity={quantity}
-          error={BAD_RANGE}
-        />,
+        <UsagePage {...base} starts={[]} buckets={[]} records={[]} nextCursor={null} error={BAD_RANGE} />,
         400,
       );
     const summary = await engine.usage.summary({
@@ -61,39 +73,35 @@ export function usageRoutes(app: AppType, p: Portal): void {
       granularity: q.granularity,
       groupBy: q.groupBy,
     });
-    const cursor = c.req.query('cursor');
     // One hour of a one-day range, when a bar of the hourly chart was clicked.
     const hour = c.req.query('hour');
     const oneHour =
       hour && /^([01]\d|2[0-3])$/.test(hour) && q.from === q.to
-        ? {
-            from: `${q.from}T${hour}:00:00Z`,
-            to: new Date(Date.parse(`${q.from}T${hour}:00:00Z`) + HOUR_MS).toISOString(),
-          }
+        ? Date.parse(`${q.from}T${hour}:00:00Z`)
         : null;
-    const records = await engine.usage.records({
-      accountId: f.accountId,
-      ...(oneHour ?? r),
-      limit: '50',
-      ...(cursor ? { cursor } : {}),
-    });
-    const failed = !summary.ok ? summary : !records.ok ? records : undefined;
+    const within = oneHour
+      ? { fromMs: oneHour, toMs: oneHour + HOUR_MS }
+      : { fromMs: Date.parse(r.from), toMs: Date.parse(r.to) };
+    const page = await newestRecords(
+      engine,
+      { accountId: f.accountId, ...within },
+      decodeBefore(c.req.query('before')),
+      50,
+    );
+    const failed = !summary.ok ? summary : page.error;
     const disputes = await engine.usage.disputes({ accountId: f.accountId, limit: 20 });
-    const disputeError = c.req.query('dispute_error');
     return c.html(
       <UsagePage
-        {...f}
+        {...base}
         disputes={disputes.data}
-        {...(disputeError ? { disputeError } : {})}
-        query={q}
+        starts={bucketStarts(Date.parse(r.from), Date.parse(r.to), q.granularity)}
         buckets={summary.ok ? summary.value : []}
-        records={records.ok ? records.value.records : []}
-        nextCursor={records.ok ? records.value.nextCursor : null}
-        csvHref={csvHref}
-        quantity={quantity}
+        records={page.records}
+        nextCursor={page.next}
+        {...(oneHour !== null ? { hour: oneHour } : {})}
         {...(failed ? { error: failed.message } : {})}
       />,
-      failed ? statusOf(failed.code) : 200,
+      failed ? statusOf(failed.code as Parameters<typeof statusOf>[0]) : 200,
     );
   });
   // A customer flags a record as wrong; the operator hears it and voids or rejects it.
@@ -106,15 +114,13 @@ export function usageRoutes(app: AppType, p: Portal): void {
       const back = String(form.back ?? '/portal/usage');
       const to = back.startsWith('/portal/usage') ? back : '/portal/usage';
       const r = await engine.usage.dispute(accountId, String(form.event_id ?? ''), String(form.reason ?? ''));
-      if (!r.ok) {
-        const sep = to.includes('?') ? '&' : '?';
-        return c.redirect(
-          `${to}${sep}dispute_error=${encodeURIComponent(p.refusalText(r, { reason: 'The reason' }))}`,
-          303,
-        );
-      }
+      if (!r.ok)
+        return p.redirect(c, to, { kind: 'error', text: p.refusalText(r, { reason: 'The reason' }) });
       p.target(c, r.value.id);
-      return c.redirect(to, 303);
+      return p.redirect(c, to, {
+        kind: 'notice',
+        text: 'Your dispute is sent: it is listed below, with the answer once it is reviewed.',
+      });
     }),
   );
   app.get('/portal/usage.csv', p.guard, async (c) => {
@@ -127,20 +133,48 @@ export function usageRoutes(app: AppType, p: Portal): void {
 
 function UsagePage(
   p: Frame & {
-    query: { from: string; to: string; granularity: string; groupBy: string };
+    query: { from: string; to: string; granularity: 'hour' | 'day'; groupBy: string };
+    starts: number[];
     buckets: SummaryBucket[];
     records: RecordView[];
     nextCursor: string | null;
+    /** The one hour whose records are shown, when a bar of an hourly chart was clicked. */
+    hour?: number;
     csvHref: string;
     quantity: (m: bigint) => string;
+    keyName: (id: string | null | undefined) => string;
+    usd: (m: bigint) => string;
     error?: string;
+    flash?: Flash;
     disputes: UsageDispute[];
-    disputeError?: string;
   },
 ) {
   const open = new Set(p.disputes.filter((d) => d.status === 'open').map((d) => d.eventId));
+  const byKey = p.query.groupBy === 'api_key';
+  const groupOf = (b: SummaryBucket) => (byKey ? p.keyName(b.apiKeyId) : (b.model ?? ''));
+  // What the period cost, and on what: the groups by credits, largest first.
+  const totals = { credits: 0n, events: 0n };
+  const perGroup = new Map<string, { credits: bigint; events: bigint }>();
+  for (const b of p.buckets) {
+    totals.credits += b.creditsMinor;
+    totals.events += b.events;
+    const g = perGroup.get(groupOf(b)) ?? { credits: 0n, events: 0n };
+    g.credits += b.creditsMinor;
+    g.events += b.events;
+    perGroup.set(groupOf(b), g);
+  }
+  const groups = [...perGroup.entries()].sort((a, b) => (b[1].credits > a[1].credits ? 1 : -1));
+  // The chart's colors follow the groups' names, so a model keeps its color whatever it cost.
+  const chartGroups = [...perGroup.keys()].sort();
+  const share = (m: bigint) =>
+    totals.credits === 0n ? '' : `${Number((m * 1000n) / totals.credits) / 10} %`;
+  const period =
+    p.query.from === p.query.to
+      ? dayLabel(Date.parse(p.query.from))
+      : `${dayLabel(Date.parse(p.query.from))} to ${dayLabel(Date.parse(p.query.to))}`;
   // A bar opens its bucket's records: a day's per hour, an hour's on their own.
-  const bucketHref = (start: string) => {
+  const bucketHref = (startMs: number) => {
+    const start = new Date(startMs).toISOString();
     const day = start.slice(0, 10);
     const params = new URLSearchParams({
       from: day,
@@ -151,9 +185,28 @@ function UsagePage(
     if (p.query.granularity === 'hour') params.set('hour', start.slice(11, 13));
     return `/portal/usage?${params}#records-h`;
   };
-  const back = `/portal/usage?${new URLSearchParams({ from: p.query.from, to: p.query.to })}`;
+  const wholeRange = {
+    from: p.query.from,
+    to: p.query.to,
+    granularity: p.query.granularity,
+    group_by: p.query.groupBy,
+  };
+  const here = {
+    ...wholeRange,
+    ...(p.hour !== undefined ? { hour: new Date(p.hour).toISOString().slice(11, 13) } : {}),
+  };
+  const back = `/portal/usage?${new URLSearchParams(here)}`;
   return (
     <Layout title="Usage" tab="usage" supportEmail={p.supportEmail} frame={p}>
+      {p.flash && (
+        <p
+          class={`notice ${p.flash.kind === 'error' ? 'error' : 'ok'}`}
+          role={p.flash.kind === 'error' ? 'alert' : 'status'}
+          data-testid="usage-message"
+        >
+          {p.flash.text}
+        </p>
+      )}
       <section>
         <form method="get" action="/portal/usage" class="row">
           <div>
@@ -178,10 +231,10 @@ function UsagePage(
           <div>
             <label for="group_by">By</label>
             <select id="group_by" name="group_by">
-              <option value="model" selected={p.query.groupBy === 'model'}>
+              <option value="model" selected={!byKey}>
                 model
               </option>
-              <option value="api_key" selected={p.query.groupBy === 'api_key'}>
+              <option value="api_key" selected={byKey}>
                 API key
               </option>
             </select>
@@ -194,91 +247,174 @@ function UsagePage(
           </p>
         )}
       </section>
+      <section aria-labelledby="overview-h">
+        <h2 id="overview-h">
+          Overview <span class="muted">{period} (UTC)</span>
+        </h2>
+        <div class="stats">
+          <div class="stat">
+            <span>Credits used</span>
+            <strong data-testid="total-credits">{grouped(p.credits(totals.credits))}</strong>
+          </div>
+          <div class="stat">
+            <span>Cost (USD)</span>
+            <strong data-testid="total-usd">${grouped(p.usd(totals.credits))}</strong>
+          </div>
+          <div class="stat">
+            <span>Events</span>
+            <strong data-testid="total-events">{grouped(totals.events.toString())}</strong>
+          </div>
+        </div>
+        {groups.length > 0 && (
+          <table class="stack" data-testid="breakdown">
+            <thead>
+              <tr>
+                <th scope="col">{byKey ? 'API key' : 'Model'}</th>
+                <th scope="col" class="num">
+                  Events
+                </th>
+                <th scope="col" class="num">
+                  Credits
+                </th>
+                <th scope="col" class="num">
+                  USD
+                </th>
+                <th scope="col" class="num">
+                  Share
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.map(([g, t]) => (
+                <tr>
+                  <td class="lead">
+                    <span
+                      aria-hidden="true"
+                      style={`display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;background:${COLORS[chartGroups.indexOf(g) % COLORS.length]}`}
+                    />
+                    {g}
+                  </td>
+                  <td data-label="Events" class="num">
+                    {grouped(t.events.toString())}
+                  </td>
+                  <td data-label="Credits" class="num">
+                    {grouped(p.credits(t.credits))}
+                  </td>
+                  <td data-label="USD" class="num">
+                    ${grouped(p.usd(t.credits))}
+                  </td>
+                  <td data-label="Share" class="num">
+                    {share(t.credits)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section aria-labelledby="chart-h">
         <h2 id="chart-h">Credits per {p.query.granularity} (UTC)</h2>
-        <Chart buckets={p.buckets} groupBy={p.query.groupBy} credits={p.credits} href={bucketHref} />
+        <Chart
+          starts={p.starts}
+          granularity={p.query.granularity}
+          buckets={p.buckets}
+          groupOf={groupOf}
+          groups={chartGroups}
+          credits={p.credits}
+          href={bucketHref}
+        />
+        {groups.length === 0 && <p class="muted">No usage in this range.</p>}
       </section>
       <section aria-labelledby="records-h">
-        <h2 id="records-h">Detailed records</h2>
-        <p>
+        <h2 id="records-h">Detailed records, newest first</h2>
+        <p class="row" style="justify-content:space-between;align-items:center">
+          <span class="muted">
+            {p.hour !== undefined ? (
+              <>
+                {dayLabel(p.hour)}, {new Date(p.hour).toISOString().slice(11, 16)} UTC only ·{' '}
+                <a href={`/portal/usage?${new URLSearchParams(wholeRange)}#records-h`}>the whole day</a>
+              </>
+            ) : (
+              `${period} (UTC)`
+            )}
+          </span>
           <a href={p.csvHref} download>
             Download CSV
           </a>
         </p>
-        <div class="scroll">
-          <table data-testid="records" class="stack">
-            <thead>
-              <tr>
-                <th scope="col">Time (UTC)</th>
-                <th scope="col">Event</th>
-                <th scope="col">Model</th>
-                <th scope="col">API key</th>
-                <th scope="col">Quantity</th>
-                <th scope="col">Credits</th>
-                <th scope="col">Dispute</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.records.map((r) => (
-                <tr>
-                  <td data-label="Time">{p.time(r.timestampMs)}</td>
-                  <td data-label="Event">
-                    {r.id}
+        <table data-testid="records" class="stack">
+          <thead>
+            <tr>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">Event</th>
+              <th scope="col">Model</th>
+              <th scope="col">API key</th>
+              <th scope="col" class="num">
+                Quantity
+              </th>
+              <th scope="col" class="num">
+                Credits
+              </th>
+              <th scope="col">Dispute</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.records.map((r) => (
+              <tr data-event={r.id} data-status={r.status}>
+                <td class="lead">{p.time(r.timestampMs)}</td>
+                <td data-label="Event">
+                  <span>
+                    <code>{r.id}</code>
                     {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
-                  </td>
-                  <td data-label="Model">{r.model}</td>
-                  <td data-label="API key">{r.apiKeyId ?? ''}</td>
-                  <td data-label="Quantity">{p.quantity(r.quantityMinor)}</td>
-                  <td data-label="Credits">
-                    {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
-                  </td>
-                  <td>
-                    {r.status === 'voided' ? (
-                      ''
-                    ) : open.has(r.id) ? (
-                      <span class="muted">Disputed</span>
-                    ) : (
-                      <details>
-                        <summary>Dispute</summary>
-                        <PostForm action="/portal/usage/disputes" csrf={p.csrf}>
-                          <input type="hidden" name="event_id" value={r.id} />
-                          <input type="hidden" name="back" value={back} />
-                          <label for={`reason-${r.id}`}>What is wrong?</label>
-                          <input id={`reason-${r.id}`} name="reason" maxlength={500} required />
-                          <button type="submit">Send</button>
-                        </PostForm>
-                      </details>
-                    )}
-                  </td>
-                </tr>
-              ))}
-              {p.records.length === 0 && (
-                <tr>
-                  <td colspan={7} class="muted">
-                    No usage in this range.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+                  </span>
+                </td>
+                <td data-label="Model">{r.model}</td>
+                <td data-label="API key">{p.keyName(r.apiKeyId)}</td>
+                <td data-label="Quantity" class="num">
+                  {p.quantity(r.quantityMinor)}
+                </td>
+                <td data-label="Credits" class="num" data-credits={p.credits(r.creditsMinor)}>
+                  {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
+                </td>
+                <td class="actions">
+                  {r.status === 'voided' ? (
+                    ''
+                  ) : open.has(r.id) ? (
+                    <span class="muted">Disputed</span>
+                  ) : (
+                    <details>
+                      <summary>Dispute</summary>
+                      <PostForm action="/portal/usage/disputes" csrf={p.csrf}>
+                        <input type="hidden" name="event_id" value={r.id} />
+                        <input type="hidden" name="back" value={back} />
+                        <label for={`reason-${r.id}`}>What is wrong?</label>
+                        <input id={`reason-${r.id}`} name="reason" maxlength={500} required />
+                        <button type="submit">Send</button>
+                      </PostForm>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+            {p.records.length === 0 && (
+              <tr>
+                <td colspan={7} class="muted">
+                  No usage in this range.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
         {p.nextCursor && (
           <p>
-            <a
-              href={`/portal/usage?${new URLSearchParams({ from: p.query.from, to: p.query.to, granularity: p.query.granularity, group_by: p.query.groupBy, cursor: p.nextCursor })}`}
-            >
-              Next page
+            <a href={`/portal/usage?${new URLSearchParams({ ...here, before: p.nextCursor })}#records-h`}>
+              Older records
             </a>
           </p>
         )}
       </section>
       <section aria-labelledby="disputes-h">
         <h2 id="disputes-h">Disputes</h2>
-        {p.disputeError && (
-          <p class="error" role="alert">
-            {p.disputeError}
-          </p>
-        )}
         {p.disputes.length === 0 ? (
           <p class="muted">No disputed records. Use Dispute on a record above if a charge looks wrong.</p>
         ) : (
