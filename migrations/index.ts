@@ -10,6 +10,7 @@ import * as m008 from './008_usage_voids.ts';
 import * as m009 from './009_usage_disputes.ts';
 import * as m010 from './010_usage_billings.ts';
 import * as m011 from './011_billing_details.ts';
+import * as m012 from './012_lot_movements.ts';
 import * as m013 from './013_account_lookup.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '009_usage_disputes': m009,
   '010_usage_billings': m010,
   '011_billing_details': m011,
+  '012_lot_movements': m012,
   '013_account_lookup': m013,
 };

@@ -25,6 +25,7 @@ import {
 } from './credits.ts';
 import { listDisputes, openDispute, resolveDispute } from './disputes.ts';
 import { ok, refuse } from './errors.ts';
+import { deferredRevenue, journalLines, journalRange } from './finance-reports.ts';
 import { captureHold, createHold, expireHolds, getHold, type HoldInput, releaseHold } from './holds.ts';
 import { createHotCache } from './hot-cache.ts';
 import {
@@ -192,6 +193,15 @@ export async function createEngine(deps: EngineDeps) {
       update: (id: string, patch: KeyPatch) => updateKey(ctx, id, patch),
       verify: (secret: unknown) => verifyKey(ctx, secret),
       flushLastUsed: () => flushKeyUse(ctx, true),
+    },
+    /** Finance reports, from the ledger and the lot journal (core/finance-reports.ts). */
+    reports: {
+      /** The liability of paid, unspent credits at cost over a month (`YYYY-MM`), rolled forward. */
+      deferredRevenue: (month: unknown) => deferredRevenue(ctx, month),
+      /** Checks `from` and `to` of a journal export. */
+      journalRange,
+      /** Every transfer in [from, to) with its value at cost, oldest first, a page per read. */
+      journal: (fromMs: number, toMs: number) => journalLines(ctx, fromMs, toMs),
     },
     ledger: {
       post: (inputs: TransferInput[]) => postTransfers(ctx, inputs),

@@ -323,6 +323,61 @@ export interface PaymentCustomerRepo {
   ): Promise<void>;
 }
 
+/** One change of a lot's credits, as the lot journal records it (see core/lot-journal.ts). */
+export interface LotMovement {
+  id: string;
+  lotId: string;
+  accountId: string;
+  /** The ledger transfer that moved the credits; null for a debt a new lot paid off (usage billed earlier). */
+  transferId: string | null;
+  kind: LotMovementKind;
+  /** The change of the lot's remaining credits: positive in, negative out. */
+  creditsMinor: bigint;
+  atMs: number;
+}
+
+/** Bought, granted, used (or given back: positive), refunded, expired. */
+export type LotMovementKind = 'purchased' | 'granted' | 'consumed' | 'refunded' | 'expired';
+
+/** What a lot was bought for: a purchase's credits and subtotal (USD minor units); grants and give-backs cost 0. */
+export interface LotCost {
+  lotId: string;
+  creditsMinor: bigint;
+  costMinor: bigint;
+}
+
+/** A ledger transfer as the journal export lists it. */
+export interface JournalTransfer {
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+  kind: string;
+  code: string;
+  metadata: Record<string, string> | null;
+  createdAtMs: number;
+}
+
+/** The lot journal and the reads finance reports make of it and of the ledger. */
+export interface FinanceRepo {
+  insertMovements(rows: LotMovement[]): Promise<void>;
+  /** Per lot, the sum of its movements before `beforeMs` (its remaining credits then). */
+  remainingBefore(beforeMs: number): Promise<Map<string, bigint>>;
+  /** Movements in [fromMs, toMs), by time then id. */
+  movementsBetween(fromMs: number, toMs: number): Promise<LotMovement[]>;
+  /** The movements these transfers caused, each with its lot's credits just before it (movements by time, then id). */
+  movementsOfTransfers(transferIds: string[]): Promise<(LotMovement & { remainingBeforeMinor: bigint })[]>;
+  /** Costs of the lots bought by a purchase, among these. */
+  lotCosts(lotIds: string[]): Promise<Map<string, LotCost>>;
+  /** Transfers created in [fromMs, toMs), by time then id, after the cursor. */
+  transfersBetween(
+    fromMs: number,
+    toMs: number,
+    limit: number,
+    after?: { createdAtMs: number; id: string },
+  ): Promise<JournalTransfer[]>;
+}
+
 /** Everything one unit of work may touch. */
 export interface Tx {
   ledger: LedgerRepo;
@@ -341,6 +396,7 @@ export interface Tx {
   paymentCustomers: PaymentCustomerRepo;
   voids: VoidRepo;
   disputes: DisputeRepo;
+  finance: FinanceRepo;
 }
 
 export type Durability = 'full' | 'normal';

@@ -3,6 +3,7 @@ import { chargeAutoTopUps } from './auto-top-up-charges.ts';
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
 import { dropBalances } from './hot-cache.ts';
+import { journaled } from './lot-journal.ts';
 import type { Purchase } from './model.ts';
 import type { Durability, Tx } from './ports.ts';
 import { announceRunway, announceSpendLimits, dropSpent } from './spend.ts';
@@ -14,7 +15,8 @@ import { checkBalanceAlerts } from './webhooks.ts';
  * balance alerts are raised inside the transaction (they commit with the change, or not at all),
  * spend limits reached and a runway running short are announced in the same transaction, an auto
  * top-up due is started in it (at most one in flight) and charged by its provider after the
- * commit, and cached balances and spend counters are dropped after it.
+ * commit, and cached balances and spend counters are dropped after it. Every change of a lot's
+ * credits is journaled with the transfer that caused it (core/lot-journal.ts).
  * A refusal (`fail`) rolls everything back and comes back as the result.
  * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
  */
@@ -29,7 +31,8 @@ export async function balanceUnit<T>(
     ctx,
     async (tx) => {
       changed.clear(); // a retried unit of work starts over
-      const value = await fn(tx, changed);
+      // Every change of a lot's credits is journaled with its transfer, for finance reports.
+      const value = await fn(journaled(ctx, tx), changed);
       await after.inTransaction(tx, changed);
       return value;
     },

@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { operatorRoutes } from './routes/operators.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { serializers } from './serialize.ts';
@@ -190,6 +191,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   holdRoutes(app, engine, s);
   webhookRoutes(app, engine, s);
   operatorRoutes(app, engine);
+  reportRoutes(app, engine, s);
   portalRoutes(app, engine, s, { ...options.portal, ...(options.log ? { log: options.log } : {}) });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
 import type { Storage } from '../../src/core/ports.ts';
+import { financeConformance } from './finance.cases.ts';
 import { storageConformance } from './storage.cases.ts';
 
 const url = process.env.TOLLGATE_PG_URL;
@@ -27,4 +28,5 @@ if (!url) {
     await client.end();
   });
   storageConformance('postgres', open);
+  financeConformance('postgres', open);
 }

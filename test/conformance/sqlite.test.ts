@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
+import { financeConformance } from './finance.cases.ts';
 import { storageConformance } from './storage.cases.ts';
 
 const open = (database: string, usageIndexEvery?: number) => () =>
@@ -20,3 +21,5 @@ storageConformance('sqlite file', () =>
 storageConformance('sqlite file, usage indexed every 2 events', () =>
   open(join(mkdtempSync(join(tmpdir(), 'tollgate-')), 'conformance-index.db'), 2)(),
 );
+financeConformance('sqlite :memory:', open(':memory:'));
+financeConformance('sqlite file', () => open(join(mkdtempSync(join(tmpdir(), 'tollgate-')), 'finance.db'))());

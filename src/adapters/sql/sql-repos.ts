@@ -3,6 +3,7 @@ import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
 import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
 import { SqlDisputeRepo } from './sql-dispute-repo.ts';
+import { SqlFinanceRepo } from './sql-finance-repo.ts';
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
@@ -29,5 +30,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     paymentCustomers: new SqlPaymentCustomerRepo(c),
     voids: new SqlVoidRepo(c),
     disputes: new SqlDisputeRepo(c),
+    finance: new SqlFinanceRepo(c),
   };
 }

@@ -35,7 +35,7 @@ const RecordsQuery = z.object({
  * character a spreadsheet would read as a formula (`= + - @`, tab, CR), so an event id such as
  * `=HYPERLINK(...)` opens as text.
  */
-const csvCell = (v: string): string => {
+export const csvCell = (v: string): string => {
   const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };

@@ -1,0 +1,77 @@
+import { z } from '@hono/zod-openapi';
+import { stream } from 'hono/streaming';
+import { formatAmount } from '../../core/amount.ts';
+import type { Engine } from '../../core/engine.ts';
+import { unwrap } from '../errors.ts';
+import type { Serializers } from '../serialize.ts';
+import { type AppType, on, plainRoute, query } from './common.ts';
+import { csvCell } from './usage.ts';
+
+const MonthQuery = z.object({ month: z.string().max(7).openapi({ example: '2026-12' }) });
+const RangeQuery = z.object({
+  from: z.string().max(40).openapi({ example: '2026-12-01' }),
+  to: z.string().max(40).openapi({ example: '2027-01-01' }),
+});
+
+/** Finance reports: deferred revenue per month, and the ledger as a double-entry journal (CSV). */
+export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/reports/deferred_revenue',
+      'The liability of paid, unspent credits at cost over a month, rolled forward',
+      MonthQuery,
+    ),
+    async (c) => {
+      const r = unwrap(await engine.reports.deferredRevenue(query<{ month: string }>(c).month));
+      return c.json(
+        {
+          month: r.month,
+          currency: 'USD',
+          opening: s.usd(r.openingMinor),
+          purchased: s.usd(r.purchasedMinor),
+          consumed: s.usd(r.consumedMinor),
+          refunded: s.usd(r.refundedMinor),
+          expired: s.usd(r.expiredMinor),
+          closing: s.usd(r.closingMinor),
+        },
+        200,
+      );
+    },
+  );
+
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/reports/journal.csv',
+      'Every ledger transfer in [from, to) as a double-entry line, with its value at cost (CSV, streamed)',
+      RangeQuery,
+    ),
+    async (c) => {
+      const q = query<{ from: string; to: string }>(c);
+      const { fromMs, toMs } = unwrap(engine.reports.journalRange(q.from, q.to));
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', 'attachment; filename="journal.csv"');
+      return stream(c, async (out) => {
+        await out.write('date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n');
+        let chunk = '';
+        for await (const t of engine.reports.journal(fromMs, toMs)) {
+          const meta = t.metadata
+            ? Object.entries(t.metadata)
+                .map(([k, v]) => ` ${k}=${v}`)
+                .join('')
+            : '';
+          const reference = `${t.code}${t.kind === 'posted' ? '' : ` (${t.kind})`}${meta}`;
+          chunk += `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatAmount(t.valueMinor, engine.config.scales.usd, true)},${csvCell(reference)}\n`;
+          if (chunk.length > 64 * 1024) {
+            await out.write(chunk);
+            chunk = '';
+          }
+        }
+        if (chunk) await out.write(chunk);
+      });
+    },
+  );
+}
