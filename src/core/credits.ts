@@ -177,7 +177,7 @@ async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<voi
 export async function confirmPurchase(
   ctx: Context,
   purchaseId: string,
-  options: { by: 'operator' | 'provider' } = { by: 'operator' },
+  options: { by: 'operator' | 'provider'; card?: { brand: string; last4: string } } = { by: 'operator' },
 ): Promise<Result<Purchase>> {
   const result = await balanceUnit(ctx, async (tx, changed) => {
     const found = await tx.purchases.get(purchaseId);
@@ -238,7 +238,14 @@ export async function confirmPurchase(
       creditsMinor: purchase.creditsMinor,
       totalMinor: purchase.totalMinor,
       currency: 'USD',
-      snapshot: invoiceSnapshot(ctx.config, number, now, account!, purchase),
+      snapshot: invoiceSnapshot(
+        ctx.config,
+        number,
+        now,
+        account!,
+        purchase,
+        options.card ? { card_brand: options.card.brand, card_last4: options.card.last4 } : {},
+      ),
     };
     await tx.invoices.insertInvoice(invoice);
     const paid: Purchase = { ...purchase, status: 'paid', invoiceId: invoice.id, resolvedAtMs: now };

@@ -3,7 +3,7 @@ import { type Context, read, unit } from './context.ts';
 import { confirmPurchase, failPurchase } from './credits.ts';
 import { ok, type Result, refuse } from './errors.ts';
 import type { Purchase } from './model.ts';
-import type { PaymentNotice } from './payments.ts';
+import type { PaymentNotice, PaymentProvider } from './payments.ts';
 import { emit } from './webhooks.ts';
 
 /**
@@ -92,7 +92,8 @@ export async function handlePaymentNotice(
     // A failure reported for a purchase already paid changes nothing.
     return r.ok || r.code === 'invalid_state' ? received : r;
   }
-  const r = await confirmPurchase(ctx, match.purchase.id, { by: 'provider' });
+  const card = await cardOf(p, notice);
+  const r = await confirmPurchase(ctx, match.purchase.id, { by: 'provider', ...(card ? { card } : {}) });
   if (r.ok) {
     if (!notice.saving) return received;
     const saved = await savePaymentMethod(ctx, provider, r.value.accountId, notice.saving);
@@ -101,6 +102,23 @@ export async function handlePaymentNotice(
   if (r.code === 'unavailable') return r; // the provider retries later
   const recorded = await recordUnmatched(ctx, provider, notice, purchase, 'not_confirmable');
   return recorded.ok ? received : recorded;
+}
+
+/**
+ * The card that paid, for the invoice, read before the confirming transaction (a network call
+ * never holds the database). Not known (not a card, or the provider unreachable): the invoice
+ * names the provider without a card.
+ */
+async function cardOf(
+  p: PaymentProvider,
+  notice: PaymentNotice,
+): Promise<{ brand: string; last4: string } | null> {
+  if (!p.cardOf || !notice.paymentRef) return null;
+  try {
+    return await p.cardOf(notice.paymentRef);
+  } catch {
+    return null;
+  }
 }
 
 /**

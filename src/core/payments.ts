@@ -52,6 +52,8 @@ export interface PaymentNotice {
    * that saved it, for `savedPaymentMethod`.
    */
   saving?: { customerRef: string; paymentRef: string } | null;
+  /** The provider's payment behind a paid notice (Stripe PaymentIntent), to read its card for the invoice. */
+  paymentRef?: string | null;
 }
 
 /** A payment provider: `manual` (the operator confirms) or `stripe`. */
@@ -76,6 +78,11 @@ export interface PaymentProvider {
   createCustomer?(account: { accountId: string; name: string; email: string | null }): Promise<string>;
   /** The payment method a paid saving checkout left on its customer, or null. Rejects when unreachable. */
   savedPaymentMethod?(saving: { customerRef: string; paymentRef: string }): Promise<string | null>;
+  /**
+   * The card that made a payment, as printed on its invoice (brand as the provider names it, last 4
+   * digits); null when it was not a card. Rejects when the provider cannot be reached.
+   */
+  cardOf?(paymentRef: string): Promise<{ brand: string; last4: string } | null>;
   /**
    * Charges a saved payment method off-session, once per purchase (a retry of the same purchase
    * answers the same payment). Rejects only when the provider cannot be reached.

@@ -273,8 +273,21 @@ function lineDescription(s: InvoiceSnapshot, frozen: string, L: Labels): string 
 function paymentMethod(s: InvoiceSnapshot, L: Labels): string {
   const p = s.payment;
   if (!p || p.provider === 'manual') return L.manual;
-  if (p.card_brand && p.card_last4) return L.card(capitalize(p.card_brand), p.card_last4);
+  if (p.card_brand && p.card_last4)
+    return L.card(CARD_BRANDS[p.card_brand] ?? capitalize(p.card_brand), p.card_last4);
   return capitalize(p.provider);
 }
+
+/** Card brands as Stripe names them, as people write them. */
+const CARD_BRANDS: Record<string, string> = {
+  amex: 'American Express',
+  cartes_bancaires: 'Cartes Bancaires',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  jcb: 'JCB',
+  mastercard: 'Mastercard',
+  unionpay: 'UnionPay',
+  visa: 'Visa',
+};
 
 const capitalize = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);

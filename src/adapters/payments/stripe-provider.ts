@@ -114,6 +114,12 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
         return null;
       return typeof method === 'string' ? method : method.id;
     },
+    async cardOf(paymentRef) {
+      const intent = await stripe.paymentIntents.retrieve(paymentRef, { expand: ['latest_charge'] });
+      const charge = intent.latest_charge;
+      const card = charge && typeof charge !== 'string' ? charge.payment_method_details?.card : null;
+      return card?.brand && card.last4 ? { brand: card.brand, last4: card.last4 } : null;
+    },
     chargeSaved(request) {
       const running = charging.get(request.purchaseId);
       if (running) return running;
@@ -193,10 +199,15 @@ function noticeOf(event: Stripe.Event): PaymentNotice {
         session.metadata?.save_payment_method === 'true' && customerRef && paymentRef
           ? { customerRef, paymentRef }
           : null;
-      return { ...base, outcome: session.payment_status === 'paid' ? 'paid' : 'ignored', saving };
+      return {
+        ...base,
+        outcome: session.payment_status === 'paid' ? 'paid' : 'ignored',
+        saving,
+        paymentRef: paymentRef ?? null,
+      };
     }
     case 'checkout.session.async_payment_succeeded':
-      return { ...base, outcome: 'paid' };
+      return { ...base, outcome: 'paid', paymentRef: paymentIntentOf(session) };
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired':
       return { ...base, outcome: 'failed' };
@@ -204,6 +215,9 @@ function noticeOf(event: Stripe.Event): PaymentNotice {
       return { ...base, outcome: 'ignored' };
   }
 }
+
+const paymentIntentOf = (session: Stripe.Checkout.Session): string | null =>
+  typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
 
 /**
  * A PaymentIntent notice. Only tollgate's off-session charges are read (they name their purchase
@@ -221,7 +235,7 @@ function intentNoticeOf(event: Stripe.Event): PaymentNotice {
   };
   switch (event.type) {
     case 'payment_intent.succeeded':
-      return { ...base, outcome: 'paid' };
+      return { ...base, outcome: 'paid', paymentRef: intent.id };
     case 'payment_intent.payment_failed': {
       const e = intent.last_payment_error;
       return { ...base, outcome: 'failed', failureReason: e?.decline_code ?? e?.code ?? 'payment_failed' };
