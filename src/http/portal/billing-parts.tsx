@@ -126,7 +126,7 @@ let seq = 0;
 function say(text, bad) { out.textContent = text; out.className = bad ? 'error-text' : ''; input.setAttribute('aria-invalid', bad ? 'true' : 'false'); buy.disabled = bad || !input.value.trim(); }
 async function update() {
   const n = ++seq, v = input.value.trim();
-  if (!v) { say('Enter the credits you need. ' + RANGE, false); return; }
+  if (!v) { say('Enter the credits you need.', false); return; }
   const r = await fetch('/portal/api/quote?credits=' + encodeURIComponent(v));
   const q = await r.json();
   if (n !== seq) return;
@@ -176,7 +176,7 @@ input.addEventListener('input', update); update();`;
           </button>
         </div>
         <p id="total" aria-live="polite" data-testid="total">
-          Enter the credits you need. {rangeText}
+          Enter the credits you need.
         </p>
       </PostForm>
       <script>{raw(script)}</script>

@@ -200,7 +200,7 @@ function KeysPage(
                   </td>
                   <td data-label="Created">{p.time(k.createdAtMs)}</td>
                   <td data-label="Last used">{k.lastUsedAtMs ? p.time(k.lastUsedAtMs) : 'never'}</td>
-                  <td data-label="Spending">
+                  <td data-label="Spending" class="block">
                     <span data-testid="spent">{spentText(p.credits, k.spentMinor, k.spendLimit)}</span>
                     <details>
                       <summary>{k.spendLimit ? 'Change limit' : 'Set a limit'}</summary>

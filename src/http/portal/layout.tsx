@@ -56,6 +56,17 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
   table.stack td[data-label]::before { content: attr(data-label); color: var(--muted); text-align:left; }
   table.stack td.lead { display:block; text-align:left; font-weight:600; }
   table.stack td.actions { justify-content:flex-start; flex-wrap:wrap; padding-top:6px; }
+  table.stack td.block { display:block; text-align:left; }
+  table.stack td.block::before { display:block; }
+  .hide-narrow { display:none; }
+  /* A usage record in three short lines: when and what it cost, model and key, the event. */
+  table.records tr { display:grid; grid-template-columns: 1fr auto; grid-template-areas: "time credits" "model key" "event qty" "act act"; column-gap:12px; }
+  table.records td { display:block; text-align:left; }
+  table.records td::before { content: none !important; }
+  table.records .r-time { grid-area: time; } table.records .r-credits { grid-area: credits; text-align:right; font-weight:600; }
+  table.records .r-model { grid-area: model; } table.records .r-key { grid-area: key; text-align:right; color: var(--muted); }
+  table.records .r-event { grid-area: event; color: var(--muted); font-size:13px; } table.records .r-qty { grid-area: qty; text-align:right; color: var(--muted); font-size:13px; }
+  table.records .r-act { grid-area: act; }
   .top > div, main, footer { padding: 0 12px; }
   section { padding: 12px; }
 }
@@ -79,6 +90,7 @@ p.error-text { color: var(--bad); font-weight:600; }
 .stats { display:grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap:12px; margin: 0 0 8px; }
 .stat { border:1px solid var(--line); border-radius:8px; padding:10px 12px; }
 .stat span { display:block; font-size:13px; color: var(--muted); } .stat strong { font-size:22px; font-variant-numeric: tabular-nums; }
+@media (max-width: 640px) { .stats { grid-template-columns: repeat(3, 1fr); gap:8px; } .stat { padding:8px; } .stat strong { font-size:18px; } }
 code.secret { display:block; word-break: break-all; padding: 8px; background:#f2f4f7; border-radius:6px; font-size: 15px; }
 .muted { color: var(--muted); font-size: 14px; }
 .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }

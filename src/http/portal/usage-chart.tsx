@@ -123,9 +123,6 @@ function Bars(p: ChartProps & { width: number; height: number; maxLabels: number
           </text>
         </g>
       ))}
-      <text x={4} y={top + 4} text-anchor="start" style="font-size:10px">
-        credits
-      </text>
       {p.starts.map((s, i) => {
         const x = left + i * slot + (slot - bar) / 2;
         const rows = byStart.get(s) ?? [];

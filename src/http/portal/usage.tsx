@@ -266,17 +266,17 @@ function UsagePage(
           </div>
         </div>
         {groups.length > 0 && (
-          <table class="stack" data-testid="breakdown">
+          <table data-testid="breakdown">
             <thead>
               <tr>
                 <th scope="col">{byKey ? 'API key' : 'Model'}</th>
-                <th scope="col" class="num">
+                <th scope="col" class="num hide-narrow">
                   Events
                 </th>
                 <th scope="col" class="num">
                   Credits
                 </th>
-                <th scope="col" class="num">
+                <th scope="col" class="num hide-narrow">
                   USD
                 </th>
                 <th scope="col" class="num">
@@ -294,13 +294,13 @@ function UsagePage(
                     />
                     {g}
                   </td>
-                  <td data-label="Events" class="num">
+                  <td data-label="Events" class="num hide-narrow">
                     {grouped(t.events.toString())}
                   </td>
                   <td data-label="Credits" class="num">
                     {grouped(p.credits(t.credits))}
                   </td>
-                  <td data-label="USD" class="num">
+                  <td data-label="USD" class="num hide-narrow">
                     ${grouped(p.usd(t.credits))}
                   </td>
                   <td data-label="Share" class="num">
@@ -342,7 +342,7 @@ function UsagePage(
             Download CSV
           </a>
         </p>
-        <table data-testid="records" class="stack">
+        <table data-testid="records" class="stack records">
           <thead>
             <tr>
               <th scope="col">Time (UTC)</th>
@@ -361,22 +361,26 @@ function UsagePage(
           <tbody>
             {p.records.map((r) => (
               <tr data-event={r.id} data-status={r.status}>
-                <td class="lead">{p.time(r.timestampMs)}</td>
-                <td data-label="Event">
+                <td class="lead r-time">{p.time(r.timestampMs)}</td>
+                <td data-label="Event" class="r-event">
                   <span>
                     <code>{r.id}</code>
                     {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
                   </span>
                 </td>
-                <td data-label="Model">{r.model}</td>
-                <td data-label="API key">{p.keyName(r.apiKeyId)}</td>
-                <td data-label="Quantity" class="num">
+                <td data-label="Model" class="r-model">
+                  {r.model}
+                </td>
+                <td data-label="API key" class="r-key">
+                  {p.keyName(r.apiKeyId)}
+                </td>
+                <td data-label="Quantity" class="num r-qty">
                   {p.quantity(r.quantityMinor)}
                 </td>
-                <td data-label="Credits" class="num" data-credits={p.credits(r.creditsMinor)}>
+                <td data-label="Credits" class="num r-credits" data-credits={p.credits(r.creditsMinor)}>
                   {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
                 </td>
-                <td class="actions">
+                <td class="actions r-act">
                   {r.status === 'voided' ? (
                     ''
                   ) : open.has(r.id) ? (
