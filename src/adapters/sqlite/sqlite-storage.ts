@@ -27,9 +27,10 @@ export class SqliteStorage implements Storage {
 
   private constructor(
     private readonly c: SqliteConnection,
-    usageIndexEvery?: number,
+    usageIndexEvery: number | undefined,
+    dedupeWindowMs: number,
   ) {
-    this.usage = new SqliteUsage(c, usageIndexEvery);
+    this.usage = new SqliteUsage(c, usageIndexEvery, dedupeWindowMs);
     this.sql = new SqliteSql(c);
     this.tx = { ...sqlRepos(this.sql), usage: this.usage };
   }
@@ -44,7 +45,7 @@ export class SqliteStorage implements Storage {
         ? SqliteConnection.open(options.database)
         : new SqliteConnection(options.database);
     await c.migrate();
-    const storage = new SqliteStorage(c, options.usageIndexEvery);
+    const storage = new SqliteStorage(c, options.usageIndexEvery, options.dedupeWindowMs);
     storage.usage.loadRecentIds(options.nowMs - options.dedupeWindowMs);
     return storage;
   }
@@ -100,6 +101,11 @@ export class SqliteStorage implements Storage {
     } finally {
       db.close();
     }
+  }
+
+  /** Bytes of the in-memory usage-id index (dedupe), for the process's own metrics and tests. */
+  get usageIdIndexBytes(): number {
+    return this.usage.recentIdsBytes;
   }
 
   /** The underlying connection, for the adapter's own tools (backup, benchmarks). */

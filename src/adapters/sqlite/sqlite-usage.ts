@@ -17,24 +17,50 @@ import { accountRecords, withBillings } from './sqlite-usage-records.ts';
 
 /** Usage events, the hourly rollup and the unbilled totals in SQLite. */
 export class SqliteUsage implements UsageRepo {
-  private readonly recent = new RecentIds();
+  /** Ids leave the index once they arrived before the window (see `RecentIds`). */
+  private readonly recent = new RecentIds(1 << 16, () =>
+    this.firstArrivalSince(this.lastReceivedMs - this.dedupeWindowMs),
+  );
+  private lastReceivedMs = 0;
+  private compactedAtMs = 0;
 
   constructor(
     private readonly c: SqliteConnection,
     private readonly indexEvery = INDEX_EVERY,
+    private readonly dedupeWindowMs = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Bytes the in-memory id index holds now. */
+  get recentIdsBytes(): number {
+    return this.recent.bytes;
+  }
 
   /**
    * Rebuilds the id index from the events that can still be retried (timestamp within the
-   * window). An event is accepted at most 5 minutes ahead of its arrival, so only events that
-   * arrived after `sinceMs` less an hour (room for clock steps) are read: the first of them is
-   * found by bisecting the arrival order, not by scanning the table.
+   * window), reading from the first event that arrived in it (`firstArrivalSince`).
    */
   loadRecentIds(sinceMs: number): number {
-    const receivedAt = this.c.db
-      .prepare('SELECT seq, received_ms FROM usage_events WHERE seq >= ? ORDER BY seq LIMIT 1')
+    this.lastReceivedMs = sinceMs + this.dedupeWindowMs;
+    this.compactedAtMs = this.lastReceivedMs;
+    const rows = this.c.db
+      .prepare('SELECT seq, id FROM usage_events WHERE seq >= ? AND ts_ms >= ?')
+      .raw(true)
+      .iterate(this.firstArrivalSince(sinceMs), sinceMs);
+    for (const [seq, id] of rows as Iterable<[bigint, string]>) this.recent.add(id, Number(seq));
+    return this.recent.size;
+  }
+
+  /**
+   * The first arrival number of the events that arrived after `sinceMs` less an hour (room for
+   * clock steps): an event is accepted at most minutes ahead of its arrival, so no event that
+   * arrived before can still be in the window. Found by bisecting the arrival order, not by scanning.
+   */
+  private firstArrivalSince(sinceMs: number): number {
+    if (!Number.isFinite(sinceMs)) return 0;
+    const receivedAt = this.c
+      .stmt('SELECT seq, received_ms FROM usage_events WHERE seq >= ? ORDER BY seq LIMIT 1')
       .raw(true);
-    const bounds = this.c.db.prepare('SELECT min(seq), max(seq) FROM usage_events').raw(true).get() as [
+    const bounds = this.c.stmt('SELECT min(seq), max(seq) FROM usage_events').raw(true).get() as [
       bigint | null,
       bigint | null,
     ];
@@ -47,12 +73,7 @@ export class SqliteUsage implements UsageRepo {
       if (row && Number(row[1]) < from) lo = Number(row[0]) + 1;
       else hi = mid;
     }
-    const rows = this.c.db
-      .prepare('SELECT seq, id FROM usage_events WHERE seq >= ? AND ts_ms >= ?')
-      .raw(true)
-      .iterate(lo, sinceMs);
-    for (const [seq, id] of rows as Iterable<[bigint, string]>) this.recent.add(id, Number(seq));
-    return this.recent.size;
+    return lo;
   }
 
   /**
@@ -66,7 +87,13 @@ export class SqliteUsage implements UsageRepo {
     inTransaction?: (accountIds: string[]) => Promise<void>,
     receivedMs: number = Date.now(),
   ): Promise<IngestStatus[]> {
+    if (receivedMs > this.lastReceivedMs) this.lastReceivedMs = receivedMs;
     return this.c.transaction(durability, async () => {
+      // An eighth of the window after the last time, ids that left it leave the index.
+      if (receivedMs - this.compactedAtMs >= this.dedupeWindowMs / 8) {
+        this.recent.compact();
+        this.compactedAtMs = receivedMs;
+      }
       const statuses: IngestStatus[] = [];
       const inBatch = new Map<string, RatedEvent>();
       const findFingerprint = this.c
