@@ -205,6 +205,7 @@ browserSuite('the portal in Chromium: reloads repeat nothing, purchases stay lis
       const missing = await page.goto(`${base}/portal/nope`);
       expect(missing?.status()).toBe(404);
       expect(await page.textContent('main')).toContain('There is no such page in the dashboard.');
+      expect(await page.getByTestId('account').textContent()).toContain('Acme Films');
       await shootBoth(page, 'flows-404');
       await page.goto(`${base}/portal/keys`);
       await page.getByRole('button', { name: 'Sign out' }).click();

@@ -73,7 +73,7 @@ browserSuite('the customer portal in a real browser', () => {
       await page.getByLabel('Credits you need').fill('5');
       await expect
         .poll(() => page.getByTestId('total').textContent())
-        .toContain('between $10.00 and $10000.00');
+        .toContain('Buy 1,000 to 1,000,000 credits at a time (one payment is $10.00 to $10,000.00)');
       await page.getByLabel('Credits you need').fill('1500');
       await expect.poll(() => page.getByTestId('total').textContent()).toContain('Total: $15.00');
       await screenshot(page, 'portal-billing-add-credits.png');

@@ -67,10 +67,16 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     (c.req.header('x-forwarded-proto') ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
   const origin = (c: Context) => options.publicUrl ?? new URL(c.req.url).origin;
 
-  /** A page of one message, for refusals, dead ends and confirmations. */
-  const page = (c: Context, status: number, title: string, body: Child) =>
+  /** A page of one message, for refusals, dead ends and confirmations; with the account's frame when signed in. */
+  const page = (c: Context, status: number, title: string, body: Child, signedIn?: Frame) =>
     c.html(
-      <Layout title={title} tab={null} supportEmail={supportEmail} brandName={brandName}>
+      <Layout
+        title={title}
+        tab={null}
+        supportEmail={supportEmail}
+        brandName={brandName}
+        {...(signedIn ? { frame: signedIn } : {})}
+      >
         <section>{typeof body === 'string' ? <p>{body}</p> : body}</section>
       </Layout>,
       status as 200,
@@ -115,6 +121,14 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
       maxAge: Math.floor((session.expiresAtMs - Date.now()) / 1000),
     });
     return c.redirect('/portal', status);
+  };
+
+  /** The frame of the browser's session when it has one (pages outside the guard), else undefined. */
+  const frameIfSignedIn = async (c: Context): Promise<Frame | undefined> => {
+    const found = await engine.portal.session(getCookie(c, COOKIE));
+    if (!found) return undefined;
+    c.set('portal' as never, found as never);
+    return frame(c);
   };
 
   /** Removes the session cookie from the browser. */
@@ -279,6 +293,7 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
     startSession,
     clearSession,
     frame,
+    frameIfSignedIn,
     form,
     guard,
     change,

@@ -32,13 +32,13 @@ const CSS = `
 body { margin:0; font:16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#f6f7f9; }
 .top { background:#fff; border-bottom:1px solid var(--line); }
 .top > div, main, footer { max-width: 1040px; margin: 0 auto; padding: 0 20px; }
-.bar { display:flex; flex-wrap:wrap; align-items:center; justify-content:space-between; gap:8px 16px; padding-top:12px !important; }
+.bar { display:flex; flex-wrap:wrap; align-items:center; justify-content:space-between; gap:8px 16px; padding-top:12px !important; padding-bottom:10px !important; }
 .brand { display:flex; align-items:center; gap:8px; font-weight:700; font-size:18px; color:var(--ink); text-decoration:none; }
 .account { display:flex; flex-wrap:wrap; align-items:center; gap:6px 16px; font-size:14px; color:var(--muted); }
 .account p { margin: 0; } .account strong { color: var(--ink); }
 .who { display:flex; flex-direction:column; line-height:1.3; }
 .account button { padding: 4px 10px; font-size:14px; }
-nav { display:flex; gap:4px; margin-top:8px; overflow-x:auto; }
+nav { display:flex; gap:4px; overflow-x:auto; }
 nav a { padding: 8px 10px; color: var(--muted); text-decoration:none; border-bottom: 2px solid transparent; white-space:nowrap; }
 nav a[aria-current=page] { color: var(--ink); border-color: var(--accent); font-weight:600; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px; margin:16px 0; }

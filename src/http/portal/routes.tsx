@@ -31,7 +31,7 @@ export function portalRoutes(
   keysRoutes(app, p);
   billingRoutes(app, p);
   usageRoutes(app, p);
-  app.all('/portal/*', (c) =>
+  app.all('/portal/*', async (c) =>
     p.page(
       c,
       404,
@@ -40,6 +40,7 @@ export function portalRoutes(
         There is no such page in the dashboard. <a href="/portal/keys">Go to your API keys</a>,{' '}
         <a href="/portal/billing">billing</a> or <a href="/portal/usage">usage</a>.
       </p>,
+      await p.frameIfSignedIn(c),
     ),
   );
 }
