@@ -12,6 +12,7 @@ import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath } from './fast-path.ts';
 import { hotRoutes } from './hot.ts';
 import { createMetrics } from './metrics.ts';
+import { describeResponses } from './openapi-responses.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -194,6 +195,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   reportRoutes(app, engine, s);
   portalRoutes(app, engine, s, { ...options.portal, ...(options.log ? { log: options.log } : {}) });
 
+  describeResponses(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'operator', { type: 'http', scheme: 'bearer' });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
