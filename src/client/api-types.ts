@@ -3186,10 +3186,15 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Start, inclusive (ISO 8601) */
           from?: string;
+          /** @description End, exclusive (ISO 8601) */
           to?: string;
-          granularity?: string;
-          group_by?: string;
+          /** @description Bucket size */
+          granularity?: 'hour' | 'day';
+          /** @description One bucket per model or per key */
+          group_by?: 'model' | 'api_key';
+          /** @description IANA zone of the buckets, default UTC */
           tz?: string;
           api_key_id?: string;
           model?: string;
@@ -3279,11 +3284,15 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Start, inclusive (ISO 8601) */
           from?: string;
+          /** @description End, exclusive (ISO 8601) */
           to?: string;
           api_key_id?: string;
           model?: string;
+          /** @description Records per page, 1 to 1000 (default 100) */
           limit?: string;
+          /** @description The next_cursor of the previous page */
           cursor?: string;
         };
         header?: never;
@@ -3373,11 +3382,15 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Start, inclusive (ISO 8601) */
           from?: string;
+          /** @description End, exclusive (ISO 8601) */
           to?: string;
           api_key_id?: string;
           model?: string;
+          /** @description Records per page, 1 to 1000 (default 100) */
           limit?: string;
+          /** @description The next_cursor of the previous page */
           cursor?: string;
         };
         header?: never;

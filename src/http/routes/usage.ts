@@ -11,23 +11,35 @@ import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
 
+// Documented values only (`.openapi`): the core checks them and answers its own messages.
+const From = z.string().max(40).optional().openapi({ description: 'Start, inclusive (ISO 8601)' });
+const To = z.string().max(40).optional().openapi({ description: 'End, exclusive (ISO 8601)' });
+
 const SummaryQuery = z.object({
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
-  granularity: z.string().max(10).optional(),
-  group_by: z.string().max(10).optional(),
-  tz: z.string().max(64).optional(),
+  from: From,
+  to: To,
+  granularity: z
+    .string()
+    .max(10)
+    .optional()
+    .openapi({ enum: ['hour', 'day'], description: 'Bucket size' }),
+  group_by: z
+    .string()
+    .max(10)
+    .optional()
+    .openapi({ enum: ['model', 'api_key'], description: 'One bucket per model or per key' }),
+  tz: z.string().max(64).optional().openapi({ description: 'IANA zone of the buckets, default UTC' }),
   api_key_id: z.string().max(64).optional(),
   model: z.string().max(128).optional(),
 });
 
 const RecordsQuery = z.object({
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
+  from: From,
+  to: To,
   api_key_id: z.string().max(64).optional(),
   model: z.string().max(128).optional(),
-  limit: z.string().max(10).optional(),
-  cursor: z.string().max(300).optional(),
+  limit: z.string().max(10).optional().openapi({ description: 'Records per page, 1 to 1000 (default 100)' }),
+  cursor: z.string().max(300).optional().openapi({ description: 'The next_cursor of the previous page' }),
 });
 
 /**
