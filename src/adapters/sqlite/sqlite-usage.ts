@@ -224,23 +224,39 @@ export class SqliteUsage implements UsageRepo {
     return undefined;
   }
 
+  /**
+   * Two statements an hour, whatever its number of rows (up to 16 a statement): each row is marked
+   * billed to the credits read, and its billing recorded with the credits it took.
+   */
   async markBilled(hours: (UnbilledHour & { transferId: string })[], atMs: number): Promise<void> {
-    const record = this.c.stmt(
-      `INSERT INTO usage_billings (account_id, hour_ms, api_key_id, model, n, through_seq, credits_minor, transfer_id, billed_at_ms)
-       SELECT ?, ?, ?, ?, coalesce(max(n), 0) + 1, ?, ?, ?, ? FROM usage_billings
-       WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?`,
-    );
-    const mark = this.c.stmt(
-      'UPDATE usage_rollup SET billed_minor = ? WHERE account_id = ? AND hour_ms = ? AND api_key_id = ? AND model = ?',
-    );
     const subtract = this.c.stmt(
       'UPDATE account_usage SET unbilled_minor = unbilled_minor - ? WHERE account_id = ?',
     );
     for (const h of hours) {
-      for (const r of h.rows) {
-        mark.run(r.creditsMinor, h.accountId, h.hourMs, r.apiKeyId, r.model);
-        const row = [h.accountId, h.hourMs, r.apiKeyId, r.model];
-        record.run(...row, Number(h.seen), r.creditsMinor - r.billedMinor, h.transferId, atMs, ...row);
+      for (let i = 0; i < h.rows.length; i += 16) {
+        const rows = h.rows.slice(i, i + 16);
+        const values = rows.flatMap((r) => [
+          r.apiKeyId,
+          r.model,
+          r.creditsMinor,
+          r.creditsMinor - r.billedMinor,
+        ]);
+        const v = `(VALUES ${Array(rows.length).fill('(?, ?, ?, ?)').join(', ')}) v`;
+        this.c
+          .stmt(
+            `INSERT INTO usage_billings (account_id, hour_ms, api_key_id, model, n, through_seq, credits_minor, transfer_id, billed_at_ms)
+             SELECT ?, ?, v.column1, v.column2,
+               (SELECT coalesce(max(b.n), 0) + 1 FROM usage_billings b
+                WHERE b.account_id = ? AND b.hour_ms = ? AND b.api_key_id = v.column1 AND b.model = v.column2),
+               ?, v.column4, ?, ? FROM ${v}`,
+          )
+          .run(h.accountId, h.hourMs, h.accountId, h.hourMs, Number(h.seen), h.transferId, atMs, ...values);
+        this.c
+          .stmt(
+            `UPDATE usage_rollup SET billed_minor = v.column3 FROM ${v}
+             WHERE account_id = ? AND hour_ms = ? AND api_key_id = v.column1 AND model = v.column2`,
+          )
+          .run(...values, h.accountId, h.hourMs);
       }
       subtract.run(h.creditsMinor, h.accountId);
     }
