@@ -37,12 +37,12 @@ describe('the operator names the product customers see', () => {
     });
     try {
       const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-      const acc = await (
+      const acc = (await (
         await fetch(`${named.url}/v1/accounts`, { method: 'POST', headers, body: '{"name":"Acme Films"}' })
-      ).json();
-      const link = await (
+      ).json()) as { id: string };
+      const link = (await (
         await fetch(`${named.url}/v1/accounts/${acc.id}/portal_sessions`, { method: 'POST', headers })
-      ).json();
+      ).json()) as { url: string };
       // The page that opens the dashboard already wears the operator's brand.
       const page = await (await fetch(link.url)).text();
       expect(page).toContain('<title>Open your dashboard · VideoGen</title>');

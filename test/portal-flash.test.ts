@@ -93,7 +93,7 @@ describe('the one-time flash of a form', () => {
     expect(refused.status).toBe(303);
     const page = await (await b.send('/portal/billing')).text();
     expect(page).toMatch(
-      /class="notice error" role="alert"[^>]*>a payment must be between \$10\.00 and \$10000\.00; this one is \$5\.00/,
+      /class="notice error" role="alert"[^>]*>500 credits would be \$5\.00\. Buy 1,000 to 1,000,000 credits at a time/,
     );
     expect(page).toMatch(/id="credits"[^>]*value="500"|value="500"[^>]*id="credits"/);
     expect(must(await engine.credits.listPurchases(account))).toHaveLength(0);

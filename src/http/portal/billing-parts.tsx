@@ -40,6 +40,17 @@ export function creditRange(
   return accepts(min) && accepts(max) ? { min, max } : null;
 }
 
+/**
+ * The purchase range as the customer reads it: in credits first, then the payment bounds.
+ * @example rangeSentence({ min: 1000n, max: 1000000n }, '10.00', '10000.00') // 'Buy 1,000 to 1,000,000 credits at a time (one payment is $10.00 to $10,000.00).'
+ */
+export function rangeSentence(range: { min: bigint; max: bigint } | null, min: string, max: string): string {
+  const what = range
+    ? `Buy ${grouped(range.min.toString())} to ${grouped(range.max.toString())} credits at a time`
+    : 'Buy credits';
+  return `${what} (one payment is $${grouped(min)} to $${grouped(max)}).`;
+}
+
 /** A few round amounts to buy with one click: the minimum and 2, 5 and 10 times it, within the range. */
 export function quickAmounts(range: { min: bigint; max: bigint }): bigint[] {
   const magnitude = 10n ** BigInt(range.min.toString().length - 1);
@@ -115,10 +126,7 @@ export function AddCredits(p: {
   draft: string;
   error: boolean;
 }) {
-  const range = p.range
-    ? `Buy ${grouped(p.range.min.toString())} to ${grouped(p.range.max.toString())} credits at a time`
-    : 'Buy credits';
-  const rangeText = `${range} (one payment is $${grouped(p.min)} to $${grouped(p.max)}).`;
+  const rangeText = rangeSentence(p.range, p.min, p.max);
   const script = `
 const input = document.getElementById('credits'), out = document.getElementById('total'), buy = document.getElementById('buy');
 const RANGE = ${JSON.stringify(rangeText)};

@@ -7,7 +7,14 @@ import { creditsValue } from '../../core/pricing.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';
-import { AddCredits, BalanceTable, BillingHistory, creditRange, grouped } from './billing-parts.tsx';
+import {
+  AddCredits,
+  BalanceTable,
+  BillingHistory,
+  creditRange,
+  grouped,
+  rangeSentence,
+} from './billing-parts.tsx';
 import { formNumber, type Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { AmountInput, LimitForm, spentText } from './spend.tsx';
@@ -47,6 +54,14 @@ export function billingRoutes(app: AppType, p: Portal): void {
   const { engine, s } = p;
   const provider =
     p.options.provider ?? (engine.credits.providers().includes('stripe') ? 'stripe' : 'manual');
+  // The fewest and most credits one purchase buys, from the configured price, tax and payment bounds.
+  const range = creditRange(
+    (n) => engine.credits.quote(n.toString()).ok,
+    engine.config.creditPrice,
+    engine.config.taxRate,
+    engine.config.paymentMinMinor,
+    engine.config.paymentMaxMinor,
+  );
   const render = async (
     c: Context,
     message?: { kind: 'notice' | 'error'; text: string },
@@ -84,13 +99,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
           usd: s.usd(creditsValue(engine.config, r.minor)),
         }))}
         purchases={purchases.ok ? purchases.value : []}
-        range={creditRange(
-          (n) => engine.credits.quote(n.toString()).ok,
-          engine.config.creditPrice,
-          engine.config.taxRate,
-          engine.config.paymentMinMinor,
-          engine.config.paymentMaxMinor,
-        )}
+        range={range}
         runwaySeconds={b.runwaySeconds}
         spendLimit={account.ok ? account.value.spendLimit : null}
         spentMinor={spend?.spentMinor ?? null}
@@ -198,7 +207,11 @@ export function billingRoutes(app: AppType, p: Portal): void {
       if (!r.ok)
         return p.redirect(c, '/portal/billing', {
           kind: 'error',
-          text: p.refusalText(r, FIELD_LABELS),
+          // Out of range: what it would cost, and the range in credits (the core says it in USD).
+          text:
+            r.code === 'payment_out_of_range'
+              ? `${String(f.credits ?? '').trim()} credits would be ${r.message.replace(/^.*this one is /, '')}. ${rangeSentence(range, s.usd(engine.config.paymentMinMinor), s.usd(engine.config.paymentMaxMinor))}`
+              : p.refusalText(r, FIELD_LABELS),
           draft: { credits: String(f.credits ?? '').slice(0, 40) },
         });
       p.target(c, r.value.purchase.id);
