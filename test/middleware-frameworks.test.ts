@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageUnavailable } from '../src/core/errors.ts';
 import { createTollgate, type Engine } from '../src/index.ts';
 import { meter as expressMeter } from '../src/middleware/express.ts';
 import { meter as honoMeter } from '../src/middleware/hono.ts';
@@ -196,6 +197,23 @@ describe.each([
     expect(await balance()).toEqual({ available: 96, pending: 0 });
   });
 
+  it('answers 503 unavailable with Retry-After, without running the handler, while storage fails', async () => {
+    const { engine, call, routes } = await setup('100');
+    const storage = engine.storage as { transaction: (...args: never[]) => Promise<unknown> };
+    const working = storage.transaction;
+    storage.transaction = () => Promise.reject(new StorageUnavailable('disk unreachable'));
+    try {
+      const r = await call('/bad');
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('unavailable');
+      expect(r.headers.get('retry-after')).toBe('5');
+    } finally {
+      storage.transaction = working;
+    }
+    expect(routes.ran).toEqual([]);
+    expect((await call('/bad')).status).toBe(400);
+  });
+
   it("gives the handler the caller's account and key and meters one event per answer", async () => {
     const { account, key, call, records, balance } = await setup('100');
     const r = await call('/image');
@@ -256,5 +274,32 @@ describe.each([
     expect(new Set(refused.map((a) => a.body.error.code))).toEqual(new Set(['insufficient_credits']));
     expect(await balance()).toEqual({ available: 0, pending: 0 });
     expect(await records()).toHaveLength(100);
+  });
+});
+
+describe('meter() options', () => {
+  it('refuses a missing model or a bad hold when the route is set up, not at the first request', async () => {
+    const engine = await createTollgate({});
+    cleanups.push(() => engine.close());
+    expect(() => honoMeter(engine, {} as never)).toThrow(/model/);
+    expect(() => expressMeter(engine, { model: 'image-1024', hold: -5 })).toThrow(/hold/);
+    expect(() => honoMeter(engine, { model: 'image-1024', hold: 'lots' })).toThrow(/hold/);
+  });
+
+  it('serves the answer and reports to onError when its usage cannot be metered (a model without a price)', async () => {
+    const engine = await createTollgate({});
+    cleanups.push(() => engine.close());
+    const account = must(await engine.accounts.create({ name: 'Acme' }));
+    must(await engine.credits.grant(account.id, { credits: '10', reason: 'start' }));
+    const key = must(await engine.keys.create(account.id, 'prod'));
+    const errors: string[] = [];
+    const app = new Hono().get(
+      '/x',
+      honoMeter(engine, { model: 'not-in-the-price-book', onError: (e) => errors.push(e.message) }),
+      (c) => c.text('done'),
+    );
+    const res = await app.request('/x', { headers: { authorization: `Bearer ${key.secret}` } });
+    expect(res.status).toBe(200);
+    expect(errors).toEqual([expect.stringContaining('unknown_model')]);
   });
 });
