@@ -263,4 +263,40 @@ describe('invoice PDFs', () => {
     for (const s of expected) expect(text).toContain(s);
     expect(text).not.toContain('Invoice');
   });
+
+  it('the longest details the API accepts still fit one page, the table below the blocks', async () => {
+    const long = (word: string, max: number) =>
+      `${word} `
+        .repeat(Math.ceil(max / (word.length + 1)))
+        .slice(0, max)
+        .trim();
+    const { pdf } = await issued(
+      {
+        ...FRENCH_SELLER,
+        seller: {
+          ...FRENCH_SELLER.seller!,
+          name: long('Lumière', 120),
+          address: `${long('rue', 150)}; ${long('Paris', 80)}`,
+        },
+      },
+      {
+        ...GERMAN_COMPANY,
+        legal_name: long('Bildwerkstatt', 200),
+        address_line1: long('Torstraße', 200),
+        address_line2: long('Hinterhaus', 200),
+        city: long('Berlin', 100),
+      },
+    );
+    keep('invoice-long-details-en', pdf);
+    const { items, pages } = await readPdf(pdf);
+    expect(pages).toBe(1);
+    const tableTop = at(items, 'Description').y;
+    const above = items.filter(
+      (i) => /Bildwerkstatt|Torstraße|Hinterhaus|Berlin|Lumière|rue/.test(i.str) && i.y < tableTop + 5,
+    );
+    expect(above.length).toBeGreaterThan(5);
+    for (const i of items.filter((i) => /Bildwerkstatt|Torstraße|Hinterhaus/.test(i.str)))
+      expect(i.y).toBeLessThan(tableTop);
+    expect(at(items, 'Reverse charge').y).toBeLessThan(at(items, 'Page 1 of 1').y);
+  });
 });

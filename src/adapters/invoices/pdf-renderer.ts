@@ -229,8 +229,10 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
     y = text(m, left, y, { font: 'bold', width }) + 4;
   }
 
-  // Footer: who issued it, once more, at the bottom of the one page.
+  // Footer: who issued it, once more, on one line at the bottom of the one page (shortened with
+  // an ellipsis when long; the bottom margin is lifted so the footer never opens a second page).
   const footY = doc.page.height - 70;
+  doc.page.margins.bottom = 0;
   doc.moveTo(left, footY).lineTo(right, footY).lineWidth(0.5).strokeColor(RULE).stroke();
   const who = [
     s.seller.name,
@@ -239,13 +241,8 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
   ]
     .filter(Boolean)
     .join(' · ');
-  text(who, left, footY + 8, {
-    size: 7.5,
-    color: MUTED,
-    width: width - 80,
-    lineBreak: false,
-    ellipsis: true,
-  });
+  doc.font('regular').fontSize(7.5);
+  text(oneLine(doc, who, width - 90), left, footY + 8, { size: 7.5, color: MUTED, lineBreak: false });
   text(L.page, right - 80, footY + 8, {
     size: 7.5,
     color: MUTED,
@@ -253,6 +250,14 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
     align: 'right',
     lineBreak: false,
   });
+}
+
+/** `t` cut to fit `width` at the current font, with an ellipsis when cut. */
+function oneLine(doc: Doc, t: string, width: number): string {
+  if (doc.widthOfString(t) <= width) return t;
+  let n = t.length;
+  while (n > 0 && doc.widthOfString(`${t.slice(0, n)}…`) > width) n--;
+  return `${t.slice(0, n).trimEnd()}…`;
 }
 
 /** The seller's address as lines: `TOLLGATE_SELLER_ADDRESS` separates them by newlines or `;`. */
