@@ -32,7 +32,7 @@ const honoServer: Server = async (engine, routes) => {
   app.onError((_e, c) => c.json({ error: 'handler failed' }, 500));
   app.get('/image', honoMeter(engine, { model: 'image-1024' }), (c) => {
     routes.ran.push('image');
-    return c.json({ account: c.get('tollgate').accountId, key: c.get('tollgate').keyId });
+    return c.json(c.get('tollgate'));
   });
   app.post(
     '/job',
@@ -64,7 +64,7 @@ const expressServer: Server = async (engine, routes) => {
   const app = express();
   app.get('/image', expressMeter(engine, { model: 'image-1024' }), (req, res) => {
     routes.ran.push('image');
-    res.json({ account: req.tollgate!.accountId, key: req.tollgate!.keyId });
+    res.json(req.tollgate);
   });
   app.post(
     '/job',
@@ -217,7 +217,8 @@ describe.each([
   it("gives the handler the caller's account and key and meters one event per answer", async () => {
     const { account, key, call, records, balance } = await setup('100');
     const r = await call('/image');
-    expect(r).toMatchObject({ status: 200, body: { account: account.id, key: key.key.id } });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ accountId: account.id, keyId: key.key.id });
     expect(await balance()).toEqual({ available: 98, pending: 0 });
     const [record, ...more] = await records();
     expect(more).toEqual([]);

@@ -8,7 +8,7 @@ declare global {
   // Express types its request through this global namespace.
   namespace Express {
     interface Request {
-      /** Set by `meter()` of `tollgate/express` on a guarded route: `{ accountId, keyId, holdId }`. */
+      /** Set by `meter()` of `tollgate/express` on a guarded route: `{ accountId, keyId }` (and `holdId` with `hold`). */
       tollgate?: TollgateCaller;
     }
   }

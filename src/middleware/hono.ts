@@ -9,7 +9,7 @@ export type HonoQuantity = (req: HonoRequest, res: Response, c: Context) => Quan
 
 export type MeterOptions = MeterOptionsOf<HonoQuantity>;
 
-/** The variables the middleware sets: `c.get('tollgate')` is `{ accountId, keyId, holdId }`. */
+/** The variables the middleware sets: `c.get('tollgate')` is `{ accountId, keyId }` (and `holdId` with `hold`). */
 export type MeterEnv = { Variables: { tollgate: TollgateCaller } };
 
 /**

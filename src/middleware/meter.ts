@@ -17,8 +17,8 @@ import { requestIds } from '../http/request-id.ts';
 export interface TollgateCaller {
   accountId: string;
   keyId: string;
-  /** The hold reserved for this request (`hold` option), or null. */
-  holdId: string | null;
+  /** The hold reserved for this request, on a route with the `hold` option. */
+  holdId?: string;
 }
 
 /** How much of `model` one answer used: a count of units, rated by the price book. */
@@ -168,7 +168,11 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
       }
       return {
         ok: true,
-        caller: { accountId: verdict.accountId, keyId: verdict.keyId, holdId },
+        caller: {
+          accountId: verdict.accountId,
+          keyId: verdict.keyId,
+          ...(holdId !== null ? { holdId } : {}),
+        },
         eventId: key === undefined ? requestId : eventIdOf(verdict.accountId, key),
         idempotent: key !== undefined,
       };
@@ -213,7 +217,7 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
     } catch (error) {
       onError(error instanceof Error ? error : new Error(String(error)), caller);
     }
-    if (caller.holdId === null) return;
+    if (caller.holdId === undefined) return;
     try {
       const released = await engine.holds.release(caller.holdId);
       if (!released.ok) onError(new Error(`hold ${caller.holdId} not released: ${released.message}`), caller);
