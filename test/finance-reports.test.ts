@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../migrations/index.ts';
 import { deferredRevenueOf, parseMonth, unspentAtCost } from '../src/core/finance-reports.ts';
 import { HOUR, ManualClock, makeApi, STORES } from './helpers.ts';
 
@@ -326,6 +332,55 @@ describe.each(STORES)('finance reports tie out to the ledger ($name)', (store) =
       refunded: '0.00',
       expired: '0.00',
       closing: '0.00',
+    });
+  });
+});
+
+describe('lots from before the lot journal', () => {
+  it('migration 012 journals what can be known of them: bought at creation, and what they had lost by then', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-journal-')), 'tollgate.db');
+    const db = new Database(path);
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) });
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '012'));
+    const old = await new Migrator({
+      db: kysely,
+      provider: { getMigrations: async () => before },
+    }).migrateToLatest();
+    expect(old.error).toBeUndefined();
+    const at = Date.UTC(2026, 10, 10, 12, 0, 0);
+    db.prepare(
+      `INSERT INTO ledger_accounts (id, asset, kind, overdraft_minor, debits_posted, credits_posted, debits_pending, credits_pending, created_at_ms)
+       VALUES ('acc_old', 'credits', 'customer', 0, 2000000000, 3000000000, 0, 0, ?)`,
+    ).run(at);
+    db.prepare(
+      `INSERT INTO accounts (id, name, ledger_account_id, created_at_ms) VALUES ('acc_old', 'Old', 'acc_old', ?)`,
+    ).run(at);
+    db.prepare(
+      `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor, tax_minor, total_minor, provider, status, created_at_ms, resolved_at_ms)
+       VALUES ('pur_old', 'acc_old', 'k', 'f', 3000000000, '0.01', 3000, 600, 3600, 'manual', 'paid', ?, ?)`,
+    ).run(at, at);
+    const lot = db.prepare(
+      `INSERT INTO lots (id, account_id, source, source_id, credits_minor, remaining_minor, priority, expires_at_ms, created_at_ms)
+       VALUES (?, 'acc_old', ?, ?, ?, ?, ?, NULL, ?)`,
+    );
+    lot.run('lot_p', 'purchase', 'pur_old', 3000000000, 1000000000, 10, at);
+    lot.run('lot_g', 'grant', 'grant_old', 500000000, 0, 0, at);
+    await kysely.destroy();
+
+    const { call } = await makeApi({ database: path, clock: new ManualClock(Date.UTC(2026, 11, 2)) });
+    expect((await call('GET', '/v1/reports/deferred_revenue?month=2026-11')).body).toEqual({
+      month: '2026-11',
+      currency: 'USD',
+      opening: '0.00',
+      purchased: '30.00',
+      consumed: '20.00',
+      refunded: '0.00',
+      expired: '0.00',
+      closing: '10.00',
+    });
+    expect((await call('GET', '/v1/reports/deferred_revenue?month=2026-12')).body).toMatchObject({
+      opening: '10.00',
+      closing: '10.00',
     });
   });
 });
