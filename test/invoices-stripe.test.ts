@@ -26,7 +26,10 @@ let port = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (fake.down && url.pathname.startsWith('/v1/payment_intents/')) return req.socket.destroy();
+    if (fake.down && url.pathname.startsWith('/v1/payment_intents/')) {
+      req.socket.destroy();
+      return;
+    }
     let body: unknown = { error: { type: 'invalid_request_error', message: `no ${url.pathname}` } };
     let status = 404;
     if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
