@@ -230,8 +230,10 @@ export function portalClient(
   app: { request: (path: string, init?: RequestInit, env?: unknown) => Response | Promise<Response> },
   env?: unknown,
 ) {
-  let cookie = '';
+  // Every cookie the portal sets: the session, and the one-time flash a form's redirect leaves.
+  const jar = new Map<string, string>();
   return async (path: string, form?: Record<string, string>): Promise<Response> => {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await app.request(
       path,
       form
@@ -243,8 +245,11 @@ export function portalClient(
         : { headers: { cookie } },
       env,
     );
-    const set = res.headers.get('set-cookie');
-    if (set?.startsWith('tollgate_portal=')) cookie = set.split(';')[0]!;
+    for (const line of res.headers.getSetCookie()) {
+      const [name, value = ''] = line.split(';')[0]!.split('=') as [string, string?];
+      if (value === '' || /Max-Age=0/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
+    }
     return res;
   };
 }
