@@ -193,6 +193,13 @@ browserSuite('the portal in Chromium: reloads repeat nothing, purchases stay lis
       await page.getByTestId('chart').locator('a').first().hover();
       await expect.poll(() => page.locator('.tip').textContent()).toMatch(/Total: [\d.]+ credits/);
       await shootBoth(page, 'flows-usage-one-day');
+      // By key: the keys by their nicknames, in the breakdown and the chart's legend.
+      await page.getByLabel('By', { exact: true }).selectOption('api_key');
+      await page.getByRole('button', { name: 'Show' }).click();
+      expect(await page.getByTestId('breakdown').textContent()).toContain('render farm');
+      expect(await page.locator('figcaption').textContent()).toContain('staging');
+      expect(await page.getByTestId('breakdown').textContent()).not.toContain(keys[0].id);
+      await shootBoth(page, 'flows-usage-by-key');
       await page.getByRole('link', { name: 'API Keys' }).click();
       await page.getByRole('link', { name: 'Usage' }).click();
       await page.getByRole('link', { name: 'API Keys' }).click();

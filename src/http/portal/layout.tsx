@@ -42,6 +42,7 @@ nav { display:flex; gap:4px; overflow-x:auto; }
 nav a { padding: 8px 10px; color: var(--muted); text-decoration:none; border-bottom: 2px solid transparent; white-space:nowrap; }
 nav a[aria-current=page] { color: var(--ink); border-color: var(--accent); font-weight:600; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px; margin:16px 0; }
+section > :first-child, section > form > :first-child { margin-top:0; } section > :last-child, section > form > :last-child { margin-bottom:0; }
 h1 { font-size: 24px; margin: 20px 0 0; } h2 { font-size: 18px; margin: 0 0 12px; }
 table { width:100%; border-collapse: collapse; font-size: 14px; } th, td { text-align:left; padding:8px 6px; border-bottom:1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight:600; }

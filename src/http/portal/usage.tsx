@@ -167,7 +167,7 @@ function UsagePage(
   // The chart's colors follow the groups' names, so a model keeps its color whatever it cost.
   const chartGroups = [...perGroup.keys()].sort();
   const share = (m: bigint) =>
-    totals.credits === 0n ? '' : `${Number((m * 1000n) / totals.credits) / 10} %`;
+    totals.credits === 0n ? '' : `${(Number((m * 1000n) / totals.credits) / 10).toFixed(1)} %`;
   const period =
     p.query.from === p.query.to
       ? dayLabel(Date.parse(p.query.from))
