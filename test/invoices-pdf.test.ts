@@ -299,4 +299,29 @@ describe('invoice PDFs', () => {
       expect(i.y).toBeLessThan(tableTop);
     expect(at(items, 'Reverse charge').y).toBeLessThan(at(items, 'Page 1 of 1').y);
   });
+
+  it('details changed while the payment was pending: the invoice states the tax that was charged', async () => {
+    const { call } = await makeApi({ config: FRENCH_SELLER });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    const p = await call(
+      'POST',
+      `/v1/accounts/${acc.id}/credit_purchases`,
+      { credits: '2500', provider: 'manual' },
+      { 'idempotency-key': 'k1' },
+    );
+    expect(p.body).toMatchObject({ tax: '5.00', total: '30.00' });
+    await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: GERMAN_COMPANY });
+    const { invoice_id } = (await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`)).body;
+    const invoice = (await call('GET', `/v1/invoices/${invoice_id}`)).body;
+    expect(invoice.snapshot).toMatchObject({
+      tax: '5.00',
+      total: '30.00',
+      tax_rate: '0.2',
+      tax_treatment: 'standard',
+    });
+    const { text } = await readPdf((await call('GET', `/v1/invoices/${invoice_id}/pdf`)).bytes);
+    expect(text).toContain('VAT (20%)');
+    expect(text).not.toContain('Reverse charge');
+    expect(text).toContain('Bildwerk Medien GmbH');
+  });
 });
