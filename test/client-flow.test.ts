@@ -1,5 +1,7 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type TollgateClient } from '../src/client/index.ts';
@@ -212,6 +214,23 @@ describe('tollgate/client on the running server', () => {
 
     expect(misfits).toEqual([]);
     expect(checked).toHaveLength(30);
+  });
+
+  it("runs the README's client example as written against the server", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+    const block = /### A typed client, and CloudEvents[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const code = block!
+      .replace("from 'tollgate/client'", `from '${join(import.meta.dirname, '../src/client/index.ts')}'`)
+      .replace("'http://127.0.0.1:8787'", `'${baseUrl}'`);
+    mkdirSync(join(import.meta.dirname, 'artifacts'), { recursive: true });
+    const file = join(import.meta.dirname, 'artifacts/readme-client.ts');
+    writeFileSync(file, `${code}\nexport { data, error, balance };\n`);
+    process.env.TOLLGATE_ADMIN_TOKEN = ADMIN;
+    const mod = await import(file).finally(() => delete process.env.TOLLGATE_ADMIN_TOKEN);
+    expect(mod.error).toBeUndefined();
+    expect(mod.data).toMatchObject({ object: 'account', name: 'Acme Films' });
+    expect(mod.balance.data).toMatchObject({ available: '0', currency: 'credits' });
   });
 
   it('refuses to build a client without a base URL or a token', () => {
