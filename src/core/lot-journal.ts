@@ -22,10 +22,13 @@ const IN_KIND: Record<Lot['source'], LotMovementKind> = {
  * that moves their credits is posted (a purchase, grant, billing, capture, refund, expiry or
  * give-back), and the credits a transfer takes from or gives to an account's lots are matched to
  * its transfers in the order they were posted (burning many hours at once burns them in order).
- * Called by `balanceUnit`, the one path of every change of a balance, so no use case can forget it.
- * @example const jtx = journaled(ctx, tx); await jtx.lots.setRemaining(updates) // also writes lot_movements
+ * Called by `balanceUnit`, the one path of every change of a balance, so no use case can forget it;
+ * the movements are written in one batch by `flush`, before the unit of work commits.
+ * @example const j = journaled(ctx, tx); await j.tx.lots.setRemaining(updates); await j.flush() // lot_movements
  */
-export function journaled(ctx: Context, tx: Tx): Tx {
+export function journaled(ctx: Context, tx: Tx): { tx: Tx; flush: () => Promise<void> } {
+  /** The movements of this unit of work, written by `flush` before it commits. */
+  const journal: LotMovement[] = [];
   /** Lots read in this unit of work: their credits as last seen. */
   const seen = new Map<string, { accountId: string; remaining: bigint }>();
   /** Per account, the transfers of this unit of work and what of them no lot movement has matched yet. */
@@ -107,7 +110,7 @@ export function journaled(ctx: Context, tx: Tx): Tx {
         creditsMinor: -debt,
         atMs: rows[0]!.atMs,
       });
-    await tx.finance.insertMovements(rows);
+    journal.push(...rows);
   };
   lots.setRemaining = async (updates) => {
     await tx.lots.setRemaining(updates);
@@ -119,11 +122,17 @@ export function journaled(ctx: Context, tx: Tx): Tx {
       known.remaining = u.remainingMinor;
       if (change !== 0n) rows.push(...match(known.accountId, u.id, change, 'consumed'));
     }
-    if (rows.length > 0) await tx.finance.insertMovements(rows);
+    journal.push(...rows);
   };
 
   const wrapped = Object.create(tx) as Tx;
   wrapped.ledger = ledger;
   wrapped.lots = lots;
-  return wrapped;
+  return {
+    tx: wrapped,
+    // One batch for the whole unit of work (a billing run changes the lots of many accounts).
+    flush: async () => {
+      if (journal.length > 0) await tx.finance.insertMovements(journal.splice(0));
+    },
+  };
 }

@@ -32,7 +32,9 @@ export async function balanceUnit<T>(
     async (tx) => {
       changed.clear(); // a retried unit of work starts over
       // Every change of a lot's credits is journaled with its transfer, for finance reports.
-      const value = await fn(journaled(ctx, tx), changed);
+      const journal = journaled(ctx, tx);
+      const value = await fn(journal.tx, changed);
+      await journal.flush();
       await after.inTransaction(tx, changed);
       return value;
     },
