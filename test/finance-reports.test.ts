@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../migrations/index.ts';
+import { StorageUnavailable } from '../src/core/errors.ts';
 import { deferredRevenueOf, parseMonth, unspentAtCost } from '../src/core/finance-reports.ts';
 import { HOUR, ManualClock, makeApi, STORES } from './helpers.ts';
 
@@ -333,6 +334,18 @@ describe.each(STORES)('finance reports tie out to the ledger ($name)', (store) =
       expired: '0.00',
       closing: '0.00',
     });
+
+    // A failing store: 503 unavailable, before any line of the CSV is sent.
+    const { engine: down, call: callDown } = await makeApi({ store });
+    down.storage.transaction = () => Promise.reject(new StorageUnavailable('storage is down (test)'));
+    for (const path of [
+      '/v1/reports/deferred_revenue?month=2026-12',
+      '/v1/reports/journal.csv?from=2026-12-01&to=2027-01-01',
+    ]) {
+      const r = await callDown('GET', path);
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('unavailable');
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
+import type { JournalLine } from '../../core/finance-reports.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, on, plainRoute, query } from './common.ts';
@@ -52,25 +53,31 @@ export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void
     async (c) => {
       const q = query<{ from: string; to: string }>(c);
       const { fromMs, toMs } = unwrap(engine.reports.journalRange(q.from, q.to));
+      const lines = engine.reports.journal(fromMs, toMs);
+      // The first page is read before the answer starts: a failing store is a 503, not a cut CSV.
+      const first = await lines.next();
+      const csvLine = (t: JournalLine) => {
+        const meta = t.metadata
+          ? Object.entries(t.metadata)
+              .map(([k, v]) => ` ${k}=${v}`)
+              .join('')
+          : '';
+        const reference = `${t.code}${t.kind === 'posted' ? '' : ` (${t.kind})`}${meta}`;
+        return `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatAmount(t.valueMinor, engine.config.scales.usd, true)},${csvCell(reference)}\n`;
+      };
       c.header('content-type', 'text/csv; charset=utf-8');
       c.header('content-disposition', 'attachment; filename="journal.csv"');
       return stream(c, async (out) => {
-        await out.write('date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n');
-        let chunk = '';
-        for await (const t of engine.reports.journal(fromMs, toMs)) {
-          const meta = t.metadata
-            ? Object.entries(t.metadata)
-                .map(([k, v]) => ` ${k}=${v}`)
-                .join('')
-            : '';
-          const reference = `${t.code}${t.kind === 'posted' ? '' : ` (${t.kind})`}${meta}`;
-          chunk += `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatAmount(t.valueMinor, engine.config.scales.usd, true)},${csvCell(reference)}\n`;
+        let chunk = 'date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n';
+        if (!first.done) chunk += csvLine(first.value);
+        for await (const t of lines) {
+          chunk += csvLine(t);
           if (chunk.length > 64 * 1024) {
             await out.write(chunk);
             chunk = '';
           }
         }
-        if (chunk) await out.write(chunk);
+        await out.write(chunk);
       });
     },
   );
