@@ -12,22 +12,24 @@ export const DAY = 24 * HOUR;
 /**
  * Raw better-sqlite3 inserts of the event row shape, one statement prepared once, 1000 rows a
  * commit, WAL with synchronous NORMAL; rows are built before the clock starts, as for the library
- * figures. `accountIndex` adds the (account, timestamp) index, with the library's 64 MiB page
- * cache so that index stays in memory.
+ * figures. Layouts: `time`, keyed by (timestamp, id); `time+account`, plus the (account,
+ * timestamp) index, with the library's 64 MiB page cache so that index stays in memory; `append`,
+ * a plain table with no index at all (rows land at its end: the limit of appending).
  */
 function rawInserts(
   path: string,
   count: number,
-  accountIndex: boolean,
+  layout: 'time' | 'time+account' | 'append',
   row: (batch: number, i: number, now: number) => unknown[],
 ): number {
+  const accountIndex = layout === 'time+account';
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   if (accountIndex) db.pragma('cache_size = -65536');
   db.exec(`CREATE TABLE usage_events (ts_ms INTEGER NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, api_key_id TEXT,
     model TEXT NOT NULL, quantity_minor INTEGER NOT NULL, credits_minor INTEGER NOT NULL, properties TEXT, fingerprint TEXT NOT NULL,
-    PRIMARY KEY (ts_ms, id)) WITHOUT ROWID`);
+    ${layout === 'append' ? ')' : 'PRIMARY KEY (ts_ms, id)) WITHOUT ROWID'}`);
   if (accountIndex) db.exec('CREATE INDEX usage_events_account ON usage_events (account_id, ts_ms)');
   const insert = db.prepare('INSERT INTO usage_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const commit = db.transaction((batch: unknown[][]) => {
@@ -59,7 +61,7 @@ const eventRow = (ts: number, accountId: string, keyId: string | null) => [
 
 /** Baseline A: one account, time-ordered keys; rows/s. */
 export const baselineA = (dir: string, count: number) =>
-  rawInserts(join(dir, `baseline-a-${randomUUID()}.db`), count, false, (b, i, now) =>
+  rawInserts(join(dir, `baseline-a-${randomUUID()}.db`), count, 'time', (b, i, now) =>
     eventRow(now + b * 10 + (i % 10), 'acc_0354TLWCzMh0PETYnAU9aW', 'key_0354TLWOHyKuaMVp2RRkPh'),
   );
 
@@ -68,8 +70,12 @@ export const baselineA = (dir: string, count: number) =>
  * table keyed by (timestamp, id) with an (account, timestamp) index: what a store ordered by
  * event time pays when accounts and client clocks mix.
  */
-export const baselineMixed = (dir: string, count: number) =>
-  rawInserts(join(dir, `baseline-mixed-${randomUUID()}.db`), count, true, (b, i, now) =>
+export const baselineMixed = (
+  dir: string,
+  count: number,
+  layout: 'time+account' | 'append' = 'time+account',
+) =>
+  rawInserts(join(dir, `baseline-mixed-${randomUUID()}.db`), count, layout, (b, i, now) =>
     eventRow(
       now + b * 5 - Math.floor(Math.random() * 2000),
       `acc_0354TLWCzMh0PETYnA${String((b * 7919 + i * 104_729) % 1000).padStart(4, '0')}`,

@@ -39,6 +39,9 @@ browserSuite('disputing a charge in the customer portal', () => {
         .click();
       await page.waitForURL(/granularity=hour/);
       const row = page.getByTestId('records').locator('tr', { hasText: 'render-42' });
+      // The rate behind the charge, and whether a billing run has taken it yet.
+      expect(await row.textContent()).toContain('20 credits a unit');
+      expect(await row.textContent()).toContain('not billed yet');
       await row.getByText('Dispute').click();
       await row.getByLabel('What is wrong?').fill('the render failed, no video came back');
       await row.getByRole('button', { name: 'Send' }).click();

@@ -86,12 +86,19 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     const { headers, secret } = await seedOverHttp(server.url, '1000000');
     const verify = await loadVerify(server.url, headers, secret);
     const baseB = figureNamed(ctx.earlier, BASELINE_B);
+    const onSqlite = figureNamed(ctx.earlier, 'HTTP key verification, 64 connections');
     add({
       name: 'HTTP key verification on PostgreSQL, 64 connections (cache expires every 1 s)',
       value: verify.rps,
       unit: 'req/s',
-      ...(baseB ? { baseline: { name: 'B', value: baseB } } : {}),
-      note: `p50 ${verify.p50} ms, p99 ${verify.p99} ms`,
+      ...(onSqlite
+        ? {
+            baseline: { name: 'the same on SQLite', value: onSqlite },
+            target: '>= 0.8 x SQLite',
+            met: verify.rps >= 0.8 * onSqlite,
+          }
+        : {}),
+      note: `p50 ${verify.p50} ms, p99 ${verify.p99} ms${baseB ? `; ${(verify.rps / baseB).toFixed(2)} x B` : ''}`,
     });
     await server.stop();
   } finally {

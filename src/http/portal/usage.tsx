@@ -370,6 +370,7 @@ function UsagePage(
                 </td>
                 <td data-label="Model" class="r-model">
                   {r.model}
+                  {r.unitPrice !== null && <span class="muted"> · {r.unitPrice} credits a unit</span>}
                 </td>
                 <td data-label="API key" class="r-key">
                   {p.keyName(r.apiKeyId)}
@@ -379,6 +380,14 @@ function UsagePage(
                 </td>
                 <td data-label="Credits" class="num r-credits" data-credits={p.credits(r.creditsMinor)}>
                   {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
+                  <span class="muted r-billed">
+                    {' '}
+                    {r.billedAtMs !== null
+                      ? `billed ${p.time(r.billedAtMs)}`
+                      : r.status === 'voided'
+                        ? 'never billed'
+                        : 'not billed yet'}
+                  </span>
                 </td>
                 <td class="actions r-act">
                   {r.status === 'voided' ? (
