@@ -96,6 +96,17 @@ describe('POST /v1/events (CloudEvents)', () => {
     expect(await available()).toBe(before - 2.5);
   });
 
+  it('accepts an ingest-scoped operator token, refuses a read-scoped one (403)', async () => {
+    const ingest = must(await engine.operators.create({ name: 'producer', scopes: ['ingest'] }));
+    const read = must(await engine.operators.create({ name: 'dashboard', scopes: ['read'] }));
+    const emit = emitterFor(httpTransport(url), { mode: Mode.STRUCTURED });
+    const event = usage('ce-scoped-1', keyId, 'image-1024', { quantity: 1 });
+    const allowed = await emit(event, { headers: { authorization: `Bearer ${ingest.secret}` } });
+    expect(JSON.parse((allowed as { body: string }).body).results[0].status).toBe('accepted');
+    const refused = await emit(event, { headers: { authorization: `Bearer ${read.secret}` } });
+    expect(JSON.parse((refused as { body: string }).body).error.code).toBe('forbidden');
+  });
+
   it('refuses what is not a usage CloudEvent with the error envelope', async () => {
     const post = async (headers: Record<string, string>, body: string, bearer = auth) => {
       const res = await fetch(url, { method: 'POST', headers: { ...bearer, ...headers }, body });
