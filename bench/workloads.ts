@@ -28,8 +28,8 @@ function rawInserts(
   db.pragma('synchronous = NORMAL');
   if (accountIndex) db.pragma('cache_size = -65536');
   db.exec(`CREATE TABLE usage_events (ts_ms INTEGER NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, api_key_id TEXT,
-    model TEXT NOT NULL, quantity_minor INTEGER NOT NULL, credits_minor INTEGER NOT NULL, properties TEXT, fingerprint TEXT NOT NULL,
-    ${layout === 'append' ? ')' : 'PRIMARY KEY (ts_ms, id)) WITHOUT ROWID'}`);
+    model TEXT NOT NULL, quantity_minor INTEGER NOT NULL, credits_minor INTEGER NOT NULL, properties TEXT, fingerprint TEXT NOT NULL
+    ${layout === 'append' ? ')' : ', PRIMARY KEY (ts_ms, id)) WITHOUT ROWID'}`);
   if (accountIndex) db.exec('CREATE INDEX usage_events_account ON usage_events (account_id, ts_ms)');
   const insert = db.prepare('INSERT INTO usage_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const commit = db.transaction((batch: unknown[][]) => {
