@@ -169,6 +169,7 @@ describe('billing details in the portal', () => {
     const page = await (await send('/portal/billing')).text();
     expect(page).toContain('Billing details');
     expect(page).toContain('None yet');
+    expect(page).toContain('plus 20 % tax');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     const form = { _csrf: csrf, ...BASE, address_line2: '', tax_id: 'DE 12345' };
     const refused = await send('/portal/billing/details', form);
@@ -184,6 +185,7 @@ describe('billing details in the portal', () => {
     expect(after).toContain(
       'Invoices are addressed to Bildwerk Medien GmbH, Berlin (DE), VAT number DE123456789.',
     );
+    expect(after).not.toContain('% tax'); // reverse charge: no VAT on what this buyer buys
     expect((await call('GET', `/v1/accounts/${acc.id}`)).body.billing_details).toEqual({
       ...BASE,
       address_line2: null,

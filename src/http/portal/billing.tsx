@@ -4,6 +4,7 @@ import type { AccountPatch } from '../../core/accounts.ts';
 import type { BillingDetails } from '../../core/billing-details.ts';
 import type { AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
 import { creditsValue } from '../../core/pricing.ts';
+import { taxFor } from '../../core/tax.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';
@@ -108,7 +109,8 @@ export function billingRoutes(app: AppType, p: Portal): void {
         lastTopUp={(purchases.ok ? purchases.value : []).find((x) => x.origin === 'auto_top_up') ?? null}
         invoices={invoices.ok ? invoices.value : []}
         price={engine.config.creditPrice}
-        taxRate={engine.config.taxRate}
+        // The buyer's rate: none for an EU business abroad (reverse charge).
+        taxRate={account.ok ? taxFor(engine.config, account.value).rate : engine.config.taxRate}
         min={s.usd(engine.config.paymentMinMinor)}
         max={s.usd(engine.config.paymentMaxMinor)}
         idempotencyKey={`portal_${randomUUID()}`}
