@@ -254,10 +254,13 @@ describe.each([
 
   it('meters a request retried with the same Idempotency-Key once, and another key again', async () => {
     const { call, records, balance, account } = await setup('100');
+    const answers = [];
     for (const idem of ['render-42', 'render-42', 'render-43']) {
       const r = await call('/image', { headers: { 'idempotency-key': idem } });
-      expect(r.status).toBe(200);
+      answers.push(r.status === 200 ? 200 : [r.status, r.body.error.code]);
     }
+    // The retry is refused, not served again for free: no answer is stored to replay.
+    expect(answers).toEqual([200, [409, 'idempotency_conflict'], 200]);
     expect(await balance()).toEqual({ available: 96, pending: 0 });
     expect((await records()).map((e) => e.id).sort()).toEqual([
       `${account.id}/render-42`,

@@ -279,6 +279,8 @@ export async function createEngine(deps: EngineDeps) {
       records: (input: RecordsInput) => usageRecords(ctx, input),
       allRecords: (input: RecordsInput) => allUsageRecords(ctx, input),
       drain: () => drainUsage(ctx, metering),
+      /** A stored event by its id (within the dedupe window), or undefined. */
+      event: (id: string) => read(ctx, (tx) => tx.usage.findEvent(id)),
       /** Voids one event (a correction): see `core/voids.ts`. */
       void: (eventId: string, reason: unknown) => voidUsageEvent(ctx, eventId, reason),
       /** A customer flags one of their records as wrong (see `core/disputes.ts`). */

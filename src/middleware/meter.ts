@@ -43,7 +43,7 @@ export interface MeterOptionsOf<Q> {
 /** A refusal before the handler: status, headers and the platform's error envelope. */
 export interface Denial {
   ok: false;
-  status: 401 | 402 | 422 | 500 | 503;
+  status: 401 | 402 | 409 | 422 | 500 | 503;
   headers: Record<string, string>;
   body: ReturnType<typeof envelope>;
 }
@@ -64,6 +64,8 @@ function statusOf(code: ErrorCode): Denial['status'] {
     case 'insufficient_credits':
     case 'spend_limit_reached':
       return 402;
+    case 'idempotency_conflict':
+      return 409;
     case 'validation_failed':
       return 422;
     case 'unavailable':
@@ -121,6 +123,8 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
   /**
    * Verifies the key and reserves the hold. Refusals, first wins: `unauthorized` (no, unknown or
    * suspended key), `validation_failed` (an `Idempotency-Key` over 255 characters),
+   * `idempotency_conflict` (an `Idempotency-Key` whose request was served and metered before:
+   * nothing stores that answer to replay it, and serving it again would be work never charged),
    * `insufficient_credits` / `spend_limit_reached` (verification, then the hold), `unavailable`.
    */
   async function admit(get: (name: string) => string | undefined): Promise<Admission | Denial> {
@@ -154,6 +158,13 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
           `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`,
           requestId,
         );
+      const eventId = key === undefined ? requestId : eventIdOf(verdict.accountId, key);
+      if (key !== undefined && (await engine.usage.event(eventId)))
+        return deny(
+          'idempotency_conflict',
+          'this Idempotency-Key was used before: that request was served and metered; send a new key for new work',
+          requestId,
+        );
       let holdId: string | null = null;
       if (holdCredits !== null) {
         const hold = await engine.holds.create(verdict.accountId, {
@@ -173,7 +184,7 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
           keyId: verdict.keyId,
           ...(holdId !== null ? { holdId } : {}),
         },
-        eventId: key === undefined ? requestId : eventIdOf(verdict.accountId, key),
+        eventId,
         idempotent: key !== undefined,
       };
     } catch (error) {
