@@ -1,8 +1,9 @@
-import { proRata } from './amount.ts';
+import { formatAmount, proRata } from './amount.ts';
 import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result } from './errors.ts';
 import type { JournalTransfer, LotCost, LotMovement, LotMovementKind } from './ports.ts';
 import { parseTimeParam } from './timestamp.ts';
+import { SYSTEM_ACCOUNTS } from './transfers.ts';
 
 /**
  * What a lot's remaining credits are worth at cost: its purchase's subtotal (USD minor units, tax
@@ -136,21 +137,47 @@ export async function* journalLines(ctx: Context, fromMs: number, toMs: number):
   for (;;) {
     const page = await read(ctx, async (tx) => {
       const transfers = await tx.finance.transfersBetween(fromMs, toMs, 500, after);
-      if (transfers.length === 0) return { transfers, values: new Map<string, bigint>() };
+      const values = new Map<string, { in: bigint; out: bigint; outCredits: bigint; accountId: string }>();
+      if (transfers.length === 0) return { transfers, values };
       const movements = await tx.finance.movementsOfTransfers(transfers.map((t) => t.id));
       const costs = await tx.finance.lotCosts([...new Set(movements.map((m) => m.lotId))]);
-      const values = new Map<string, bigint>();
+      // Per transfer, what it brought into lots and what it took out of them, each at cost.
       for (const m of movements) {
         const cost = costs.get(m.lotId);
         const change =
           unspentAtCost(cost, m.remainingBeforeMinor) -
           unspentAtCost(cost, m.remainingBeforeMinor + m.creditsMinor);
-        const value = change < 0n ? -change : change;
-        values.set(m.transferId!, (values.get(m.transferId!) ?? 0n) + value);
+        const v = values.get(m.transferId!) ?? { in: 0n, out: 0n, outCredits: 0n, accountId: m.accountId };
+        if (m.creditsMinor > 0n) v.in += -change;
+        else {
+          v.out += change;
+          v.outCredits -= m.creditsMinor;
+        }
+        values.set(m.transferId!, v);
       }
       return { transfers, values };
     });
-    for (const t of page.transfers) yield { ...t, valueMinor: page.values.get(t.id) ?? 0n };
+    for (const t of page.transfers) {
+      const v = page.values.get(t.id);
+      if (!v || v.in === 0n || v.out === 0n) {
+        yield { ...t, valueMinor: v ? v.in + v.out : 0n };
+        continue;
+      }
+      // Credits that came in and went at once: a purchase or grant paying off usage billed past
+      // zero before it. The ledger moved those credits when the usage was billed; their value at
+      // this lot's cost is recognised now, on a line of its own with no credits of its own.
+      yield { ...t, valueMinor: v.in };
+      yield {
+        ...t,
+        debitAccountId: v.accountId,
+        creditAccountId: SYSTEM_ACCOUNTS.usage,
+        amount: 0n,
+        code: 'usage_debt',
+        kind: 'posted',
+        metadata: { paid_by: t.id, credits_used: formatAmount(v.outCredits, ctx.config.scales.credits) },
+        valueMinor: v.out,
+      };
+    }
     const last = page.transfers[page.transfers.length - 1];
     if (!last || page.transfers.length < 500) return;
     after = { createdAtMs: last.createdAtMs, id: last.id };

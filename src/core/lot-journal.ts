@@ -98,14 +98,15 @@ export function journaled(ctx: Context, tx: Tx): { tx: Tx; flush: () => Promise<
     await tx.lots.insert(lot);
     seen.set(lot.id, { accountId: lot.accountId, remaining: lot.remainingMinor });
     const rows = match(lot.accountId, lot.id, lot.creditsMinor, IN_KIND[lot.source]);
-    // Credits of a new lot that paid off a debt (usage billed past zero earlier) are used at once.
+    // Credits of a new lot that paid off a debt (usage billed past zero earlier) are used at once,
+    // by the transfer that brought them (the journal shows that use as a line of its own).
     const debt = lot.creditsMinor - lot.remainingMinor;
     if (debt > 0n)
       rows.push({
         id: ctx.ids.newId('lmv'),
         lotId: lot.id,
         accountId: lot.accountId,
-        transferId: null,
+        transferId: rows[0]!.transferId,
         kind: 'consumed',
         creditsMinor: -debt,
         atMs: rows[0]!.atMs,

@@ -108,15 +108,16 @@ export class SqlFinanceRepo implements FinanceRepo {
   ): Promise<JournalTransfer[]> {
     const rows = (await this.c
       .stmt(
+        // The range starts at the cursor's millisecond, so each page reads from where the last
+        // ended (the index on created_at_ms), not from the start of the export again.
         `SELECT id, debit_account_id, credit_account_id, amount, kind, code, metadata, created_at_ms
          FROM transfers WHERE created_at_ms >= ? AND created_at_ms < ?
-           AND (created_at_ms > ? OR (created_at_ms = ? AND id > ?))
+           AND (created_at_ms > ? OR id > ?)
          ORDER BY created_at_ms, id LIMIT ?`,
       )
       .all(
-        fromMs,
+        after ? Math.max(fromMs, after.createdAtMs) : fromMs,
         toMs,
-        after?.createdAtMs ?? -1,
         after?.createdAtMs ?? -1,
         after?.id ?? '',
         limit,

@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import type { JournalLine } from '../../core/finance-reports.ts';
+import { csvAnswer, csvCell } from '../csv.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, on, plainRoute, query } from './common.ts';
-import { csvCell } from './usage.ts';
 
 const MonthQuery = z.object({ month: z.string().max(7).openapi({ example: '2026-12' }) });
 const RangeQuery = z.object({
@@ -65,20 +64,17 @@ export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void
         const reference = `${t.code}${t.kind === 'posted' ? '' : ` (${t.kind})`}${meta}`;
         return `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatAmount(t.valueMinor, engine.config.scales.usd, true)},${csvCell(reference)}\n`;
       };
-      c.header('content-type', 'text/csv; charset=utf-8');
-      c.header('content-disposition', 'attachment; filename="journal.csv"');
-      return stream(c, async (out) => {
-        let chunk = 'date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n';
-        if (!first.done) chunk += csvLine(first.value);
-        for await (const t of lines) {
-          chunk += csvLine(t);
-          if (chunk.length > 64 * 1024) {
-            await out.write(chunk);
-            chunk = '';
-          }
-        }
-        await out.write(chunk);
-      });
+      async function* rows() {
+        if (first.done) return;
+        yield csvLine(first.value);
+        for await (const t of lines) yield csvLine(t);
+      }
+      return csvAnswer(
+        c,
+        'journal.csv',
+        'date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n',
+        rows(),
+      );
     },
   );
 }

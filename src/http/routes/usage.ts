@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { stream } from 'hono/streaming';
 import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
 import { QUANTITY_SCALE } from '../../core/metering.ts';
 import type { UsageDispute, UsageRecord } from '../../core/model.ts';
 import { HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
 import type { RecordsInput } from '../../core/usage-views.ts';
+import { csvAnswer, csvCell } from '../csv.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
@@ -41,16 +41,6 @@ const RecordsQuery = z.object({
   limit: z.string().max(10).optional().openapi({ description: 'Records per page, 1 to 1000 (default 100)' }),
   cursor: z.string().max(300).optional().openapi({ description: 'The next_cursor of the previous page' }),
 });
-
-/**
- * A text cell: quoted when it holds a separator, and prefixed with `'` when it begins with a
- * character a spreadsheet would read as a formula (`= + - @`, tab, CR), so an event id such as
- * `=HYPERLINK(...)` opens as text.
- */
-export const csvCell = (v: string): string => {
-  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void {
   const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
@@ -342,20 +332,14 @@ export async function csvResponse(
 ): Promise<Response> {
   const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
   unwrap(await engine.usage.records({ ...input, limit: '1' }));
-  c.header('content-type', 'text/csv; charset=utf-8');
-  c.header('content-disposition', 'attachment; filename="usage.csv"');
-  return stream(c, async (out) => {
-    await out.write(
-      'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id\n',
-    );
-    let chunk = '';
-    for await (const r of engine.usage.allRecords(input)) {
-      chunk += `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status},${r.unitPrice ?? ''},${r.billedAtMs === null ? '' : s.time(r.billedAtMs)},${r.billingTransferId ?? ''}\n`;
-      if (chunk.length > 64 * 1024) {
-        await out.write(chunk);
-        chunk = '';
-      }
-    }
-    if (chunk) await out.write(chunk);
-  });
+  async function* lines() {
+    for await (const r of engine.usage.allRecords(input))
+      yield `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status},${r.unitPrice ?? ''},${r.billedAtMs === null ? '' : s.time(r.billedAtMs)},${r.billingTransferId ?? ''}\n`;
+  }
+  return csvAnswer(
+    c,
+    'usage.csv',
+    'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id\n',
+    lines(),
+  );
 }
