@@ -41,7 +41,7 @@ describe('CSV exports', () => {
     calls = 10;
     const before = await get();
     expect(before.status).toBe(503);
-    expect((await before.json()).error.code).toBe('unavailable');
+    expect(((await before.json()) as { error: { code: string } }).error.code).toBe('unavailable');
     await engine.close();
   });
 });

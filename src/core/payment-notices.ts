@@ -92,7 +92,8 @@ export async function handlePaymentNotice(
     // A failure reported for a purchase already paid changes nothing.
     return r.ok || r.code === 'invalid_state' ? received : r;
   }
-  const card = await cardOf(p, notice);
+  // A purchase already paid (a replayed notice) needs no card: nothing is confirmed again.
+  const card = match.purchase.status === 'paid' ? null : await cardOf(p, notice);
   const r = await confirmPurchase(ctx, match.purchase.id, { by: 'provider', ...(card ? { card } : {}) });
   if (r.ok) {
     if (!notice.saving) return received;

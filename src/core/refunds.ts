@@ -2,7 +2,7 @@ import { formatAmount, parseCredits, proRata } from './amount.ts';
 import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail } from './context.ts';
 import { type Result, refuse } from './errors.ts';
-import { buyerOf, isoUtc, numbering, sellerOf } from './invoices.ts';
+import { isoUtc, numbering, sellerOf } from './invoices.ts';
 import { unspentByLot } from './lots.ts';
 import type { CreditNote } from './model.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
@@ -31,7 +31,7 @@ export async function refundPurchase(
   const result = await balanceUnit(ctx, async (tx, changed) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
-    const account = await tx.accounts.lock(found.accountId);
+    await tx.accounts.lock(found.accountId);
     const purchase = (await tx.purchases.get(purchaseId))!;
     if (purchase.status !== 'paid' || !purchase.invoiceId) {
       fail(
@@ -104,8 +104,8 @@ export async function refundPurchase(
         kind: 'credit_note',
         number,
         issued_at: isoUtc(now),
-        // The buyer as now (billing details frozen at the note's issue); tax as on the invoice.
-        buyer: buyerOf(account!),
+        // The buyer as on the invoice it corrects (a credit note amends that invoice, with its tax).
+        buyer: invoice.snapshot.buyer,
         seller: sellerOf(ctx.config),
         locale: ctx.config.invoiceLocale ?? 'en',
         invoice_issued_at: invoice.snapshot.issued_at,

@@ -115,7 +115,12 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       return typeof method === 'string' ? method : method.id;
     },
     async cardOf(paymentRef) {
-      const intent = await stripe.paymentIntents.retrieve(paymentRef, { expand: ['latest_charge'] });
+      // A few seconds at most, no retries: crediting the purchase does not wait on the card's name.
+      const intent = await stripe.paymentIntents.retrieve(
+        paymentRef,
+        { expand: ['latest_charge'] },
+        { timeout: 3000, maxNetworkRetries: 0 },
+      );
       const charge = intent.latest_charge;
       const card = charge && typeof charge !== 'string' ? charge.payment_method_details?.card : null;
       return card?.brand && card.last4 ? { brand: card.brand, last4: card.last4 } : null;
