@@ -110,22 +110,28 @@ export class SqlAccountRepo implements AccountRepo {
     limit: number;
     afterId?: string;
   }): Promise<Account[]> {
+    // Only the conditions given, so each statement takes its index (email, external id, or the
+    // creation order from the cursor on) instead of scanning past OR-ed placeholders.
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (f.email !== undefined) {
+      where.push('a.email = ?');
+      values.push(f.email);
+    }
+    if (f.externalId !== undefined) {
+      where.push('a.external_id = ?');
+      values.push(f.externalId);
+    }
+    if (f.afterId !== undefined) {
+      where.push('(a.created_at_ms, a.id) < (SELECT c.created_at_ms, c.id FROM accounts c WHERE c.id = ?)');
+      values.push(f.afterId);
+    }
     const rows = (await this.c
       .stmt(
-        `SELECT * FROM accounts a WHERE (CAST(? AS TEXT) IS NULL OR a.email = ?)
-           AND (CAST(? AS TEXT) IS NULL OR a.external_id = ?)
-           AND (CAST(? AS TEXT) IS NULL OR (a.created_at_ms, a.id) < (SELECT c.created_at_ms, c.id FROM accounts c WHERE c.id = ?))
+        `SELECT * FROM accounts a${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}
          ORDER BY a.created_at_ms DESC, a.id DESC LIMIT ?`,
       )
-      .all(
-        f.email ?? null,
-        f.email ?? null,
-        f.externalId ?? null,
-        f.externalId ?? null,
-        f.afterId ?? null,
-        f.afterId ?? null,
-        f.limit,
-      )) as Row[];
+      .all(...values, f.limit)) as Row[];
     return rows.map(toAccount);
   }
 
