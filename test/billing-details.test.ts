@@ -170,6 +170,8 @@ describe('billing details in the portal', () => {
     expect(page).toContain('Billing details');
     expect(page).toContain('None yet');
     expect(page).toContain('plus 20 % tax');
+    // $10 to $10,000 a payment at $0.01 and 20 % VAT (833 credits: $8.33 + $1.67).
+    expect(page).toContain('Buy 833 to 833,333 credits at a time');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     const form = { _csrf: csrf, ...BASE, address_line2: '', tax_id: 'DE 12345' };
     const refused = await send('/portal/billing/details', form);
@@ -186,6 +188,7 @@ describe('billing details in the portal', () => {
       'Invoices are addressed to Bildwerk Medien GmbH, Berlin (DE), VAT number DE123456789.',
     );
     expect(after).not.toContain('% tax'); // reverse charge: no VAT on what this buyer buys
+    expect(after).toContain('Buy 1,000 to 1,000,000 credits at a time'); // the range without VAT
     expect((await call('GET', `/v1/accounts/${acc.id}`)).body.billing_details).toEqual({
       ...BASE,
       address_line2: null,

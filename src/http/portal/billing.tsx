@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AccountPatch } from '../../core/accounts.ts';
 import type { BillingDetails } from '../../core/billing-details.ts';
-import type { AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
-import { creditsValue } from '../../core/pricing.ts';
+import type { Account, AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/model.ts';
+import { creditsValue, quote } from '../../core/pricing.ts';
 import { taxFor } from '../../core/tax.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
@@ -55,14 +55,28 @@ export function billingRoutes(app: AppType, p: Portal): void {
   const { engine, s } = p;
   const provider =
     p.options.provider ?? (engine.credits.providers().includes('stripe') ? 'stripe' : 'manual');
-  // The fewest and most credits one purchase buys, from the configured price, tax and payment bounds.
-  const range = creditRange(
-    (n) => engine.credits.quote(n.toString()).ok,
-    engine.config.creditPrice,
-    engine.config.taxRate,
-    engine.config.paymentMinMinor,
-    engine.config.paymentMaxMinor,
-  );
+  // The fewest and most credits one purchase buys, from the price, the buyer's tax rate (0 for a
+  // reverse charge) and the payment bounds: one range per rate, worked out once.
+  const ranges = new Map<string, ReturnType<typeof creditRange>>();
+  const rangeFor = (account: Account | null) => {
+    const rate = account ? taxFor(engine.config, account).rate : engine.config.taxRate;
+    if (!ranges.has(rate))
+      ranges.set(
+        rate,
+        creditRange(
+          (n) => quote(engine.config, n.toString(), rate).ok,
+          engine.config.creditPrice,
+          rate,
+          engine.config.paymentMinMinor,
+          engine.config.paymentMaxMinor,
+        ),
+      );
+    return ranges.get(rate)!;
+  };
+  const accountOf = async (id: string) => {
+    const a = await engine.accounts.get(id);
+    return a.ok ? a.value : null;
+  };
   const render = async (
     c: Context,
     message?: { kind: 'notice' | 'error'; text: string },
@@ -100,7 +114,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
           usd: s.usd(creditsValue(engine.config, r.minor)),
         }))}
         purchases={purchases.ok ? purchases.value : []}
-        range={range}
+        range={rangeFor(account.ok ? account.value : null)}
         runwaySeconds={b.runwaySeconds}
         spendLimit={account.ok ? account.value.spendLimit : null}
         spentMinor={spend?.spentMinor ?? null}
@@ -212,7 +226,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
           // Out of range: what it would cost, and the range in credits (the core says it in USD).
           text:
             r.code === 'payment_out_of_range'
-              ? `${String(f.credits ?? '').trim()} credits would be ${r.message.replace(/^.*this one is /, '')}. ${rangeSentence(range, s.usd(engine.config.paymentMinMinor), s.usd(engine.config.paymentMaxMinor))}`
+              ? `${String(f.credits ?? '').trim()} credits would be ${r.message.replace(/^.*this one is /, '')}. ${rangeSentence(rangeFor(await accountOf(accountId)), s.usd(engine.config.paymentMinMinor), s.usd(engine.config.paymentMaxMinor))}`
               : p.refusalText(r, FIELD_LABELS),
           draft: { credits: String(f.credits ?? '').slice(0, 40) },
         });
