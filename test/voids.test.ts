@@ -147,6 +147,35 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
     await engine.credits.expireLots();
     expect(await balance()).toMatchObject({ posted: '30', available: '30' });
   });
+
+  it('never refills a lot with credits that were refunded from it: a purchase is never refunded past its invoice', async () => {
+    // A grant burns first (priority 0); the purchase is refunded whole; then the usage, which burned
+    // the grant, is voided. Its credit goes back to the grant, not into the refunded purchase.
+    const { engine, call, acc, use, balance, voidIt, clock } = await setup('1');
+    const p = (
+      await call(
+        'POST',
+        `/v1/accounts/${acc.id}/credit_purchases`,
+        { credits: '1234.5', provider: 'manual' },
+        { 'idempotency-key': 'buy-1' },
+      )
+    ).body;
+    expect((await call('POST', `/v1/credit_purchases/${p.id}/confirm`)).status).toBe(200);
+    await use('e1', '1');
+    clock.advance(HOUR);
+    await engine.billing.run();
+    await voidIt('e1');
+    const refund = await call('POST', `/v1/credit_purchases/${p.id}/refund`, {});
+    expect(refund.body.credits).toBe('1234.5');
+    await engine.billing.run();
+    expect(await balance()).toMatchObject({ posted: '1', available: '1' });
+    const again = await call('POST', `/v1/credit_purchases/${p.id}/refund`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('insufficient_credits');
+    expect((await engine.credits.lots(acc.id)).map((l) => [l.source, l.remainingMinor])).toEqual([
+      ['grant', 1_000_000n],
+    ]);
+  });
 });
 
 describe.skipIf(!STORES.some((s) => s.name === 'postgres'))('a void racing a billing run (postgres)', () => {

@@ -39,7 +39,7 @@ export function journaled(ctx: Context, tx: Tx): { tx: Tx; flush: () => Promise<
     m.set(accountId, q);
     return q;
   };
-  const remember = (lots: Lot[]): Lot[] => {
+  const remember = <L extends Lot>(lots: L[]): L[] => {
     for (const l of lots) seen.set(l.id, { accountId: l.accountId, remaining: l.remainingMinor });
     return lots;
   };

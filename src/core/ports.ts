@@ -113,8 +113,11 @@ export interface LotRepo {
   listOpen(accountId: string): Promise<Lot[]>;
   findBySource(sourceId: string): Promise<Lot | undefined>;
   setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
-  /** Lots not expired at `nowMs` that have burned some of their credits, in reverse burn order. */
-  listRefillable(accountId: string, nowMs: number): Promise<Lot[]>;
+  /**
+   * Lots not expired at `nowMs` that usage has burned credits of, in reverse burn order, each with
+   * `usedMinor`: what usage took from it and was not given back (not what refunds or expiry took).
+   */
+  listRefillable(accountId: string, nowMs: number): Promise<(Lot & { usedMinor: bigint })[]>;
   /** Lots past their expiry with credits left, by expiry then id, after the cursor. */
   listExpired(nowMs: number, limit: number, after?: { expiresAtMs: number; id: string }): Promise<Lot[]>;
 }

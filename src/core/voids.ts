@@ -112,8 +112,8 @@ export async function postReversals(
 }
 
 /**
- * Credits given back go to the lots that usage burned, in reverse burn order, each up to what it
- * held (lots keep `max(posted, 0)` together: a balance in debt first pays off the debt). A lot
+ * Credits given back go to the lots that usage burned, in reverse burn order, each up to what
+ * usage took from it, never what a refund took, which was paid back (lots keep `max(posted, 0)` together: a balance in debt first pays off the debt). A lot
  * that has expired since takes nothing: what no lot can take becomes a lot of its own, without
  * expiry, so nothing given back is lost to an expiry that already happened.
  */
@@ -132,7 +132,8 @@ async function returnToLots(
   const updates: { id: string; remainingMinor: bigint }[] = [];
   for (const lot of await tx.lots.listRefillable(accountId, now)) {
     if (left <= 0n) break;
-    const room = lot.creditsMinor - lot.remainingMinor;
+    // Up to what usage took from it: credits refunded from a lot never come back to it.
+    const room = lot.usedMinor;
     const put = room < left ? room : left;
     updates.push({ id: lot.id, remainingMinor: lot.remainingMinor + put });
     left -= put;

@@ -12,7 +12,8 @@
  * - usage is billed once per event, even past zero; a later lot pays the debt first;
  * - a voided event leaves unbilled usage at once; if it was billed, the next billing run gives its
  *   credits back: first to a debt, then to the lots that usage burned in reverse burn order (each
- *   up to its size, expired lots none), the rest as a lot of its own without expiry;
+ *   up to what usage took from it, never what was refunded; expired lots none), the rest as a lot
+ *   of its own without expiry;
  * - every amount in a request is at most MAX_CREDITS.
  */
 
@@ -40,9 +41,11 @@ export interface MLot {
   priority: number;
   expiresAtMs: number | null;
   seq: number;
-  /** Its size when it came in: what credits given back may refill it up to. */
+  /** Its size when it came in. */
   credits: bigint;
   remaining: bigint;
+  /** Credits refunded from it: paid back, so never refilled by credits given back. */
+  refunded: bigint;
 }
 
 export interface MHold {
@@ -176,10 +179,20 @@ export class Model {
     return out;
   }
 
-  private addLot(account: string, lot: Omit<MLot, 'seq' | 'remaining' | 'credits'>, credits: bigint): void {
+  private addLot(
+    account: string,
+    lot: Omit<MLot, 'seq' | 'remaining' | 'credits' | 'refunded'>,
+    credits: bigint,
+  ): void {
     const a = this.account(account);
     const debt = a.posted < 0n ? -a.posted : 0n;
-    a.lots.push({ ...lot, seq: this.seq++, credits, remaining: credits > debt ? credits - debt : 0n });
+    a.lots.push({
+      ...lot,
+      seq: this.seq++,
+      credits,
+      remaining: credits > debt ? credits - debt : 0n,
+      refunded: 0n,
+    });
     a.posted += credits;
   }
 
@@ -265,6 +278,7 @@ export class Model {
     p.refundedCredits = cumulative;
     p.refundedMoney += total;
     lot.remaining -= credits;
+    lot.refunded += credits;
     const a = this.account(p.account);
     a.posted -= credits;
     a.refunded += credits;
@@ -399,8 +413,10 @@ export class Model {
     let left = floor(a.posted + amount) - floor(a.posted);
     a.posted += amount;
     a.used -= amount;
+    // What usage took from a lot: all it lost but what refunds took (expired lots take nothing).
+    const used = (l: MLot) => l.credits - l.remaining - l.refunded;
     const reverseBurnOrder = a.lots
-      .filter((l) => l.remaining < l.credits && (l.expiresAtMs === null || l.expiresAtMs > this.nowMs))
+      .filter((l) => used(l) > 0n && (l.expiresAtMs === null || l.expiresAtMs > this.nowMs))
       .sort(
         (x, y) =>
           y.priority - x.priority ||
@@ -409,7 +425,7 @@ export class Model {
       );
     for (const lot of reverseBurnOrder) {
       if (left <= 0n) break;
-      const put = lot.credits - lot.remaining < left ? lot.credits - lot.remaining : left;
+      const put = used(lot) < left ? used(lot) : left;
       lot.remaining += put;
       left -= put;
     }
@@ -422,6 +438,7 @@ export class Model {
         seq: this.seq++,
         credits: left,
         remaining: left,
+        refunded: 0n,
       });
   }
 

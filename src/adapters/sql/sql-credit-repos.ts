@@ -290,15 +290,21 @@ export class SqlLotRepo implements LotRepo {
     return rows.map(toLot);
   }
 
-  async listRefillable(accountId: string, nowMs: number): Promise<Lot[]> {
+  async listRefillable(accountId: string, nowMs: number): Promise<(Lot & { usedMinor: bigint })[]> {
+    // What usage took: all a lot lost, less what refunds and expiry took (the lot journal's
+    // movements of those kinds are negative, so adding them takes them off).
     const rows = (await this.c
       .stmt(
-        `SELECT * FROM lots WHERE account_id = ? AND remaining_minor < credits_minor
-           AND (expires_at_ms IS NULL OR expires_at_ms > ?)
+        `SELECT * FROM (
+           SELECT l.*, l.credits_minor - l.remaining_minor + COALESCE((SELECT SUM(m.credits_minor)
+             FROM lot_movements m WHERE m.lot_id = l.id AND m.kind IN ('refunded', 'expired')), 0) AS used_minor
+           FROM lots l WHERE l.account_id = ? AND l.remaining_minor < l.credits_minor
+             AND (l.expires_at_ms IS NULL OR l.expires_at_ms > ?)
+         ) r WHERE r.used_minor > 0
          ORDER BY priority DESC, expires_at_ms IS NULL DESC, expires_at_ms DESC, created_at_ms DESC, id DESC`,
       )
       .all(accountId, nowMs)) as Row[];
-    return rows.map(toLot);
+    return rows.map((r) => ({ ...toLot(r), usedMinor: big(r.used_minor) }));
   }
 
   async findBySource(sourceId: string): Promise<Lot | undefined> {
