@@ -1,9 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-import { browserSuite, launchChromium, screenshot } from './browser.ts';
+import { browserSuite, launchChromium, screenshot, serve } from './browser.ts';
 
 browserSuite('billing details in the customer portal (Chromium)', () => {
   it('the customer fills them in, a wrong VAT number is named, the saved details show on the next invoice', async () => {
@@ -22,9 +19,7 @@ browserSuite('billing details in the customer portal (Chromium)', () => {
       adminToken: 'admin-token-of-at-least-32-characters',
       portal: { supportEmail: 'help@example.test' },
     });
-    const server = createServer(getRequestListener(app.fetch));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, server } = await serve(app);
     const browser = await launchChromium();
     try {
       const acc = await engine.accounts.create({ name: 'Bildwerk' });

@@ -1,5 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 
@@ -42,4 +45,14 @@ export async function screenshot(page: Page, file: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 250 * attempt));
     }
   }
+}
+
+/** An app (`createApp`'s) served over HTTP on a free port of 127.0.0.1, for the browser to open. */
+export async function serve(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<{
+  base: string;
+  server: Server;
+}> {
+  const server = createServer(getRequestListener(app.fetch));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -232,7 +232,7 @@ export function portalClient(
 ) {
   // Every cookie the portal sets: the session, and the one-time flash a form's redirect leaves.
   const jar = new Map<string, string>();
-  return async (path: string, form?: Record<string, string>): Promise<Response> => {
+  const send = async (path: string, form?: Record<string, string>): Promise<Response> => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await app.request(
       path,
@@ -252,4 +252,6 @@ export function portalClient(
     }
     return res;
   };
+  // The jar itself, for tests that hand a cookie to another session.
+  return Object.assign(send, { jar });
 }

@@ -1,9 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-import { browserSuite, launchChromium, screenshot } from './browser.ts';
+import { browserSuite, launchChromium, screenshot, serve } from './browser.ts';
 
 browserSuite('disputing a charge in the customer portal', () => {
   it('from a bar of the chart to the record, a dispute, and the operator voiding it with the credits back', async () => {
@@ -12,9 +9,7 @@ browserSuite('disputing a charge in the customer portal', () => {
       adminToken: 'admin-token-of-at-least-32-characters',
       portal: { supportEmail: 'help@example.test' },
     });
-    const server = createServer(getRequestListener(app.fetch));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, server } = await serve(app);
     const browser = await launchChromium();
     try {
       const acc = await engine.accounts.create({ name: 'Acme Films' });

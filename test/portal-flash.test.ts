@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.ts';
-import { ADMIN, makeEngine, must } from './helpers.ts';
+import { ADMIN, makeEngine, must, portalClient } from './helpers.ts';
 
-/** A browser's cookie jar over `app.request`: keeps every cookie it is given, drops expired ones. */
-function browser(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }) {
-  const jar = new Map<string, string>();
-  const send = async (path: string, form?: Record<string, string>) => {
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await app.request(
-      path,
-      form
-        ? {
-            method: 'POST',
-            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams(form).toString(),
-          }
-        : { headers: { cookie } },
-    );
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/Max-Age=0/i.test(line) || value === '') jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-  return { send, jar };
+/** A browser over `app.request` (the shared portal client) and its cookie jar. */
+function browser(app: Parameters<typeof portalClient>[0]) {
+  const send = portalClient(app);
+  return { send, jar: send.jar };
 }
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;

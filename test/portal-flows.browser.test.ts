@@ -1,10 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-import { browserSuite, launchChromium, screenshot } from './browser.ts';
+import { browserSuite, launchChromium, screenshot, serve } from './browser.ts';
 
 const ADMIN = 'admin-token-of-at-least-32-characters';
 
@@ -27,9 +24,7 @@ browserSuite('the portal in Chromium: reloads repeat nothing, purchases stay lis
       adminToken: ADMIN,
       portal: { supportEmail: 'help@videogen.test', brandName: 'VideoGen' },
     });
-    const server = createServer(getRequestListener(app.fetch));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, server } = await serve(app);
     const api = async (
       method: string,
       path: string,

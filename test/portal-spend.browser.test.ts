@@ -1,10 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { createApp, createTollgate } from '../src/index.ts';
-import { browserSuite, launchChromium, screenshot } from './browser.ts';
+import { browserSuite, launchChromium, screenshot, serve } from './browser.ts';
 
 /** Screenshots of the whole page at a desktop and a phone width, for a person to look at. */
 async function shoot(page: Page, name: string) {
@@ -19,9 +16,7 @@ browserSuite('spend controls in the customer portal', () => {
   it('a key limit stops the key at 100 of 100; auto top-up starts below its threshold, and its failure shows a banner', async () => {
     const engine = await createTollgate();
     const app = createApp(engine, { adminToken: 'admin', portal: { supportEmail: 'help@example.test' } });
-    const server = createServer(getRequestListener(app.fetch));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, server } = await serve(app);
     const browser = await launchChromium();
     let n = 0;
     const use = async (by: { api_key_id: string } | { account_id: string }, credits: string) => {
