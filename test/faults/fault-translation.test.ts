@@ -31,6 +31,8 @@ describe('driver errors translated at the adapter edge', () => {
       withCode('08006'),
       withCode('53100', 'could not extend file: No space left on device'),
       withCode('25006', 'cannot execute INSERT in a read-only transaction'),
+      withCode('55P03', 'canceling statement due to lock timeout'),
+      withCode('25P03', 'terminating connection due to idle-in-transaction timeout'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
     ])

@@ -4,8 +4,9 @@ import { StorageUnavailable } from '../../core/errors.ts';
  * Errors that mean the database cannot answer now, not that the statement is wrong: the socket
  * (refused, reset, timed out), SQLSTATE class 08 (connection exception), 53 (insufficient
  * resources: disk full, out of memory, too many connections), 57P01-57P03 (shut down, crashed,
- * starting up), 58030 (I/O error) and 25006 (read-only transaction: this host is a standby now,
- * after a failover).
+ * starting up), 58030 (I/O error), 25006 (read-only transaction: this host is a standby now,
+ * after a failover), 55P03 (a lock not had within `lock_timeout`) and 25P03 (a session left idle
+ * in a transaction past its limit).
  */
 const NETWORK = new Set([
   'ECONNREFUSED',
@@ -18,7 +19,7 @@ const NETWORK = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-const SQLSTATE = /^(08|53)...$|^57P0[123]$|^58030$|^25006$/;
+const SQLSTATE = /^(08|53)...$|^57P0[123]$|^58030$|^25006$|^55P03$|^25P03$/;
 // node-postgres reports a lost or timed-out connection by message only.
 const MESSAGE =
   /^Connection terminated|is not queryable|^timeout expired$|timeout exceeded when trying to connect/;

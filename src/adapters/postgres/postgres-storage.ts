@@ -59,6 +59,10 @@ export class PostgresStorage implements Storage {
       // A connection that cannot be had within 5 s answers `unavailable` rather than hanging.
       acquireTimeoutMs: 5000,
       connectionTimeoutMillis: 5000,
+      // Nothing waits forever: a lock not had in 15 s, or a session left idle inside a transaction
+      // for 60 s (its process stuck), ends as an error (`unavailable`) and frees what it held.
+      lock_timeout: 15_000,
+      idle_in_transaction_session_timeout: 60_000,
       keepAlive: true,
       types,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
