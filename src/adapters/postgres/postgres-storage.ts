@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
@@ -7,6 +7,7 @@ import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { migrateToLatest } from '../sql/sql-migrate.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { PgTxConnection } from './postgres-connection.ts';
+import { SchemaScopedPostgresDialect } from './postgres-dialect.ts';
 import { pgFault } from './postgres-faults.ts';
 import { PgPool } from './postgres-pool.ts';
 import { PgUsageRepo } from './postgres-usage.ts';
@@ -68,13 +69,8 @@ export class PostgresStorage implements Storage {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-    const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(kysely, {
-      ...(options.schema ? { schema: options.schema } : {}),
-      // Kysely's introspection reads every schema of the database; one dropped meanwhile by
-      // someone else (3F000, invalid_schema_name) fails it. Nothing was migrated: try again.
-      retry: (error) => (error as { code?: string }).code === '3F000',
-    });
+    const kysely = new Kysely<any>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
+    await migrateToLatest(kysely, options.schema ? { schema: options.schema } : {});
     return new PostgresStorage(pool, kysely);
   }
 
