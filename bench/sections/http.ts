@@ -28,7 +28,6 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     `  ${ROUNDS} interleaved rounds (hello-world, verification, single-event ingest), 4 s each; medians`,
   );
   const hello = await startChild('bench/hello-server.ts');
-  const raw = await startChild('bench/raw-http-server.ts');
   const dataDir = join(ctx.tmp, 'http');
   mkdirSync(dataDir);
   const server = await startChild('src/server.ts', {
@@ -36,19 +35,28 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
   });
   const { headers, keyId, secret } = await seedOverHttp(server.url, '100000000');
+  // Baseline R answers what tollgate answers (a real verification answer, byte for byte).
+  const verifyAnswer = await (
+    await fetch(`${server.url}/v1/api_keys/verify`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ key: secret }),
+    })
+  ).text();
+  const raw = await startChild('bench/raw-http-server.ts', { RAW_ANSWER: verifyAnswer });
 
   const helloRun = (duration: number) =>
     load({ url: `${hello.url}/hello`, method: 'POST', connections: 64, duration });
   const verifyRun = (duration: number) => loadVerify(server.url, headers, secret, duration);
-  const singleRun = (duration: number) =>
+  const singleRunOn = (url: string, path: string) => (duration: number) =>
     load({
-      url: server.url,
+      url,
       connections: 64,
       duration,
       requests: [
         {
           method: 'POST',
-          path: '/v1/usage_events',
+          path,
           headers,
           setupRequest: (req) => ({
             ...req,
@@ -67,34 +75,23 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         },
       ],
     });
+  const singleRun = singleRunOn(server.url, '/v1/usage_events');
   // Warm-up of every route, then the rounds.
   await helloRun(2);
   await verifyRun(2);
   await singleRun(2);
-  // Baseline R: raw node:http reading and parsing the same bodies (a verification's, an event's).
-  const rawRun = (body: string) => (duration: number) =>
+  // Baseline R: raw node:http reading and parsing the same requests (the same headers, and for
+  // ingest the same fresh event a request, made by the same client code) and answering the same bytes.
+  const rawVerifyRun = (duration: number) =>
     load({
       url: `${raw.url}/`,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
+      headers,
+      body: JSON.stringify({ key: secret }),
       connections: 64,
       duration,
     });
-  const rawVerifyRun = rawRun(JSON.stringify({ key: secret }));
-  const rawIngestRun = rawRun(
-    JSON.stringify({
-      events: [
-        {
-          id: randomUUID(),
-          api_key_id: keyId,
-          model: 'image-1024',
-          quantity: '1',
-          timestamp: new Date().toISOString(),
-        },
-      ],
-    }),
-  );
+  const rawIngestRun = singleRunOn(raw.url, '/');
   await rawVerifyRun(2);
   const runs = {
     b: [] as LoadResult[],
@@ -140,13 +137,13 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
     note: `p50 ${baseB2.p50} ms, p99 ${baseB2.p99} ms`,
   });
   add({
-    name: 'Baseline R: raw node:http, reads and parses a verification body and answers JSON, 64 connections',
+    name: 'Baseline R: raw node:http, reads and parses the same verification requests and answers the same bytes, 64 connections',
     value: rawVerify.rps,
     unit: 'req/s',
     note: `p50 ${rawVerify.p50} ms, p99 ${rawVerify.p99} ms; rounds ${spread(runs.rawVerify)}`,
   });
   add({
-    name: 'Baseline R-ingest: raw node:http, the same with a one-event ingest body, 64 connections',
+    name: 'Baseline R-ingest: raw node:http, the same one-event ingest requests, answered with their results, 64 connections',
     value: rawIngest.rps,
     unit: 'req/s',
     note: `p50 ${rawIngest.p50} ms, p99 ${rawIngest.p99} ms; rounds ${spread(runs.rawIngest)}`,
