@@ -12,6 +12,7 @@ import * as m010 from './010_usage_billings.ts';
 import * as m011 from './011_billing_details.ts';
 import * as m012 from './012_lot_movements.ts';
 import * as m013 from './013_account_lookup.ts';
+import * as m014 from './014_usage_rollup_seq.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '011_billing_details': m011,
   '012_lot_movements': m012,
   '013_account_lookup': m013,
+  '014_usage_rollup_seq': m014,
 };

@@ -164,7 +164,6 @@ export async function createEngine(deps: EngineDeps) {
       list: (q: AccountListQuery) => listAccounts(ctx, q),
       update: (id: string, patch: AccountPatch) => updateAccount(ctx, id, patch),
       /** The balance as stored now (the cache is for verification). */
-      /** The balance as stored now (the cache is for verification). */
       balance: async (id: string) => {
         const b = await readBalance(ctx, id);
         return b ? ok(b) : refuse('not_found', `no account ${id}`);

@@ -17,6 +17,11 @@ export class SqliteConnection {
   readonly kysely: Kysely<any>;
   private readonly statements = new Map<string, SqliteStatement>();
   private synchronous: Durability | null = null;
+  /**
+   * Runs at the start of every unit of work that asks for it (all but usage ingest), holding the
+   * connection, before its transaction: the usage adapter writes the rollup it keeps in memory.
+   */
+  settle: (() => void) | null = null;
 
   constructor(readonly db: SqliteDatabase) {
     db.defaultSafeIntegers(true);
@@ -54,8 +59,11 @@ export class SqliteConnection {
     this.synchronous = durability;
   }
 
-  /** Holds the connection for `fn`, with no other unit of work in between. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Holds the connection for `fn`, with no other unit of work in between; `settle` (default true)
+   * runs the `settle` hook first.
+   */
+  exclusive<T>(fn: () => Promise<T>, settle = true): Promise<T> {
     // A full disk or failing I/O leaves this edge as `StorageUnavailable`, never as SQLite's text.
     return this.kysely
       .connection()
@@ -63,6 +71,7 @@ export class SqliteConnection {
         // A rollback that failed before (the disk full or failing) left its transaction open: no
         // unit of work may read or build on what it wrote.
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (settle) this.settle?.();
         return fn();
       })
       .catch((error: unknown) => {
@@ -70,15 +79,23 @@ export class SqliteConnection {
       });
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction at the given durability; rolls back if it throws. */
-  transaction<T>(durability: Durability, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one IMMEDIATE transaction at the given durability; rolls back if it throws.
+   * `afterCommit` runs once the commit succeeded, still holding the connection; `settle` as for
+   * `exclusive`.
+   */
+  transaction<T>(
+    durability: Durability,
+    fn: () => Promise<T>,
+    options: { settle?: boolean; afterCommit?: () => void } = {},
+  ): Promise<T> {
     return this.exclusive(async () => {
       this.setDurability(durability);
       this.db.exec('BEGIN IMMEDIATE');
+      let result: T;
       try {
-        const result = await fn();
+        result = await fn();
         this.db.exec('COMMIT');
-        return result;
       } catch (error) {
         try {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -87,7 +104,9 @@ export class SqliteConnection {
         }
         throw error;
       }
-    });
+      options.afterCommit?.();
+      return result;
+    }, options.settle ?? true);
   }
 
   migrate(): Promise<string[]> {

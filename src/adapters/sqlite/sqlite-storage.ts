@@ -32,7 +32,18 @@ export class SqliteStorage implements Storage {
   ) {
     this.usage = new SqliteUsage(c, usageIndexEvery, dedupeWindowMs);
     this.sql = new SqliteSql(c);
-    this.tx = { ...sqlRepos(this.sql), usage: this.usage };
+    const repos = sqlRepos(this.sql);
+    // Every unit of work but ingest starts with the rollup complete (see `SqliteRollup`); inside
+    // an ingest transaction, a spend read writes the batch first.
+    c.settle = () => this.usage.rollup.settle();
+    const spend = repos.spend;
+    const settledSpend: Tx['spend'] = Object.assign(Object.create(spend), {
+      spent: (accountId: string, sinceMs: number[]) => {
+        this.usage.rollup.writeInFlight();
+        return spend.spent(accountId, sinceMs);
+      },
+    });
+    this.tx = { ...repos, spend: settledSpend, usage: this.usage };
   }
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
@@ -47,6 +58,8 @@ export class SqliteStorage implements Storage {
     await c.migrate();
     const storage = new SqliteStorage(c, options.usageIndexEvery, options.dedupeWindowMs);
     storage.usage.loadRecentIds(options.nowMs - options.dedupeWindowMs);
+    // Events a crash left out of the rollup are added now, not at the first request.
+    await c.exclusive(async () => undefined);
     return storage;
   }
 
@@ -113,7 +126,9 @@ export class SqliteStorage implements Storage {
     return this.c;
   }
 
-  close(): Promise<void> {
+  /** Writes the rollup kept in memory (were it to fail, the next start adds it from the events), then closes. */
+  async close(): Promise<void> {
+    await this.c.exclusive(async () => undefined).catch(() => undefined);
     return this.c.close();
   }
 }

@@ -12,7 +12,7 @@ import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { billingsOf, toUsageHour } from '../sql/sql-usage-rows.ts';
 import { RecentIds } from './recent-ids.ts';
 import { big, num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
-import type { SqliteStatement } from './sqlite-database.ts';
+import { inChunks, SqliteRollup } from './sqlite-rollup.ts';
 import { accountRecords, withBillings } from './sqlite-usage-records.ts';
 
 /** Usage events, the hourly rollup and the unbilled totals in SQLite. */
@@ -23,12 +23,16 @@ export class SqliteUsage implements UsageRepo {
   );
   private lastReceivedMs = 0;
   private compactedAtMs = 0;
+  /** The rollup and unbilled totals, with what recent commits add kept in memory. */
+  readonly rollup: SqliteRollup;
 
   constructor(
     private readonly c: SqliteConnection,
     private readonly indexEvery = INDEX_EVERY,
     private readonly dedupeWindowMs = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    this.rollup = new SqliteRollup(c);
+  }
 
   /** Bytes the in-memory id index holds now. */
   get recentIdsBytes(): number {
@@ -88,76 +92,92 @@ export class SqliteUsage implements UsageRepo {
     receivedMs: number = Date.now(),
   ): Promise<IngestStatus[]> {
     if (receivedMs > this.lastReceivedMs) this.lastReceivedMs = receivedMs;
-    return this.c.transaction(durability, async () => {
-      // An eighth of the window after the last time, ids that left it leave the index.
-      if (receivedMs - this.compactedAtMs >= this.dedupeWindowMs / 8) {
-        this.recent.compact();
-        this.compactedAtMs = receivedMs;
-      }
-      const statuses: IngestStatus[] = [];
-      const inBatch = new Map<string, RatedEvent>();
-      const findFingerprint = this.c
-        .stmt('SELECT fingerprint FROM usage_events WHERE seq = ? AND id = ?')
-        .pluck(true);
-      // Arrival numbers are given here (one writer holds the transaction), so rows go in with
-      // multi-row statements instead of one statement per event.
-      const firstSeq =
-        num(this.c.stmt('SELECT coalesce(max(seq), 0) FROM usage_events').pluck(true).get()) + 1;
-      let seq = firstSeq;
-      const rows: unknown[] = [];
-      for (const e of events) {
-        let stored = inBatch.get(e.id)?.fingerprint;
-        if (stored === undefined) {
-          for (const candidate of this.recent.candidates(e.id)) {
-            stored = findFingerprint.get(candidate, e.id) as string | undefined;
-            if (stored !== undefined) break;
+    let added: { firstSeq: number; ids: string[] } | null = null;
+    return this.c
+      .transaction(
+        durability,
+        async () => {
+          // An eighth of the window after the last time, ids that left it leave the index.
+          if (receivedMs - this.compactedAtMs >= this.dedupeWindowMs / 8) {
+            this.recent.compact();
+            this.compactedAtMs = receivedMs;
           }
-        }
-        if (stored !== undefined) {
-          statuses.push(stored === e.fingerprint ? 'duplicate' : 'conflict');
-          continue;
-        }
-        rows.push(
-          seq++,
-          e.timestampMs,
-          e.id,
-          e.accountId,
-          e.apiKeyId,
-          e.model,
-          e.quantityMinor,
-          e.creditsMinor,
-          e.properties,
-          e.unitPrice ?? null,
-          e.fingerprint,
-          receivedMs,
-        );
-        inBatch.set(e.id, e);
-        statuses.push('accepted');
-      }
-      this.insertRows(rows);
-      const { groups: rollup, unbilled } = rollUp(inBatch.values());
-      const groups: unknown[] = [];
-      for (const g of rollup.values())
-        groups.push(g.accountId, g.apiKeyId, g.model, g.hourMs, g.events, g.quantityMinor, g.creditsMinor);
-      this.inChunks(groups, 7, (n) => this.upsertRollup(n));
-      const sums: unknown[] = [];
-      for (const [accountId, credits] of unbilled) sums.push(accountId, credits);
-      this.inChunks(sums, 2, (n) => this.addUnbilled(n));
-      const lastSeq = seq - 1;
-      if (lastSeq >= firstSeq) {
-        const indexedSeq = this.indexedSeq();
-        if (lastSeq - indexedSeq >= this.indexEvery) this.indexTail(indexedSeq, lastSeq);
-      }
-      if (inTransaction && unbilled.size > 0) await inTransaction([...unbilled.keys()]);
-      // Only once the commit is certain (this callback returning is the last step before it) do
-      // the ids join the index; a rollback leaves it untouched.
-      let next = firstSeq;
-      for (const e of inBatch.values()) this.recent.add(e.id, next++);
-      return statuses;
-    });
+          const statuses: IngestStatus[] = [];
+          const inBatch = new Map<string, RatedEvent>();
+          const findFingerprint = this.c
+            .stmt('SELECT fingerprint FROM usage_events WHERE seq = ? AND id = ?')
+            .pluck(true);
+          // Arrival numbers are given here (one writer holds the transaction), so rows go in with
+          // multi-row statements instead of one statement per event.
+          const firstSeq =
+            num(this.c.stmt('SELECT coalesce(max(seq), 0) FROM usage_events').pluck(true).get()) + 1;
+          let seq = firstSeq;
+          const rows: unknown[] = [];
+          for (const e of events) {
+            let stored = inBatch.get(e.id)?.fingerprint;
+            if (stored === undefined) {
+              for (const candidate of this.recent.candidates(e.id)) {
+                stored = findFingerprint.get(candidate, e.id) as string | undefined;
+                if (stored !== undefined) break;
+              }
+            }
+            if (stored !== undefined) {
+              statuses.push(stored === e.fingerprint ? 'duplicate' : 'conflict');
+              continue;
+            }
+            rows.push(
+              seq++,
+              e.timestampMs,
+              e.id,
+              e.accountId,
+              e.apiKeyId,
+              e.model,
+              e.quantityMinor,
+              e.creditsMinor,
+              e.properties,
+              e.unitPrice ?? null,
+              e.fingerprint,
+              receivedMs,
+            );
+            inBatch.set(e.id, e);
+            statuses.push('accepted');
+          }
+          this.insertRows(rows);
+          const lastSeq = seq - 1;
+          const { groups, unbilled } = rollUp(inBatch.values());
+          // The batch's rollup and unbilled totals are kept in memory (see `SqliteRollup`).
+          if (lastSeq >= firstSeq)
+            this.rollup.begin({ groups, unbilled }, firstSeq, lastSeq, lastSeq - firstSeq + 1);
+          if (lastSeq >= firstSeq) {
+            const indexedSeq = this.indexedSeq();
+            if (lastSeq - indexedSeq >= this.indexEvery) this.indexTail(indexedSeq, lastSeq);
+          }
+          if (inTransaction && unbilled.size > 0) await inTransaction([...unbilled.keys()]);
+          added = { firstSeq, ids: [...inBatch.keys()] };
+          return statuses;
+        },
+        {
+          // Ingest reads nothing of the rollup: what other units write first (`settle`) can wait.
+          settle: false,
+          // Only once committed do the ids join the index and the batch the kept rollup; a
+          // rollback leaves both untouched.
+          afterCommit: () => {
+            this.rollup.committed();
+            if (!added) return;
+            let next = added.firstSeq;
+            for (const id of added.ids) this.recent.add(id, next++);
+          },
+        },
+      )
+      .catch((error: unknown) => {
+        this.rollup.abandon();
+        throw error;
+      });
   }
 
   async unbilled(accountId: string): Promise<bigint> {
+    // Inside an ingest transaction (its alerts): the tables get the batch and what is kept first.
+    this.rollup.writeInFlight();
     const v = this.c
       .stmt('SELECT unbilled_minor FROM account_usage WHERE account_id = ?')
       .pluck(true)
@@ -288,47 +308,11 @@ export class SqliteUsage implements UsageRepo {
 
   /** Inserts rows of `ROW_COLUMNS` values each, many to a statement. */
   private insertRows(values: unknown[]): void {
-    this.inChunks(values, ROW_COLUMNS.length, (n) =>
+    inChunks(values, ROW_COLUMNS.length, (n) =>
       this.c.stmt(
         `INSERT INTO usage_events (${ROW_COLUMNS.join(', ')}) VALUES ${tuples(n, ROW_COLUMNS.length)}`,
       ),
     );
-  }
-
-  /** Adds rollup deltas (7 values a row), summing into rows that exist. */
-  private upsertRollup(rows: number) {
-    return this.c.stmt(
-      `INSERT INTO usage_rollup (account_id, api_key_id, model, hour_ms, events, quantity_minor, credits_minor, billed_minor)
-       VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}
-       ON CONFLICT (account_id, hour_ms, api_key_id, model) DO UPDATE SET
-         events = events + excluded.events,
-         quantity_minor = quantity_minor + excluded.quantity_minor,
-         credits_minor = credits_minor + excluded.credits_minor`,
-    );
-  }
-
-  /** Adds to accounts' unbilled totals (2 values a row). */
-  private addUnbilled(rows: number) {
-    return this.c.stmt(
-      `INSERT INTO account_usage (account_id, unbilled_minor) VALUES ${tuples(rows, 2)}
-       ON CONFLICT (account_id) DO UPDATE SET unbilled_minor = unbilled_minor + excluded.unbilled_minor`,
-    );
-  }
-
-  /**
-   * Runs `values` (rows of `width` values) through multi-row statements of up to
-   * `ROWS_PER_STATEMENT` rows: one statement call per chunk instead of one per row.
-   */
-  private inChunks(values: unknown[], width: number, statement: (rows: number) => SqliteStatement): void {
-    const count = values.length / width;
-    const full = Math.floor(count / ROWS_PER_STATEMENT);
-    if (full > 0) {
-      const s = statement(ROWS_PER_STATEMENT);
-      const size = ROWS_PER_STATEMENT * width;
-      for (let i = 0; i < full; i++) s.run(values.slice(i * size, (i + 1) * size));
-    }
-    const rest = count - full * ROWS_PER_STATEMENT;
-    if (rest > 0) statement(rest).run(values.slice(full * ROWS_PER_STATEMENT * width));
   }
 
   /**
@@ -371,7 +355,5 @@ const ROW_COLUMNS = [
   'fingerprint',
   'received_ms',
 ];
-const ROWS_PER_STATEMENT = 50;
-
 /** Events are indexed by account this many at a time (and the tail never holds many more). */
 const INDEX_EVERY = 16_384;
