@@ -90,7 +90,10 @@ export class SqliteRollup {
     const f = this.inFlight;
     this.inFlight = null;
     if (!f) return;
-    if (f.written) return this.reset(f.lastSeq);
+    if (f.written) {
+      this.reset(f.lastSeq);
+      return;
+    }
     if (this.through !== f.firstSeq - 1) {
       // Someone else's events came in between: what is kept can no longer be placed; the next
       // write sums the events from the stored mark instead.
