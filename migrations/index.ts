@@ -13,6 +13,7 @@ import * as m011 from './011_billing_details.ts';
 import * as m012 from './012_lot_movements.ts';
 import * as m013 from './013_account_lookup.ts';
 import * as m014 from './014_usage_rollup_seq.ts';
+import * as m015 from './015_usage_events_key.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012_lot_movements': m012,
   '013_account_lookup': m013,
   '014_usage_rollup_seq': m014,
+  '015_usage_events_key': m015,
 };
