@@ -94,7 +94,7 @@ p.error-text { color: var(--bad); font-weight:600; }
 @media (max-width: 640px) { .stats { grid-template-columns: repeat(3, 1fr); gap:8px; } .stat { padding:8px; } .stat strong { font-size:18px; } }
 code.secret { display:block; word-break: break-all; padding: 8px; background:#f2f4f7; border-radius:6px; font-size: 15px; }
 .muted { color: var(--muted); font-size: 14px; }
-.r-billed { display:block; font-size:12px; font-weight:400; }
+.r-billed { display:block; font-size:12px; font-weight:400; white-space:nowrap; }
 .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 footer { padding: 24px 20px; color: var(--muted); font-size: 14px; }
 svg text { font-size: 11px; fill: var(--muted); }
