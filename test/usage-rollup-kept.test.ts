@@ -103,6 +103,28 @@ describe('usage totals kept in memory between commits (SQLite)', () => {
     }
   });
 
+  it('answers reads with the whole unbilled total while the kept totals cannot be written', async () => {
+    const path = file();
+    const engine = await createTollgate({ database: path });
+    const account = must(await engine.accounts.create({ name: 'Locked out' }));
+    const c = 10n ** BigInt(engine.config.scales.credits);
+    await ingest(engine, [usage(account.id, '2'), usage(account.id, '3')]);
+    // Another connection holds the write lock (as a full disk refuses writes): the balance read
+    // cannot write the kept totals first (it waits out the 5 s busy timeout), and answers anyway.
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect((await balance(engine, account.id)).unbilled).toBe(5n * c);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // Once it can write, the tables hold the same and nothing is counted twice.
+    expect((await balance(engine, account.id)).unbilled).toBe(5n * c);
+    expect((await engine.billing.run()).creditsMinor).toBe(5n * c);
+    await engine.close();
+  }, 20_000);
+
   it('keeps nothing of an ingest that failed after reading its totals inside the transaction', async () => {
     const engine = await createTollgate({ database: file() });
     try {

@@ -60,10 +60,11 @@ export class SqliteConnection {
   }
 
   /**
-   * Holds the connection for `fn`, with no other unit of work in between; `settle` (default true)
-   * runs the `settle` hook first.
+   * Holds the connection for `fn`, with no other unit of work in between. `settle` runs the
+   * `settle` hook first: `true` (the default) fails the unit if it fails; `'try'` (reads) goes on
+   * without it, so a full disk that refuses the hook's write does not refuse reads.
    */
-  exclusive<T>(fn: () => Promise<T>, settle = true): Promise<T> {
+  exclusive<T>(fn: () => Promise<T>, settle: boolean | 'try' = true): Promise<T> {
     // A full disk or failing I/O leaves this edge as `StorageUnavailable`, never as SQLite's text.
     return this.kysely
       .connection()
@@ -71,7 +72,13 @@ export class SqliteConnection {
         // A rollback that failed before (the disk full or failing) left its transaction open: no
         // unit of work may read or build on what it wrote.
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        if (settle) this.settle?.();
+        if (settle === 'try') {
+          try {
+            this.settle?.();
+          } catch {
+            // The reads that depend on it add what is kept in memory (see `SqliteRollup.kept`).
+          }
+        } else if (settle) this.settle?.();
         return fn();
       })
       .catch((error: unknown) => {

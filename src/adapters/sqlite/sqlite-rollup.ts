@@ -44,6 +44,15 @@ export class SqliteRollup {
 
   constructor(private readonly c: SqliteConnection) {}
 
+  /**
+   * What is kept in memory for this account's unbilled total and not in the table: nothing once
+   * written (every unit of work but a read whose write failed, such as on a full disk, starts so).
+   */
+  keptUnbilled(accountId: string): bigint {
+    if (this.keptEvents === 0 || this.inFlight?.written || this.base !== this.storedSeq()) return 0n;
+    return this.kept.unbilled.get(accountId) ?? 0n;
+  }
+
   /** Events kept in memory, not yet in the tables. */
   get pendingEvents(): number {
     return this.keptEvents;

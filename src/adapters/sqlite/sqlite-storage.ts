@@ -68,7 +68,7 @@ export class SqliteStorage implements Storage {
     options?: { durability?: Durability; readOnly?: boolean },
   ): Promise<T> {
     // A read holds the connection (no unit of work can interleave) but takes no write lock.
-    if (options?.readOnly) return this.c.exclusive(() => fn(this.tx));
+    if (options?.readOnly) return this.c.exclusive(() => fn(this.tx), 'try');
     return this.c.transaction(options?.durability ?? 'full', () => fn(this.tx));
   }
 
@@ -90,17 +90,17 @@ export class SqliteStorage implements Storage {
   }
 
   usageHours(query: UsageQuery): Promise<UsageHour[]> {
-    return this.c.exclusive(async () => this.usage.hours(query));
+    return this.c.exclusive(async () => this.usage.hours(query), 'try');
   }
 
   usageRecords(
     query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
   ): Promise<UsageRecord[]> {
-    return this.c.exclusive(async () => this.usage.records(query));
+    return this.c.exclusive(async () => this.usage.records(query), 'try');
   }
 
   audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
-    return this.c.exclusive(() => auditLedger(this.sql));
+    return this.c.exclusive(() => auditLedger(this.sql), 'try');
   }
 
   /**

@@ -182,7 +182,8 @@ export class SqliteUsage implements UsageRepo {
       .stmt('SELECT unbilled_minor FROM account_usage WHERE account_id = ?')
       .pluck(true)
       .get(accountId);
-    return v === undefined ? 0n : big(v);
+    // A read whose unit could not write what is kept (a full disk) still answers the whole total.
+    return (v === undefined ? 0n : big(v)) + this.rollup.keptUnbilled(accountId);
   }
 
   async unbilledAccounts(beforeMs: number): Promise<string[]> {
