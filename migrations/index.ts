@@ -14,6 +14,7 @@ import * as m012 from './012_lot_movements.ts';
 import * as m013 from './013_account_lookup.ts';
 import * as m014 from './014_usage_rollup_seq.ts';
 import * as m015 from './015_usage_events_key.ts';
+import * as m016 from './016_idempotency.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '013_account_lookup': m013,
   '014_usage_rollup_seq': m014,
   '015_usage_events_key': m015,
+  '016_idempotency': m016,
 };

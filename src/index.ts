@@ -10,7 +10,7 @@ import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
 import { PostgresStorage } from './adapters/postgres/postgres-storage.ts';
 import type { SqliteDatabase } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
-import { systemClock, systemIds } from './adapters/system/system.ts';
+import { asyncScopes, systemClock, systemIds } from './adapters/system/system.ts';
 import { httpSender } from './adapters/webhooks/http-sender.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 import { createEngine, type Engine } from './core/engine.ts';
@@ -62,6 +62,7 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     config,
     payments: [manualProvider, ...(options.payments ?? [])],
     schedule: (fn) => setImmediate(fn),
+    requestScopes: asyncScopes(),
     renderer: pdfRenderer,
     webhookSender:
       options.webhookSender ?? httpSender({ publicTargetsOnly: config.webhookPublicTargetsOnly }),

@@ -99,9 +99,9 @@ describe('tollgate/client on the running server', () => {
     expect(quote.data).toMatchObject({ credits: '1500', total: '15.00', currency: 'USD' });
 
     const purchase = await client.POST('/v1/accounts/{id}/credit_purchases', {
-      params: id,
+      // The OpenAPI document declares the required header, so the typed client sends it.
+      params: { ...id, header: { 'idempotency-key': 'order-1' } },
       body: { credits: '1500', provider: 'manual' },
-      headers: { 'Idempotency-Key': 'order-1' },
     });
     expect(purchase.data).toMatchObject({ status: 'pending', total: '15.00', origin: 'customer' });
     const confirmed = await client.POST('/v1/credit_purchases/{id}/confirm', {

@@ -57,6 +57,29 @@ const honoServer: Server = async (engine, routes) => {
     return c.json({ error: 'prompt refused' }, 400);
   });
   app.get('/unit', honoMeter(engine, { model: 'unit', hold: 1 }), (c) => c.json({ ok: true }));
+  app.get('/pair', honoMeter(engine, { model: 'unit', quantity: 2, hold: 2 }), (c) => c.json({ ok: true }));
+  app.get('/stream', honoMeter(engine, { model: 'unit', hold: 3 }), (c) => {
+    routes.ran.push('stream');
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode('first part\n'));
+        await routes.jobGate;
+        try {
+          controller.enqueue(new TextEncoder().encode('second part\n'));
+          controller.close();
+        } catch {
+          // The client went away: the rest has nowhere to go.
+        }
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'text/plain' });
+  });
+  app.get('/effect', honoMeter(engine, { model: 'unit', hold: 3 }), async (c) => {
+    routes.ran.push('effect');
+    await routes.jobGate;
+    routes.ran.push('effect done');
+    return c.json({ done: true });
+  });
   return listen((port) => serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }));
 };
 
@@ -89,6 +112,22 @@ const expressServer: Server = async (engine, routes) => {
   });
   app.get('/unit', expressMeter(engine, { model: 'unit', hold: 1 }), (_req, res) => {
     res.json({ ok: true });
+  });
+  app.get('/pair', expressMeter(engine, { model: 'unit', quantity: 2, hold: 2 }), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/stream', expressMeter(engine, { model: 'unit', hold: 3 }), async (_req, res) => {
+    routes.ran.push('stream');
+    res.status(200).type('text/plain');
+    res.write('first part\n');
+    await routes.jobGate;
+    res.end('second part\n');
+  });
+  app.get('/effect', expressMeter(engine, { model: 'unit', hold: 3 }), async (_req, res) => {
+    routes.ran.push('effect');
+    await routes.jobGate;
+    routes.ran.push('effect done');
+    res.json({ done: true });
   });
   app.use((_e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: 'handler failed' });
@@ -148,7 +187,7 @@ describe.each([
     };
     const records = async () =>
       must(await engine.usage.records({ accountId: account.id, limit: '1000' })).records;
-    return { engine, account, key, routes, call, balance, records, openGate };
+    return { engine, account, key, routes, call, balance, records, openGate, url: http.url };
   }
 
   it('answers 401 in the platform error envelope, without running the handler, for no key or an unknown one', async () => {
@@ -266,6 +305,49 @@ describe.each([
       `${account.id}/render-42`,
       `${account.id}/render-43`,
     ]);
+  });
+
+  it('meters a 2xx whose client hung up before its end: a streamed answer, and a side effect', async () => {
+    const { call, routes, records, balance, openGate, url, key } = await setup('100');
+    expect((await call('/unit')).status).toBe(200);
+    const streamAbort = new AbortController();
+    const res = await fetch(`${url}/stream`, {
+      headers: { authorization: `Bearer ${key.secret}` },
+      signal: streamAbort.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the first part arrived
+    streamAbort.abort(); // the client hangs up before the end
+    const effectAbort = new AbortController();
+    const effect = fetch(`${url}/effect`, {
+      headers: { authorization: `Bearer ${key.secret}` },
+      signal: effectAbort.signal,
+    }).catch(() => null);
+    while (!routes.ran.includes('effect')) await new Promise((r) => setTimeout(r, 5));
+    effectAbort.abort(); // gone before any answer: the handler goes on and does its work
+    await effect;
+    await new Promise((r) => setTimeout(r, 50));
+    openGate();
+    while (!routes.ran.includes('effect done')) await new Promise((r) => setTimeout(r, 5));
+    // Both were served: one unit each (and the /unit call above), the holds released.
+    for (let i = 0; i < 100 && (await records()).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await records()).map((e) => e.model)).toEqual(['unit', 'unit', 'unit']);
+    expect(await balance()).toEqual({ available: 97, pending: 0 });
+  });
+
+  it("holds obey the key's spend limit: a burst serves 5 jobs of 2 credits against a 10-credit day", async () => {
+    const { engine, key, call, records, balance } = await setup('1000');
+    must(await engine.keys.update(key.key.id, { spendLimit: { credits: '10', period: 'day' } }));
+    const answers = await Promise.all(Array.from({ length: 40 }, () => call('/pair')));
+    const served = answers.filter((a) => a.status === 200).length;
+    expect(served).toBe(5);
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a.status).toBe(402);
+      expect(a.body.error.code).toBe('spend_limit_reached');
+    }
+    expect(await records()).toHaveLength(5);
+    expect(await balance()).toEqual({ available: 990, pending: 0 });
   });
 
   it('serves exactly 100 of 200 concurrent requests against a balance for 100', async () => {

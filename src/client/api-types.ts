@@ -293,7 +293,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -471,7 +474,10 @@ export interface paths {
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -772,7 +778,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -956,7 +965,10 @@ export interface paths {
     delete: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1024,7 +1036,10 @@ export interface paths {
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1143,7 +1158,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1253,7 +1271,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1363,7 +1384,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1549,7 +1573,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key': string;
+        };
         path: {
           id: string;
         };
@@ -1831,7 +1858,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -1941,7 +1971,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -2051,7 +2084,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -2168,7 +2204,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -2871,7 +2910,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -3072,7 +3114,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -3478,7 +3523,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -3694,7 +3742,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -3707,6 +3758,7 @@ export interface paths {
             credits: string;
             ttl_seconds?: number;
             reference?: string | null;
+            api_key_id?: string;
           };
         };
       };
@@ -3896,7 +3948,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -4013,7 +4068,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -4181,7 +4239,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -4355,7 +4416,10 @@ export interface paths {
     delete: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -4435,7 +4499,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -4688,7 +4755,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -4798,7 +4868,10 @@ export interface paths {
     delete: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -5240,6 +5313,9 @@ export interface components {
           | 'invalid_signature'
           | 'forbidden'
           | 'amount_out_of_range'
+          | 'request_in_progress'
+          | 'concurrency_limit_reached'
+          | 'rate_limited'
           | 'unavailable'
           | 'internal_error';
         message: string;

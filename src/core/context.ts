@@ -3,7 +3,7 @@ import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
 import type { HotCache } from './hot-cache.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
-import type { Clock, Durability, IdSource, Storage, Tx } from './ports.ts';
+import type { Clock, Durability, IdSource, RequestScopes, Storage, Tx } from './ports.ts';
 import type { SpendState } from './spend-state.ts';
 import type { WebhookState } from './webhook-state.ts';
 
@@ -29,6 +29,8 @@ export interface Context {
   spend: SpendState;
   /** In-process caches of the hot read path. */
   cache: HotCache;
+  /** The request the running code works for (core/retries.ts), and when kept requests were last purged. */
+  requests: { scopes: RequestScopes; lastPurgeMs: number };
 }
 
 /**
@@ -40,8 +42,17 @@ export async function unit<T>(
   fn: (tx: Tx) => Promise<T>,
   durability: Durability = 'full',
 ): Promise<Result<T>> {
+  // What the request this unit works for must commit with its change (core/retries.ts).
+  const hook = ctx.requests.scopes.current();
+  const run = hook
+    ? async (tx: Tx) => {
+        const value = await fn(tx);
+        await hook.inTransaction(tx, value);
+        return value;
+      }
+    : fn;
   try {
-    return ok(await ctx.storage.transaction(fn, { durability }));
+    return ok(await ctx.storage.transaction(run, { durability }));
   } catch (error) {
     if (error instanceof RefusalSignal) return error.refusal;
     throw error;

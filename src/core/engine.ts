@@ -72,12 +72,15 @@ import type {
   Identity,
   IdSource,
   InvoiceRenderer,
+  RequestHook,
+  RequestScopes,
   SignInProvider,
   Storage,
   WebhookSender,
 } from './ports.ts';
 import { compilePriceBook, quote } from './pricing.ts';
 import { refundPurchase } from './refunds.ts';
+import { beginRequest, NO_SCOPES, type RequestInput } from './retries.ts';
 import { accountSpend, newSpendState, runwaySeconds } from './spend.ts';
 import { taxFor } from './tax.ts';
 import { traceTransfer } from './trace.ts';
@@ -108,6 +111,8 @@ export interface EngineDeps {
   renderer: InvoiceRenderer;
   webhookSender: WebhookSender;
   signIn?: SignInProvider;
+  /** Which request running code works for (default: none; `createTollgate` gives Node's). */
+  requestScopes?: RequestScopes;
 }
 
 /**
@@ -131,6 +136,7 @@ export async function createEngine(deps: EngineDeps) {
     observer: {},
     spend: newSpendState(),
     cache: createHotCache(deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY),
+    requests: { scopes: deps.requestScopes ?? NO_SCOPES, lastPurgeMs: 0 },
   };
   await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
   const metering: MeteringState = {
@@ -334,6 +340,15 @@ export async function createEngine(deps: EngineDeps) {
       authenticate: (secret: string) => authenticateOperator(ctx, operators, secret),
       /** Changes whenever the set of active tokens may have changed (see `OperatorState`). */
       generation: () => operatorGeneration(ctx, operators),
+    },
+    /**
+     * Requests that change something (core/retries.ts): `begin` claims the caller's
+     * `Idempotency-Key` (or answers what its first request answered); `run` runs the work so that
+     * each unit of work commits the key's mark and the audit line with its change.
+     */
+    requests: {
+      begin: (input: RequestInput) => beginRequest(ctx, input),
+      run: <T>(hook: RequestHook, fn: () => Promise<T>) => ctx.requests.scopes.run(hook, fn),
     },
     /** The append-only log of changes made through the API, the portal and the CLI. */
     audit: {

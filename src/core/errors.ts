@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   invalid_signature: 'invalid_signature',
   forbidden: 'forbidden',
   amount_out_of_range: 'amount_out_of_range',
+  request_in_progress: 'request_in_progress',
+  concurrency_limit_reached: 'concurrency_limit_reached',
+  rate_limited: 'rate_limited',
   unavailable: 'unavailable',
   internal_error: 'internal_error',
 } as const;

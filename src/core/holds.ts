@@ -5,7 +5,7 @@ import { type Context, fail, read } from './context.ts';
 import { burnLots } from './credits.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Hold } from './model.ts';
-import { accountSpend } from './spend.ts';
+import { accountSpend, keySpend } from './spend.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
 import { balanceUnit } from './unit-of-work.ts';
 
@@ -18,6 +18,8 @@ export interface HoldInput {
    * (with the same body) or `idempotency_conflict` (with another body), and reserves nothing again.
    */
   idempotencyKey?: string;
+  /** The API key the hold is for (the middleware's): its spend limit counts the hold while open. */
+  apiKeyId?: string;
 }
 
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
@@ -66,7 +68,8 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
     const { available, pending } = (await balanceIn(tx, accountId))!;
     if (credits.value > available)
       fail(refuse('insufficient_credits', 'the hold is larger than the available balance'));
-    // What is used, what other holds reserve, and this hold: together within the account's limit.
+    // What is used, what other holds reserve, and this hold: together within the account's limit,
+    // and within the key's for a hold made for a key.
     const limit = await accountSpend(ctx, tx, accountId);
     if (limit && limit.spentMinor + pending + credits.value > limit.limit.creditsMinor)
       fail(
@@ -75,6 +78,23 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
           `the hold would pass the account's spend limit for this ${limit.limit.period} (UTC)`,
         ),
       );
+    if (input.apiKeyId !== undefined) {
+      const key = await tx.keys.get(input.apiKeyId);
+      if (!key || key.accountId !== accountId)
+        fail(invalidField('api_key_id', `is not a key of account ${accountId}`));
+      const keyLimit = await keySpend(ctx, tx, key);
+      if (
+        keyLimit &&
+        keyLimit.spentMinor + (await tx.holds.pendingOfKey(key.id)) + credits.value >
+          keyLimit.limit.creditsMinor
+      )
+        fail(
+          refuse(
+            'spend_limit_reached',
+            `the hold would pass the spend limit of key ${key.id} for this ${keyLimit.limit.period} (UTC)`,
+          ),
+        );
+    }
     const now = ctx.clock.nowMs();
     const hold: Hold = {
       id,
@@ -86,6 +106,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       expiresAtMs: now + ttl * 1000,
       createdAtMs: now,
       fingerprint,
+      apiKeyId: input.apiKeyId ?? null,
     };
     await postOrFail(
       tx,

@@ -159,6 +159,8 @@ export interface Hold {
   expiresAtMs: number;
   createdAtMs: number;
   fingerprint: string;
+  /** The API key the hold was made for (the middleware's), whose spend limit it counts toward. */
+  apiKeyId: string | null;
 }
 
 /** A usage event after validation and rating, ready to store. */
@@ -320,4 +322,27 @@ export interface AuditEntry {
   targetId: string | null;
   requestId: string | null;
   ip: string | null;
+  /** The amounts the change moved, as decimal strings by name (`credits`, `total`), or null. */
+  amounts: Record<string, string> | null;
+}
+
+/** The answer kept for a retried request (API.md "Retries"). */
+export interface KeptAnswer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** One caller's `Idempotency-Key` as stored: who runs it, whether its change committed, its answer. */
+export interface KeptRequest {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  owner: string;
+  leaseUntilMs: number;
+  createdAtMs: number;
+  /** Set in the change's own transaction: the change happened, whatever became of the answer. */
+  committedAtMs: number | null;
+  targetId: string | null;
+  answer: KeptAnswer | null;
 }

@@ -1,4 +1,4 @@
-import { type Context, read, unit } from './context.ts';
+import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { Actor, AuditEntry, OperatorScope, OperatorToken } from './model.ts';
 
@@ -116,7 +116,10 @@ export async function createOperatorToken(
     createdAtMs: ctx.clock.nowMs(),
     revokedAtMs: null,
   };
-  const r = await unit(ctx, (tx) => tx.operators.insert(token));
+  const r = await unit(ctx, async (tx) => {
+    await tx.operators.insert(token);
+    return token;
+  });
   if (!r.ok) return r;
   await reloadAfterChange(ctx, state);
   return ok({ token, secret });
@@ -128,14 +131,14 @@ export async function revokeOperatorToken(
   state: OperatorState,
   id: string,
 ): Promise<Result<OperatorToken>> {
+  // A unit of work that commits is a change (its audit line commits with it): unknown is a refusal.
   const r = await unit(ctx, async (tx) => {
     const token = await tx.operators.get(id);
-    if (!token) return undefined;
+    if (!token) fail(refuse('not_found', `no operator token ${id}`));
     if (token.revokedAtMs === null) await tx.operators.revoke(id, ctx.clock.nowMs());
-    return tx.operators.get(id);
+    return (await tx.operators.get(id))!;
   });
   if (!r.ok) return r;
-  if (!r.value) return refuse('not_found', `no operator token ${id}`);
   await reloadAfterChange(ctx, state);
   return ok(r.value);
 }
@@ -165,6 +168,7 @@ export async function recordAudit(ctx: Context, input: AuditInput): Promise<Audi
     targetId: input.targetId ?? null,
     requestId: input.requestId ?? null,
     ip: input.ip ?? null,
+    amounts: null,
   };
   await ctx.storage.transaction((tx) => tx.audit.append([entry]));
   return entry;

@@ -14,6 +14,8 @@ import type {
   IngestStatus,
   Invoice,
   InvoiceSnapshot,
+  KeptAnswer,
+  KeptRequest,
   Lot,
   OperatorToken,
   OutboxEvent,
@@ -127,6 +129,8 @@ export interface HoldRepo {
   get(id: string): Promise<Hold | undefined>;
   update(hold: Hold): Promise<void>;
   listExpired(nowMs: number, limit: number): Promise<Hold[]>;
+  /** Credits the pending holds made for this key reserve. */
+  pendingOfKey(apiKeyId: string): Promise<bigint>;
 }
 
 /** An hour of one account's usage not yet posted to the ledger. */
@@ -294,6 +298,7 @@ export interface OperatorRepo {
 
 /** The audit log: appended to, never edited. */
 export interface AuditRepo {
+  /** Appends lines; a line whose id is stored already is left as it is. */
   append(entries: AuditEntry[]): Promise<void>;
   /** Entries in the order they were appended, after the one with the cursor id. */
   list(limit: number, afterId?: string): Promise<AuditEntry[]>;
@@ -381,6 +386,36 @@ export interface FinanceRepo {
   ): Promise<JournalTransfer[]>;
 }
 
+/** What a unit of work does, in its own transaction, for the request it runs for (core/retries.ts). */
+export interface RequestHook {
+  inTransaction(tx: Tx, value: unknown): Promise<void>;
+}
+
+/**
+ * Which request, if any, the running code works for: a port, since following a request across
+ * awaits is the runtime's business (the server gives an AsyncLocalStorage; the default knows none).
+ */
+export interface RequestScopes {
+  current(): RequestHook | undefined;
+  run<T>(hook: RequestHook, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Kept requests by caller and `Idempotency-Key` (API.md "Retries: every change happens once"). */
+export interface IdempotencyRepo {
+  /** Stores the claim unless the caller's key is stored already; answers the row as it is after. */
+  claim(row: KeptRequest): Promise<KeptRequest>;
+  /** Takes over a claim whose owner's lease ran out before its change committed. */
+  takeOver(scope: string, key: string, owner: string, leaseUntilMs: number): Promise<void>;
+  /** Marks the change committed, in the change's own transaction (while `owner` holds the claim). */
+  committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null): Promise<void>;
+  /** Keeps the answer of the request `owner` ran. */
+  keep(scope: string, key: string, owner: string, answer: KeptAnswer): Promise<void>;
+  /** Gives the claim up with no answer kept: deleted if nothing committed, else left for its twin to report. */
+  release(scope: string, key: string, owner: string): Promise<void>;
+  /** Deletes kept requests created before `beforeMs`; answers how many. */
+  purge(beforeMs: number): Promise<number>;
+}
+
 /** Everything one unit of work may touch. */
 export interface Tx {
   ledger: LedgerRepo;
@@ -395,6 +430,7 @@ export interface Tx {
   portal: PortalRepo;
   operators: OperatorRepo;
   audit: AuditRepo;
+  idempotency: IdempotencyRepo;
   spend: SpendRepo;
   paymentCustomers: PaymentCustomerRepo;
   voids: VoidRepo;

@@ -133,6 +133,16 @@ export async function accountSpend(ctx: Context, tx: Tx, accountId: string): Pro
   return (await spendStatuses(ctx, tx, accountId)).account;
 }
 
+/** A key's own limit and what it used in that period, read in this unit of work; null without a limit. */
+export async function keySpend(
+  ctx: Context,
+  tx: Tx,
+  key: { id: string; accountId: string; spendLimit: SpendLimit | null },
+): Promise<SpendStatus | null> {
+  if (!key.spendLimit) return null;
+  return (await spendStatuses(ctx, tx, key.accountId)).keys.get(key.id) ?? null;
+}
+
 /** Credits each key used in its current period (its limit's period; the UTC day without one). */
 export async function keysSpent<K extends { id: string; accountId: string; spendLimit: SpendLimit | null }>(
   ctx: Context,

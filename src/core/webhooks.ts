@@ -75,9 +75,12 @@ export async function createEndpoint(
     secret: ctx.ids.newSecret('whsec_'),
     createdAtMs: ctx.clock.nowMs(),
   };
-  await ctx.storage.transaction((tx) => tx.webhooks.insertEndpoint(endpoint));
+  const r = await unit(ctx, async (tx) => {
+    await tx.webhooks.insertEndpoint(endpoint);
+    return endpoint;
+  });
   state.balanceListeners = null;
-  return ok(endpoint);
+  return r;
 }
 
 export async function deleteEndpoint(ctx: Context, state: WebhookState, id: string): Promise<Result<true>> {

@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Engine } from '../core/engine.ts';
-import type { Actor } from '../core/model.ts';
 import { allows, callers, isTraffic, refusals, toApiError, tokenMatches } from './edge.ts';
-import type { Env } from './env.ts';
+import type { Caller, Env } from './env.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath } from './fast-path.ts';
 import { hotRoutes } from './hot.ts';
@@ -128,45 +129,91 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return streamedLimit(c, next);
   });
-  /**
-   * One line of the audit log for a change that succeeded: the route as the action, the first id
-   * in the path (or the created object's id) as the target. Written right after the change and
-   * before the answer leaves; if the store fails here the change already happened, so the failure
-   * is logged and the answer stands.
-   */
-  const audit = async (c: Context<Env>, actor: Actor, ip: string | null) => {
-    const requestId = c.get('requestId');
-    try {
-      const targetId =
-        c.req.path.split('/').find((part) => ID_SEGMENT.test(part)) ?? (await createdId(c.res));
-      await engine.audit.record({
-        actor,
-        action: `${c.req.method} ${c.req.routePath}`,
-        targetId,
-        requestId,
-        ip,
-      });
-    } catch (error) {
-      options.log?.({
-        request_id: requestId,
-        level: 'error',
-        error: `audit log line not written: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  };
-
   app.use('/v1/*', async (c, next) => {
     if (PUBLIC_V1.has(c.req.path)) return next();
     const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
-    const who = await caller(c.req.header('authorization'), socket);
+    const authorization = c.req.header('authorization');
+    const who = await caller(authorization, socket);
     if (!who) throw refusals.unauthorized();
-    if (!allows(who, c.req.method, c.req.path)) throw refusals.forbidden(who, c.req.method, c.req.path);
+    const { method, path } = c.req;
+    if (!allows(who, method, path)) throw refusals.forbidden(who, method, path);
     c.set('caller', who);
-    await next();
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 300) return;
-    if (isTraffic(c.req.method, c.req.path)) return;
-    await audit(c, who.actor, socket?.remoteAddress ?? null);
+    if (method === 'GET' || method === 'HEAD') return next();
+    if (HOT_PATHS.has(path)) return next(); // they read their body from Node and check the token again themselves
+    // The body is read whole before anything changes, and the token checked again once it has
+    // arrived: a token revoked while its request was still sending changes nothing.
+    const raw = await c.req.text();
+    const again = await caller(authorization, socket);
+    if (!again || !allows(again, method, path)) throw refusals.unauthorized();
+    if (isTraffic(method, path)) return next();
+    return once(c, next, who, raw, socket?.remoteAddress ?? null);
   });
+
+  /**
+   * A change, run once per caller and `Idempotency-Key` (API.md "Retries"): a retry answers the
+   * kept answer again; its audit line and the key's mark commit in the change's own transaction.
+   */
+  const once = async (
+    c: Context<Env>,
+    next: () => Promise<void>,
+    who: Caller,
+    raw: string,
+    ip: string | null,
+  ) => {
+    const key = c.req.header('idempotency-key');
+    const routePath = matchedRoute(c);
+    const admission = await engine.requests.begin({
+      scope: who.actor.tokenId ?? `bootstrap:${who.actor.name}`,
+      key: key === undefined || NOT_KEPT.has(routePath) ? undefined : key,
+      fingerprint: createHash('sha256').update(`${c.req.method} ${c.req.path}\n${raw}`).digest('hex'),
+      audit: {
+        actor: who.actor,
+        action: `${c.req.method} ${routePath}`,
+        targetId: targetOf(c),
+        requestId: c.get('requestId'),
+        ip,
+      },
+    });
+    if (admission.kind === 'refused') {
+      const r = admission.refusal;
+      return errorResponse(c, r.code, r.message, r.details);
+    }
+    if (admission.kind === 'replay') {
+      const a = admission.answer;
+      return c.body(a.body, a.status as ContentfulStatusCode, {
+        ...(a.contentType ? { 'content-type': a.contentType } : {}),
+        'idempotent-replayed': 'true',
+      });
+    }
+    const { request } = admission;
+    try {
+      await engine.requests.run(request.hook, next);
+    } catch (error) {
+      await request.finish(null).catch(() => undefined);
+      throw error;
+    }
+    const res = c.res;
+    const kept =
+      res.status >= 500
+        ? null
+        : {
+            status: res.status,
+            contentType: res.headers.get('content-type'),
+            body: await res.clone().text(),
+          };
+    try {
+      await request.finish(kept);
+    } catch (error) {
+      // The change committed with its audit line; only the kept answer is missing. A retry is told
+      // the first request made its change (never that it may run again).
+      options.log?.({
+        request_id: c.get('requestId'),
+        level: 'error',
+        error: `answer not kept: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    return undefined;
+  };
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   // Storage failing answers `unavailable` (503, Retry-After) through onError.
@@ -183,7 +230,11 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
       return c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType });
     });
   }
-  hotRoutes(app, engine, limit);
+  hotRoutes(app, engine, limit, async (c) => {
+    const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+    const again = await caller(c.req.header('authorization'), socket);
+    return again !== null && allows(again, c.req.method, c.req.path);
+  });
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
@@ -221,11 +272,27 @@ export type App = ReturnType<typeof buildApp>;
 /** A path segment that is one of our ids (`acc_...`, `key_...`). */
 const ID_SEGMENT = /^[a-z]{2,4}_[0-9A-Za-z]{10,}$/;
 
-/** The id of the object a 201 answer created, if it says. */
-async function createdId(res: Response): Promise<string | null> {
-  if (res.status !== 201 || !res.headers.get('content-type')?.includes('json')) return null;
-  const body = (await res.clone().json()) as { id?: unknown };
-  return typeof body.id === 'string' ? body.id : null;
+/** The hot routes: they read their body straight from Node and check the token again once it is read. */
+const HOT_PATHS = new Set(['/v1/api_keys/verify', '/v1/usage_events']);
+
+/**
+ * Routes whose use case keeps its own key: a purchase is found again by its account's key, so a
+ * retry after a provider failure (503, the purchase kept) starts the same checkout again.
+ */
+const NOT_KEPT = new Set(['/v1/accounts/:id/credit_purchases']);
+
+/** The route as registered (`/v1/accounts/:id/holds`), not the path with its ids. */
+function matchedRoute(c: Context<Env>): string {
+  const found = c.req.matchedRoutes.findLast((r) => r.method !== 'ALL');
+  return found?.path ?? c.req.routePath;
+}
+
+/** The object a change targets: the id in its path (`{id}` or `{key_id}`), else what it creates. */
+function targetOf(c: Context<Env>): string | null {
+  const m = /^\/v1\/[a-z_]+\/([^/]+)/.exec(c.req.path);
+  if (!m || m[1] === 'verify') return null;
+  const segment = decodeURIComponent(m[1]!);
+  return ID_SEGMENT.test(segment) || /\/(void|resolve)$/.test(c.req.path) ? segment : null;
 }
 
 /** The access callback: the one given, or a structured line through `log`. */

@@ -24,7 +24,11 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case 'spend_limit_reached':
     case 'idempotency_conflict':
     case 'invalid_state':
+    case 'request_in_progress':
       return 409;
+    case 'concurrency_limit_reached':
+    case 'rate_limited':
+      return 429;
     case 'forbidden':
       return 403;
     case 'unavailable':
@@ -70,7 +74,11 @@ export function envelope(e: ApiError, requestId: string | null) {
 
 /** Headers an error answer carries beyond its body: `Retry-After` when nothing was written and a retry may succeed. */
 export const errorHeaders = (code: ErrorCode): Record<string, string> =>
-  code === 'unavailable' ? { 'retry-after': RETRY_AFTER_SECONDS } : {};
+  code === 'unavailable'
+    ? { 'retry-after': RETRY_AFTER_SECONDS }
+    : code === 'request_in_progress' || code === 'concurrency_limit_reached' || code === 'rate_limited'
+      ? { 'retry-after': '1' }
+      : {};
 
 /** Answers the error envelope through Hono. */
 export function errorResponse(

@@ -121,6 +121,23 @@ export function fastPath(
         fail(res, route, requestId, started, error);
         return;
       }
+      // The token is checked again once the body has arrived: one revoked meanwhile changes nothing.
+      let again: Caller | null | Promise<Caller | null>;
+      try {
+        again = options.caller(req.headers.authorization, req.socket);
+      } catch (error) {
+        fail(res, route, requestId, started, error);
+        return;
+      }
+      if (again instanceof Promise)
+        again.then(
+          (c) => (c ? run(body) : fail(res, route, requestId, started, refusals.unauthorized())),
+          (error: unknown) => fail(res, route, requestId, started, error),
+        );
+      else if (again) run(body);
+      else fail(res, route, requestId, started, refusals.unauthorized());
+    });
+    const run = (body: unknown) =>
       handler(body)
         .then(
           (payload) => answer(res, route, requestId, started, 200, payload),
@@ -135,7 +152,6 @@ export function fastPath(
           });
           res.destroy();
         });
-    });
   };
 
   return (req, res) => {

@@ -45,7 +45,16 @@ export const ingestAnswer = (results: EventResult[]) => ({
   ),
 });
 
-export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): void {
+/**
+ * @param stillAllowed checks the caller's token again once the body is read (a token revoked
+ * while its request was still sending changes nothing).
+ */
+export function hotRoutes(
+  app: AppType,
+  engine: Engine,
+  limitBytes: number,
+  stillAllowed: (c: Context<Env>) => Promise<boolean>,
+): void {
   const handlers = hotHandlers(engine);
   app.openAPIRegistry.registerPath(
     createRoute({
@@ -89,7 +98,11 @@ export function hotRoutes(app: AppType, engine: Engine, limitBytes: number): voi
     }),
   );
   for (const [path, handler] of Object.entries(handlers)) {
-    app.post(path, async (c) => c.json((await handler(await readJson(c, limitBytes))) as object));
+    app.post(path, async (c) => {
+      const body = await readJson(c, limitBytes);
+      if (!(await stillAllowed(c))) throw refusals.unauthorized();
+      return c.json((await handler(body)) as object);
+    });
   }
 }
 

@@ -102,6 +102,7 @@ export function serializers(config: TollgateConfig) {
       credits: credits(h.creditsMinor),
       captured: h.capturedMinor === null ? null : credits(h.capturedMinor),
       reference: h.reference,
+      api_key_id: h.apiKeyId,
       expires_at: time(h.expiresAtMs),
       created_at: time(h.createdAtMs),
     }),

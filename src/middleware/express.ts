@@ -52,11 +52,15 @@ export function meter(engine: Engine, options: MeterOptions): RequestHandler {
           .finally(() => (end as (...a: unknown[]) => Response).apply(this, args));
         return this;
       } as Response['end'];
-      // The client went away before any answer: nothing was served, the hold goes back.
+      // The handler's answer decides, not the socket. A client gone after the answer began (a
+      // streamed 2xx) was served: it is metered now, whether or not the handler ever ends it. A
+      // client gone before any answer leaves the handler running: its answer (res.end) decides,
+      // and a handler that never answers leaves the hold to expire.
       res.on('close', () => {
-        if (settled) return;
+        if (settled || !res.headersSent) return;
         settled = true;
-        void m.settle(admission, null);
+        const served = res.statusCode >= 200 && res.statusCode < 300;
+        void m.settle(admission, served ? () => m.quantityOf(req, res) : null);
       });
       next();
     }, next);

@@ -167,9 +167,11 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
         );
       let holdId: string | null = null;
       if (holdCredits !== null) {
+        // Made for the key: the key's spend limit counts it while open, as the account's does.
         const hold = await engine.holds.create(verdict.accountId, {
           credits: holdCredits,
           reference: requestId,
+          apiKeyId: verdict.keyId,
         });
         if (!hold.ok) {
           if (hold.code === 'not_found') return deny('unauthorized', 'unknown API key', requestId);

@@ -354,6 +354,7 @@ const toHold = (r: Row): Hold => ({
   expiresAtMs: num(r.expires_at_ms),
   createdAtMs: num(r.created_at_ms),
   fingerprint: str(r.fingerprint),
+  apiKeyId: strOrNull(r.api_key_id),
 });
 
 export class SqlHoldRepo implements HoldRepo {
@@ -362,8 +363,8 @@ export class SqlHoldRepo implements HoldRepo {
   async insert(h: Hold): Promise<void> {
     await this.c
       .stmt(
-        `INSERT INTO holds (id, account_id, credits_minor, reference, status, captured_minor, expires_at_ms, created_at_ms, fingerprint)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO holds (id, account_id, credits_minor, reference, status, captured_minor, expires_at_ms, created_at_ms, fingerprint, api_key_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         h.id,
@@ -375,6 +376,7 @@ export class SqlHoldRepo implements HoldRepo {
         h.expiresAtMs,
         h.createdAtMs,
         h.fingerprint,
+        h.apiKeyId,
       );
   }
 
@@ -396,5 +398,13 @@ export class SqlHoldRepo implements HoldRepo {
       )
       .all(nowMs, limit)) as Row[];
     return rows.map(toHold);
+  }
+
+  async pendingOfKey(apiKeyId: string): Promise<bigint> {
+    const sum = await this.c
+      .stmt(`SELECT COALESCE(SUM(credits_minor), 0) FROM holds WHERE api_key_id = ? AND status = 'pending'`)
+      .pluck(true)
+      .get(apiKeyId);
+    return BigInt(sum as bigint | number | string);
   }
 }

@@ -44,16 +44,17 @@ export class SqlOperatorRepo implements OperatorRepo {
   }
 }
 
-const AUDIT_COLUMNS = 'id, at_ms, actor_kind, actor_token_id, actor_name, action, target_id, request_id, ip';
+const AUDIT_COLUMNS =
+  'id, at_ms, actor_kind, actor_token_id, actor_name, action, target_id, request_id, ip, amounts';
 
 export class SqlAuditRepo implements AuditRepo {
   constructor(private readonly c: SqlConnection) {}
 
   async append(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const values = entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    const values = entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
     await this.c
-      .stmt(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${values}`)
+      .stmt(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${values} ON CONFLICT (id) DO NOTHING`)
       .run(
         ...entries.flatMap((e) => [
           e.id,
@@ -65,6 +66,7 @@ export class SqlAuditRepo implements AuditRepo {
           e.targetId,
           e.requestId,
           e.ip,
+          e.amounts ? JSON.stringify(e.amounts) : null,
         ]),
       );
   }
@@ -87,6 +89,7 @@ export class SqlAuditRepo implements AuditRepo {
       targetId: strOrNull(r.target_id),
       requestId: strOrNull(r.request_id),
       ip: strOrNull(r.ip),
+      amounts: r.amounts ? (JSON.parse(str(r.amounts)) as Record<string, string>) : null,
     }));
   }
 }

@@ -4,6 +4,7 @@ import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
 import { SqlDisputeRepo } from './sql-dispute-repo.ts';
 import { SqlFinanceRepo } from './sql-finance-repo.ts';
+import { SqlIdempotencyRepo } from './sql-idempotency-repo.ts';
 import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
@@ -26,6 +27,7 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     portal: new SqlPortalRepo(c),
     operators: new SqlOperatorRepo(c),
     audit: new SqlAuditRepo(c),
+    idempotency: new SqlIdempotencyRepo(c),
     spend: new SqlSpendRepo(c),
     paymentCustomers: new SqlPaymentCustomerRepo(c),
     voids: new SqlVoidRepo(c),

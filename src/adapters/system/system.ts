@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hash, randomBytes } from 'node:crypto';
-import type { Clock, IdSource } from '../../core/ports.ts';
+import type { Clock, IdSource, RequestHook, RequestScopes } from '../../core/ports.ts';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
@@ -40,4 +41,10 @@ export function systemIds(clock: Clock = systemClock): IdSource {
       return randomBytes(4).readUInt32BE(0) / 2 ** 32;
     },
   };
+}
+
+/** Request scopes that follow a request across awaits (Node's AsyncLocalStorage). */
+export function asyncScopes(): RequestScopes {
+  const als = new AsyncLocalStorage<RequestHook>();
+  return { current: () => als.getStore(), run: (hook, fn) => als.run(hook, fn) };
 }

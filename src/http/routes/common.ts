@@ -14,6 +14,20 @@ export const SpendLimitSchema = z
 
 const ok = { description: 'OK', content: { 'application/json': { schema: z.object({}).passthrough() } } };
 
+/** API.md "Retries": every change takes an `Idempotency-Key`; purchases require one. */
+const IDEMPOTENCY_KEY = z.string().min(1).max(255).openapi({
+  description: 'Makes a retry safe: the same key and body answer the first answer again (kept 35 days)',
+});
+const PURCHASE_PATH = '/v1/accounts/{id}/credit_purchases';
+const idempotencyHeader = (method: string, path: string) =>
+  method === 'get'
+    ? {}
+    : {
+        headers: z.object({
+          'idempotency-key': path === PURCHASE_PATH ? IDEMPOTENCY_KEY : IDEMPOTENCY_KEY.optional(),
+        }),
+      };
+
 /** A route with a strict JSON body (unknown fields are refused). */
 export function jsonRoute<B extends z.ZodType>(
   method: 'post' | 'patch',
@@ -29,6 +43,7 @@ export function jsonRoute<B extends z.ZodType>(
     summary,
     request: {
       params: pathParams(path),
+      ...idempotencyHeader(method, path),
       body: { required: !optional, content: { 'application/json': { schema: body } } },
     },
     // Typed as a record: a computed key from a parameter would be emitted as-is into the .d.ts, which is invalid there.
@@ -48,7 +63,7 @@ export function plainRoute(
     method,
     path,
     summary,
-    request: { params: pathParams(path), ...(query ? { query } : {}) },
+    request: { params: pathParams(path), ...idempotencyHeader(method, path), ...(query ? { query } : {}) },
     // Typed as a record: a computed key from a parameter would be emitted as-is into the .d.ts, which is invalid there.
     responses: { [status]: ok } as Record<number, typeof ok>,
   });

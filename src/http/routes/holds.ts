@@ -8,6 +8,8 @@ const CreateHold = z.strictObject({
   credits: Amount,
   ttl_seconds: z.number().int().optional(),
   reference: z.string().max(200).nullish(),
+  /** The key the hold is for: its spend limit counts the hold while open. */
+  api_key_id: z.string().max(64).optional(),
 });
 
 export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -28,6 +30,7 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
           credits: b.credits,
           ttlSeconds: b.ttl_seconds,
           reference: b.reference,
+          ...(b.api_key_id !== undefined ? { apiKeyId: b.api_key_id } : {}),
           ...(key !== undefined ? { idempotencyKey: key } : {}),
         }),
       );

@@ -24,6 +24,7 @@ const auditLine = (e: AuditEntry) => ({
   target_id: e.targetId,
   request_id: e.requestId,
   ip: e.ip,
+  amounts: e.amounts,
 });
 
 /** Operator tokens (admin scope: the edge lets only `admin` call a non-GET here) and the audit log. */
