@@ -112,6 +112,10 @@ describe.each(STORES)('auto top-up ($name)', (store) => {
     expect((await bad({ ...TOP_UP, credits: '10' })).code).toBe('payment_out_of_range');
     expect((await bad({ ...TOP_UP, monthly_max_total: '5.00' })).code).toBe('validation_failed');
     expect((await bad({ ...TOP_UP, provider: 'stripe' })).code).toBe('validation_failed');
+    // Credits that would not lift an empty account over the threshold would chain top-ups.
+    const chain = await bad({ ...TOP_UP, threshold: '1500', credits: '1500' });
+    expect(chain.code).toBe('validation_failed');
+    expect(chain.details[0].field).toBe('auto_top_up.credits');
     expect(await topUps()).toHaveLength(0);
     await call('PATCH', `/v1/accounts/${acc.id}`, { auto_top_up: TOP_UP });
     expect(await topUps()).toHaveLength(1);

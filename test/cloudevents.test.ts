@@ -63,9 +63,30 @@ describe('POST /v1/events (CloudEvents)', () => {
     });
     expect(await available()).toBe(before - 20);
     const records = must(await engine.usage.records({ accountId, model: 'video-4s-720p' })).records;
+    // Stored under source and id together: ids are unique per source only.
     expect(records.map((r) => [r.id, r.apiKeyId, r.creditsMinor])).toEqual([
-      ['ce-binary-1', null, 20_000_000n],
+      ['https://render.example/jobs/ce-binary-1', null, 20_000_000n],
     ]);
+  });
+
+  it('meters the same id from two producers (two sources) as two events', async () => {
+    const emit = emitterFor(httpTransport(url), { mode: Mode.STRUCTURED });
+    const before = await available();
+    for (const source of ['https://a.example/jobs', 'https://b.example/jobs']) {
+      const event = new CloudEvent({
+        id: '1',
+        source,
+        type: 'image-1024',
+        subject: keyId,
+        time: now(),
+        data: { quantity: '1' },
+      });
+      const answer = await emit(event, { headers: auth });
+      expect(JSON.parse((answer as { body: string }).body).results).toEqual([
+        { id: '1', status: 'accepted' },
+      ]);
+    }
+    expect(await available()).toBe(before - 4);
   });
 
   it('answers a batch in input order, with the rules of /v1/usage_events for each event', async () => {

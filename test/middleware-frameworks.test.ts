@@ -370,6 +370,11 @@ describe('meter() options', () => {
     expect(() => honoMeter(engine, {} as never)).toThrow(/model/);
     expect(() => expressMeter(engine, { model: 'image-1024', hold: -5 })).toThrow(/hold/);
     expect(() => honoMeter(engine, { model: 'image-1024', hold: 'lots' })).toThrow(/hold/);
+    // A fixed quantity no event could carry would serve every request and bill none.
+    expect(() => honoMeter(engine, { model: 'image-1024', quantity: 0.0000001 })).toThrow(/quantity/);
+    expect(() => expressMeter(engine, { model: 'image-1024', quantity: 1.1234567 })).toThrow(/quantity/);
+    expect(() => expressMeter(engine, { model: 'image-1024', quantity: 1e12 })).toThrow(/quantity/);
+    expect(() => honoMeter(engine, { model: 'image-1024', quantity: 2.5 })).not.toThrow();
   });
 
   it('serves the answer and reports to onError when its usage cannot be metered (a model without a price)', async () => {

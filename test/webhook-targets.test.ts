@@ -85,5 +85,8 @@ describe('webhook endpoint URLs', () => {
       expect(isPublicAddress(a), a).toBe(true);
     for (const a of ['172.16.5.4', '100.64.0.1', '::ffff:7f00:1', 'fd00::1', '224.0.0.1', 'not-an-ip'])
       expect(isPublicAddress(a), a).toBe(false);
+    // NAT64 and IPv4-compatible addresses carry an IPv4 address inside: 127.0.0.1 and 10.0.0.1 here.
+    for (const a of ['64:ff9b::7f00:1', '64:ff9b::a00:1', '::7f00:1', '::a00:1', '64:ff9b:1::a00:1'])
+      expect(isPublicAddress(a), a).toBe(false);
   });
 });

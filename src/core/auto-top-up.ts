@@ -47,6 +47,12 @@ export async function parseAutoTopUp(
   if (!threshold.ok) return threshold;
   const q = quote(ctx.config, r.credits);
   if (!q.ok) return { ...q, message: `auto_top_up.credits: ${q.message}` };
+  // One top-up must lift an account at zero over the threshold, or each would start the next.
+  if (q.value.creditsMinor <= threshold.value)
+    return invalidField(
+      'auto_top_up.credits',
+      `must be more than the threshold (${formatAmount(threshold.value, scales.credits)}), so one top-up lifts available over it`,
+    );
   const max = parseAmount(r.monthly_max_total, scales.usd, 'auto_top_up.monthly_max_total');
   if (!max.ok) return max;
   if (max.value < q.value.totalMinor)

@@ -192,6 +192,8 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
   if (e.properties !== undefined && e.properties !== null) {
     if (typeof e.properties !== 'object' || Array.isArray(e.properties))
       return reject(id, 'validation_failed', 'properties must be an object');
+    if (depthOver(e.properties, MAX_PROPERTIES_DEPTH))
+      return reject(id, 'validation_failed', `properties nest deeper than ${MAX_PROPERTIES_DEPTH} levels`);
     properties = JSON.stringify(e.properties);
     if (properties.length > MAX_PROPERTIES_CHARS)
       return reject(id, 'validation_failed', 'properties are larger than 4 KiB');
@@ -319,4 +321,22 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
 /** Resolves once every queued event is committed (for shutdown). */
 export async function drainUsage(ctx: Context, state: MeteringState): Promise<void> {
   if (state.queue.length > 0) await flush(ctx, state);
+}
+
+/** How deep `properties` may nest: deeper is refused for that event alone (its batch goes on). */
+const MAX_PROPERTIES_DEPTH = 32;
+
+/** Whether a JSON value nests deeper than `max` objects or arrays, without recursion. */
+function depthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    // Wide values are left to the 4 KiB size check, which sees them anyway.
+    if (++seen > 10_000) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
 
 /**
- * A text cell: quoted when it holds a separator, and prefixed with `'` when it begins with a
+ * A text cell: quoted when it holds a separator (`,` or `;`), a quote or a line break, and prefixed with `'` when it begins with a
  * character a spreadsheet would read as a formula (`= + - @`, tab, CR), so an event id such as
  * `=HYPERLINK(...)` opens as text.
  */
 export const csvCell = (v: string): string => {
   const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // `;` too: spreadsheets in locales whose list separator it is split the cell there.
+  return /[",;\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
 /**

@@ -99,6 +99,12 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
   const q = options.quantity;
   if (q !== undefined && typeof q !== 'function' && typeof q !== 'number' && typeof q !== 'string')
     throw new TypeError('meter: options.quantity must be a number, a decimal string or a function');
+  // A fixed quantity is checked when the route is set up: one that could never be metered (more
+  // decimals than the scale, past the maximum) would serve every request and bill none.
+  if (typeof q === 'number' || typeof q === 'string') {
+    const parsed = parseCredits(String(q), scale, engine.config.maxCreditsMinor, 'quantity');
+    if (!parsed.ok) throw new TypeError(`meter: options.${parsed.message}`);
+  }
   const header = options.header?.toLowerCase();
   const newRequestId = requestIds();
   const onError =

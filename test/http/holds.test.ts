@@ -21,7 +21,8 @@ describe.each(STORES)('holds over HTTP ($name)', (store) => {
     expect(changed.status).toBe(409);
     expect(changed.body.error.code).toBe('idempotency_conflict');
 
-    // Without a key every create is a new hold; the same key on another account is its own hold.
+    // Without a key every create is a new hold. Keys belong to the caller (API.md "Retries"): the
+    // same key on another account's path is another request, a conflict.
     const plain1 = await create({ credits: '10' });
     const plain2 = await create({ credits: '10' });
     expect(plain1.body.id).not.toBe(plain2.body.id);
@@ -34,14 +35,15 @@ describe.each(STORES)('holds over HTTP ($name)', (store) => {
       { credits: '30', reference: 'job-1' },
       { 'idempotency-key': 'job-1' },
     );
-    expect(elsewhere.status).toBe(201);
-    expect(elsewhere.body.id).not.toBe(first.body.id);
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error.code).toBe('idempotency_conflict');
 
-    // A captured hold retried with its key still answers the hold, captured, and captures nothing again.
+    // A captured hold retried with its key answers the first answer again and reserves nothing again.
     expect((await call('POST', `/v1/holds/${first.body.id}/capture`, { credits: '20' })).status).toBe(200);
     const afterCapture = await create({ credits: '30', reference: 'job-1' }, 'job-1');
     expect(afterCapture.status).toBe(201);
-    expect(afterCapture.body.status).toBe('captured');
+    expect(afterCapture.body).toEqual(first.body);
+    expect(afterCapture.headers.get('idempotent-replayed')).toBe('true');
     expect(await pending()).toBe('20');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApi, must, STORES } from '../helpers.ts';
+import { freshPgSchema, makeApi, must, STORES } from '../helpers.ts';
 
 /** API.md "Retries: every change happens once": the answer was lost, the client sends it again. */
 describe.each(STORES)('retries change money once ($name)', (store) => {
@@ -144,5 +144,44 @@ describe.each(STORES)('retries change money once ($name)', (store) => {
     expect(refund.amounts.credits).toBe('100');
     expect(refund.amounts.total).toBe('1.00');
     must({ ok: true, value: null });
+  });
+});
+
+describe.skipIf(!process.env.TOLLGATE_PG_URL)('retries across two engines on one PostgreSQL database', () => {
+  it('the same refund sent to both at once issues one credit note; both answer it', async () => {
+    const schema = freshPgSchema('t_retry');
+    const database = { postgres: process.env.TOLLGATE_PG_URL!, schema };
+    const a = await makeApi({ database });
+    const b = await makeApi({ database });
+    const acc = (await a.call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const p = await a.call(
+      'POST',
+      `/v1/accounts/${acc.id}/credit_purchases`,
+      { credits: '1000', provider: 'manual' },
+      { 'idempotency-key': 'buy' },
+    );
+    await a.call('POST', `/v1/credit_purchases/${p.body.id}/confirm`);
+    for (let round = 0; round < 5; round++) {
+      const key = `refund-${round}`;
+      const send = (api: typeof a) =>
+        api.call(
+          'POST',
+          `/v1/credit_purchases/${p.body.id}/refund`,
+          { credits: '10' },
+          { 'idempotency-key': key },
+        );
+      const answers = await Promise.all([send(a), send(b), send(a), send(b)]);
+      const made = answers.filter((x) => x.status === 201);
+      expect(made.length).toBeGreaterThanOrEqual(1);
+      for (const x of answers)
+        if (x.status !== 201) expect(x.body.error.code, x.text).toBe('request_in_progress');
+      // Every 201 is the same credit note; a retry once the first has finished answers it again.
+      expect(new Set(made.map((x) => x.body.id)).size).toBe(1);
+      const later = await send(b);
+      expect(later.body.id).toBe(made[0]!.body.id);
+    }
+    const notes = (await a.call('GET', `/v1/accounts/${acc.id}/credit_notes`)).body.data;
+    expect(notes).toHaveLength(5);
+    expect((await b.call('GET', `/v1/accounts/${acc.id}/balance`)).body.available).toBe('950');
   });
 });

@@ -24,6 +24,12 @@ export function portalRoutes(
   options: PortalOptions = {},
 ): void {
   const p = portalKit(engine, s, options);
+  // No other site may frame the portal (clickjacking a Delete or a purchase).
+  app.use('/portal/*', async (c, next) => {
+    await next();
+    c.res.headers.set('content-security-policy', "frame-ancestors 'none'");
+    c.res.headers.set('x-frame-options', 'DENY');
+  });
   app.get('/portal/favicon.svg', (c) =>
     c.body(ICON_SVG, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }),
   );

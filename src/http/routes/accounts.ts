@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { parseAmount } from '../../core/amount.ts';
+import { parseCredits } from '../../core/amount.ts';
 import { BILLING_FIELD_MAX_CHARS } from '../../core/billing-details.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
@@ -105,9 +105,14 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
     if (b.low_balance_threshold === null) threshold = null;
     else if (b.low_balance_threshold !== undefined) {
       threshold = unwrap(
-        parseAmount(b.low_balance_threshold, engine.config.scales.credits, 'low_balance_threshold', {
-          allowZero: true,
-        }),
+        // Bounded like every amount: a larger one is amount_out_of_range, never a 500 from the store.
+        parseCredits(
+          b.low_balance_threshold,
+          engine.config.scales.credits,
+          engine.config.maxCreditsMinor,
+          'low_balance_threshold',
+          { allowZero: true },
+        ),
       );
     }
     const patch = {

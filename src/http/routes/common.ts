@@ -6,7 +6,8 @@ export type AppType = OpenAPIHono<Env>;
 
 /** A decimal amount on the wire: always a string, never a JSON number. */
 export const Amount = z.string().max(40).openapi({ example: '1500' });
-export const Id = z.string().min(1).max(64);
+/** An id in a path: ours are shorter, but a usage event's (the client's own) may have 128 characters. */
+export const Id = z.string().min(1).max(128);
 /** A cap on credits used per UTC day or month (API.md "Spend controls"). */
 export const SpendLimitSchema = z
   .strictObject({ credits: Amount, period: z.enum(['day', 'month']) })

@@ -54,8 +54,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
     async (c) => {
       const b = body<{ credits: string; provider: string; save_payment_method?: boolean }>(c);
       const key = c.req.header('idempotency-key') ?? '';
-      const { purchase } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
+      const { purchase, created } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
       // A retry with the same key and body answers exactly as the first time.
+      if (!created) c.header('idempotent-replayed', 'true');
       return c.json(s.purchase(purchase), 201);
     },
   );

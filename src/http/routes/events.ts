@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
 import { type EventResult, MAX_EVENTS_PER_CALL } from '../../core/metering.ts';
@@ -20,7 +21,7 @@ const DATA_FIELDS = new Set(['quantity', 'credits', 'properties']);
 /** The context attributes of binary mode, as `ce-` headers (extensions are read and ignored). */
 const BINARY_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'subject', 'time'] as const;
 
-type Mapped = { usage: Record<string, unknown> } | { rejected: EventResult };
+type Mapped = { usage: Record<string, unknown>; cloudEventId: string } | { rejected: EventResult };
 
 const rejected = (id: unknown, message: string): Mapped => ({
   rejected: {
@@ -30,6 +31,17 @@ const rejected = (id: unknown, message: string): Mapped => ({
     message,
   },
 });
+
+/**
+ * The usage event id of a CloudEvent: `source` and `id` together (CloudEvents: unique per source),
+ * so two producers may both send id `1`. `<source>/<id>` when that is a valid event id (128
+ * printable characters), else `ce/` and the SHA-256 of the pair.
+ */
+function eventIdOf(source: string, id: string): string {
+  const joined = `${source}/${id}`;
+  if (joined.length <= 128 && /^[\x21-\x7e]+$/.test(joined)) return joined;
+  return `ce/${createHash('sha256').update(`${source}\u0000${id}`).digest('hex')}`;
+}
 
 /** One CloudEvent (structured form) as the usage event it reports, or why it is not one. */
 function toUsage(raw: unknown): Mapped {
@@ -63,8 +75,9 @@ function toUsage(raw: unknown): Mapped {
     if (!DATA_FIELDS.has(field)) return rejected(e.id, `unknown field data.${field}`);
   const d = data as Record<string, unknown>;
   return {
+    cloudEventId: e.id,
     usage: {
-      id: e.id,
+      id: eventIdOf(e.source, e.id),
       ...who,
       model: e.type,
       quantity: d.quantity,
@@ -139,6 +152,11 @@ export function eventRoutes(app: AppType, engine: Engine): void {
     const usage = events.flatMap((m) => ('usage' in m ? [m.usage] : []));
     const metered = usage.length > 0 ? await engine.usage.ingest(usage) : [];
     let next = 0;
-    return c.json(ingestAnswer(events.map((m) => ('usage' in m ? metered[next++]! : m.rejected))));
+    // Answered by the CloudEvent's own id, in input order.
+    return c.json(
+      ingestAnswer(
+        events.map((m) => ('usage' in m ? { ...metered[next++]!, id: m.cloudEventId } : m.rejected)),
+      ),
+    );
   });
 }
