@@ -19,8 +19,12 @@ const fake = {
   intents: new Map<string, Record<string, string>>(),
   /** Answers by idempotency key, replayed as Stripe does. */
   replies: new Map<string, { status: number; body: string }>(),
+  /** Each off-session PaymentIntent's status, by id, as Stripe holds it. */
+  status: new Map<string, string>(),
   /** How the saved card answers an off-session charge. */
-  card: 'ok' as 'ok' | 'declined' | 'requires_action',
+  card: 'ok' as 'ok' | 'declined' | 'requires_action' | 'processing',
+  /** While set, a PaymentIntent is made but its answer (and every replay of it) is lost. */
+  lose: false,
   /** While set, the fake drops every API connection; `dropped` counts them. */
   down: false,
   dropped: 0,
@@ -34,6 +38,7 @@ let seq = 0;
 
 beforeEach(() => {
   fake.card = 'ok';
+  fake.lose = false;
   fake.down = false;
   fake.hold = null;
 });
@@ -68,6 +73,8 @@ async function answer(
       payment_method: form.payment_method,
       metadata: { purchase_id: form['metadata[purchase_id]'] },
     };
+    const status = { ok: 'succeeded', declined: 'requires_payment_method' }[fake.card as string] ?? fake.card;
+    fake.status.set(id, status);
     if (fake.card === 'declined')
       return [
         402,
@@ -81,8 +88,47 @@ async function answer(
           },
         },
       ];
-    return [200, { ...intent, status: fake.card === 'ok' ? 'succeeded' : 'requires_action' }];
+    return [200, { ...intent, status }];
   }
+  const intentOf = (id: string) => {
+    const form = fake.intents.get(id)!;
+    return {
+      id,
+      object: 'payment_intent',
+      amount: Number(form.amount),
+      currency: form.currency,
+      status: fake.status.get(id),
+      metadata: { purchase_id: form['metadata[purchase_id]'] },
+    };
+  };
+  if (method === 'GET' && path.startsWith('/v1/payment_intents/search?')) {
+    const query = new URLSearchParams(path.split('?')[1]).get('query') ?? '';
+    const purchaseId = /^metadata\['purchase_id'\]:'([^']+)'$/.exec(query)?.[1];
+    const data = [...fake.intents]
+      .filter(([, form]) => form['metadata[purchase_id]'] === purchaseId)
+      .map(([id]) => intentOf(id));
+    return [200, { object: 'search_result', data, has_more: false, next_page: null }];
+  }
+  const cancel = /^\/v1\/payment_intents\/(pi_auto_\d+)\/cancel$/.exec(path);
+  if (method === 'POST' && cancel && fake.intents.has(cancel[1]!)) {
+    const id = cancel[1]!;
+    if (
+      !['requires_action', 'requires_payment_method', 'requires_confirmation'].includes(fake.status.get(id)!)
+    )
+      return [
+        400,
+        {
+          error: {
+            type: 'invalid_request_error',
+            message: `cannot cancel a ${fake.status.get(id)} PaymentIntent`,
+          },
+        },
+      ];
+    fake.status.set(id, 'canceled');
+    return [200, intentOf(id)];
+  }
+  const own = /^\/v1\/payment_intents\/(pi_auto_\d+)$/.exec(path);
+  if (method === 'GET' && own && fake.intents.has(own[1]!)) return [200, intentOf(own[1]!)];
   // The PaymentIntent of a Checkout payment that saved the card.
   const pi = /^\/v1\/payment_intents\/(pi_cs_[^/?]+)/.exec(path);
   if (method === 'GET' && pi) {
@@ -121,6 +167,20 @@ beforeAll(async () => {
         return;
       }
       const key = req.headers['idempotency-key'] as string | undefined;
+      if (fake.lose && key?.startsWith('auto_top_up_')) {
+        // Made, but the answer never arrives: and neither does any replay of it.
+        if (!fake.replies.has(key)) {
+          const [status, json] = await answer(
+            '/v1/payment_intents',
+            'POST',
+            Object.fromEntries(new URLSearchParams(body)),
+          );
+          fake.replies.set(key, { status, body: JSON.stringify(json) });
+        }
+        fake.dropped++;
+        req.socket.destroy();
+        return;
+      }
       const replay = key && fake.replies.get(key);
       if (replay) {
         res.statusCode = replay.status;
@@ -426,6 +486,109 @@ describe.each(STORES)('Stripe auto top-up ($name)', (store) => {
     expect((await notify(intentEvent('payment_intent.succeeded', piId, topUp!.id, 2000))).status).toBe(200);
     expect((await balance()).posted).toBe('3500');
     expect((await hooks()).filter((h) => h.type === 'auto_top_up.failed')).toEqual([]);
+  });
+
+  it('a charge whose answer was lost is found again by its purchase a day later: the customer pays once', async () => {
+    const { clock, notify, acc, call, use, topUps, stored, saveCard, charged, intentEvent, balance } =
+      await setup();
+    await saveCard();
+    expect((await call('PATCH', `/v1/accounts/${acc}`, { auto_top_up: TOP_UP })).status).toBe(200);
+    fake.lose = true;
+    const intentsBefore = fake.intents.size;
+    const dropped = fake.dropped;
+    await use('600');
+    const [topUp] = await topUps();
+    await until(() => fake.dropped === dropped + 3, 'the lost answers');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.intents.size).toBe(intentsBefore + 1); // Stripe charged the card
+    expect(await stored(topUp!.id)).toMatchObject({ status: 'pending', providerRef: null });
+
+    // A day passes without a balance change; Stripe forgets its idempotency keys after 24 hours.
+    fake.lose = false;
+    fake.replies.clear();
+    clock.ms += 25 * 3600_000;
+    await use('1');
+    const piId = await charged(topUp!.id);
+    expect(piId).toBe([...fake.intents.keys()].at(-1));
+    expect(fake.intents.size).toBe(intentsBefore + 1); // no second PaymentIntent
+    expect((await notify(intentEvent('payment_intent.succeeded', piId, topUp!.id, 2000))).status).toBe(200);
+    expect(await topUps()).toMatchObject([{ status: 'paid', total: '20.00' }]);
+    expect((await balance()).posted).toBe('3500'); // 1500 bought, 2000 topped up, 601 used
+  });
+
+  it('a failed top-up has its PaymentIntent cancelled, so it cannot succeed later past the monthly maximum', async () => {
+    const { acc, call, use, topUps, stored, saveCard } = await setup();
+    await saveCard();
+    const max = { ...TOP_UP, monthly_max_total: '40.00' };
+    expect((await call('PATCH', `/v1/accounts/${acc}`, { auto_top_up: max })).status).toBe(200);
+    fake.card = 'requires_action';
+    await use('600');
+    await until(async () => (await topUps())[0]?.status === 'failed', 'the failed top-up');
+    const failed = (await stored((await topUps())[0]!.id))!;
+    // The bank wanted its holder: the charge is cancelled before the top-up fails, so the holder
+    // authenticating later takes no money for a top-up the product shows as failed.
+    expect(fake.status.get(failed.providerRef!)).toBe('canceled');
+    fake.card = 'declined';
+    await use('1');
+    await until(async () => (await topUps()).every((p) => p.status === 'failed'), 'the declined top-up');
+    const declined = (await stored((await topUps())[0]!.id))!;
+    expect(fake.status.get(declined.providerRef!)).toBe('canceled');
+  });
+
+  it('the operator fails a pending Stripe top-up: its charge is stopped first, refused while it may still take money', async () => {
+    const { clock, notify, acc, call, use, topUps, stored, saveCard, charged, intentEvent, balance } =
+      await setup();
+    await saveCard();
+    expect((await call('PATCH', `/v1/accounts/${acc}`, { auto_top_up: TOP_UP })).status).toBe(200);
+    const failIt = (id: string) => call('POST', `/v1/credit_purchases/${id}/fail`, {});
+
+    // Stripe unreachable: no charge made. Within a minute the charge may still be on its way.
+    fake.down = true;
+    const dropped = fake.dropped;
+    await use('600');
+    const [first] = await topUps();
+    await until(() => fake.dropped === dropped + 3, 'three dropped attempts');
+    fake.down = false;
+    const early = await failIt(first!.id);
+    expect([early.status, early.body.error.code]).toEqual([503, 'unavailable']);
+    expect(early.body.error.message).toMatch(/try again in a minute/);
+    clock.ms += 2 * 60_000;
+    const intents = fake.intents.size;
+    const failed = await failIt(first!.id);
+    expect([failed.status, failed.body.status]).toEqual([200, 'failed']);
+    expect(fake.intents.size).toBe(intents);
+
+    // A processing payment cannot be stopped: refused (409), and its notice settles it.
+    fake.card = 'processing';
+    clock.ms = Date.UTC(2026, 11, 4, 9, 0, 0);
+    await use('1');
+    const [second] = await topUps();
+    const piId = await charged(second!.id);
+    const processing = await failIt(second!.id);
+    expect([processing.status, processing.body.error.code]).toEqual([409, 'invalid_state']);
+    expect(processing.body.error.message).toMatch(/processing/);
+    expect((await notify(intentEvent('payment_intent.succeeded', piId, second!.id, 2000))).status).toBe(200);
+    expect((await topUps())[0]).toMatchObject({ status: 'paid' });
+    expect((await balance()).posted).toBe('3500');
+
+    // A charge whose answer was lost: found by its purchase and cancelled before the top-up fails.
+    fake.card = 'requires_action';
+    fake.lose = true;
+    clock.ms += 60_000;
+    await use('2000'); // under the threshold again
+    const [third] = await topUps();
+    expect(third!.status).toBe('pending');
+    await until(
+      () => [...fake.intents.values()].some((f) => f['metadata[purchase_id]'] === third!.id),
+      'its charge',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    fake.lose = false;
+    clock.ms += 2 * 60_000;
+    const stopped = await failIt(third!.id);
+    expect([stopped.status, stopped.body.status]).toEqual([200, 'failed']);
+    const ref = (await stored(third!.id))!.providerRef!;
+    expect(fake.status.get(ref)).toBe('canceled');
   });
 
   it('save_payment_method is refused for the manual provider and must be a boolean', async () => {

@@ -3,6 +3,7 @@ import { announceAutoTopUpFailed } from './auto-top-up.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { type Result, refuse } from './errors.ts';
 import type { Purchase } from './model.ts';
+import { CHARGE_FOUND_AFTER_MS, type SavedChargeOutcome } from './payments.ts';
 
 /**
  * After the commit that started them: charges auto top-ups off-session through their provider
@@ -14,8 +15,12 @@ import type { Purchase } from './model.ts';
  *   `auto_top_up.failed` with the provider's reason; the next balance change below the threshold
  *   starts another (at most 3 retries a day);
  * - the provider could not be reached: the purchase stays pending without `providerRef`, and the
- *   next balance change below the threshold charges it again. The provider dedupes on the
- *   purchase id, so a charge that did reach it is answered again, never made twice.
+ *   next balance change below the threshold charges it again. A charge that did reach the provider
+ *   is never made twice: within a minute the provider's idempotency key (the purchase id) answers
+ *   it again; later it is first looked for by the purchase (`findCharge`), since Stripe forgets
+ *   idempotency keys after 24 hours.
+ * A failed charge is stopped before its purchase fails (`stopChargeThenFail`), so no failed top-up
+ * takes money later or escapes the monthly maximum.
  * Purchases of providers that cannot charge (manual) are left to the operator.
  * @example void chargeAutoTopUps(ctx, started)
  */
@@ -34,8 +39,19 @@ async function chargeOne(ctx: Context, started: Purchase): Promise<void> {
     await markPurchaseFailed(ctx, purchase.id, 'no_saved_payment_method');
     return;
   }
+  // Tried before, past the search index's lag: the charge is first looked for by the purchase, so
+  // a charge whose answer was lost is never made a second time once the provider forgot its key.
+  if (provider.findCharge && ctx.clock.nowMs() - purchase.createdAtMs >= CHARGE_FOUND_AFTER_MS) {
+    let found: SavedChargeOutcome | null;
+    try {
+      found = await provider.findCharge(purchase.id);
+    } catch {
+      return; // not reached: tried again on the next balance change
+    }
+    if (found) return settleCharge(ctx, purchase, found);
+  }
   const credits = formatAmount(purchase.creditsMinor, ctx.config.scales.credits);
-  let charged: Awaited<ReturnType<NonNullable<typeof provider.chargeSaved>>>;
+  let charged: SavedChargeOutcome;
   try {
     charged = await provider.chargeSaved({
       purchaseId: purchase.id,
@@ -49,13 +65,74 @@ async function chargeOne(ctx: Context, started: Purchase): Promise<void> {
   } catch {
     return; // not reached: pending without providerRef, charged again on the next balance change
   }
-  if (charged.providerRef) await recordProviderRef(ctx, purchase, charged.providerRef, null);
-  if (charged.outcome === 'failed') await markPurchaseFailed(ctx, purchase.id, charged.reason);
+  await settleCharge(ctx, purchase, charged);
 }
 
 /**
- * Records the provider's reference (and checkout URL) of a purchase still pending without one; a
- * concurrent retry or a failure in between is not written over. Answers the purchase as stored.
+ * What a charge answered, recorded: its payment on the purchase (also on one the operator failed
+ * meanwhile, whose charge is then stopped, so a payment that still went through matches and is
+ * credited), and a failed charge fails the purchase once it is stopped.
+ */
+async function settleCharge(ctx: Context, purchase: Purchase, charged: SavedChargeOutcome): Promise<void> {
+  if (charged.providerRef) {
+    const stored = await recordProviderRef(ctx, purchase, charged.providerRef, null);
+    if (stored.status === 'failed' && charged.outcome === 'pending') {
+      await ctx.payments[purchase.provider]?.cancelCharge?.(charged.providerRef).catch(() => undefined);
+      return;
+    }
+  }
+  if (charged.outcome === 'failed')
+    await stopChargeThenFail(ctx, purchase.id, { by: 'provider', reason: charged.reason });
+}
+
+/**
+ * Fails a pending auto top-up once its off-session charge can no longer succeed (Stripe: its
+ * PaymentIntent is cancelled first), so a failed top-up never takes money later and never counts
+ * toward the monthly maximum. The operator's charge without a recorded payment (its answer was
+ * lost) is looked for by the purchase. Refusals: those of `markPurchaseFailed`; `unavailable` (the
+ * provider could not be reached, or the charge may still be on its way: nothing changed);
+ * `invalid_state` (the payment went through, or is processing: its notice settles it).
+ */
+export async function stopChargeThenFail(
+  ctx: Context,
+  purchaseId: string,
+  options: { by: 'operator' | 'provider'; reason: string },
+): Promise<Result<Purchase>> {
+  const purchase = await read(ctx, (tx) => tx.purchases.get(purchaseId));
+  const provider = purchase && ctx.payments[purchase.provider];
+  if (purchase?.status !== 'pending' || !provider?.cancelCharge)
+    return markPurchaseFailed(ctx, purchaseId, options.reason);
+  let ref = purchase.providerRef;
+  let stopped: 'cancelled' | 'already_paid' | 'processing' | null = null;
+  try {
+    if (ref === null && options.by === 'operator' && provider.findCharge) {
+      if (ctx.clock.nowMs() - purchase.createdAtMs < CHARGE_FOUND_AFTER_MS)
+        return refuse(
+          'unavailable',
+          `the charge of purchase ${purchaseId} may still be on its way to ${purchase.provider}; nothing changed, try again in a minute`,
+        );
+      ref = (await provider.findCharge(purchaseId))?.providerRef ?? null;
+    }
+    if (ref !== null) stopped = await provider.cancelCharge(ref);
+  } catch {
+    return refuse(
+      'unavailable',
+      `${purchase.provider} could not be reached to stop the charge of purchase ${purchaseId}; nothing changed, try again`,
+    );
+  }
+  if (ref !== null && purchase.providerRef === null) await recordProviderRef(ctx, purchase, ref, null);
+  if (stopped === 'already_paid' || stopped === 'processing')
+    return refuse(
+      'invalid_state',
+      `purchase ${purchaseId}: the payment ${stopped === 'processing' ? 'is processing' : 'already completed'}; its webhook will settle it`,
+    );
+  return markPurchaseFailed(ctx, purchaseId, options.reason);
+}
+
+/**
+ * Records the provider's reference (and checkout URL) of a purchase without one, also one failed
+ * meanwhile (a payment that still went through then matches it and is credited); a concurrent
+ * retry is not written over. Answers the purchase as stored.
  */
 export async function recordProviderRef(
   ctx: Context,
@@ -65,7 +142,7 @@ export async function recordProviderRef(
 ): Promise<Purchase> {
   return ctx.storage.transaction(async (tx) => {
     const current = await tx.purchases.get(purchase.id);
-    if (current?.status !== 'pending' || current.providerRef !== null) return current ?? purchase;
+    if (!current || current.status === 'paid' || current.providerRef !== null) return current ?? purchase;
     const updated = { ...current, providerRef, checkoutUrl };
     await tx.purchases.update(updated);
     return updated;

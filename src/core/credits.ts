@@ -1,5 +1,5 @@
 import { formatAmount, parseCredits } from './amount.ts';
-import { markPurchaseFailed, recordProviderRef } from './auto-top-up-charges.ts';
+import { markPurchaseFailed, recordProviderRef, stopChargeThenFail } from './auto-top-up-charges.ts';
 import { balanceIn, reservedOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
@@ -293,6 +293,11 @@ export async function failPurchase(
   if (current.status !== 'pending')
     return refuse('invalid_state', `purchase ${purchaseId} is ${current.status}`);
   const provider = ctx.payments[current.provider];
+  if (current.origin === 'auto_top_up')
+    return stopChargeThenFail(ctx, purchaseId, {
+      by: options.by,
+      reason: options.reason ?? 'payment_failed',
+    });
   if (options.by === 'operator' && current.providerRef && provider?.cancelCheckout) {
     // The provider is called outside the transaction, before the purchase is marked failed: a
     // network call never holds the database, and a failed purchase never has a payable checkout.

@@ -88,7 +88,27 @@ export interface PaymentProvider {
    * answers the same payment). Rejects only when the provider cannot be reached.
    */
   chargeSaved?(request: SavedChargeRequest): Promise<SavedChargeOutcome>;
+  /**
+   * The off-session charge made for a purchase, found by the purchase itself (Stripe: a search on
+   * the PaymentIntent's metadata), not by an idempotency key the provider forgets (Stripe: after
+   * 24 hours); null when the provider holds none. Its index may lag a charge made within the last
+   * minute (`CHARGE_FOUND_AFTER_MS`). Rejects when the provider cannot be reached.
+   */
+  findCharge?(purchaseId: string): Promise<SavedChargeOutcome | null>;
+  /**
+   * Stops an off-session charge so it can never succeed: `cancelled` (also when it already was, or
+   * it failed for good), `already_paid` when it went through first, `processing` when it is under
+   * way and can no longer be stopped (its notice settles it). Rejects when unreachable.
+   */
+  cancelCharge?(providerRef: string): Promise<'cancelled' | 'already_paid' | 'processing'>;
 }
+
+/**
+ * How long after a purchase is made its charge is surely found by `findCharge` (Stripe's search
+ * index lags writes by less than a minute). Within it, the idempotency key (24 hours at Stripe)
+ * answers a retry instead.
+ */
+export const CHARGE_FOUND_AFTER_MS = 60_000;
 
 /** The operator confirms or fails each purchase by hand (or their app does, through the API). */
 export const manualProvider: PaymentProvider = {

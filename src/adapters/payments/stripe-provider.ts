@@ -125,6 +125,32 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       const card = charge && typeof charge !== 'string' ? charge.payment_method_details?.card : null;
       return card?.brand && card.last4 ? { brand: card.brand, last4: card.last4 } : null;
     },
+    async findCharge(purchaseId) {
+      // Search answers what was indexed (under a minute behind); ids are tollgate's own (pur_...).
+      if (!/^[A-Za-z0-9_-]+$/.test(purchaseId)) return null;
+      const found = await stripe.paymentIntents.search({
+        query: `metadata['purchase_id']:'${purchaseId}'`,
+        limit: 10,
+      });
+      // One charge per purchase is made; if more exist, the one that may take money wins.
+      const intents = found.data.sort((a, b) => rank(a) - rank(b));
+      return intents[0] ? outcomeOf(intents[0]) : null;
+    },
+    async cancelCharge(providerRef) {
+      try {
+        await stripe.paymentIntents.cancel(providerRef);
+        return 'cancelled';
+      } catch (error) {
+        // Stripe refuses to cancel a PaymentIntent that succeeded, is processing or was cancelled:
+        // ask which, rather than parse the message. Anything else (unreachable, 5xx) propagates.
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+        const intent = await stripe.paymentIntents.retrieve(providerRef);
+        if (intent.status === 'succeeded') return 'already_paid';
+        if (intent.status === 'processing') return 'processing';
+        if (intent.status === 'canceled') return 'cancelled';
+        throw error;
+      }
+    },
     chargeSaved(request) {
       const running = charging.get(request.purchaseId);
       if (running) return running;
@@ -159,11 +185,7 @@ async function chargeOffSession(
       },
       { idempotencyKey: `auto_top_up_${request.purchaseId}` },
     );
-    if (intent.status === 'requires_action' || intent.status === 'requires_payment_method')
-      return { outcome: 'failed', providerRef: intent.id, reason: intent.status };
-    if (intent.status === 'canceled')
-      return { outcome: 'failed', providerRef: intent.id, reason: 'canceled' };
-    return { outcome: 'pending', providerRef: intent.id };
+    return outcomeOf(intent);
   } catch (error) {
     if (!(error instanceof Stripe.errors.StripeCardError)) throw error;
     return {
@@ -173,6 +195,28 @@ async function chargeOffSession(
     };
   }
 }
+
+/**
+ * An off-session PaymentIntent as the core reads it: waiting on its holder or a new card is a
+ * failure (the core cancels it before failing the purchase, so it can never succeed later).
+ */
+function outcomeOf(intent: Stripe.PaymentIntent): SavedChargeOutcome {
+  if (intent.status === 'requires_action' || intent.status === 'requires_payment_method')
+    return { outcome: 'failed', providerRef: intent.id, reason: intent.status };
+  if (intent.status === 'canceled') return { outcome: 'failed', providerRef: intent.id, reason: 'canceled' };
+  return { outcome: 'pending', providerRef: intent.id };
+}
+
+/** Which of several PaymentIntents of one purchase speaks for it: taken money first, cancelled last. */
+const rank = (intent: Stripe.PaymentIntent): number =>
+  [
+    'succeeded',
+    'processing',
+    'requires_capture',
+    'requires_confirmation',
+    'requires_action',
+    'requires_payment_method',
+  ].indexOf(intent.status) >>> 0;
 
 const IGNORED: PaymentNotice = {
   outcome: 'ignored',
