@@ -14,8 +14,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import cron from 'node-cron';
 import pino from 'pino';
@@ -27,6 +27,38 @@ import type { AccessLog } from './http/fast-path.ts';
 import { createNodeListener, createTollgate, type TollgateOptions } from './index.ts';
 
 /** The standalone server's HTTP timeouts (Node's `server.*Timeout`). */
+/**
+ * At most `cap` connections from one address may wait for their first request's headers (a
+ * quarter of `TOLLGATE_MAX_CONNECTIONS`): beyond it, a new one from that address is closed at
+ * once, so a client dribbling headers cannot hold most of the connection cap for the headers
+ * timeout. A connection counts until its first request's headers are read, or it closes; a
+ * reverse proxy, which sends whole headers, is not held back by it.
+ */
+export function capWaitingPerAddress(server: Server, cap: number): void {
+  const waiting = new Map<string, number>();
+  const settledOf = new WeakMap<Socket, () => void>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (waiting.get(address) ?? 0) + 1;
+    if (count > cap) {
+      socket.destroy();
+      return;
+    }
+    waiting.set(address, count);
+    let counted = true;
+    const settle = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (waiting.get(address) ?? 1) - 1;
+      if (left > 0) waiting.set(address, left);
+      else waiting.delete(address);
+    };
+    settledOf.set(socket, settle);
+    socket.once('close', settle);
+  });
+  server.on('request', (request) => settledOf.get(request.socket)?.());
+}
+
 export const SERVER_TIMEOUTS_MS = { headers: 10_000, request: 60_000, keepAlive: 5_000, idleSocket: 120_000 };
 
 /** Exit codes: 0 clean stop, 1 failure at run time, 2 invalid configuration. */
@@ -252,6 +284,7 @@ export async function serveStandalone(): Promise<void> {
   server.keepAliveTimeout = SERVER_TIMEOUTS_MS.keepAlive;
   server.timeout = SERVER_TIMEOUTS_MS.idleSocket;
   server.maxConnections = settings.maxConnections;
+  capWaitingPerAddress(server, Math.max(1, Math.floor(settings.maxConnections / 4)));
   server.listen(settings.port, settings.host, () => {
     const info = server.address() as AddressInfo;
     process.stdout.write(

@@ -60,8 +60,15 @@ describe('the standalone server, hardened', () => {
       expect(existsSync(join(dataDir, 'tollgate.db'))).toBe(true);
       expect(server.output()).not.toContain('open to other users');
 
-      // Four connections held open: a fifth is closed at once and answers nothing.
-      const held = await Promise.all([1, 2, 3, 4].map(() => open(server.url)));
+      // Four connections held open (each after a request): a fifth is closed at once.
+      // One at a time: a single address may have only a quarter of the cap waiting for headers.
+      const held: Awaited<ReturnType<typeof open>>[] = [];
+      for (let i = 0; i < 4; i++) {
+        const c = await open(server.url);
+        c.socket.write('GET /healthz HTTP/1.1\r\nHost: tollgate\r\n\r\n');
+        await new Promise((r) => setTimeout(r, 100));
+        held.push(c);
+      }
       const fifth = await open(server.url);
       fifth.socket.write('GET /healthz HTTP/1.1\r\nHost: tollgate\r\n\r\n');
       expect(await settled(fifth.closed, 2000)).not.toBe('pending');
@@ -76,6 +83,35 @@ describe('the standalone server, hardened', () => {
       const closedAt = await settled(slow.closed, SERVER_TIMEOUTS_MS.headers + 5_000);
       expect(closedAt).not.toBe('pending');
       expect((closedAt as number) - started).toBeGreaterThanOrEqual(SERVER_TIMEOUTS_MS.headers - 500);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 90_000);
+
+  it('caps the connections one address holds while their headers are unfinished, not the others', async () => {
+    const server = await startServer({
+      TOLLGATE_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'tollgate-hard-')), 'data'),
+      TOLLGATE_ADMIN_TOKEN: '',
+      TOLLGATE_MAX_CONNECTIONS: '8',
+    });
+    try {
+      const call = client(server.url, ADMIN);
+      // A quarter of the cap (2) may dribble headers from one address; a third is closed at once.
+      const slow = await Promise.all([1, 2].map(() => open(server.url)));
+      for (const c of slow) c.socket.write('GET /healthz HTTP/1.1\r\nHost: tollgate\r\n');
+      const third = await open(server.url);
+      third.socket.write('GET /healthz HTTP/1.1\r\nHost: tollgate\r\n');
+      expect(await settled(third.closed, 2000)).not.toBe('pending');
+      expect(await settled(slow[0]!.closed, 300)).toBe('pending');
+      // Once one finishes its headers, the address may open another: whole requests go through.
+      slow[0]!.socket.write('\r\n');
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await call('GET', '/healthz')).status).toBe(200);
+      for (const c of slow) c.socket.destroy();
+      await Promise.all(slow.map((c) => c.closed));
+      const many = await Promise.all([1, 2, 3, 4, 5].map(() => call('GET', '/healthz')));
+      expect(many.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

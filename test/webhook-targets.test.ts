@@ -27,6 +27,17 @@ describe('webhook endpoint URLs', () => {
     must(await engine.webhooks.create('https://hooks.example.com/tollgate', ['api_key.created']));
   });
 
+  it('stores a URL as the parser spells it: capitals in the scheme and host, surrounding spaces', async () => {
+    const { engine } = await makeEngine();
+    const made = must(
+      await engine.webhooks.create('  HTTPS://Hooks.Example.COM/Tollgate \n', ['api_key.created']),
+    );
+    expect(made.url).toBe('https://hooks.example.com/Tollgate');
+    expect((await engine.webhooks.list()).map((e) => e.url)).toEqual(['https://hooks.example.com/Tollgate']);
+    const hidden = await engine.webhooks.create(' HTTPS://10.1.2.3/hook ', ['api_key.created']);
+    expect(hidden).toMatchObject({ ok: false, code: 'validation_failed', details: [{ field: 'url' }] });
+  });
+
   it.each([
     'https://127.0.0.1/hook',
     'https://localhost/hook',

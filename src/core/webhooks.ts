@@ -55,10 +55,11 @@ async function validEndpoint(
       return invalidField('events', `${String(e)} is not an event type`);
   }
   if (ctx.config.webhookPublicTargetsOnly) {
-    const problem = await sender.checkTarget?.(url);
+    const problem = await sender.checkTarget?.(parsed.href);
     if (problem) return invalidField('url', problem);
   }
-  return ok({ url, events: [...new Set(events as WebhookEventType[])] });
+  // Stored as the URL parser spells it: a scheme in capitals or surrounding spaces are normalised.
+  return ok({ url: parsed.href, events: [...new Set(events as WebhookEventType[])] });
 }
 
 export async function createEndpoint(

@@ -39,8 +39,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('bill' as const) }),
 );
 
-type Api = Awaited<ReturnType<typeof makeApi>>;
-
 /** One engine and the objects it created, in order. */
 async function world(store: (typeof STORES)[number]) {
   const clock = new ManualClock();
