@@ -47,4 +47,41 @@ describe.each(STORES)('the Usage page lists records newest first, page after pag
       .map((e) => e.id);
     expect(pages.flat()).toEqual(expected);
   }, 60_000);
+
+  it('a view reads one page of records from storage, however many the hour holds', async () => {
+    const now = Date.now();
+    const { engine } = await makeEngine({ store, clock: new ManualClock(now) });
+    const account = must(await engine.accounts.create({ name: 'Busy Films' })).id;
+    const hourStart = now - (now % HOUR);
+    const at = (i: number) => new Date(Math.max(hourStart, now - 1 - (i % 1000))).toISOString();
+    for (let batch = 0; batch < 6; batch++)
+      await engine.usage.ingest(
+        Array.from({ length: 1000 }, (_, i) => ({
+          id: `e${batch}_${String(i).padStart(4, '0')}`,
+          account_id: account,
+          model: 'image-1024',
+          quantity: '1',
+          timestamp: at(i),
+        })),
+      );
+    const reads: number[] = [];
+    const storage = engine.storage as { usageRecords: (q: unknown) => Promise<unknown[]> };
+    const original = storage.usageRecords.bind(storage);
+    storage.usageRecords = async (q) => {
+      const rows = await original(q);
+      reads.push(rows.length);
+      return rows;
+    };
+    const app = createApp(engine, { adminToken: ADMIN });
+    const browse = portalClient(app);
+    const link = must(await engine.portal.createLink(account));
+    expect((await browse(`/portal/session/${link.token}`, {})).status).toBe(303);
+    const day = new Date(now).toISOString().slice(0, 10);
+    const html = await (await browse(`/portal/usage?from=${day}&to=${day}`)).text();
+    const shown = [...html.matchAll(/data-event="([^"]+)"/g)].map((m) => m[1]!);
+    expect(shown).toHaveLength(50);
+    // The newest: the events one millisecond before now, by id descending.
+    expect(shown.slice(0, 3)).toEqual(['e5_0000', 'e4_0000', 'e3_0000']);
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(51);
+  }, 60_000);
 });

@@ -481,14 +481,23 @@ export interface Storage {
   ): Promise<IngestStatus[]>;
   /** The hourly rollup rows of one account over a range of hours. */
   usageHours(query: UsageQuery): Promise<UsageHour[]>;
-  /** Records in time order, after the cursor, at most `limit`. */
-  usageRecords(
-    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
-  ): Promise<UsageRecord[]>;
+  /**
+   * Records in (timestamp, id) order past the cursor `after`, at most `limit`; `newestFirst`
+   * walks backwards (`after` is then the last record seen, newer than those answered). Each is a
+   * bounded read of the account's index, whatever the range holds.
+   */
+  usageRecords(query: RecordsQuery): Promise<UsageRecord[]>;
   /** Checks of the ledger's invariants, for tests and operators: per asset the sum of balances, and accounts whose balance differs from their entries. */
   audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }>;
   close(): Promise<void>;
 }
+
+/** A page of an account's records: see `StoragePort.usageRecords`. */
+export type RecordsQuery = UsageQuery & {
+  after?: { timestampMs: number; id: string };
+  limit: number;
+  newestFirst?: boolean;
+};
 
 /** Renders a frozen invoice or credit note as a document (PDF). */
 export interface InvoiceRenderer {

@@ -3,7 +3,7 @@ import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { isoUtc } from './invoices.ts';
 import type { UsageRecord, UsageVoid } from './model.ts';
-import type { UsageQuery } from './ports.ts';
+import type { RecordsQuery, UsageQuery } from './ports.ts';
 import { DAY_MS, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
 
 const MAX_RANGE_MS = 400 * DAY_MS;
@@ -126,6 +126,8 @@ export interface RecordsInput {
   model?: string;
   limit?: string;
   cursor?: string;
+  /** Newest first (the portal's order): the cursor then walks back in time. */
+  newestFirst?: boolean;
 }
 
 const encodeCursor = (r: UsageRecord): string =>
@@ -157,14 +159,12 @@ export async function usageRecords(
   if (!(await ctx.storage.transaction((tx) => tx.accounts.get(input.accountId), { readOnly: true }))) {
     return refuse('not_found', `no account ${input.accountId}`);
   }
-  const query = {
+  const query: RecordsQuery = {
     accountId: input.accountId,
     ...range.value,
     limit: limit + 1,
     ...(after ? { after } : {}),
-  } as UsageQuery & {
-    limit: number;
-    after?: { timestampMs: number; id: string };
+    ...(input.newestFirst ? { newestFirst: true } : {}),
   };
   if (input.apiKeyId) query.apiKeyId = input.apiKeyId;
   if (input.model) query.model = input.model;

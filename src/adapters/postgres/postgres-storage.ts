@@ -1,7 +1,7 @@
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import type { Durability, RecordsQuery, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import type { Row } from '../sql/sql-connection.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { migrateToLatest } from '../sql/sql-migrate.ts';
@@ -140,9 +140,7 @@ export class PostgresStorage implements Storage {
     return this.withClient((client) => new PgUsageRepo(client).hours(query), { readOnly: true });
   }
 
-  usageRecords(
-    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
-  ): Promise<UsageRecord[]> {
+  usageRecords(query: RecordsQuery): Promise<UsageRecord[]> {
     return this.withClient((client) => new PgUsageRepo(client).records(query), { readOnly: true });
   }
 

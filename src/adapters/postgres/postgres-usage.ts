@@ -1,6 +1,13 @@
 import type { PoolClient } from 'pg';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { UnbilledHour, UsageBilling, UsageHour, UsageQuery, UsageRepo } from '../../core/ports.ts';
+import type {
+  RecordsQuery,
+  UnbilledHour,
+  UsageBilling,
+  UsageHour,
+  UsageQuery,
+  UsageRepo,
+} from '../../core/ports.ts';
 import { HOUR_MS } from '../../core/timestamp.ts';
 import { big, num, type Row, str } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
@@ -231,20 +238,21 @@ export class PgUsageRepo implements UsageRepo {
     return r.rows[0] ? toUsageRecord(r.rows[0] as Row) : undefined;
   }
 
-  async records(
-    q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
-  ): Promise<UsageRecord[]> {
-    const afterTs = q.after?.timestampMs ?? -1;
+  async records(q: RecordsQuery): Promise<UsageRecord[]> {
+    const newest = q.newestFirst === true;
+    // The cursor bounds the walk on its side: (ts, id) past it, in the direction of the walk.
+    const edgeTs = q.after?.timestampMs ?? (newest ? q.toMs : -1);
     const r = await this.client.query(
       `SELECT ${WITH_BILLING}
-       WHERE e.account_id = $1 AND e.ts_ms >= $2 AND e.ts_ms < $3 AND (e.ts_ms, e.id) > ($4::bigint, $5::text)
+       WHERE e.account_id = $1 AND e.ts_ms >= $2 AND e.ts_ms < $3
+         AND (e.ts_ms, e.id) ${newest ? '<' : '>'} ($4::bigint, $5::text)
          AND ($6::text IS NULL OR e.api_key_id = $6) AND ($7::text IS NULL OR e.model = $7)
-       ORDER BY e.ts_ms, e.id LIMIT $8`,
+       ORDER BY ${newest ? 'e.ts_ms DESC, e.id DESC' : 'e.ts_ms, e.id'} LIMIT $8`,
       [
         q.accountId,
-        Math.max(q.fromMs, afterTs),
-        q.toMs,
-        afterTs,
+        newest ? q.fromMs : Math.max(q.fromMs, edgeTs),
+        newest ? Math.min(q.toMs, edgeTs + 1) : q.toMs,
+        edgeTs,
         q.after?.id ?? '',
         q.apiKeyId ?? null,
         q.model ?? null,

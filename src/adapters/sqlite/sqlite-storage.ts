@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { Durability, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import type { Durability, RecordsQuery, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { SqliteConnection, SqliteSql } from './sqlite-connection.ts';
@@ -93,9 +93,7 @@ export class SqliteStorage implements Storage {
     return this.c.exclusive(async () => this.usage.hours(query), 'try');
   }
 
-  usageRecords(
-    query: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
-  ): Promise<UsageRecord[]> {
+  usageRecords(query: RecordsQuery): Promise<UsageRecord[]> {
     return this.c.exclusive(async () => this.usage.records(query), 'try');
   }
 

@@ -1,28 +1,34 @@
 import type { UsageRecord } from '../../core/model.ts';
-import type { UsageQuery } from '../../core/ports.ts';
+import type { RecordsQuery } from '../../core/ports.ts';
 import { startOfHour } from '../../core/timestamp.ts';
 import { toUsageRecord } from '../sql/sql-usage-rows.ts';
 import { num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 
 /**
- * Records of one account in (timestamp, id) order after the cursor: from `usage_account_index`,
- * and from the unindexed tail (events past `indexedSeq`, a few thousand at most, scanned), merged.
+ * Records of one account in (timestamp, id) order past the cursor (backwards when `newestFirst`):
+ * from `usage_account_index`, and from the unindexed tail (events past `indexedSeq`, a few
+ * thousand at most, scanned), merged. Reads at most `limit` rows of each, whatever the range holds.
  * @example accountRecords(c, indexedSeq, { accountId: 'acc_1', fromMs, toMs, limit: 100 })
  */
-export function accountRecords(
-  c: SqliteConnection,
-  indexedSeq: number,
-  q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number },
-): UsageRecord[] {
+export function accountRecords(c: SqliteConnection, indexedSeq: number, q: RecordsQuery): UsageRecord[] {
+  const newest = q.newestFirst === true;
+  const order = newest ? 'DESC' : 'ASC';
+  const past = newest ? '<' : '>';
   const filters = [q.apiKeyId ?? null, q.apiKeyId ?? null, q.model ?? null, q.model ?? null];
-  const indexed = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
+  /** Rows at the cursor's millisecond past its id, or else in [fromMs, toMs). */
+  const indexed = (
+    fromMs: number,
+    toMs: number,
+    sameMs: { ts: number; id: string } | null,
+    limit: number,
+  ): Row[] =>
     sameMs
       ? (c
           .stmt(
             `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
-             WHERE x.account_id = ? AND x.ts_ms = ? AND x.id > ?
+             WHERE x.account_id = ? AND x.ts_ms = ? AND x.id ${past} ?
                AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
-             ORDER BY x.ts_ms, x.id LIMIT ?`,
+             ORDER BY x.ts_ms ${order}, x.id ${order} LIMIT ?`,
           )
           .all(q.accountId, sameMs.ts, sameMs.id, ...filters, limit) as Row[])
       : (c
@@ -30,40 +36,52 @@ export function accountRecords(
             `SELECT e.* FROM usage_account_index x JOIN usage_events e ON e.seq = x.seq
              WHERE x.account_id = ? AND x.ts_ms >= ? AND x.ts_ms < ?
                AND (? IS NULL OR e.api_key_id = ?) AND (? IS NULL OR e.model = ?)
-             ORDER BY x.ts_ms, x.id LIMIT ?`,
+             ORDER BY x.ts_ms ${order}, x.id ${order} LIMIT ?`,
           )
-          .all(q.accountId, fromMs, q.toMs, ...filters, limit) as Row[]);
-  const tail = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
+          .all(q.accountId, fromMs, toMs, ...filters, limit) as Row[]);
+  const tail = (
+    fromMs: number,
+    toMs: number,
+    sameMs: { ts: number; id: string } | null,
+    limit: number,
+  ): Row[] =>
     c
       .stmt(
         `SELECT * FROM usage_events WHERE seq > ? AND account_id = ?
-           AND (CASE WHEN ? IS NULL THEN ts_ms >= ? AND ts_ms < ? ELSE ts_ms = ? AND id > ? END)
+           AND (CASE WHEN ? IS NULL THEN ts_ms >= ? AND ts_ms < ? ELSE ts_ms = ? AND id ${past} ? END)
            AND (? IS NULL OR api_key_id = ?) AND (? IS NULL OR model = ?)
-         ORDER BY ts_ms, id LIMIT ?`,
+         ORDER BY ts_ms ${order}, id ${order} LIMIT ?`,
       )
       .all(
         indexedSeq,
         q.accountId,
         sameMs ? 1 : null,
         fromMs,
-        q.toMs,
+        toMs,
         sameMs?.ts ?? null,
         sameMs?.id ?? null,
         ...filters,
         limit,
       ) as Row[];
-  const both = (fromMs: number, sameMs: { ts: number; id: string } | null, limit: number): Row[] =>
-    mergeByTime(indexed(fromMs, sameMs, limit), tail(fromMs, sameMs, limit), limit);
+  const both = (
+    fromMs: number,
+    toMs: number,
+    sameMs: { ts: number; id: string } | null,
+    limit: number,
+  ): Row[] =>
+    mergeByTime(indexed(fromMs, toMs, sameMs, limit), tail(fromMs, toMs, sameMs, limit), limit, newest);
 
   const rows: Row[] = [];
   let fromMs = q.fromMs;
+  let toMs = q.toMs;
   if (q.after) {
     // Two ranges instead of an OR, so paging stays linear even when many events share a millisecond.
     if (q.after.timestampMs >= q.fromMs && q.after.timestampMs < q.toMs)
-      rows.push(...both(q.fromMs, { ts: q.after.timestampMs, id: q.after.id }, q.limit));
-    fromMs = Math.max(fromMs, q.after.timestampMs + 1);
+      rows.push(...both(fromMs, toMs, { ts: q.after.timestampMs, id: q.after.id }, q.limit));
+    if (newest) toMs = Math.min(toMs, q.after.timestampMs);
+    else fromMs = Math.max(fromMs, q.after.timestampMs + 1);
   }
-  if (rows.length < q.limit) rows.push(...both(fromMs, null, q.limit - rows.length));
+  if (rows.length < q.limit && fromMs < toMs) rows.push(...both(fromMs, toMs, null, q.limit - rows.length));
   return withBillings(c, q.accountId, rows);
 }
 
@@ -101,8 +119,8 @@ export function withBillings(c: SqliteConnection, accountId: string, rows: Row[]
   });
 }
 
-/** The first `limit` rows of two lists each in (ts_ms, id) order, in that order. */
-function mergeByTime(a: Row[], b: Row[], limit: number): Row[] {
+/** The first `limit` rows of two lists each in (ts_ms, id) order (or both reversed), in that order. */
+function mergeByTime(a: Row[], b: Row[], limit: number, reversed: boolean): Row[] {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   const out: Row[] = [];
@@ -111,7 +129,7 @@ function mergeByTime(a: Row[], b: Row[], limit: number): Row[] {
   while (out.length < limit && (i < a.length || j < b.length)) {
     const x = a[i];
     const y = b[j];
-    if (y === undefined || (x !== undefined && before(x, y))) {
+    if (y === undefined || (x !== undefined && before(x, y) !== reversed)) {
       out.push(x!);
       i++;
     } else {

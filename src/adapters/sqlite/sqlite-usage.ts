@@ -1,6 +1,7 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
 import type {
   Durability,
+  RecordsQuery,
   UnbilledHour,
   UsageBilling,
   UsageHour,
@@ -337,7 +338,7 @@ export class SqliteUsage implements UsageRepo {
   }
 
   /** Records of one account in (timestamp, id) order after the cursor (see `accountRecords`). */
-  records(q: UsageQuery & { after?: { timestampMs: number; id: string }; limit: number }): UsageRecord[] {
+  records(q: RecordsQuery): UsageRecord[] {
     return accountRecords(this.c, this.indexedSeq(), q);
   }
 }

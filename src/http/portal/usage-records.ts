@@ -20,13 +20,9 @@ export function decodeBefore(text: string | undefined): Before | null {
   return at > 0 && Number.isSafeInteger(ms) ? { timestampMs: ms, id: plain.slice(at + 1) } : null;
 }
 
-const older = (r: RecordView, b: Before) =>
-  r.timestampMs < b.timestampMs || (r.timestampMs === b.timestampMs && r.id < b.id);
-
 /**
- * A page of an account's records, newest first, for the portal. The engine pages records oldest
- * first; the hourly rollup says how many events each hour holds, so only the last hours that
- * hold a page are read (oldest first, then turned around), never the whole range.
+ * A page of an account's records, newest first, for the portal: one bounded read backwards from
+ * `before` (the storage walks the account's index in reverse), whatever the hour holds.
  * @example await newestRecords(engine, { accountId, fromMs, toMs }, null, 50) // { records: [newest, ...], next: 'MTc2...' }
  */
 export async function newestRecords(
@@ -35,60 +31,16 @@ export async function newestRecords(
   before: Before | null,
   limit: number,
 ): Promise<{ records: RecordView[]; next: string | null; error?: { code: string; message: string } }> {
-  const endMs = Math.min(q.toMs, before ? before.timestampMs + 1 : q.toMs);
-  if (endMs <= q.fromMs) return { records: [], next: null };
-  const hours = await engine.usage.summary({
+  const page = await engine.usage.records({
     accountId: q.accountId,
     from: isoUtc(q.fromMs),
-    to: isoUtc(endMs),
-    granularity: 'hour',
+    to: isoUtc(q.toMs),
+    limit: String(limit),
+    newestFirst: true,
+    ...(before ? { cursor: encodeBefore(before) } : {}),
   });
-  if (!hours.ok) return { records: [], next: null, error: hours };
-  // Hours with events, newest first.
-  const counted = hours.value
-    .map((h) => ({ startMs: Date.parse(h.start), events: Number(h.events) }))
-    .filter((h) => h.events > 0)
-    .sort((a, b) => b.startMs - a.startMs);
-  const found: RecordView[] = [];
-  let windowEnd = endMs;
-  let i = 0;
-  // Widen the window back an hour at a time until it holds a page and one more (voided events are
-  // records but not in the rollup, so a window holds at least what the rollup counts).
-  while (found.length <= limit && windowEnd > q.fromMs) {
-    let need = limit + 1 - found.length;
-    let windowStart = q.fromMs;
-    for (; i < counted.length; i++) {
-      const h = counted[i]!;
-      if (h.startMs >= windowEnd) continue;
-      need -= h.events;
-      if (need <= 0) {
-        windowStart = Math.max(q.fromMs, h.startMs);
-        i++;
-        break;
-      }
-    }
-    const chunk: RecordView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await engine.usage.records({
-        accountId: q.accountId,
-        from: isoUtc(windowStart),
-        to: isoUtc(windowEnd),
-        limit: '1000',
-        ...(cursor ? { cursor } : {}),
-      });
-      if (!page.ok) return { records: [], next: null, error: page };
-      chunk.push(...page.value.records.filter((r) => !before || older(r, before)));
-      cursor = page.value.nextCursor ?? undefined;
-    } while (cursor);
-    found.push(...chunk.reverse());
-    windowEnd = windowStart;
-    // Short of a page (the hour `before` cuts holds fewer than counted): the loop goes on back.
-    if (windowStart === q.fromMs) break;
-  }
-  const records = found.slice(0, limit);
-  const last = records[records.length - 1];
-  return { records, next: found.length > limit && last ? encodeBefore(last) : null };
+  if (!page.ok) return { records: [], next: null, error: page };
+  return { records: page.value.records, next: page.value.nextCursor };
 }
 
 /** The hour buckets of [fromMs, toMs) or the UTC days of it: every one, those without usage too. */
