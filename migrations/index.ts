@@ -15,6 +15,7 @@ import * as m013 from './013_account_lookup.ts';
 import * as m014 from './014_usage_rollup_seq.ts';
 import * as m015 from './015_usage_events_key.ts';
 import * as m016 from './016_idempotency.ts';
+import * as m017 from './017_spend_budgets.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '014_usage_rollup_seq': m014,
   '015_usage_events_key': m015,
   '016_idempotency': m016,
+  '017_spend_budgets': m017,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, STORES } from './helpers.ts';
+import { LOOPBACK_WEBHOOKS, ManualClock, makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -139,6 +139,61 @@ describe.each(STORES)('spend limits ($name)', (store) => {
     expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
     clock.advance(DAY);
     expect(await verify(prod)).toMatchObject({ valid: true });
+  });
+
+  it("the customer's own limit applies within the operator's cap: the portal can neither remove nor raise it", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 3, 10, 0, 0));
+    const { engine, app, call, acc, prod, use, verify } = await setup(clock);
+    // The operator caps the account at 100 credits a day and the key at 80.
+    expect(
+      (await call('PATCH', `/v1/accounts/${acc.id}`, { spend_limit: { credits: '100', period: 'day' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('PATCH', `/v1/api_keys/${prod.id}`, { spend_limit: { credits: '80', period: 'day' } }))
+        .status,
+    ).toBe(200);
+    const browse = portalClient(app);
+    const signIn = async () => {
+      const link = must(await engine.portal.createLink(acc.id));
+      expect((await browse(`/portal/session/${link.token}`, {})).status).toBe(303);
+      const page = await (await browse('/portal/billing')).text();
+      return { page, csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1]! };
+    };
+    let { page, csrf } = await signIn();
+    expect(page).toMatch(/caps the account at 100 credits a UTC day/);
+    // The customer removes "the limit" and sets 500 a day on the account and the key: the caps stay.
+    expect((await browse('/portal/billing/limit/remove', { _csrf: csrf })).status).toBe(303);
+    expect(
+      (await browse('/portal/billing/limit', { _csrf: csrf, credits: '500', period: 'day' })).status,
+    ).toBe(303);
+    expect(
+      (await browse(`/portal/keys/${prod.id}/limit`, { _csrf: csrf, credits: '500', period: 'day' })).status,
+    ).toBe(303);
+    const account = (await call('GET', `/v1/accounts/${acc.id}`)).body;
+    expect(account).toMatchObject({
+      spend_limit: { credits: '100', period: 'day' },
+      spend_budget: { credits: '500', period: 'day' },
+    });
+    await use(prod, '80');
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' });
+    // The customer's own lower budget wins over the operator's cap: a month budget of 50 on the account.
+    clock.ms = Date.UTC(2026, 11, 4, 10, 0, 0);
+    expect(await verify(prod)).toMatchObject({ valid: true });
+    ({ page, csrf } = await signIn()); // a portal session lasts less than a day
+    expect(
+      (await browse('/portal/billing/limit', { _csrf: csrf, credits: '50', period: 'month' })).status,
+    ).toBe(303);
+    expect(await verify(prod)).toEqual({ valid: false, code: 'spend_limit_reached' }); // 80 used this month
+    const hold = await call('POST', `/v1/accounts/${acc.id}/holds`, { credits: '1' });
+    expect([hold.status, hold.body.error.code]).toEqual([409, 'spend_limit_reached']);
+    // Removing their own budget leaves the operator's cap in force.
+    expect((await browse('/portal/billing/limit/remove', { _csrf: csrf })).status).toBe(303);
+    expect(await verify(prod)).toMatchObject({ valid: true });
+    expect((await call('GET', `/v1/accounts/${acc.id}`)).body.spend_limit).toEqual({
+      credits: '100',
+      period: 'day',
+    });
   });
 
   it('refuses a limit that is not a positive amount within the maximum', async () => {

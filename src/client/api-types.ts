@@ -497,6 +497,13 @@ export interface paths {
               /** @enum {string} */
               period: 'day' | 'month';
             } | null;
+            /** @description Credits used (billed and unbilled) per UTC day or month */
+            spend_budget?: {
+              /** @example 1500 */
+              credits: string;
+              /** @enum {string} */
+              period: 'day' | 'month';
+            } | null;
             auto_top_up?: {
               /** @example 1500 */
               threshold: string;
@@ -1051,6 +1058,13 @@ export interface paths {
             nickname?: string;
             /** @description Credits used (billed and unbilled) per UTC day or month */
             spend_limit?: {
+              /** @example 1500 */
+              credits: string;
+              /** @enum {string} */
+              period: 'day' | 'month';
+            } | null;
+            /** @description Credits used (billed and unbilled) per UTC day or month */
+            spend_budget?: {
               /** @example 1500 */
               credits: string;
               /** @enum {string} */
@@ -5358,6 +5372,7 @@ export interface components {
        */
       low_balance_threshold: string | null;
       spend_limit: components['schemas']['SpendLimit'];
+      spend_budget: components['schemas']['SpendLimit'];
       auto_top_up: {
         /**
          * @description Credits as a decimal string, never a JSON number
@@ -5447,6 +5462,7 @@ export interface components {
        */
       last_used_at: string | null;
       spend_limit: components['schemas']['SpendLimit'];
+      spend_budget: components['schemas']['SpendLimit'];
       /**
        * @description Credits used in the current UTC period of its limit
        * @example 1500

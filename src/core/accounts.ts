@@ -85,8 +85,10 @@ export interface AccountPatch {
   name?: string;
   email?: string | null;
   lowBalanceThresholdMinor?: bigint | null;
-  /** `{ credits, period }` or null; parsed by `parseSpendLimit`. */
+  /** The operator's cap: `{ credits, period }` or null; parsed by `parseSpendLimit`. */
   spendLimit?: unknown;
+  /** The customer's own budget (the portal sets only this): `{ credits, period }` or null. */
+  spendBudget?: unknown;
   /** `{ threshold, credits, monthly_max_total, provider }` or null; parsed by `parseAutoTopUp`. */
   autoTopUp?: unknown;
   /** `{ legal_name, address_line1, ... }` or null; parsed by `parseBillingDetails`. */
@@ -97,6 +99,9 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   const limit =
     patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
   if (limit && !limit.ok) return limit;
+  const budget =
+    patch.spendBudget === undefined ? undefined : parseSpendLimit(ctx, patch.spendBudget, 'spend_budget');
+  if (budget && !budget.ok) return budget;
   const topUp = patch.autoTopUp === undefined ? undefined : await parseAutoTopUp(ctx, id, patch.autoTopUp);
   if (topUp && !topUp.ok) return topUp;
   const details =
@@ -118,11 +123,12 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     if (patch.lowBalanceThresholdMinor !== undefined)
       next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
     if (limit) next.spendLimit = limit.value;
+    if (budget) next.spendBudget = budget.value;
     if (topUp) next.autoTopUp = topUp.value;
     if (details !== undefined) next.billingDetails = details?.value ?? null;
     await tx.accounts.update(next);
     // A limit set at or below what is already used is reached now: announced in this change.
-    if (limit?.value) await announceAfterLimitChange(ctx, tx, id);
+    if (limit?.value || budget?.value) await announceAfterLimitChange(ctx, tx, id);
     // Set while already below its threshold: the first top-up starts now, charged after the commit.
     const topUps = next.autoTopUp
       ? await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }])
@@ -130,7 +136,8 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
     return { account: next, topUps };
   });
   if (!result.ok) return result;
-  if (limit || topUp) limitsChanged(ctx, id, limit?.value != null || topUp?.value != null);
+  if (limit || budget || topUp)
+    limitsChanged(ctx, id, limit?.value != null || budget?.value != null || topUp?.value != null);
   void chargeAutoTopUps(ctx, result.value.topUps);
   return ok(result.value.account);
 }

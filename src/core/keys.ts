@@ -101,12 +101,15 @@ export async function listKeys(ctx: Context, accountId: string): Promise<Result<
 
 export interface KeyPatch {
   nickname?: unknown;
-  /** `{ credits, period }` or null; parsed by `parseSpendLimit`. */
+  /** The operator's cap: `{ credits, period }` or null; parsed by `parseSpendLimit`. */
   spendLimit?: unknown;
+  /** The customer's own budget for the key (the portal sets only this): `{ credits, period }` or null. */
+  spendBudget?: unknown;
 }
 
 /**
- * Renames a key or sets its spend limit. Refusals, first wins: `nickname`, `spend_limit`, then
+ * Renames a key or sets its spend limits (the operator's cap, the customer's budget). Refusals,
+ * first wins: `nickname`, `spend_limit`, `spend_budget`, then
  * `not_found` (deleted keys too).
  * @example await updateKey(ctx, 'key_1', { spendLimit: { credits: '100', period: 'day' } })
  */
@@ -116,6 +119,9 @@ export async function updateKey(ctx: Context, keyId: string, patch: KeyPatch): P
   const limit =
     patch.spendLimit === undefined ? undefined : parseSpendLimit(ctx, patch.spendLimit, 'spend_limit');
   if (limit && !limit.ok) return limit;
+  const budget =
+    patch.spendBudget === undefined ? undefined : parseSpendLimit(ctx, patch.spendBudget, 'spend_budget');
+  if (budget && !budget.ok) return budget;
   const result = await unit(ctx, async (tx) => {
     const key = await tx.keys.get(keyId);
     if (!key || key.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
@@ -123,14 +129,16 @@ export async function updateKey(ctx: Context, keyId: string, patch: KeyPatch): P
       ...key,
       ...(nickname ? { nickname: nickname.value } : {}),
       ...(limit ? { spendLimit: limit.value } : {}),
+      ...(budget ? { spendBudget: budget.value } : {}),
     };
     await tx.keys.update(next);
-    if (limit?.value) await announceAfterLimitChange(ctx, tx, next.accountId);
+    if (limit?.value || budget?.value) await announceAfterLimitChange(ctx, tx, next.accountId);
     return next;
   });
   if (!result.ok) return result;
   cacheKey(ctx, result.value);
-  if (limit) limitsChanged(ctx, result.value.accountId, limit.value !== null);
+  if (limit || budget)
+    limitsChanged(ctx, result.value.accountId, limit?.value != null || budget?.value != null);
   return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 
@@ -180,7 +188,7 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
   // Takes effect on the very next verification in this process.
   if (!result.ok) return result;
   cacheKey(ctx, result.value);
-  if (result.value.spendLimit) limitsChanged(ctx, result.value.accountId, true);
+  if (result.value.spendLimit || result.value.spendBudget) limitsChanged(ctx, result.value.accountId, true);
   return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 

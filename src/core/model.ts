@@ -14,8 +14,10 @@ export interface Account {
   /** The customer's credit account in the ledger. */
   ledgerAccountId: string;
   lowBalanceThresholdMinor: bigint | null;
-  /** Credits this account may use per UTC day or month, all keys together; null: no limit. */
+  /** The operator's cap: credits this account may use per UTC day or month, all keys together; null: none. */
   spendLimit: SpendLimit | null;
+  /** The customer's own budget (set in the portal), within the operator's cap: both apply, the lower wins. */
+  spendBudget?: SpendLimit | null;
   autoTopUp: AutoTopUp | null;
   /** Who invoices are addressed to; frozen into each invoice at issue. Absent or null: none given. */
   billingDetails?: BillingDetails | null;
@@ -50,8 +52,10 @@ export interface ApiKey {
   status: ApiKeyStatus;
   createdAtMs: number;
   lastUsedAtMs: number | null;
-  /** Credits this key may use per UTC day or month; null: no limit of its own. */
+  /** The operator's cap: credits this key may use per UTC day or month; null: no limit of its own. */
   spendLimit: SpendLimit | null;
+  /** The customer's own budget for the key (set in the portal): both apply, the lower wins. */
+  spendBudget?: SpendLimit | null;
 }
 
 export type PurchaseStatus = 'pending' | 'paid' | 'failed';

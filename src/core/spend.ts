@@ -59,6 +59,32 @@ function statusOf(limit: SpendLimit, spent: Spent, keyId: string | null): SpendS
 }
 
 /**
+ * The binding one of a scope's limits (the operator's cap and the customer's budget): the one with
+ * the least left, so the lower wins; null without a limit. A hold past it passes some limit, and a
+ * scope whose binding limit is not reached has none reached.
+ */
+function bindingStatus(
+  limits: readonly SpendLimit[] | undefined,
+  spent: Spent,
+  keyId: string | null,
+): SpendStatus | null {
+  let binding: SpendStatus | null = null;
+  for (const limit of limits ?? []) {
+    const s = statusOf(limit, spent, keyId);
+    if (!binding || s.limit.creditsMinor - s.spentMinor < binding.limit.creditsMinor - binding.spentMinor)
+      binding = s;
+  }
+  return binding;
+}
+
+/**
+ * The two limits of an account or a key as answers show them: the operator's cap (`spend_limit`)
+ * and the customer's own budget (`spend_budget`); both apply, the lower wins.
+ */
+export const limitsOfScope = (scope: { spendLimit: SpendLimit | null; spendBudget?: SpendLimit | null }) =>
+  [scope.spendLimit, scope.spendBudget ?? null].filter((l): l is SpendLimit => l !== null);
+
+/**
  * From memory only: whether a key (and its account) may still spend, or undefined when something
  * must be read first (`loadSpend`). No limits anywhere costs one check.
  */
@@ -71,8 +97,8 @@ export function spendRefusalCached(
   if (state.anyLimits && !state.anyLimits.value && fresh(ctx, state.anyLimits.atMs)) return false;
   const limits = state.limits.get(accountId);
   if (!limits || !fresh(ctx, limits.atMs) || !state.anyLimits) return undefined;
-  const keyLimit = keyId === null ? undefined : limits.keys.get(keyId);
-  if (!limits.account && !keyLimit) return false;
+  const keyLimits = keyId === null ? undefined : limits.keys.get(keyId);
+  if (limits.account.length === 0 && !keyLimits) return false;
   const spent = state.spent.get(accountId);
   const now = ctx.clock.nowMs();
   if (
@@ -87,9 +113,8 @@ export function spendRefusalCached(
 
 /** Whether the account's limit, or this key's, is reached by what `spent` says was used. */
 function reachedAny(limits: SpendControls, spent: Spent, keyId: string | null): boolean {
-  if (limits.account && statusOf(limits.account, spent, null).reached) return true;
-  const keyLimit = keyId === null ? undefined : limits.keys.get(keyId);
-  return keyLimit !== undefined && keyId !== null && statusOf(keyLimit, spent, keyId).reached;
+  if (bindingStatus(limits.account, spent, null)?.reached) return true;
+  return keyId !== null && bindingStatus(limits.keys.get(keyId), spent, keyId)?.reached === true;
 }
 
 /** Whether the account or this key reached its limit: from memory, or read first. */
@@ -117,7 +142,7 @@ export async function loadSpend(
     limits = { ...(await tx.spend.limitsOf(accountId)), atMs: now };
     state.limits.set(accountId, limits);
   }
-  if (!limits.account && limits.keys.size === 0) return null;
+  if (limits.account.length === 0 && limits.keys.size === 0) return null;
   const dayStartMs = startOfUtcDay(now);
   const monthStartMs = startOfUtcMonth(now);
   const [day, month] = await tx.spend.spent(accountId, [dayStartMs, monthStartMs]);
@@ -126,28 +151,27 @@ export async function loadSpend(
   return { limits, spent };
 }
 
-/** The account's own limit and what it used in that period, or null with no limit (cheap then). */
+/** The account's binding limit and what it used in that period, or null with no limit (cheap then). */
 export async function accountSpend(ctx: Context, tx: Tx, accountId: string): Promise<SpendStatus | null> {
   const state = ctx.spend;
   if (state.anyLimits && !state.anyLimits.value && fresh(ctx, state.anyLimits.atMs)) return null;
   return (await spendStatuses(ctx, tx, accountId)).account;
 }
 
-/** A key's own limit and what it used in that period, read in this unit of work; null without a limit. */
+/** A key's binding limit and what it used in that period, read in this unit of work; null without a limit. */
 export async function keySpend(
   ctx: Context,
   tx: Tx,
-  key: { id: string; accountId: string; spendLimit: SpendLimit | null },
+  key: { id: string; accountId: string; spendLimit: SpendLimit | null; spendBudget?: SpendLimit | null },
 ): Promise<SpendStatus | null> {
-  if (!key.spendLimit) return null;
+  if (!key.spendLimit && !key.spendBudget) return null;
   return (await spendStatuses(ctx, tx, key.accountId)).keys.get(key.id) ?? null;
 }
 
 /** Credits each key used in its current period (its limit's period; the UTC day without one). */
-export async function keysSpent<K extends { id: string; accountId: string; spendLimit: SpendLimit | null }>(
-  ctx: Context,
-  keys: K[],
-): Promise<(K & { spentMinor: bigint })[]> {
+export async function keysSpent<
+  K extends { id: string; accountId: string; spendLimit: SpendLimit | null; spendBudget?: SpendLimit | null },
+>(ctx: Context, keys: K[]): Promise<(K & { spentMinor: bigint })[]> {
   const now = ctx.clock.nowMs();
   const starts = [startOfUtcDay(now), startOfUtcMonth(now)];
   const byAccount = new Map<string, SpentSince[]>();
@@ -155,7 +179,7 @@ export async function keysSpent<K extends { id: string; accountId: string; spend
     byAccount.set(accountId, await read(ctx, (tx) => tx.spend.spent(accountId, starts)));
   return keys.map((k) => {
     const [day, month] = byAccount.get(k.accountId)!;
-    const since = k.spendLimit?.period === 'month' ? month! : day!;
+    const since = (k.spendBudget ?? k.spendLimit)?.period === 'month' ? month! : day!;
     return { ...k, spentMinor: since.byKey.get(k.id) ?? 0n };
   });
 }
@@ -172,8 +196,8 @@ export async function spendStatuses(
   const monthStartMs = startOfUtcMonth(now);
   const [day, month] = await tx.spend.spent(accountId, [dayStartMs, monthStartMs]);
   const spent = { dayStartMs, monthStartMs, day: day!, month: month!, atMs: now };
-  const keys = new Map([...limits.keys].map(([id, l]) => [id, statusOf(l, spent, id)]));
-  return { account: limits.account && statusOf(limits.account, spent, null), keys, spent };
+  const keys = new Map([...limits.keys].map(([id, l]) => [id, bindingStatus(l, spent, id)!]));
+  return { account: bindingStatus(limits.account, spent, null), keys, spent };
 }
 
 /** What an account has set (its limits, its keys' limits, its auto top-up), from memory while fresh. */
@@ -204,11 +228,18 @@ export async function announceSpendLimits(
   for (const accountId of accountIds) {
     const controls = await controlsOf(ctx, tx, accountId);
     if (controls.autoTopUp) withTopUp.push({ accountId, autoTopUp: controls.autoTopUp });
-    if (!controls.account && controls.keys.size === 0) continue;
+    if (controls.account.length === 0 && controls.keys.size === 0) continue;
     const statuses = await spendStatuses(ctx, tx, accountId);
+    // Every limit of each scope, the cap and the budget: each announced when reached.
     const scopes: [string, string | null, SpendStatus | null][] = [
-      [accountId, null, statuses.account],
-      ...[...statuses.keys].map(([id, s]): [string, string, SpendStatus] => [id, id, s]),
+      ...controls.account.map((l): [string, null, SpendStatus] => [
+        accountId,
+        null,
+        statusOf(l, statuses.spent, null),
+      ]),
+      ...[...controls.keys].flatMap(([id, ls]) =>
+        ls.map((l): [string, string, SpendStatus] => [id, id, statusOf(l, statuses.spent, id)]),
+      ),
     ];
     for (const [scopeId, keyId, s] of scopes) {
       // The period is part of the key: a day starting on the 1st and its month start together.

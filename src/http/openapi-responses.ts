@@ -50,6 +50,7 @@ const Account = z
     external_id: z.string().nullable(),
     low_balance_threshold: Amount.nullable(),
     spend_limit: SpendLimit,
+    spend_budget: SpendLimit,
     auto_top_up: z
       .object({
         threshold: Amount,
@@ -89,6 +90,7 @@ const ApiKey = z
     created_at: Time,
     last_used_at: Time.nullable(),
     spend_limit: SpendLimit,
+    spend_budget: SpendLimit,
     spent: Amount.optional().openapi({ description: 'Credits used in the current UTC period of its limit' }),
   })
   .openapi('ApiKey');

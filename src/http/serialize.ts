@@ -23,6 +23,7 @@ export function serializers(config: TollgateConfig) {
       external_id: a.externalId,
       low_balance_threshold: a.lowBalanceThresholdMinor === null ? null : credits(a.lowBalanceThresholdMinor),
       spend_limit: limit(a.spendLimit),
+      spend_budget: limit(a.spendBudget ?? null),
       auto_top_up: a.autoTopUp && {
         threshold: credits(a.autoTopUp.thresholdMinor),
         credits: credits(a.autoTopUp.creditsMinor),
@@ -50,6 +51,7 @@ export function serializers(config: TollgateConfig) {
       created_at: time(k.createdAtMs),
       last_used_at: time(k.lastUsedAtMs),
       spend_limit: limit(k.spendLimit),
+      spend_budget: limit(k.spendBudget ?? null),
       ...('spentMinor' in k ? { spent: credits(k.spentMinor as bigint) } : {}),
     }),
     purchase: (p: Purchase) => ({

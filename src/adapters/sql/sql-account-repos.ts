@@ -19,11 +19,11 @@ import {
   strOrNull,
 } from './sql-connection.ts';
 
-/** A spend limit from its two columns (null: no limit). */
-export const toLimit = (r: Row): SpendLimit | null =>
-  r.spend_limit_minor === null || r.spend_limit_minor === undefined
+/** A spend limit from its two columns (null: no limit): the operator's cap, or with `budget` the customer's. */
+export const toLimit = (r: Row, column: 'spend_limit' | 'spend_budget' = 'spend_limit'): SpendLimit | null =>
+  r[`${column}_minor`] === null || r[`${column}_minor`] === undefined
     ? null
-    : { creditsMinor: big(r.spend_limit_minor), period: str(r.spend_limit_period) as SpendLimit['period'] };
+    : { creditsMinor: big(r[`${column}_minor`]), period: str(r[`${column}_period`]) as SpendLimit['period'] };
 
 const toAccount = (r: Row): Account => ({
   id: str(r.id),
@@ -33,6 +33,7 @@ const toAccount = (r: Row): Account => ({
   ledgerAccountId: str(r.ledger_account_id),
   lowBalanceThresholdMinor: bigOrNull(r.low_balance_threshold_minor),
   spendLimit: toLimit(r),
+  spendBudget: toLimit(r, 'spend_budget'),
   autoTopUp: toAutoTopUp(r.auto_top_up),
   billingDetails:
     r.billing_details == null
@@ -138,7 +139,7 @@ export class SqlAccountRepo implements AccountRepo {
   async update(a: Account): Promise<void> {
     await this.c
       .stmt(
-        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, auto_top_up = ?, billing_details = ? WHERE id = ?',
+        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, spend_budget_minor = ?, spend_budget_period = ?, auto_top_up = ?, billing_details = ? WHERE id = ?',
       )
       .run(
         a.name,
@@ -146,6 +147,8 @@ export class SqlAccountRepo implements AccountRepo {
         a.lowBalanceThresholdMinor,
         a.spendLimit?.creditsMinor ?? null,
         a.spendLimit?.period ?? null,
+        a.spendBudget?.creditsMinor ?? null,
+        a.spendBudget?.period ?? null,
         autoTopUpJson(a.autoTopUp),
         a.billingDetails ? JSON.stringify(billingDetailsJson(a.billingDetails)) : null,
         a.id,
@@ -163,6 +166,7 @@ const toKey = (r: Row): ApiKey => ({
   createdAtMs: num(r.created_at_ms),
   lastUsedAtMs: numOrNull(r.last_used_at_ms),
   spendLimit: toLimit(r),
+  spendBudget: toLimit(r, 'spend_budget'),
 });
 
 export class SqlKeyRepo implements KeyRepo {
@@ -201,8 +205,17 @@ export class SqlKeyRepo implements KeyRepo {
 
   async update(k: ApiKey): Promise<void> {
     await this.c
-      .stmt('UPDATE api_keys SET nickname = ?, spend_limit_minor = ?, spend_limit_period = ? WHERE id = ?')
-      .run(k.nickname, k.spendLimit?.creditsMinor ?? null, k.spendLimit?.period ?? null, k.id);
+      .stmt(
+        'UPDATE api_keys SET nickname = ?, spend_limit_minor = ?, spend_limit_period = ?, spend_budget_minor = ?, spend_budget_period = ? WHERE id = ?',
+      )
+      .run(
+        k.nickname,
+        k.spendLimit?.creditsMinor ?? null,
+        k.spendLimit?.period ?? null,
+        k.spendBudget?.creditsMinor ?? null,
+        k.spendBudget?.period ?? null,
+        k.id,
+      );
   }
 
   async setStatus(id: string, status: ApiKeyStatus, atMs: number): Promise<void> {

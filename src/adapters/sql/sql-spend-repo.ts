@@ -1,3 +1,4 @@
+import type { SpendLimit } from '../../core/model.ts';
 import type { SpendControls, SpendRepo, SpentSince } from '../../core/ports.ts';
 import { toAutoTopUp, toLimit } from './sql-account-repos.ts';
 import { big, num, type Row, type SqlConnection, str } from './sql-connection.ts';
@@ -37,18 +38,20 @@ export class SqlSpendRepo implements SpendRepo {
 
   async limitsOf(accountId: string): Promise<SpendControls> {
     const account = (await this.c
-      .stmt('SELECT spend_limit_minor, spend_limit_period, auto_top_up FROM accounts WHERE id = ?')
+      .stmt(
+        'SELECT spend_limit_minor, spend_limit_period, spend_budget_minor, spend_budget_period, auto_top_up FROM accounts WHERE id = ?',
+      )
       .get(accountId)) as Row | undefined;
     const keys = (await this.c
       .stmt(
-        `SELECT id, spend_limit_minor, spend_limit_period FROM api_keys
-         WHERE account_id = ? AND spend_limit_minor IS NOT NULL AND status != 'deleted'`,
+        `SELECT id, spend_limit_minor, spend_limit_period, spend_budget_minor, spend_budget_period FROM api_keys
+         WHERE account_id = ? AND (spend_limit_minor IS NOT NULL OR spend_budget_minor IS NOT NULL) AND status != 'deleted'`,
       )
       .all(accountId)) as Row[];
     return {
-      account: account ? toLimit(account) : null,
+      account: account ? limitsOfRow(account) : [],
       autoTopUp: account ? toAutoTopUp(account.auto_top_up) : null,
-      keys: new Map(keys.map((k) => [str(k.id), toLimit(k)!])),
+      keys: new Map(keys.map((k) => [str(k.id), limitsOfRow(k)])),
     };
   }
 
@@ -56,7 +59,9 @@ export class SqlSpendRepo implements SpendRepo {
     const row = (await this.c
       .stmt(
         `SELECT (SELECT count(*) FROM (SELECT 1 FROM accounts WHERE spend_limit_minor IS NOT NULL OR auto_top_up IS NOT NULL LIMIT 1) a)
-              + (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE spend_limit_minor IS NOT NULL LIMIT 1) k) AS n`,
+              + (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE spend_limit_minor IS NOT NULL LIMIT 1) k)
+              + (SELECT count(*) FROM (SELECT 1 FROM accounts WHERE spend_budget_minor IS NOT NULL LIMIT 1) ab)
+              + (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE spend_budget_minor IS NOT NULL LIMIT 1) kb) AS n`,
       )
       .get()) as Row;
     return num(row.n) > 0;
@@ -70,4 +75,9 @@ export class SqlSpendRepo implements SpendRepo {
       .get(scopeId, periodStartMs, atMs);
     return row !== undefined;
   }
+}
+
+/** The operator's cap and the customer's budget of one row, those set. */
+function limitsOfRow(r: Row): SpendLimit[] {
+  return [toLimit(r), toLimit(r, 'spend_budget')].filter((l): l is SpendLimit => l !== null);
 }

@@ -28,7 +28,7 @@ const AUTO_TOP_UP_PROVIDER = 'manual';
 
 /** The form's names for the fields a refusal may name. */
 const FIELD_LABELS: Record<string, string> = {
-  'spend_limit.credits': 'The limit',
+  'spend_budget.credits': 'The limit',
   'auto_top_up.threshold': 'The threshold',
   credits: 'The credits to buy',
   'auto_top_up.monthly_max_total': 'The monthly maximum',
@@ -116,7 +116,9 @@ export function billingRoutes(app: AppType, p: Portal): void {
         purchases={purchases.ok ? purchases.value : []}
         range={rangeFor(account.ok ? account.value : null)}
         runwaySeconds={b.runwaySeconds}
-        spendLimit={account.ok ? account.value.spendLimit : null}
+        spendLimit={account.ok ? (account.value.spendBudget ?? null) : null}
+        spendCap={account.ok ? account.value.spendLimit : null}
+        bindingLimit={spend?.limit ?? null}
         spentMinor={spend?.spentMinor ?? null}
         autoTopUp={account.ok ? account.value.autoTopUp : null}
         billingDetails={account.ok ? (account.value.billingDetails ?? null) : null}
@@ -177,14 +179,15 @@ export function billingRoutes(app: AppType, p: Portal): void {
         .filter(([k, v]) => typeof v === 'string' && !k.startsWith('_') && k !== 'idempotency_key')
         .map(([k, v]) => [k, String(v).slice(0, 300)]),
     );
+  // The customer sets their own budget; the operator's cap (`spend_limit`) is not theirs to change.
   onAccount('/portal/billing/limit', 'set account spend limit', 'limit', (c) => ({
-    spendLimit: { credits: field(c, 'credits'), period: field(c, 'period') },
+    spendBudget: { credits: field(c, 'credits'), period: field(c, 'period') },
   }));
   onAccount('/portal/billing/details', 'set billing details', 'details', (c) =>
     billingDetailsPatch(p.form(c)),
   );
   onAccount('/portal/billing/limit/remove', 'remove account spend limit', 'limit', () => ({
-    spendLimit: null,
+    spendBudget: null,
   }));
   onAccount('/portal/billing/auto_top_up', 'set auto top-up', 'auto_top_up', (c) => ({
     autoTopUp: {
@@ -258,7 +261,12 @@ function BillingPage(
     purchases: Purchase[];
     range: { min: bigint; max: bigint } | null;
     runwaySeconds: number | null;
+    /** The customer's own limit. */
     spendLimit: SpendLimit | null;
+    /** The operator's cap. */
+    spendCap: SpendLimit | null;
+    /** The one of the two with the least left, which `spentMinor` counts against. */
+    bindingLimit: SpendLimit | null;
     spentMinor: bigint | null;
     autoTopUp: AutoTopUp | null;
     billingDetails: BillingDetails | null;
@@ -315,7 +323,7 @@ function BillingPage(
       />
       <section aria-labelledby="limit-h">
         <h2 id="limit-h">Spend limit</h2>
-        <p data-testid="account-spent">{spentText(p.credits, p.spentMinor, p.spendLimit)}</p>
+        <p data-testid="account-spent">{spentText(p.credits, p.spentMinor, p.bindingLimit)}</p>
         <p class="muted">
           Once the credits used in the UTC day or month reach the limit, every key of the account is refused
           until the next one begins. Each key can also have its own limit on the API Keys page.
@@ -326,6 +334,7 @@ function BillingPage(
           id="account-limit"
           subject="the account"
           limit={p.spendLimit}
+          cap={p.spendCap}
           credits={p.credits}
         />
       </section>

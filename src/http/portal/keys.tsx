@@ -59,7 +59,7 @@ export function keysRoutes(app: AppType, p: Portal): void {
         if (!r.ok)
           return p.redirect(c, back, {
             kind: 'error',
-            text: p.refusalText(r, { 'spend_limit.credits': 'The limit' }),
+            text: p.refusalText(r, { 'spend_budget.credits': 'The limit' }),
           });
         return p.redirect(c, back, { kind: 'notice', text: done(key.value.nickname) });
       }),
@@ -88,8 +88,9 @@ export function keysRoutes(app: AppType, p: Portal): void {
     (n) => `The spend limit of "${n}" is saved.`,
     (c, id) => {
       const f = p.form(c);
+      // The customer's own budget for the key; the operator's cap is not theirs to change.
       return engine.keys.update(id, {
-        spendLimit: { credits: formNumber(String(f.credits ?? '')), period: String(f.period ?? '') },
+        spendBudget: { credits: formNumber(String(f.credits ?? '')), period: String(f.period ?? '') },
       });
     },
   );
@@ -97,7 +98,7 @@ export function keysRoutes(app: AppType, p: Portal): void {
     'limit/remove',
     'remove key spend limit',
     (n) => `"${n}" has no spend limit now.`,
-    (_c, id) => engine.keys.update(id, { spendLimit: null }),
+    (_c, id) => engine.keys.update(id, { spendBudget: null }),
   );
 }
 
@@ -201,15 +202,18 @@ function KeysPage(
                   <td data-label="Created">{p.time(k.createdAtMs)}</td>
                   <td data-label="Last used">{k.lastUsedAtMs ? p.time(k.lastUsedAtMs) : 'never'}</td>
                   <td data-label="Spending" class="block">
-                    <span data-testid="spent">{spentText(p.credits, k.spentMinor, k.spendLimit)}</span>
+                    <span data-testid="spent">
+                      {spentText(p.credits, k.spentMinor, k.spendBudget ?? k.spendLimit)}
+                    </span>
                     <details>
-                      <summary>{k.spendLimit ? 'Change limit' : 'Set a limit'}</summary>
+                      <summary>{k.spendBudget ? 'Change limit' : 'Set a limit'}</summary>
                       <LimitForm
                         action={`/portal/keys/${k.id}/limit`}
                         csrf={p.csrf}
                         id={`limit-${k.id}`}
                         subject={k.nickname}
-                        limit={k.spendLimit}
+                        limit={k.spendBudget ?? null}
+                        cap={k.spendLimit}
                         credits={p.credits}
                       />
                     </details>

@@ -29,12 +29,21 @@ export function LimitForm(props: {
   id: string;
   /** Whose limit, for screen readers: "render farm", "the account". */
   subject: string;
+  /** The customer's own limit (their budget), which this form sets and removes. */
   limit: SpendLimit | null;
+  /** The operator's cap, shown and never changed here: the customer's limit applies within it. */
+  cap?: SpendLimit | null;
   credits: (m: bigint) => string;
 }) {
-  const { id, limit } = props;
+  const { id, limit, cap } = props;
   return (
     <div class="row">
+      {cap && (
+        <p class="muted" data-testid="spend-cap">
+          Your provider caps {props.subject} at {props.credits(cap.creditsMinor)} credits a UTC {cap.period}.
+          A limit of your own applies within it: the lower one wins.
+        </p>
+      )}
       <PostForm action={props.action} csrf={props.csrf}>
         <div class="row">
           <AmountInput

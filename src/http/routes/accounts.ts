@@ -27,6 +27,7 @@ const PatchAccount = z.strictObject({
   email: z.string().max(254).nullable().optional(),
   low_balance_threshold: Amount.nullable().optional(),
   spend_limit: SpendLimitSchema.nullable().optional(),
+  spend_budget: SpendLimitSchema.nullable().optional(),
   auto_top_up: z
     .strictObject({
       threshold: Amount,
@@ -120,6 +121,7 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       ...(b.email !== undefined ? { email: b.email } : {}),
       ...(threshold !== undefined ? { lowBalanceThresholdMinor: threshold } : {}),
       ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
+      ...(b.spend_budget !== undefined ? { spendBudget: b.spend_budget } : {}),
       ...(b.auto_top_up !== undefined ? { autoTopUp: b.auto_top_up } : {}),
       ...(b.billing_details !== undefined ? { billingDetails: b.billing_details } : {}),
     };

@@ -45,13 +45,15 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       z.strictObject({
         nickname: z.string().max(NICKNAME_MAX_CHARS).optional(),
         spend_limit: SpendLimitSchema.nullable().optional(),
+        spend_budget: SpendLimitSchema.nullable().optional(),
       }),
     ),
     async (c) => {
-      const b = body<{ nickname?: string; spend_limit?: unknown }>(c);
+      const b = body<{ nickname?: string; spend_limit?: unknown; spend_budget?: unknown }>(c);
       const patch = {
         ...(b.nickname !== undefined ? { nickname: b.nickname } : {}),
         ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
+        ...(b.spend_budget !== undefined ? { spendBudget: b.spend_budget } : {}),
       };
       return c.json(s.key(unwrap(await engine.keys.update(param(c, 'id'), patch))), 200);
     },
