@@ -407,8 +407,11 @@ export interface RequestScopes {
 export interface IdempotencyRepo {
   /** Stores the claim unless the caller's key is stored already; answers the row as it is after. */
   claim(row: KeptRequest): Promise<KeptRequest>;
-  /** Takes over a claim whose owner's lease ran out before its change committed. */
-  takeOver(scope: string, key: string, owner: string, leaseUntilMs: number): Promise<void>;
+  /**
+   * Takes over a claim from `fromOwner` (whose lease ran out) while no answer is kept: true when
+   * this call won it (a compare-and-set, so of two retries at once one runs).
+   */
+  takeOver(scope: string, key: string, fromOwner: string, owner: string, leaseUntilMs: number): Promise<boolean>;
   /** Marks the change committed, in the change's own transaction (while `owner` holds the claim). */
   committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null): Promise<void>;
   /** Keeps the answer of the request `owner` ran. */

@@ -31,6 +31,12 @@ export interface RequestInput {
   fingerprint: string;
   /** The audit line to write with the change (null: the change is not audited). */
   audit: AuditInput | null;
+  /**
+   * The use case finds its own work again (a purchase, by its account's key): a retry whose first
+   * request committed but lost its answer runs it again and answers what it finds, instead of
+   * `invalid_state`.
+   */
+  findsItsOwn?: boolean;
 }
 
 /** A request under way: its hook for units of work, and how it ends. */
@@ -128,13 +134,11 @@ export async function beginRequest(ctx: Context, input: RequestInput): Promise<A
       await tx.idempotency.purge(now - KEPT_FOR_MS);
       row = await tx.idempotency.claim(claim);
     }
-    if (row.owner !== owner && row.fingerprint === input.fingerprint && !row.answer) {
-      if (row.committedAtMs === null && row.leaseUntilMs < now) {
-        // Its owner stopped before changing anything: this request runs it.
-        await tx.idempotency.takeOver(input.scope, key, owner, now + LEASE_MS);
-        return { ...row, owner };
-      }
-    }
+    const stopped = row.owner !== owner && row.leaseUntilMs < now && !row.answer;
+    // Its owner stopped before changing anything (or the use case finds its own work again): this
+    // request runs it, if no other retry took it over first.
+    if (stopped && row.fingerprint === input.fingerprint && (row.committedAtMs === null || input.findsItsOwn))
+      if (await tx.idempotency.takeOver(input.scope, key, row.owner, owner, now + LEASE_MS)) return { ...row, owner };
     return row;
   });
   if (now - ctx.requests.lastPurgeMs >= 3600_000) {

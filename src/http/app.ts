@@ -164,7 +164,8 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     const routePath = matchedRoute(c);
     const admission = await engine.requests.begin({
       scope: who.actor.tokenId ?? `bootstrap:${who.actor.name}`,
-      key: key === undefined || NOT_KEPT.has(routePath) ? undefined : key,
+      key,
+      findsItsOwn: FINDS_ITS_OWN.has(routePath),
       fingerprint: createHash('sha256').update(`${c.req.method} ${c.req.path}\n${raw}`).digest('hex'),
       audit: {
         actor: who.actor,
@@ -276,10 +277,11 @@ const ID_SEGMENT = /^[a-z]{2,4}_[0-9A-Za-z]{10,}$/;
 const HOT_PATHS = new Set(['/v1/api_keys/verify', '/v1/usage_events']);
 
 /**
- * Routes whose use case keeps its own key: a purchase is found again by its account's key, so a
- * retry after a provider failure (503, the purchase kept) starts the same checkout again.
+ * Routes whose use case keeps its own key as well: a purchase is found again by its account's key,
+ * so a retry after a provider failure (503, the purchase kept, the answer not) or after a crash
+ * that lost the answer starts the same checkout again rather than a second purchase.
  */
-const NOT_KEPT = new Set(['/v1/accounts/:id/credit_purchases']);
+const FINDS_ITS_OWN = new Set(['/v1/accounts/:id/credit_purchases']);
 
 /** The route as registered (`/v1/accounts/:id/holds`), not the path with its ids. */
 function matchedRoute(c: Context<Env>): string {

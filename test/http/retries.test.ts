@@ -108,6 +108,26 @@ describe.each(STORES)('retries change money once ($name)', (store) => {
     expect(long.status).toBe(422);
   });
 
+  it('a refused purchase is kept like any answer: the retry answers it byte for byte, another body conflicts', async () => {
+    const api = await makeApi({ store });
+    const acc = (await api.call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const buy = (credits: string) =>
+      api.call(
+        'POST',
+        `/v1/accounts/${acc.id}/credit_purchases`,
+        { credits, provider: 'manual' },
+        { 'idempotency-key': 'too-small' },
+      );
+    const first = await buy('500'); // $5.00, under the payment minimum
+    expect([first.status, first.body.error.code]).toEqual([422, 'payment_out_of_range']);
+    const again = await buy('500');
+    expect(again.text).toBe(first.text); // its request_id included
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await buy('1500');
+    expect([other.status, other.body.error.code]).toEqual([409, 'idempotency_conflict']);
+    expect((await api.call('GET', `/v1/accounts/${acc.id}/credit_purchases`)).body.data).toEqual([]);
+  });
+
   it('a twin sent while the first still runs is request_in_progress, and only one grant is made', async () => {
     const api = await makeApi({ store });
     const acc = (await api.call('POST', '/v1/accounts', { name: 'Acme' })).body;

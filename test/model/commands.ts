@@ -17,7 +17,86 @@ export interface World {
   purchases: string[];
   holds: string[];
   log: string[];
+  /** Sends one request over the HTTP app with an Idempotency-Key. */
+  http: (
+    method: string,
+    path: string,
+    body: string | undefined,
+    key: string,
+  ) => Promise<{ status: number; text: string; json: any }>;
+  /** Money requests sent over HTTP and their first answers, for the network's retries. */
+  sent: Sent[];
 }
+
+/** A request sent once over HTTP, and what it answered. */
+interface Sent {
+  method: string;
+  path: string;
+  body: string | undefined;
+  key: string;
+  status: number;
+  text: string;
+  atMs: number;
+}
+
+/**
+ * Sends a money request over HTTP with a fresh Idempotency-Key and keeps it for `resend` and
+ * `conflict`; answers its code (`ok` for 2xx) and JSON.
+ */
+async function overHttp(
+  w: World,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ code: string; json: any }> {
+  const key = `model-${w.sent.length}-${w.log.length}`;
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const r = await w.http(method, path, text, key);
+  expect(r.status, `${method} ${path}: ${r.text}`).toBeLessThan(500);
+  w.sent.push({ method, path, body: text, key, status: r.status, text: r.text, atMs: w.clock.ms });
+  return { code: r.status < 300 ? 'ok' : r.json.error.code, json: r.json };
+}
+
+/** USD minor units as answers write them ("12.34"). */
+const usd = (minor: bigint) => `${minor / 100n}.${(minor % 100n).toString().padStart(2, '0')}`;
+
+/** Requests whose kept answer is still kept (35 days): the network retries within that. */
+const retriable = (w: World) => w.sent.filter((x) => w.clock.ms - x.atMs < 30 * 24 * HOUR);
+
+/** The answer of a money request was lost: the same request again answers the first, byte for byte, and changes nothing. */
+const resend = fc.nat().map((i) =>
+  command(`resend request #${i} (its answer was lost)`, async (w) => {
+    const first = pick(retriable(w), i);
+    if (!first) return 'none';
+    const again = await w.http(first.method, first.path, first.body, first.key);
+    expect([again.status, again.text], `replay of ${first.method} ${first.path}`).toEqual([
+      first.status,
+      first.text,
+    ]);
+    return `${first.method} ${first.path} -> ${again.status} again`;
+  }),
+);
+
+/** The same Idempotency-Key with another body: refused as a conflict, nothing changed. */
+const conflict = fc.nat().map((i) =>
+  command(`reuse the key of request #${i} with another body`, async (w) => {
+    const first = pick(retriable(w), i);
+    if (!first) return 'none';
+    // Another valid body: other credits where it has credits, else another reason.
+    const body = first.body ? JSON.parse(first.body) : {};
+    const other = JSON.stringify(
+      'credits' in body
+        ? { ...body, credits: body.credits === '1500' ? '1600' : '1500' }
+        : { ...body, reason: 'another body' },
+    );
+    const r = await w.http(first.method, first.path, other, first.key);
+    expect([r.status, r.json?.error?.code], `${first.method} ${first.path} with another body`).toEqual([
+      409,
+      'idempotency_conflict',
+    ]);
+    return 'idempotency_conflict';
+  }),
+);
 
 /** Minor units as the wire's decimal string. */
 export function fmt(minor: bigint): string {
@@ -46,13 +125,26 @@ function command(name: string, run: (w: World) => Promise<string>): Cmd {
 const PURCHASE_CREDITS = ['500', '800', '1000', '1234.5', '5000', '769231', '800000', '1000000001'];
 
 const purchase = fc
-  .record({ account: fc.nat(), credits: fc.constantFrom(...PURCHASE_CREDITS) })
-  .map(({ account, credits }) =>
-    command(`purchase ${credits} on #${account}`, async (w) => {
+  .record({ account: fc.nat(), credits: fc.constantFrom(...PURCHASE_CREDITS), http: fc.boolean() })
+  .map(({ account, credits, http }) =>
+    command(`purchase ${credits} on #${account}${http ? ' over HTTP' : ''}`, async (w) => {
       const acc = pick(w.accounts, account)!;
+      const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
+      if (http) {
+        const r = await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_purchases`, {
+          credits,
+          provider: 'manual',
+        });
+        expect(r.code, 'purchase').toBe(want.ok ? 'ok' : want.code);
+        if (r.code === 'ok' && want.ok) {
+          expect(r.json.total, 'total of the purchase').toBe(usd(want.value.total));
+          w.model.createPurchase(r.json.id, acc, BigInt(Math.round(Number(credits) * 1e6)));
+          w.purchases.push(r.json.id);
+        }
+        return r.code;
+      }
       const key = `order-${w.purchases.length}-${w.log.length}`;
       const r = await w.engine.credits.purchase(acc, { credits, provider: 'manual' }, key);
-      const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
       expect(codeOf(r), 'purchase').toBe(want.ok ? 'ok' : want.code);
       if (r.ok && want.ok) {
         expect(r.value.purchase.totalMinor, 'total of the purchase').toBe(want.value.total);
@@ -64,25 +156,29 @@ const purchase = fc
     }),
   );
 
-const confirm = fc.nat().map((i) =>
-  command(`confirm purchase #${i}`, async (w) => {
+const confirm = fc.record({ i: fc.nat(), http: fc.boolean() }).map(({ i, http }) =>
+  command(`confirm purchase #${i}${http ? ' over HTTP' : ''}`, async (w) => {
     const id = pick(w.purchases, i);
     if (!id) return 'none';
-    const r = await w.engine.credits.confirm(id);
+    const code = http
+      ? (await overHttp(w, 'POST', `/v1/credit_purchases/${id}/confirm`)).code
+      : codeOf(await w.engine.credits.confirm(id))!;
     const want = w.model.confirm(id);
-    expect(codeOf(r), 'confirm').toBe(want.ok ? 'ok' : want.code);
-    return codeOf(r)!;
+    expect(code, 'confirm').toBe(want.ok ? 'ok' : want.code);
+    return code;
   }),
 );
 
-const failPurchase = fc.nat().map((i) =>
-  command(`fail purchase #${i}`, async (w) => {
+const failPurchase = fc.record({ i: fc.nat(), http: fc.boolean() }).map(({ i, http }) =>
+  command(`fail purchase #${i}${http ? ' over HTTP' : ''}`, async (w) => {
     const id = pick(w.purchases, i);
     if (!id) return 'none';
-    const r = await w.engine.credits.fail(id);
+    const code = http
+      ? (await overHttp(w, 'POST', `/v1/credit_purchases/${id}/fail`)).code
+      : codeOf(await w.engine.credits.fail(id))!;
     const want = w.model.fail(id);
-    expect(codeOf(r), 'fail').toBe(want.ok ? 'ok' : want.code);
-    return codeOf(r)!;
+    expect(code, 'fail').toBe(want.ok ? 'ok' : want.code);
+    return code;
   }),
 );
 
@@ -95,19 +191,32 @@ const grant = fc
     expiresInMinutes: fc.constantFrom(null, 30, 120, 24 * 60),
     // Default (before purchases), or after them: burn order is priority first.
     priority: fc.constantFrom(undefined, 20),
+    http: fc.boolean(),
   })
-  .map(({ account, credits, expiresInMinutes, priority }) =>
+  .map(({ account, credits, expiresInMinutes, priority, http }) =>
     command(
-      `grant ${credits} on #${account} expiring in ${expiresInMinutes} min, priority ${priority}`,
+      `grant ${credits} on #${account} expiring in ${expiresInMinutes} min, priority ${priority}${http ? ' over HTTP' : ''}`,
       async (w) => {
         const acc = pick(w.accounts, account)!;
         const expiresAtMs = expiresInMinutes === null ? null : w.clock.ms + expiresInMinutes * 60_000;
-        const r = await w.engine.credits.grant(acc, {
-          credits,
-          reason: 'model',
-          expiresAtMs,
-          ...(priority === undefined ? {} : { priority }),
-        });
+        // The API takes no priority: over HTTP a grant has the default one.
+        const r =
+          http && priority === undefined
+            ? await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_grants`, {
+                credits,
+                reason: 'model',
+                ...(expiresAtMs === null ? {} : { expires_at: new Date(expiresAtMs).toISOString() }),
+              }).then((x) =>
+                x.code === 'ok'
+                  ? { ok: true as const, value: { id: x.json.id as string } }
+                  : { ok: false as const, code: x.code },
+              )
+            : await w.engine.credits.grant(acc, {
+                credits,
+                reason: 'model',
+                expiresAtMs,
+                ...(priority === undefined ? {} : { priority }),
+              });
         const minor = BigInt(Math.round(Number(credits) * 1e6));
         const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs, priority);
         if (!r.ok && want.ok) throw new Error('model granted what the engine refused');
@@ -118,12 +227,33 @@ const grant = fc
   );
 
 const refund = fc
-  .record({ i: fc.nat(), credits: fc.constantFrom(undefined, '1', '100', '450', '999', '1000000001') })
-  .map(({ i, credits }) =>
-    command(`refund ${credits ?? 'all unspent'} of purchase #${i}`, async (w) => {
+  .record({
+    i: fc.nat(),
+    credits: fc.constantFrom(undefined, '1', '100', '450', '999', '1000000001'),
+    http: fc.boolean(),
+  })
+  .map(({ i, credits, http }) =>
+    command(`refund ${credits ?? 'all unspent'} of purchase #${i}${http ? ' over HTTP' : ''}`, async (w) => {
       const id = pick(w.purchases, i);
       if (!id) return 'none';
-      const r = await w.engine.credits.refund(id, credits);
+      const r = http
+        ? await overHttp(
+            w,
+            'POST',
+            `/v1/credit_purchases/${id}/refund`,
+            credits === undefined ? {} : { credits },
+          ).then((x) =>
+            x.code === 'ok'
+              ? {
+                  ok: true as const,
+                  value: {
+                    creditsMinor: decimalMinor(x.json.credits),
+                    totalMinor: BigInt(x.json.total.replace('.', '')),
+                  },
+                }
+              : { ok: false as const, code: x.code },
+          )
+        : await w.engine.credits.refund(id, credits);
       const want = w.model.refund(id, credits === undefined ? undefined : BigInt(Number(credits)) * C);
       expect(codeOf(r), `refund (model: ${JSON.stringify(w.model.unspentOfPurchase(id))})`).toBe(
         want.ok ? 'ok' : want.code,
@@ -199,31 +329,51 @@ const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
   }),
 );
 
-const voidEvent = fc.record({ i: fc.nat(), unknown: fc.nat({ max: 4 }) }).map(({ i, unknown }) =>
-  command(`void stored event #${i}${unknown === 0 ? ' (or an unknown id)' : ''}`, async (w) => {
-    // Mostly events that are stored (billed or not), sometimes an id never sent.
-    const id = unknown === 0 ? 'evt-never-sent' : (pick([...w.model.events.keys()], i) ?? 'evt-never-sent');
-    const r = await w.engine.usage.void(id, 'reported twice by a retry loop');
-    const want = w.model.voidEvent(id);
-    expect(codeOf(r), 'void').toBe(want.ok ? 'ok' : want.code);
-    if (r.ok && want.ok)
-      expect(r.value.reversalMinor, 'billed credits to give back').toBe(want.value.givenBackLater);
-    return r.ok
-      ? `${r.value.reversalMinor > 0n ? 'billed' : 'unbilled'}, ${fmt(r.value.reversalMinor)} to give back`
-      : r.code;
-  }),
-);
+const voidEvent = fc
+  .record({ i: fc.nat(), unknown: fc.nat({ max: 4 }), http: fc.boolean() })
+  .map(({ i, unknown, http }) =>
+    command(
+      `void stored event #${i}${unknown === 0 ? ' (or an unknown id)' : ''}${http ? ' over HTTP' : ''}`,
+      async (w) => {
+        // Mostly events that are stored (billed or not), sometimes an id never sent.
+        const id =
+          unknown === 0 ? 'evt-never-sent' : (pick([...w.model.events.keys()], i) ?? 'evt-never-sent');
+        const want = w.model.voidEvent(id);
+        if (http) {
+          const r = await overHttp(w, 'POST', `/v1/usage_events/${id}/void`, {
+            reason: 'reported twice by a retry loop',
+          });
+          expect(r.code, 'void').toBe(want.ok ? 'ok' : want.code);
+          return r.code;
+        }
+        const r = await w.engine.usage.void(id, 'reported twice by a retry loop');
+        expect(codeOf(r), 'void').toBe(want.ok ? 'ok' : want.code);
+        if (r.ok && want.ok)
+          expect(r.value.reversalMinor, 'billed credits to give back').toBe(want.value.givenBackLater);
+        return r.ok
+          ? `${r.value.reversalMinor > 0n ? 'billed' : 'unbilled'}, ${fmt(r.value.reversalMinor)} to give back`
+          : r.code;
+      },
+    ),
+  );
 
 const createHold = fc
   .record({
     account: fc.nat(),
     credits: fc.constantFrom('1', '40', '300', '1500', '1000000001'),
     ttl: fc.constantFrom(60, 3600),
+    http: fc.boolean(),
   })
-  .map(({ account, credits, ttl }) =>
-    command(`hold ${credits} on #${account} for ${ttl} s`, async (w) => {
+  .map(({ account, credits, ttl, http }) =>
+    command(`hold ${credits} on #${account} for ${ttl} s${http ? ' over HTTP' : ''}`, async (w) => {
       const acc = pick(w.accounts, account)!;
-      const r = await w.engine.holds.create(acc, { credits, ttlSeconds: ttl });
+      const r = http
+        ? await overHttp(w, 'POST', `/v1/accounts/${acc}/holds`, { credits, ttl_seconds: ttl }).then((x) =>
+            x.code === 'ok'
+              ? { ok: true as const, value: { id: x.json.id as string } }
+              : { ok: false as const, code: x.code },
+          )
+        : await w.engine.holds.create(acc, { credits, ttlSeconds: ttl });
       const want = w.model.createHold(r.ok ? r.value.id : 'refused', acc, BigInt(credits) * C, ttl);
       expect(codeOf(r), `hold (model balance ${JSON.stringify(w.model.balance(acc), big)})`).toBe(
         want.ok ? 'ok' : want.code,
@@ -234,16 +384,33 @@ const createHold = fc
   );
 
 const resolveHold = fc
-  .record({ i: fc.nat(), capture: fc.boolean(), credits: fc.constantFrom('1', '20', '40', '300', '2000') })
-  .map(({ i, capture, credits }) =>
-    command(`${capture ? `capture ${credits} of` : 'release'} hold #${i}`, async (w) => {
-      const id = pick(w.holds, i);
-      if (!id) return 'none';
-      const r = capture ? await w.engine.holds.capture(id, credits) : await w.engine.holds.release(id);
-      const want = capture ? w.model.capture(id, BigInt(credits) * C) : w.model.release(id);
-      expect(codeOf(r), 'hold resolution').toBe(want.ok ? 'ok' : want.code);
-      return codeOf(r)!;
-    }),
+  .record({
+    i: fc.nat(),
+    capture: fc.boolean(),
+    credits: fc.constantFrom('1', '20', '40', '300', '2000'),
+    http: fc.boolean(),
+  })
+  .map(({ i, capture, credits, http }) =>
+    command(
+      `${capture ? `capture ${credits} of` : 'release'} hold #${i}${http ? ' over HTTP' : ''}`,
+      async (w) => {
+        const id = pick(w.holds, i);
+        if (!id) return 'none';
+        const code = http
+          ? (
+              await overHttp(
+                w,
+                'POST',
+                `/v1/holds/${id}/${capture ? 'capture' : 'release'}`,
+                capture ? { credits } : undefined,
+              )
+            ).code
+          : codeOf(capture ? await w.engine.holds.capture(id, credits) : await w.engine.holds.release(id))!;
+        const want = capture ? w.model.capture(id, BigInt(credits) * C) : w.model.release(id);
+        expect(code, 'hold resolution').toBe(want.ok ? 'ok' : want.code);
+        return code;
+      },
+    ),
   );
 
 const advance = fc.constantFrom(1, 17, 60, 130, 2 * 24 * 60).map((minutes) =>
@@ -297,6 +464,9 @@ export const allCommands = [
   bill,
   bill,
   expireLots,
+  resend,
+  resend,
+  conflict,
 ];
 
 function decimalMinor(s: string): bigint {

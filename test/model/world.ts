@@ -1,7 +1,7 @@
 import { systemIds } from '../../src/adapters/system/system.ts';
 import type { IdSource } from '../../src/core/ports.ts';
-import { createTollgate, type TollgateOptions } from '../../src/index.ts';
-import { ManualClock } from '../helpers.ts';
+import { createApp, createTollgate, type TollgateOptions } from '../../src/index.ts';
+import { ADMIN, ManualClock } from '../helpers.ts';
 import type { World } from './commands.ts';
 import { Model } from './reference-model.ts';
 
@@ -26,5 +26,20 @@ export async function openWorld(opts: { database: TollgateOptions['database'] })
     accounts.push(a.value.id);
     model.addAccount(a.value.id);
   }
-  return { engine, clock, model, accounts, purchases: [], holds: [], log: [] };
+  const app = createApp(engine, { adminToken: ADMIN });
+  /** One request over HTTP, as an operator's app sends it, with its Idempotency-Key. */
+  const http = async (method: string, path: string, body: string | undefined, key: string) => {
+    const res = await app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN}`,
+        'idempotency-key': key,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : null };
+  };
+  return { engine, clock, model, accounts, purchases: [], holds: [], log: [], http, sent: [] };
 }

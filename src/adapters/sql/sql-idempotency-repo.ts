@@ -36,12 +36,19 @@ export class SqlIdempotencyRepo implements IdempotencyRepo {
     return toKept(row);
   }
 
-  async takeOver(scope: string, key: string, owner: string, leaseUntilMs: number): Promise<void> {
-    await this.c
+  async takeOver(
+    scope: string,
+    key: string,
+    fromOwner: string,
+    owner: string,
+    leaseUntilMs: number,
+  ): Promise<boolean> {
+    const won = await this.c
       .stmt(
-        'UPDATE idempotency_keys SET owner = ?, lease_until_ms = ? WHERE scope = ? AND idem_key = ? AND committed_at_ms IS NULL AND status IS NULL',
+        'UPDATE idempotency_keys SET owner = ?, lease_until_ms = ? WHERE scope = ? AND idem_key = ? AND owner = ? AND status IS NULL RETURNING owner',
       )
-      .run(owner, leaseUntilMs, scope, key);
+      .get(owner, leaseUntilMs, scope, key, fromOwner);
+    return won !== undefined;
   }
 
   async committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null) {
