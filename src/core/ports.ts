@@ -411,7 +411,13 @@ export interface IdempotencyRepo {
    * Takes over a claim from `fromOwner` (whose lease ran out) while no answer is kept: true when
    * this call won it (a compare-and-set, so of two retries at once one runs).
    */
-  takeOver(scope: string, key: string, fromOwner: string, owner: string, leaseUntilMs: number): Promise<boolean>;
+  takeOver(
+    scope: string,
+    key: string,
+    fromOwner: string,
+    owner: string,
+    leaseUntilMs: number,
+  ): Promise<boolean>;
   /** Marks the change committed, in the change's own transaction (while `owner` holds the claim). */
   committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null): Promise<void>;
   /** Keeps the answer of the request `owner` ran. */

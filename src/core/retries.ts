@@ -138,7 +138,8 @@ export async function beginRequest(ctx: Context, input: RequestInput): Promise<A
     // Its owner stopped before changing anything (or the use case finds its own work again): this
     // request runs it, if no other retry took it over first.
     if (stopped && row.fingerprint === input.fingerprint && (row.committedAtMs === null || input.findsItsOwn))
-      if (await tx.idempotency.takeOver(input.scope, key, row.owner, owner, now + LEASE_MS)) return { ...row, owner };
+      if (await tx.idempotency.takeOver(input.scope, key, row.owner, owner, now + LEASE_MS))
+        return { ...row, owner };
     return row;
   });
   if (now - ctx.requests.lastPurgeMs >= 3600_000) {
