@@ -1,4 +1,3 @@
-import { readBalance } from './accounts.ts';
 import { parseCredits } from './amount.ts';
 import { balanceIn } from './balance.ts';
 import { type Context, fail, read } from './context.ts';
@@ -198,5 +197,3 @@ export async function expireHolds(ctx: Context): Promise<number> {
   }
   return n;
 }
-
-export { readBalance };

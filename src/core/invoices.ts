@@ -4,6 +4,7 @@ import type { TollgateConfig } from './config.ts';
 import type { Account, InvoiceSnapshot, Purchase } from './model.ts';
 import { taxOn } from './pricing.ts';
 import { taxFor } from './tax.ts';
+import { isoUtc } from './timestamp.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of
@@ -25,8 +26,6 @@ export function numbering(
       match ? withYear.replace(match[0], String(seq).padStart(width, '0')) : `${withYear}${seq}`,
   };
 }
-
-export const isoUtc = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** The buyer as printed: the account, and its billing details as they are now (frozen by the caller). */
 export const buyerOf = (account: Account): InvoiceSnapshot['buyer'] => ({

@@ -1,4 +1,4 @@
-import { type Balance, readBalance } from './accounts.ts';
+import { type Balance, balanceIn } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
 import type { ApiKey, ApiKeyStatus } from './model.ts';
@@ -196,7 +196,7 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
 export async function cachedBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
   const cached = ctx.cache.balances.get(accountId);
   if (cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs) return cached.value;
-  const balance = await readBalance(ctx, accountId);
+  const balance = await read(ctx, (tx) => balanceIn(tx, accountId));
   if (balance) ctx.cache.balances.set(accountId, { value: balance, atMs: ctx.clock.nowMs() });
   return balance;
 }

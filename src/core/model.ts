@@ -350,3 +350,12 @@ export interface KeptRequest {
   targetId: string | null;
   answer: KeptAnswer | null;
 }
+
+/** What one change leaves in the audit log. */
+export interface AuditInput {
+  actor: Actor;
+  action: string;
+  targetId?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}

@@ -1,6 +1,8 @@
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { Actor, AuditEntry, OperatorScope, OperatorToken } from './model.ts';
+import type { Actor, AuditEntry, AuditInput, OperatorScope, OperatorToken } from './model.ts';
+
+export type { AuditInput };
 
 /** The scopes an operator token may carry (API.md "Operator tokens and audit log"). */
 export const OPERATOR_SCOPES: readonly OperatorScope[] = ['admin', 'ingest', 'read'];
@@ -147,15 +149,6 @@ export async function revokeOperatorToken(
 export async function listOperatorTokens(ctx: Context): Promise<OperatorToken[]> {
   const all = await read(ctx, (tx) => tx.operators.list());
   return all.filter((t) => t.revokedAtMs === null);
-}
-
-/** What one change leaves in the audit log. */
-export interface AuditInput {
-  actor: Actor;
-  action: string;
-  targetId?: string | null;
-  requestId?: string | null;
-  ip?: string | null;
 }
 
 /** Appends one line to the audit log. @example await recordAudit(ctx, { actor, action: 'portal: create key' }) */

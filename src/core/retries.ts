@@ -1,8 +1,8 @@
 import { formatAmount } from './amount.ts';
 import type { Context } from './context.ts';
 import { type Refusal, refuse } from './errors.ts';
-import type { AuditEntry, KeptAnswer, KeptRequest } from './model.ts';
-import type { AuditInput } from './operators.ts';
+import type { AuditEntry, AuditInput, KeptAnswer, KeptRequest } from './model.ts';
+
 import type { RequestHook, RequestScopes, Tx } from './ports.ts';
 
 /**

@@ -91,3 +91,5 @@ function utc(year: number, month: number, day: number, h: number, m: number, s: 
   d.setUTCHours(h, m, s, ms);
   return d.getTime();
 }
+
+export const isoUtc = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');

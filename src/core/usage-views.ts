@@ -1,10 +1,9 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { type Context, read } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
-import { isoUtc } from './invoices.ts';
 import type { UsageRecord, UsageVoid } from './model.ts';
 import type { RecordsQuery, UsageQuery } from './ports.ts';
-import { DAY_MS, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
+import { DAY_MS, isoUtc, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
 
 const MAX_RANGE_MS = 400 * DAY_MS;
 

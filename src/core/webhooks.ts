@@ -1,7 +1,6 @@
 import { balanceOf } from './balance.ts';
 import { type Context, fail, read, unit } from './context.ts';
 import { invalidField, ok, type Result, refuse } from './errors.ts';
-import { isoUtc } from './invoices.ts';
 import {
   type OutboxEvent,
   WEBHOOK_EVENT_TYPES,
@@ -10,6 +9,7 @@ import {
   type WebhookEventType,
 } from './model.ts';
 import type { Tx } from './ports.ts';
+import { isoUtc } from './timestamp.ts';
 import type { WebhookState } from './webhook-state.ts';
 
 /** Delivery attempts stop after this many: 30 s doubling to a 6 h cap (jittered down to half) spans more than a day. */

@@ -2,8 +2,8 @@ import type { Balance } from '../core/accounts.ts';
 import { formatAmount } from '../core/amount.ts';
 import { billingDetailsJson } from '../core/billing-details.ts';
 import type { TollgateConfig } from '../core/config.ts';
-import { isoUtc } from '../core/invoices.ts';
 import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase, SpendLimit } from '../core/model.ts';
+import { isoUtc } from '../core/timestamp.ts';
 
 /** Records as the API shows them: snake_case, decimal strings, ISO 8601 UTC times. */
 export function serializers(config: TollgateConfig) {

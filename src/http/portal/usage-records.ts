@@ -1,6 +1,5 @@
 import type { Engine } from '../../core/engine.ts';
-import { isoUtc } from '../../core/invoices.ts';
-import { HOUR_MS } from '../../core/timestamp.ts';
+import { HOUR_MS, isoUtc } from '../../core/timestamp.ts';
 import type { RecordView } from '../../core/usage-views.ts';
 
 /** Where the next (older) page of newest-first records starts: just before this record. */
