@@ -36,7 +36,7 @@ module.exports = {
     {
       name: 'no-circular',
       comment:
-        'Imports form a tree, types included: shared types live in leaf modules (core/model.ts, core/balance.ts, http/env.ts).',
+        'Imports form a tree, types included: shared types live in leaf modules (core/kernel/model.ts, core/kernel/balance.ts, http/env.ts).',
       severity: 'error',
       from: {},
       to: { circular: true },

@@ -1,4 +1,4 @@
-// Mutation testing of the money core: `npm run mutate` (or `npm run mutate -- --mutate src/core/holds.ts`).
+// Mutation testing of the money core: `npm run mutate` (or `npm run mutate -- --mutate src/core/credits/holds.ts`).
 // Not part of `npm test`. Reports go to reports/mutation/.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -6,14 +6,14 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
-    'src/core/ledger.ts',
-    'src/core/credits.ts',
-    'src/core/refunds.ts',
-    'src/core/holds.ts',
-    'src/core/lots.ts',
-    'src/core/billing.ts',
-    'src/core/pricing.ts',
-    'src/core/amount.ts',
+    'src/core/kernel/ledger.ts',
+    'src/core/credits/credits.ts',
+    'src/core/credits/refunds.ts',
+    'src/core/credits/holds.ts',
+    'src/core/kernel/lots.ts',
+    'src/core/usage/billing.ts',
+    'src/core/prices/pricing.ts',
+    'src/core/kernel/amount.ts',
   ],
   coverageAnalysis: 'perTest',
   // The machine is shared: one test runner at a time.

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RatedEvent } from '../src/core/model.ts';
+import type { RatedEvent } from '../src/core/kernel/model.ts';
 import { createTollgate, type Engine, type TollgateOptions } from '../src/index.ts';
 import { rate } from './lib.ts';
 

@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { storeOf } from './config.ts';
-import { formatAmount } from './core/amount.ts';
 import type { Engine } from './core/engine.ts';
-import type { PurchaseStatus } from './core/model.ts';
-import { parseTimeParam } from './core/timestamp.ts';
+import { formatAmount } from './core/kernel/amount.ts';
+import type { PurchaseStatus } from './core/kernel/model.ts';
+import { parseTimeParam } from './core/kernel/time.ts';
 import { serializers } from './http/serialize.ts';
 import { EXIT, openEngineOrExit, serveStandalone, settingsOrExit } from './serve.ts';
 

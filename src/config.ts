@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
-import { isCountryCode } from './core/billing-details.ts';
-import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
-import { INVOICE_LOCALES, type InvoiceLocale } from './core/model.ts';
+import { isCountryCode } from './core/kernel/billing-details.ts';
+import { DEFAULT_CONFIG, type TollgateConfig } from './core/kernel/config.ts';
+import { INVOICE_LOCALES, type InvoiceLocale } from './core/kernel/model.ts';
 
 /** The standalone server's settings, read once from the environment (see API.md). */
 export interface ServerSettings {

@@ -12,10 +12,10 @@ import type { SqliteDatabase } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { asyncScopes, systemClock, systemIds } from './adapters/system/system.ts';
 import { httpSender } from './adapters/webhooks/http-sender.ts';
-import { DEFAULT_CONFIG, type TollgateConfig } from './core/config.ts';
 import { createEngine, type Engine } from './core/engine.ts';
-import { manualProvider, type PaymentProvider } from './core/payments.ts';
-import type { Clock, IdSource, SignInProvider, WebhookSender } from './core/ports.ts';
+import { DEFAULT_CONFIG, type TollgateConfig } from './core/kernel/config.ts';
+import { manualProvider, type PaymentProvider } from './core/kernel/payments.ts';
+import type { Clock, IdSource, SignInProvider, WebhookSender } from './core/kernel/ports.ts';
 
 export interface TollgateOptions {
   /**
@@ -73,11 +73,11 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
 export { type OidcOptions, oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 export { type StripeOptions, stripeProvider } from './adapters/payments/stripe-provider.ts';
 export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/sqlite-database.ts';
-export { formatAmount, parseAmount } from './core/amount.ts';
-export type { TollgateConfig } from './core/config.ts';
-export { DEFAULT_CONFIG } from './core/config.ts';
 export type { Engine } from './core/engine.ts';
-export { ERROR_CODES, type ErrorCode } from './core/errors.ts';
-export type { PaymentProvider } from './core/payments.ts';
-export type { Clock, IdSource, SignInProvider, WebhookSender } from './core/ports.ts';
+export { formatAmount, parseAmount } from './core/kernel/amount.ts';
+export type { TollgateConfig } from './core/kernel/config.ts';
+export { DEFAULT_CONFIG } from './core/kernel/config.ts';
+export { ERROR_CODES, type ErrorCode } from './core/kernel/errors.ts';
+export type { PaymentProvider } from './core/kernel/payments.ts';
+export type { Clock, IdSource, SignInProvider, WebhookSender } from './core/kernel/ports.ts';
 export { type AppOptions, createApp, createNodeListener } from './http/app.ts';

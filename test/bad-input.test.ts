@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
-import { ERROR_CODES } from '../src/core/errors.ts';
+import { ERROR_CODES } from '../src/core/kernel/errors.ts';
 import { ADMIN, makeApi, must } from './helpers.ts';
 
 /** A checksum of every table, to prove a refused request wrote nothing. */

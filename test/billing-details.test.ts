@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBillingDetails } from '../src/core/billing-details.ts';
-import { taxTreatment } from '../src/core/tax.ts';
+import { parseBillingDetails } from '../src/core/kernel/billing-details.ts';
+import { taxTreatment } from '../src/core/prices/tax.ts';
 import { makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const BASE = {

@@ -3,7 +3,7 @@
  * download itself: the client never gets a shorter file that looks complete.
  */
 import { describe, expect, it } from 'vitest';
-import { StorageUnavailable } from '../src/core/errors.ts';
+import { StorageUnavailable } from '../src/core/kernel/errors.ts';
 import { ADMIN, makeApi, must } from './helpers.ts';
 
 describe('CSV exports', () => {

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../migrations/index.ts';
-import { StorageUnavailable } from '../src/core/errors.ts';
-import { deferredRevenueOf, parseMonth, unspentAtCost } from '../src/core/finance-reports.ts';
+import { StorageUnavailable } from '../src/core/kernel/errors.ts';
+import { deferredRevenueOf, parseMonth, unspentAtCost } from '../src/core/reports/finance-reports.ts';
 import { HOUR, ManualClock, makeApi, STORES } from './helpers.ts';
 
 const usd = (s: string) => BigInt(s.replace('.', ''));

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, onTestFinished } from 'vitest';
-import type { TollgateConfig } from '../src/core/config.ts';
-import type { Clock } from '../src/core/ports.ts';
+import type { TollgateConfig } from '../src/core/kernel/config.ts';
+import type { Clock } from '../src/core/kernel/ports.ts';
 import { createApp, createTollgate, type Engine, type TollgateOptions } from '../src/index.ts';
 
 /** A clock the test moves by hand. */

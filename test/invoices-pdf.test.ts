@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import type { TollgateConfig } from '../src/core/config.ts';
+import type { TollgateConfig } from '../src/core/kernel/config.ts';
 import { makeApi } from './helpers.ts';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
-import type { LedgerAccount, TransferInput } from '../src/core/ledger.ts';
+import type { LedgerAccount, TransferInput } from '../src/core/kernel/ledger.ts';
 import { makeEngine } from './helpers.ts';
 
 /** Runs per property in CI; raise locally with FC_RUNS=1000. */

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageUnavailable } from '../src/core/errors.ts';
+import { StorageUnavailable } from '../src/core/kernel/errors.ts';
 import { createTollgate, type Engine } from '../src/index.ts';
 import { meter as expressMeter } from '../src/middleware/express.ts';
 import { meter as honoMeter } from '../src/middleware/hono.ts';

@@ -1,6 +1,6 @@
 import { onTestFinished } from 'vitest';
-import type { TollgateConfig } from '../src/core/config.ts';
-import type { Transfer } from '../src/core/ledger.ts';
+import type { TollgateConfig } from '../src/core/kernel/config.ts';
+import type { Transfer } from '../src/core/kernel/ledger.ts';
 import { createTollgate, type Engine } from '../src/index.ts';
 import { ManualClock, must } from './helpers.ts';
 

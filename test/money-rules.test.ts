@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { quote } from '../src/core/pricing.ts';
+import { quote } from '../src/core/prices/pricing.ts';
 import { createTollgate, DEFAULT_CONFIG } from '../src/index.ts';
 import { HOUR, ManualClock, makeEngine, must, STORES } from './helpers.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../src/adapters/postgres/postgres-storage.ts';
 import { systemIds } from '../src/adapters/system/system.ts';
-import { DEFAULT_CONFIG } from '../src/core/config.ts';
 import { createEngine, type Engine } from '../src/core/engine.ts';
-import { manualProvider } from '../src/core/payments.ts';
-import type { Storage, Tx } from '../src/core/ports.ts';
+import { DEFAULT_CONFIG } from '../src/core/kernel/config.ts';
+import { manualProvider } from '../src/core/kernel/payments.ts';
+import type { Storage, Tx } from '../src/core/kernel/ports.ts';
 import { createTollgate } from '../src/index.ts';
 import { freshPgSchema, HOUR, ManualClock, must } from './helpers.ts';
 import { aroundTx } from './storage-proxy.ts';

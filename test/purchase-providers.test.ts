@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CheckoutRequest, PaymentNotice, PaymentProvider } from '../src/core/payments.ts';
+import type { CheckoutRequest, PaymentNotice, PaymentProvider } from '../src/core/kernel/payments.ts';
 import { createTollgate } from '../src/index.ts';
 import { ManualClock, must } from './helpers.ts';
 import { C } from './money-kit.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RefusalSignal, refuse } from '../src/core/errors.ts';
-import type { Storage, Tx } from '../src/core/ports.ts';
-import { startOfHour } from '../src/core/timestamp.ts';
+import { RefusalSignal, refuse } from '../src/core/kernel/errors.ts';
+import type { Storage, Tx } from '../src/core/kernel/ports.ts';
+import { startOfHour } from '../src/core/kernel/time.ts';
 import { HOUR, must } from './helpers.ts';
 import { C, moneyEngine } from './money-kit.ts';
 

@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
 import { systemIds } from '../src/adapters/system/system.ts';
-import { DEFAULT_CONFIG } from '../src/core/config.ts';
 import { createEngine, type Engine } from '../src/core/engine.ts';
-import { manualProvider } from '../src/core/payments.ts';
-import type { IdSource, Storage, Tx } from '../src/core/ports.ts';
+import { DEFAULT_CONFIG } from '../src/core/kernel/config.ts';
+import { manualProvider } from '../src/core/kernel/payments.ts';
+import type { IdSource, Storage, Tx } from '../src/core/kernel/ports.ts';
 import { HOUR, ManualClock } from './helpers.ts';
 import { aroundTx } from './storage-proxy.ts';
 

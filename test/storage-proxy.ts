@@ -1,4 +1,4 @@
-import type { Tx } from '../src/core/ports.ts';
+import type { Tx } from '../src/core/kernel/ports.ts';
 
 /**
  * A unit of work whose every repository call (`repo.method`) goes through `around`, for tests that

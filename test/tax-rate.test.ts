@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratePercent } from '../src/core/pricing.ts';
+import { ratePercent } from '../src/core/prices/pricing.ts';
 import { makeApi } from './helpers.ts';
 import { pdfText } from './pdf-text.ts';
 

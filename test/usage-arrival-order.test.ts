@@ -7,7 +7,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../migrations/index.ts';
 import { SqliteStorage } from '../src/adapters/sqlite/sqlite-storage.ts';
-import type { RatedEvent } from '../src/core/model.ts';
+import type { RatedEvent } from '../src/core/kernel/model.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);

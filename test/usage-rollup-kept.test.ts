@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { RatedEvent } from '../src/core/model.ts';
+import type { RatedEvent } from '../src/core/kernel/model.ts';
 import { createTollgate, type Engine } from '../src/index.ts';
 import { HOUR, must } from './helpers.ts';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffMs, MAX_ATTEMPTS } from '../src/core/webhooks.ts';
+import { backoffMs, MAX_ATTEMPTS } from '../src/core/webhooks/webhooks.ts';
 import type { Engine } from '../src/index.ts';
 import { ADMIN, HOUR, LOOPBACK_WEBHOOKS, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
 

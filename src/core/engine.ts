@@ -7,27 +7,7 @@ import {
   listAccounts,
   readBalance,
   updateAccount,
-} from './accounts.ts';
-import { balanceIn } from './balance.ts';
-import { runBilling } from './billing.ts';
-import type { TollgateConfig } from './config.ts';
-import type { Context, Scheduler } from './context.ts';
-import { read } from './context.ts';
-import {
-  confirmPurchase,
-  createPurchase,
-  expireLots,
-  failPurchase,
-  type GrantInput,
-  getPurchase,
-  grantCredits,
-  type PurchaseInput,
-} from './credits.ts';
-import { listDisputes, openDispute, resolveDispute } from './disputes.ts';
-import { ok, refuse } from './errors.ts';
-import { deferredRevenue, journalLines, journalRange } from './finance-reports.ts';
-import { captureHold, createHold, expireHolds, getHold, type HoldInput, releaseHold } from './holds.ts';
-import { createHotCache } from './hot-cache.ts';
+} from './access/accounts.ts';
 import {
   activateKey,
   cachedBalance,
@@ -40,11 +20,7 @@ import {
   suspendKey,
   updateKey,
   verifyKey,
-} from './keys.ts';
-import type { TransferInput } from './ledger.ts';
-import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
-import type { InvoiceSnapshot, PurchaseStatus } from './model.ts';
-import type { Observer } from './observer.ts';
+} from './access/keys.ts';
 import {
   type AuditInput,
   authenticateOperator,
@@ -56,9 +32,7 @@ import {
   operatorGeneration,
   recordAudit,
   revokeOperatorToken,
-} from './operators.ts';
-import { handlePaymentNotice } from './payment-notices.ts';
-import type { PaymentProvider } from './payments.ts';
+} from './access/operators.ts';
 import {
   createPortalLink,
   endPortalSession,
@@ -66,7 +40,38 @@ import {
   peekPortalLink,
   portalSession,
   signInToPortal,
-} from './portal.ts';
+} from './access/portal.ts';
+import {
+  confirmPurchase,
+  createPurchase,
+  expireLots,
+  failPurchase,
+  type GrantInput,
+  getPurchase,
+  grantCredits,
+  type PurchaseInput,
+} from './credits/credits.ts';
+import {
+  captureHold,
+  createHold,
+  expireHolds,
+  getHold,
+  type HoldInput,
+  releaseHold,
+} from './credits/holds.ts';
+import { handlePaymentNotice } from './credits/payment-notices.ts';
+import { refundPurchase } from './credits/refunds.ts';
+import { balanceIn } from './kernel/balance.ts';
+import { createHotCache } from './kernel/cache.ts';
+import { postTransfers, systemAccounts } from './kernel/chart.ts';
+import type { TollgateConfig } from './kernel/config.ts';
+import type { Context, Scheduler } from './kernel/context.ts';
+import { read } from './kernel/context.ts';
+import { ok, refuse } from './kernel/errors.ts';
+import type { TransferInput } from './kernel/ledger.ts';
+import type { InvoiceSnapshot, PurchaseStatus } from './kernel/model.ts';
+import type { Observer } from './kernel/observer.ts';
+import type { PaymentProvider } from './kernel/payments.ts';
 import type {
   Clock,
   Identity,
@@ -77,29 +82,31 @@ import type {
   SignInProvider,
   Storage,
   WebhookSender,
-} from './ports.ts';
-import { compilePriceBook, quote } from './pricing.ts';
-import { refundPurchase } from './refunds.ts';
-import { beginRequest, NO_SCOPES, type RequestInput } from './retries.ts';
-import { accountSpend, newSpendState, runwaySeconds } from './spend.ts';
-import { taxFor } from './tax.ts';
-import { traceTransfer } from './trace.ts';
-import { postTransfers, systemAccounts } from './transfers.ts';
+} from './kernel/ports.ts';
+import { beginRequest, NO_SCOPES, type RequestInput } from './kernel/retries.ts';
+import { compilePriceBook, quote } from './prices/pricing.ts';
+import { taxFor } from './prices/tax.ts';
+import { deferredRevenue, journalLines, journalRange } from './reports/finance-reports.ts';
+import { traceTransfer } from './reports/trace.ts';
+import { accountSpend, newSpendState, runwaySeconds } from './spend/spend.ts';
+import { runBilling } from './usage/billing.ts';
+import { listDisputes, openDispute, resolveDispute } from './usage/disputes.ts';
+import { drainUsage, ingestUsage, type MeteringState } from './usage/metering.ts';
 import {
   allUsageRecords,
   type RecordsInput,
   type SummaryInput,
   usageRecords,
   usageSummary,
-} from './usage-views.ts';
-import { voidUsageEvent } from './voids.ts';
+} from './usage/usage-views.ts';
+import { voidUsageEvent } from './usage/voids.ts';
 import {
   createEndpoint,
   deleteEndpoint,
   dispatchWebhooks,
   listDeliveries,
   rotateSecret,
-} from './webhooks.ts';
+} from './webhooks/webhooks.ts';
 
 export interface EngineDeps {
   storage: Storage;
@@ -199,7 +206,7 @@ export async function createEngine(deps: EngineDeps) {
       verify: (secret: unknown) => verifyKey(ctx, secret),
       flushLastUsed: () => flushKeyUse(ctx, true),
     },
-    /** Finance reports, from the ledger and the lot journal (core/finance-reports.ts). */
+    /** Finance reports, from the ledger and the lot journal (core/reports/finance-reports.ts). */
     reports: {
       /** The liability of paid, unspent credits at cost over a month (`YYYY-MM`), rolled forward. */
       deferredRevenue: (month: unknown) => deferredRevenue(ctx, month),
@@ -286,9 +293,9 @@ export async function createEngine(deps: EngineDeps) {
       drain: () => drainUsage(ctx, metering),
       /** A stored event by its id (within the dedupe window), or undefined. */
       event: (id: string) => read(ctx, (tx) => tx.usage.findEvent(id)),
-      /** Voids one event (a correction): see `core/voids.ts`. */
+      /** Voids one event (a correction): see `core/usage/voids.ts`. */
       void: (eventId: string, reason: unknown) => voidUsageEvent(ctx, eventId, reason),
-      /** A customer flags one of their records as wrong (see `core/disputes.ts`). */
+      /** A customer flags one of their records as wrong (see `core/usage/disputes.ts`). */
       dispute: (accountId: string, eventId: string, reason: unknown) =>
         openDispute(ctx, accountId, eventId, reason),
       resolveDispute: (id: string, outcome: unknown, note: unknown) => resolveDispute(ctx, id, outcome, note),
@@ -342,7 +349,7 @@ export async function createEngine(deps: EngineDeps) {
       generation: () => operatorGeneration(ctx, operators),
     },
     /**
-     * Requests that change something (core/retries.ts): `begin` claims the caller's
+     * Requests that change something (core/kernel/retries.ts): `begin` claims the caller's
      * `Idempotency-Key` (or answers what its first request answered); `run` runs the work so that
      * each unit of work commits the key's mark and the audit line with its change.
      */

@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Engine } from '../core/engine.ts';
-import type { OperatorToken } from '../core/model.ts';
+import type { OperatorToken } from '../core/kernel/model.ts';
 import type { Caller } from './env.ts';
 import { ApiError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import type { Actor, OperatorScope } from '../core/model.ts';
+import type { Actor, OperatorScope } from '../core/kernel/model.ts';
 
 /** The operator behind a request: a stored token, or the bootstrap token of the server. */
 export interface Caller {

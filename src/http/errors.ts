@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorCode, FieldIssue, Refusal, Result } from '../core/errors.ts';
+import type { ErrorCode, FieldIssue, Refusal, Result } from '../core/kernel/errors.ts';
 
 /** The one place an error code gets its HTTP status. */
 export function statusOf(code: ErrorCode): ContentfulStatusCode {

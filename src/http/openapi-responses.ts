@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ERROR_CODES } from '../core/errors.ts';
+import { ERROR_CODES } from '../core/kernel/errors.ts';
 import type { AppType } from './routes/common.ts';
 
 /**

@@ -1,9 +1,17 @@
-import type { Balance } from '../core/accounts.ts';
-import { formatAmount } from '../core/amount.ts';
-import { billingDetailsJson } from '../core/billing-details.ts';
-import type { TollgateConfig } from '../core/config.ts';
-import type { Account, ApiKey, CreditNote, Hold, Invoice, Purchase, SpendLimit } from '../core/model.ts';
-import { isoUtc } from '../core/timestamp.ts';
+import type { Balance } from '../core/access/accounts.ts';
+import { formatAmount } from '../core/kernel/amount.ts';
+import { billingDetailsJson } from '../core/kernel/billing-details.ts';
+import type { TollgateConfig } from '../core/kernel/config.ts';
+import type {
+  Account,
+  ApiKey,
+  CreditNote,
+  Hold,
+  Invoice,
+  Purchase,
+  SpendLimit,
+} from '../core/kernel/model.ts';
+import { isoUtc } from '../core/kernel/time.ts';
 
 /** Records as the API shows them: snake_case, decimal strings, ISO 8601 UTC times. */
 export function serializers(config: TollgateConfig) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { formatAmount, parseCredits } from '../core/amount.ts';
 import type { Engine } from '../core/engine.ts';
-import type { ErrorCode } from '../core/errors.ts';
+import { formatAmount, parseCredits } from '../core/kernel/amount.ts';
+import type { ErrorCode } from '../core/kernel/errors.ts';
 import { toApiError } from '../http/edge.ts';
 import { ApiError, envelope, errorHeaders } from '../http/errors.ts';
 import { requestIds } from '../http/request-id.ts';

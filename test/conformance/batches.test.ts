@@ -7,8 +7,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
 import { SqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
-import { planTransfers, type TransferInput } from '../../src/core/ledger.ts';
-import type { Storage } from '../../src/core/ports.ts';
+import { planTransfers, type TransferInput } from '../../src/core/kernel/ledger.ts';
+import type { Storage } from '../../src/core/kernel/ports.ts';
 import { acct as account } from './storage.cases.ts';
 
 const url = process.env.TOLLGATE_PG_URL;

@@ -3,8 +3,8 @@
  * the same cases as storage.cases.ts runs, in a file of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { planTransfers, type TransferInput } from '../../src/core/ledger.ts';
-import type { LotMovement, Storage, Tx } from '../../src/core/ports.ts';
+import { planTransfers, type TransferInput } from '../../src/core/kernel/ledger.ts';
+import type { LotMovement, Storage, Tx } from '../../src/core/kernel/ports.ts';
 import { acct } from './storage.cases.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
-import type { Storage } from '../../src/core/ports.ts';
+import type { Storage } from '../../src/core/kernel/ports.ts';
 import { financeConformance } from './finance.cases.ts';
 import { storageConformance } from './storage.cases.ts';
 

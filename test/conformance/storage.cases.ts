@@ -8,9 +8,9 @@ import {
   type LedgerAccount,
   planTransfers,
   type TransferInput,
-} from '../../src/core/ledger.ts';
-import type { RatedEvent } from '../../src/core/model.ts';
-import type { Storage, Tx, UnbilledHour } from '../../src/core/ports.ts';
+} from '../../src/core/kernel/ledger.ts';
+import type { RatedEvent } from '../../src/core/kernel/model.ts';
+import type { Storage, Tx, UnbilledHour } from '../../src/core/kernel/ports.ts';
 
 export interface ConformanceOptions {
   skip?: Partial<Record<string, string>>;

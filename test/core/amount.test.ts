@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, parseAmount } from '../../src/core/amount.ts';
-import { DEFAULT_CONFIG } from '../../src/core/config.ts';
-import { quote } from '../../src/core/pricing.ts';
+import { formatAmount, parseAmount } from '../../src/core/kernel/amount.ts';
+import { DEFAULT_CONFIG } from '../../src/core/kernel/config.ts';
+import { quote } from '../../src/core/prices/pricing.ts';
 
 describe('amounts on the wire', () => {
   it('parses plain decimal strings exactly into minor units', () => {

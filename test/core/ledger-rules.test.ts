@@ -10,7 +10,7 @@ import {
   spendableBalance,
   type Transfer,
   type TransferInput,
-} from '../../src/core/ledger.ts';
+} from '../../src/core/kernel/ledger.ts';
 
 const NOW = 1_000_000;
 

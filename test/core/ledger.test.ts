@@ -4,7 +4,7 @@ import {
   type LedgerView,
   planTransfers,
   type TransferInput,
-} from '../../src/core/ledger.ts';
+} from '../../src/core/kernel/ledger.ts';
 
 const account = (
   id: string,

@@ -8,10 +8,10 @@ import {
   proRata,
   toDecimal,
   toMinor,
-} from '../../src/core/amount.ts';
-import { DEFAULT_CONFIG } from '../../src/core/config.ts';
-import { burn, unspentByLot } from '../../src/core/lots.ts';
-import { compilePriceBook, quote, rate } from '../../src/core/pricing.ts';
+} from '../../src/core/kernel/amount.ts';
+import { DEFAULT_CONFIG } from '../../src/core/kernel/config.ts';
+import { burn, unspentByLot } from '../../src/core/kernel/lots.ts';
+import { compilePriceBook, quote, rate } from '../../src/core/prices/pricing.ts';
 
 describe('wire amounts at their edges', () => {
   it('accepts exactly as many decimal places as the scale, and says which field has one more', () => {

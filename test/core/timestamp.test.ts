@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInstant, parseTimeParam } from '../../src/core/timestamp.ts';
+import { parseInstant, parseTimeParam } from '../../src/core/kernel/time.ts';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 

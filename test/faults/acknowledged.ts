@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { expect } from 'vitest';
 import { PostgresStorage } from '../../src/adapters/postgres/postgres-storage.ts';
-import type { Storage } from '../../src/core/ports.ts';
+import type { Storage } from '../../src/core/kernel/ports.ts';
 import type { client } from '../server-process.ts';
 
 /** What the store holds after the run: every acknowledged write, and a ledger that balances. */

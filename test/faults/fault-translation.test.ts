@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pgFault } from '../../src/adapters/postgres/postgres-faults.ts';
 import { parseHostList } from '../../src/adapters/postgres/postgres-hosts.ts';
 import { sqliteFault } from '../../src/adapters/sqlite/sqlite-faults.ts';
-import { StorageUnavailable } from '../../src/core/errors.ts';
+import { StorageUnavailable } from '../../src/core/kernel/errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/core/ports.ts';
+import type { Storage } from '../../src/core/kernel/ports.ts';
 import { makeApi, makeEngine, must, STORES } from '../helpers.ts';
 
 describe.each(STORES)('API keys ($name)', (store) => {

@@ -1,5 +1,5 @@
 import { systemIds } from '../../src/adapters/system/system.ts';
-import type { IdSource } from '../../src/core/ports.ts';
+import type { IdSource } from '../../src/core/kernel/ports.ts';
 import { createApp, createTollgate, type TollgateOptions } from '../../src/index.ts';
 import { ADMIN, ManualClock } from '../helpers.ts';
 import type { World } from './commands.ts';

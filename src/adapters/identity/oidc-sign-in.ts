@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import type { Identity, SignInProvider } from '../../core/ports.ts';
+import type { Identity, SignInProvider } from '../../core/kernel/ports.ts';
 
 export interface OidcOptions {
   /** Default Google: https://accounts.google.com */

@@ -1,4 +1,4 @@
-import type { InvoiceLocale } from '../../core/model.ts';
+import type { InvoiceLocale } from '../../core/kernel/model.ts';
 
 /** Every word printed on an invoice or credit note, per language. */
 export interface Labels {

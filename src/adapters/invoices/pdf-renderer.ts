@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
-import type { InvoiceLocale, InvoiceSnapshot } from '../../core/model.ts';
-import type { InvoiceRenderer } from '../../core/ports.ts';
+import type { InvoiceLocale, InvoiceSnapshot } from '../../core/kernel/model.ts';
+import type { InvoiceRenderer } from '../../core/kernel/ports.ts';
 import { LABELS, type Labels } from './labels.ts';
 
 /**

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { ok, refuse } from '../../core/errors.ts';
-import type { PaymentNotice, PaymentProvider, SavedChargeOutcome } from '../../core/payments.ts';
+import { ok, refuse } from '../../core/kernel/errors.ts';
+import type { PaymentNotice, PaymentProvider, SavedChargeOutcome } from '../../core/kernel/payments.ts';
 
 export interface StripeOptions {
   secretKey: string;

@@ -1,4 +1,4 @@
-import { StorageUnavailable } from '../../core/errors.ts';
+import { StorageUnavailable } from '../../core/kernel/errors.ts';
 
 /**
  * Errors that mean the database cannot answer now, not that the statement is wrong: the socket

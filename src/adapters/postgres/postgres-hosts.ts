@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StorageUnavailable } from '../../core/errors.ts';
+import { StorageUnavailable } from '../../core/kernel/errors.ts';
 import { isPgFault } from './postgres-faults.ts';
 
 /** libpq's `target_session_attrs`: which server a new connection may keep. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { StorageUnavailable } from '../../core/errors.ts';
+import { StorageUnavailable } from '../../core/kernel/errors.ts';
 import { connectFirst, type HostList, parseHostList } from './postgres-hosts.ts';
 
 export interface PgPoolOptions extends Omit<pg.ClientConfig, 'connectionString'> {

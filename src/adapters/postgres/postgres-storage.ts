@@ -1,7 +1,14 @@
 import { Kysely } from 'kysely';
 import pg from 'pg';
-import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { Durability, RecordsQuery, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/model.ts';
+import type {
+  Durability,
+  RecordsQuery,
+  Storage,
+  Tx,
+  UsageHour,
+  UsageQuery,
+} from '../../core/kernel/ports.ts';
 import type { Row } from '../sql/sql-connection.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { migrateToLatest } from '../sql/sql-migrate.ts';

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/model.ts';
 import type {
   RecordsQuery,
   UnbilledHour,
@@ -7,8 +7,8 @@ import type {
   UsageHour,
   UsageQuery,
   UsageRepo,
-} from '../../core/ports.ts';
-import { HOUR_MS } from '../../core/timestamp.ts';
+} from '../../core/kernel/ports.ts';
+import { HOUR_MS } from '../../core/kernel/time.ts';
 import { big, num, type Row, str } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { billingsOf, toUsageHour, toUsageRecord } from '../sql/sql-usage-rows.ts';

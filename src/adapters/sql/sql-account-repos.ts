@@ -2,9 +2,9 @@ import {
   type BillingDetailsJson,
   billingDetailsFromJson,
   billingDetailsJson,
-} from '../../core/billing-details.ts';
-import type { Account, ApiKey, ApiKeyStatus, AutoTopUp, SpendLimit } from '../../core/model.ts';
-import type { AccountRepo, KeyRepo } from '../../core/ports.ts';
+} from '../../core/kernel/billing-details.ts';
+import type { Account, ApiKey, ApiKeyStatus, AutoTopUp, SpendLimit } from '../../core/kernel/model.ts';
+import type { AccountRepo, KeyRepo } from '../../core/kernel/ports.ts';
 import {
   big,
   bigOrNull,

@@ -7,8 +7,8 @@ import type {
   Lot,
   Purchase,
   PurchaseStatus,
-} from '../../core/model.ts';
-import type { HoldRepo, InvoiceRepo, LotRepo, PurchaseRepo } from '../../core/ports.ts';
+} from '../../core/kernel/model.ts';
+import type { HoldRepo, InvoiceRepo, LotRepo, PurchaseRepo } from '../../core/kernel/ports.ts';
 import {
   big,
   bigOrNull,

@@ -1,5 +1,5 @@
-import type { UsageDispute } from '../../core/model.ts';
-import type { DisputeRepo } from '../../core/ports.ts';
+import type { UsageDispute } from '../../core/kernel/model.ts';
+import type { DisputeRepo } from '../../core/kernel/ports.ts';
 import { num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const COLUMNS = 'id, account_id, event_id, reason, status, outcome, note, created_at_ms, resolved_at_ms';

@@ -4,7 +4,7 @@ import type {
   LotCost,
   LotMovement,
   LotMovementKind,
-} from '../../core/ports.ts';
+} from '../../core/kernel/ports.ts';
 import {
   big,
   chunks,

@@ -1,5 +1,5 @@
-import type { KeptAnswer, KeptRequest } from '../../core/model.ts';
-import type { IdempotencyRepo } from '../../core/ports.ts';
+import type { KeptAnswer, KeptRequest } from '../../core/kernel/model.ts';
+import type { IdempotencyRepo } from '../../core/kernel/ports.ts';
 import { num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const COLUMNS =

@@ -5,8 +5,8 @@ import type {
   Resolution,
   Transfer,
   TransferKind,
-} from '../../core/ledger.ts';
-import type { LedgerRepo } from '../../core/ports.ts';
+} from '../../core/kernel/ledger.ts';
+import type { LedgerRepo } from '../../core/kernel/ports.ts';
 import {
   big,
   bigOrNull,

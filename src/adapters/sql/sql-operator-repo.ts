@@ -1,5 +1,5 @@
-import type { AuditEntry, OperatorScope, OperatorToken } from '../../core/model.ts';
-import type { AuditRepo, OperatorRepo } from '../../core/ports.ts';
+import type { AuditEntry, OperatorScope, OperatorToken } from '../../core/kernel/model.ts';
+import type { AuditRepo, OperatorRepo } from '../../core/kernel/ports.ts';
 import { num, numOrNull, type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const TOKEN_COLUMNS = 'id, name, scopes, token_hash, hint, created_at_ms, revoked_at_ms';

@@ -1,4 +1,4 @@
-import type { PaymentCustomer, PaymentCustomerRepo } from '../../core/ports.ts';
+import type { PaymentCustomer, PaymentCustomerRepo } from '../../core/kernel/ports.ts';
 import { type Row, type SqlConnection, str, strOrNull } from './sql-connection.ts';
 
 const toCustomer = (r: Row): PaymentCustomer => ({

@@ -1,4 +1,4 @@
-import type { PortalRepo, PortalSession } from '../../core/ports.ts';
+import type { PortalRepo, PortalSession } from '../../core/kernel/ports.ts';
 import { num, type Row, type SqlConnection, str } from './sql-connection.ts';
 
 export class SqlPortalRepo implements PortalRepo {

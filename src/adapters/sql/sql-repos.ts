@@ -1,4 +1,4 @@
-import type { Tx } from '../../core/ports.ts';
+import type { Tx } from '../../core/kernel/ports.ts';
 import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
 import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';

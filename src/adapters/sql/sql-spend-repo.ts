@@ -1,5 +1,5 @@
-import type { SpendLimit } from '../../core/model.ts';
-import type { SpendControls, SpendRepo, SpentSince } from '../../core/ports.ts';
+import type { SpendLimit } from '../../core/kernel/model.ts';
+import type { SpendControls, SpendRepo, SpentSince } from '../../core/kernel/ports.ts';
 import { toAutoTopUp, toLimit } from './sql-account-repos.ts';
 import { big, num, type Row, type SqlConnection, str } from './sql-connection.ts';
 

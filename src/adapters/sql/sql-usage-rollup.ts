@@ -1,4 +1,4 @@
-import type { RatedEvent } from '../../core/model.ts';
+import type { RatedEvent } from '../../core/kernel/model.ts';
 
 /** What a batch adds to one `usage_rollup` row: an account, hour, key (`''` for none) and model. */
 export interface RollupDelta {

@@ -1,5 +1,5 @@
-import type { UsageRecord } from '../../core/model.ts';
-import type { UsageBilling, UsageHour } from '../../core/ports.ts';
+import type { UsageRecord } from '../../core/kernel/model.ts';
+import type { UsageBilling, UsageHour } from '../../core/kernel/ports.ts';
 import { big, num, numOrNull, type Row, str, strOrNull } from './sql-connection.ts';
 
 /** A `usage_events` row as a record, the same on every dialect. */

@@ -1,5 +1,5 @@
-import type { UsageVoid } from '../../core/model.ts';
-import type { VoidRepo } from '../../core/ports.ts';
+import type { UsageVoid } from '../../core/kernel/model.ts';
+import type { VoidRepo } from '../../core/kernel/ports.ts';
 import {
   big,
   chunks,

@@ -4,8 +4,8 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEventType,
-} from '../../core/model.ts';
-import type { DueDelivery, WebhookRepo } from '../../core/ports.ts';
+} from '../../core/kernel/model.ts';
+import type { DueDelivery, WebhookRepo } from '../../core/kernel/ports.ts';
 import {
   chunks,
   inList,

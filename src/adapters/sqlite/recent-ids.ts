@@ -1,4 +1,4 @@
-import { hash64 as hash } from '../../core/hash.ts';
+import { hash64 as hash } from '../../core/kernel/hash.ts';
 
 /**
  * An in-memory index of stored usage-event ids -> where the row is (its arrival number), in front

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Durability } from '../../core/ports.ts';
+import type { Durability } from '../../core/kernel/ports.ts';
 import type { SqlConnection, SqlStatement } from '../sql/sql-connection.ts';
 import { migrateToLatest } from '../sql/sql-migrate.ts';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.ts';

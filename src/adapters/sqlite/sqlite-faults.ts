@@ -1,4 +1,4 @@
-import { StorageUnavailable } from '../../core/errors.ts';
+import { StorageUnavailable } from '../../core/kernel/errors.ts';
 
 /**
  * SQLite result codes (better-sqlite3 puts the extended code on `error.code`) that mean the store

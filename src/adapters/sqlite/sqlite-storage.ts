@@ -1,8 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
-import type { Durability, RecordsQuery, Storage, Tx, UsageHour, UsageQuery } from '../../core/ports.ts';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/model.ts';
+import type {
+  Durability,
+  RecordsQuery,
+  Storage,
+  Tx,
+  UsageHour,
+  UsageQuery,
+} from '../../core/kernel/ports.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
 import { SqliteConnection, SqliteSql } from './sqlite-connection.ts';

@@ -1,6 +1,6 @@
-import type { UsageRecord } from '../../core/model.ts';
-import type { RecordsQuery } from '../../core/ports.ts';
-import { startOfHour } from '../../core/timestamp.ts';
+import type { UsageRecord } from '../../core/kernel/model.ts';
+import type { RecordsQuery } from '../../core/kernel/ports.ts';
+import { startOfHour } from '../../core/kernel/time.ts';
 import { toUsageRecord } from '../sql/sql-usage-rows.ts';
 import { num, type Row, type SqliteConnection, str } from './sqlite-connection.ts';
 

@@ -1,4 +1,4 @@
-import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/model.ts';
+import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/model.ts';
 import type {
   Durability,
   RecordsQuery,
@@ -7,7 +7,7 @@ import type {
   UsageHour,
   UsageQuery,
   UsageRepo,
-} from '../../core/ports.ts';
+} from '../../core/kernel/ports.ts';
 import { tuples } from '../sql/sql-connection.ts';
 import { rollUp } from '../sql/sql-usage-rollup.ts';
 import { billingsOf, toUsageHour } from '../sql/sql-usage-rows.ts';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hash, randomBytes } from 'node:crypto';
-import type { Clock, IdSource, RequestHook, RequestScopes } from '../../core/ports.ts';
+import type { Clock, IdSource, RequestHook, RequestScopes } from '../../core/kernel/ports.ts';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { WebhookSender } from '../../core/ports.ts';
+import type { WebhookSender } from '../../core/kernel/ports.ts';
 import { checkPublicTarget, isPublicAddress, publicOnlyLookup } from './public-targets.ts';
 
 /**

@@ -1,9 +1,9 @@
-import type { AccountPatch } from '../../core/accounts.ts';
+import type { AccountPatch } from '../../core/access/accounts.ts';
 import {
   BILLING_FIELD_MAX_CHARS,
   type BillingDetails,
   billingDetailsJson,
-} from '../../core/billing-details.ts';
+} from '../../core/kernel/billing-details.ts';
 import { PostForm } from './layout.tsx';
 
 /** The form's fields, in the order of an address, with the names the API uses. */

@@ -4,8 +4,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { Engine } from '../../core/engine.ts';
-import type { Refusal } from '../../core/errors.ts';
-import type { PortalSession } from '../../core/ports.ts';
+import type { Refusal } from '../../core/kernel/errors.ts';
+import type { PortalSession } from '../../core/kernel/ports.ts';
 import type { Serializers } from '../serialize.ts';
 import { type Frame, Layout } from './layout.tsx';
 

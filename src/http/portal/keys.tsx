@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { Result } from '../../core/errors.ts';
-import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/keys.ts';
+import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/access/keys.ts';
+import type { Result } from '../../core/kernel/errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { type Flash, formNumber, type Portal } from './common.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';

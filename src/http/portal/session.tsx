@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Identity } from '../../core/ports.ts';
+import type { Identity } from '../../core/kernel/ports.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { COOKIE, OIDC_COOKIE, type Portal } from './common.tsx';

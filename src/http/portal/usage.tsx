@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import { formatAmount } from '../../core/amount.ts';
-import { QUANTITY_SCALE } from '../../core/metering.ts';
-import type { UsageDispute } from '../../core/model.ts';
-import { creditsValue } from '../../core/pricing.ts';
-import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
-import type { RecordView, SummaryBucket } from '../../core/usage-views.ts';
+import { formatAmount } from '../../core/kernel/amount.ts';
+import type { UsageDispute } from '../../core/kernel/model.ts';
+import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/kernel/time.ts';
+import { creditsValue } from '../../core/prices/pricing.ts';
+import { QUANTITY_SCALE } from '../../core/usage/metering.ts';
+import type { RecordView, SummaryBucket } from '../../core/usage/usage-views.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { parseCredits } from '../../core/amount.ts';
-import { BILLING_FIELD_MAX_CHARS } from '../../core/billing-details.ts';
 import type { Engine } from '../../core/engine.ts';
+import { parseCredits } from '../../core/kernel/amount.ts';
+import { BILLING_FIELD_MAX_CHARS } from '../../core/kernel/billing-details.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
-import type { PurchaseStatus } from '../../core/model.ts';
-import { parseTimeParam } from '../../core/timestamp.ts';
+import type { PurchaseStatus } from '../../core/kernel/model.ts';
+import { parseTimeParam } from '../../core/kernel/time.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { Amount, type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';

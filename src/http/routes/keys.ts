@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { NICKNAME_MAX_CHARS } from '../../core/access/keys.ts';
 import type { Engine } from '../../core/engine.ts';
-import { NICKNAME_MAX_CHARS } from '../../core/keys.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, SpendLimitSchema } from './common.ts';

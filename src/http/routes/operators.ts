@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { AUDIT_PAGE_MAX, OPERATOR_SCOPES } from '../../core/access/operators.ts';
 import type { Engine } from '../../core/engine.ts';
-import type { AuditEntry, OperatorToken } from '../../core/model.ts';
-import { AUDIT_PAGE_MAX, OPERATOR_SCOPES } from '../../core/operators.ts';
-import { isoUtc } from '../../core/timestamp.ts';
+import type { AuditEntry, OperatorToken } from '../../core/kernel/model.ts';
+import { isoUtc } from '../../core/kernel/time.ts';
 import { unwrap } from '../errors.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
 

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { formatAmount } from '../../core/amount.ts';
 import type { Engine } from '../../core/engine.ts';
-import { QUANTITY_SCALE } from '../../core/metering.ts';
-import type { UsageDispute, UsageRecord } from '../../core/model.ts';
-import { HOUR_MS, parseTimeParam } from '../../core/timestamp.ts';
-import type { RecordsInput } from '../../core/usage-views.ts';
+import { formatAmount } from '../../core/kernel/amount.ts';
+import type { UsageDispute, UsageRecord } from '../../core/kernel/model.ts';
+import { HOUR_MS, parseTimeParam } from '../../core/kernel/time.ts';
+import { QUANTITY_SCALE } from '../../core/usage/metering.ts';
+import type { RecordsInput } from '../../core/usage/usage-views.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';

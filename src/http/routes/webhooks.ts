@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
-import type { WebhookDelivery, WebhookEndpoint } from '../../core/model.ts';
+import type { WebhookDelivery, WebhookEndpoint } from '../../core/kernel/model.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';

@@ -1,12 +1,12 @@
-import { parseAutoTopUp, startAutoTopUps } from './auto-top-up.ts';
-import { chargeAutoTopUps } from './auto-top-up-charges.ts';
-import { type Balance, balanceIn } from './balance.ts';
-import { parseBillingDetails } from './billing-details.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { Account } from './model.ts';
-import { announceAfterLimitChange, limitsChanged, parseSpendLimit } from './spend.ts';
-import { CREDITS } from './transfers.ts';
+import { parseAutoTopUp, startAutoTopUps } from '../credits/auto-top-up.ts';
+import { chargeAutoTopUps } from '../credits/auto-top-up-charges.ts';
+import { type Balance, balanceIn } from '../kernel/balance.ts';
+import { parseBillingDetails } from '../kernel/billing-details.ts';
+import { CREDITS } from '../kernel/chart.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Account } from '../kernel/model.ts';
+import { announceAfterLimitChange, limitsChanged, parseSpendLimit } from '../spend/spend.ts';
 
 export interface AccountInput {
   name: string;

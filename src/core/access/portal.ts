@@ -1,7 +1,7 @@
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Identity, PortalSession } from '../kernel/ports.ts';
 import { createAccount } from './accounts.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { ok, type Result, refuse } from './errors.ts';
-import type { Identity, PortalSession } from './ports.ts';
 
 /** How long a portal link may wait to be opened, and how long the session it opens lasts. */
 export const PORTAL_LINK_TTL_MS = 10 * 60_000;

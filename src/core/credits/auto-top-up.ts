@@ -1,13 +1,13 @@
-import { formatAmount, parseAmount, parseCredits } from './amount.ts';
-import { balanceIn } from './balance.ts';
-import { type Context, read } from './context.ts';
-import { invalidField, ok, type Result } from './errors.ts';
-import type { AutoTopUp, Purchase } from './model.ts';
-import type { Tx } from './ports.ts';
-import { quote } from './pricing.ts';
-import { taxFor } from './tax.ts';
-import { startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
-import { emit } from './webhooks.ts';
+import { formatAmount, parseAmount, parseCredits } from '../kernel/amount.ts';
+import { balanceIn } from '../kernel/balance.ts';
+import { type Context, read } from '../kernel/context.ts';
+import { invalidField, ok, type Result } from '../kernel/errors.ts';
+import type { AutoTopUp, Purchase } from '../kernel/model.ts';
+import type { Tx } from '../kernel/ports.ts';
+import { startOfUtcDay, startOfUtcMonth } from '../kernel/time.ts';
+import { quote } from '../prices/pricing.ts';
+import { taxFor } from '../prices/tax.ts';
+import { emit } from '../webhooks/webhooks.ts';
 
 /**
  * Auto top-up: when an account's `available` falls below its threshold, one purchase of the set
@@ -16,7 +16,7 @@ import { emit } from './webhooks.ts';
  * processes); nothing that would take the month's paid and pending auto top-ups past the monthly
  * maximum (announced once a month as `auto_top_up.failed`, reason `monthly_max_reached`); nothing
  * after the first attempt and 3 retries failed today. `manual` leaves the purchase to the operator;
- * Stripe charges the saved card off-session after the commit (src/core/auto-top-up-charges.ts).
+ * Stripe charges the saved card off-session after the commit (src/core/credits/auto-top-up-charges.ts).
  */
 
 /** Attempts a day: the first one and 3 retries. */

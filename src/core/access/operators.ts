@@ -1,6 +1,6 @@
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { Actor, AuditEntry, AuditInput, OperatorScope, OperatorToken } from './model.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { AuditEntry, AuditInput, OperatorScope, OperatorToken } from '../kernel/model.ts';
 
 export type { AuditInput };
 

@@ -1,6 +1,6 @@
-import { Decimal, formatAmount, parseCredits, toDecimal, toMinor } from './amount.ts';
-import type { TollgateConfig } from './config.ts';
-import { ok, type Result, refuse } from './errors.ts';
+import { Decimal, formatAmount, parseCredits, toDecimal, toMinor } from '../kernel/amount.ts';
+import type { TollgateConfig } from '../kernel/config.ts';
+import { ok, type Result, refuse } from '../kernel/errors.ts';
 
 export interface Quote {
   creditsMinor: bigint;
@@ -22,7 +22,7 @@ export function ratePercent(rate: string): string {
  * Prices credits in USD cents. Rounding: the subtotal (credits x unit price) is rounded half up
  * to the cent, then the tax (subtotal x rate) is rounded half up to the cent; total = subtotal + tax.
  * A total outside [paymentMin, paymentMax] (inclusive) is `payment_out_of_range`. `taxRate` is the
- * buyer's (`taxFor` in core/tax.ts); the configured rate when not given.
+ * buyer's (`taxFor` in core/prices/tax.ts); the configured rate when not given.
  * @example quote(config, '1500') // ok({ subtotalMinor: 1500n, totalMinor: 1500n, ... }) at $0.01
  */
 export function quote(config: TollgateConfig, credits: unknown, taxRate = config.taxRate): Result<Quote> {

@@ -1,13 +1,13 @@
-import { startAutoTopUps } from './auto-top-up.ts';
-import { chargeAutoTopUps } from './auto-top-up-charges.ts';
+import { startAutoTopUps } from '../credits/auto-top-up.ts';
+import { chargeAutoTopUps } from '../credits/auto-top-up-charges.ts';
+import { announceRunway, announceSpendLimits, dropSpent } from '../spend/spend.ts';
+import { checkBalanceAlerts } from '../webhooks/webhooks.ts';
+import { dropBalances } from './cache.ts';
 import { type Context, unit } from './context.ts';
 import type { Result } from './errors.ts';
-import { dropBalances } from './hot-cache.ts';
 import { journaled } from './lot-journal.ts';
 import type { Purchase } from './model.ts';
 import type { Durability, Tx } from './ports.ts';
-import { announceRunway, announceSpendLimits, dropSpent } from './spend.ts';
-import { checkBalanceAlerts } from './webhooks.ts';
 
 /**
  * A unit of work that changes balances. `fn` names each account whose balance it changes in
@@ -16,7 +16,7 @@ import { checkBalanceAlerts } from './webhooks.ts';
  * spend limits reached and a runway running short are announced in the same transaction, an auto
  * top-up due is started in it (at most one in flight) and charged by its provider after the
  * commit, and cached balances and spend counters are dropped after it. Every change of a lot's
- * credits is journaled with the transfer that caused it (core/lot-journal.ts).
+ * credits is journaled with the transfer that caused it (core/kernel/lot-journal.ts).
  * A refusal (`fail`) rolls everything back and comes back as the result.
  * @example balanceUnit(ctx, async (tx, changed) => { ...post...; changed.add(accountId); return note })
  */

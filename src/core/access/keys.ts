@@ -1,7 +1,7 @@
-import { type Balance, balanceIn } from './balance.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { ApiKey, ApiKeyStatus } from './model.ts';
+import { type Balance, balanceIn } from '../kernel/balance.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { ApiKey, ApiKeyStatus } from '../kernel/model.ts';
 import {
   announceAfterLimitChange,
   keysSpent,
@@ -9,8 +9,8 @@ import {
   parseSpendLimit,
   spendRefusal,
   spendRefusalCached,
-} from './spend.ts';
-import { emit } from './webhooks.ts';
+} from '../spend/spend.ts';
+import { emit } from '../webhooks/webhooks.ts';
 
 export type VerifyResult =
   | { valid: true; accountId: string; keyId: string; available: bigint }

@@ -1,14 +1,14 @@
-import { formatAmount } from './amount.ts';
-import type { Context } from './context.ts';
-import { read } from './context.ts';
-import { burnLots } from './credits.ts';
-import { RefusalSignal } from './errors.ts';
-import type { TransferInput } from './ledger.ts';
-import { startOfHour } from './timestamp.ts';
-import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { balanceUnit } from './unit-of-work.ts';
+import { burnLots } from '../credits/credits.ts';
+import { formatAmount } from '../kernel/amount.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
+import type { Context } from '../kernel/context.ts';
+import { read } from '../kernel/context.ts';
+import { RefusalSignal } from '../kernel/errors.ts';
+import type { TransferInput } from '../kernel/ledger.ts';
+import { startOfHour } from '../kernel/time.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { emit } from '../webhooks/webhooks.ts';
 import { postReversals } from './voids.ts';
-import { emit } from './webhooks.ts';
 
 /**
  * A run commits in chunks, so no transaction grows with the platform and the writer (ingest waits

@@ -1,11 +1,11 @@
-import { type Context, fail, read } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import { postedBalance } from './ledger.ts';
-import type { Lot, UsageVoid } from './model.ts';
-import type { Tx } from './ports.ts';
-import { startOfHour } from './timestamp.ts';
-import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { balanceUnit } from './unit-of-work.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
+import { type Context, fail, read } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import { postedBalance } from '../kernel/ledger.ts';
+import type { Lot, UsageVoid } from '../kernel/model.ts';
+import type { Tx } from '../kernel/ports.ts';
+import { startOfHour } from '../kernel/time.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
 
 /**
  * Corrections: a voided usage event stays stored; its void takes it out of the hourly rollup (so

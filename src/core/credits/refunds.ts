@@ -1,14 +1,14 @@
-import { formatAmount, parseCredits, proRata } from './amount.ts';
-import { balanceIn, reservedOf } from './balance.ts';
-import { type Context, fail } from './context.ts';
-import { type Result, refuse } from './errors.ts';
+import { formatAmount, parseCredits, proRata } from '../kernel/amount.ts';
+import { balanceIn, reservedOf } from '../kernel/balance.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
+import { type Context, fail } from '../kernel/context.ts';
+import { type Result, refuse } from '../kernel/errors.ts';
+import { unspentByLot } from '../kernel/lots.ts';
+import type { CreditNote } from '../kernel/model.ts';
+import { isoUtc } from '../kernel/time.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { emit } from '../webhooks/webhooks.ts';
 import { numbering, sellerOf } from './invoices.ts';
-import { unspentByLot } from './lots.ts';
-import type { CreditNote } from './model.ts';
-import { isoUtc } from './timestamp.ts';
-import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { balanceUnit } from './unit-of-work.ts';
-import { emit } from './webhooks.ts';
 
 /**
  * Refunds unspent credits of a paid purchase (default: all of them). Unspent means still in the

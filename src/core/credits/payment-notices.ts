@@ -1,10 +1,10 @@
-import { formatAmount } from './amount.ts';
-import { type Context, read, unit } from './context.ts';
+import { formatAmount } from '../kernel/amount.ts';
+import { type Context, read, unit } from '../kernel/context.ts';
+import { ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Purchase } from '../kernel/model.ts';
+import type { PaymentNotice, PaymentProvider } from '../kernel/payments.ts';
+import { emit } from '../webhooks/webhooks.ts';
 import { confirmPurchase, failPurchase } from './credits.ts';
-import { ok, type Result, refuse } from './errors.ts';
-import type { Purchase } from './model.ts';
-import type { PaymentNotice, PaymentProvider } from './payments.ts';
-import { emit } from './webhooks.ts';
 
 /**
  * Why a verified notice settled no purchase, in order of precedence (the first that holds is

@@ -1,16 +1,16 @@
-import { balanceOf } from './balance.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
+import { balanceOf } from '../kernel/balance.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import {
   type OutboxEvent,
   WEBHOOK_EVENT_TYPES,
   type WebhookDelivery,
   type WebhookEndpoint,
   type WebhookEventType,
-} from './model.ts';
-import type { Tx } from './ports.ts';
-import { isoUtc } from './timestamp.ts';
-import type { WebhookState } from './webhook-state.ts';
+} from '../kernel/model.ts';
+import type { Tx } from '../kernel/ports.ts';
+import { isoUtc } from '../kernel/time.ts';
+import type { WebhookState } from '../kernel/webhook-state.ts';
 
 /** Delivery attempts stop after this many: 30 s doubling to a 6 h cap (jittered down to half) spans more than a day. */
 export const MAX_ATTEMPTS = 18;

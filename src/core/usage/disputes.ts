@@ -1,8 +1,8 @@
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { UsageDispute } from './model.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { UsageDispute } from '../kernel/model.ts';
+import { emit } from '../webhooks/webhooks.ts';
 import { voidUsageEvent } from './voids.ts';
-import { emit } from './webhooks.ts';
 
 /**
  * Disputes: a customer flags one of their usage records as wrong, with a reason; the operator

@@ -1,16 +1,16 @@
-import { formatAmount } from './amount.ts';
+import { formatAmount } from '../kernel/amount.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { type Result, refuse } from '../kernel/errors.ts';
+import type { Purchase } from '../kernel/model.ts';
+import { CHARGE_FOUND_AFTER_MS, type SavedChargeOutcome } from '../kernel/payments.ts';
 import { announceAutoTopUpFailed } from './auto-top-up.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { type Result, refuse } from './errors.ts';
-import type { Purchase } from './model.ts';
-import { CHARGE_FOUND_AFTER_MS, type SavedChargeOutcome } from './payments.ts';
 
 /**
  * After the commit that started them: charges auto top-ups off-session through their provider
  * (Stripe: a PaymentIntent on the saved card). Called without waiting and never rejects: the
  * change that crossed the threshold is not held by the provider. Per purchase, after its charge:
  * - the provider took it: its payment is the purchase's `providerRef`, and the signed notice of
- *   that payment alone confirms it (src/core/payment-notices.ts);
+ *   that payment alone confirms it (src/core/credits/payment-notices.ts);
  * - declined, or the card wants its holder (`requires_action`): the purchase fails, announced as
  *   `auto_top_up.failed` with the provider's reason; the next balance change below the threshold
  *   starts another (at most 3 retries a day);

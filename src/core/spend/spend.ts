@@ -1,12 +1,12 @@
-import { parseCredits } from './amount.ts';
-import { balanceIn } from './balance.ts';
-import { type Context, read } from './context.ts';
-import { invalidField, ok, type Result } from './errors.ts';
-import type { AutoTopUp, SpendLimit } from './model.ts';
-import type { SpendControls, SpentSince, Tx } from './ports.ts';
-import type { SpendState, Spent } from './spend-state.ts';
-import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from './timestamp.ts';
-import { emit } from './webhooks.ts';
+import { parseCredits } from '../kernel/amount.ts';
+import { balanceIn } from '../kernel/balance.ts';
+import { type Context, read } from '../kernel/context.ts';
+import { invalidField, ok, type Result } from '../kernel/errors.ts';
+import type { AutoTopUp, SpendLimit } from '../kernel/model.ts';
+import type { SpendControls, SpentSince, Tx } from '../kernel/ports.ts';
+import type { SpendState, Spent } from '../kernel/spend-state.ts';
+import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from '../kernel/time.ts';
+import { emit } from '../webhooks/webhooks.ts';
 
 /**
  * Spend limits: credits used (billed and unbilled) per UTC day or month, per account and per key.

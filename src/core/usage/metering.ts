@@ -1,11 +1,11 @@
-import { formatAmount, parseAmount, parseCredits } from './amount.ts';
-import type { Context } from './context.ts';
-import { read } from './context.ts';
-import { hash64Hex } from './hash.ts';
-import type { IngestStatus, RatedEvent } from './model.ts';
-import { rate, type UnitPrice } from './pricing.ts';
-import { parseInstant, startOfHour } from './timestamp.ts';
-import { afterBalanceChange } from './unit-of-work.ts';
+import { formatAmount, parseAmount, parseCredits } from '../kernel/amount.ts';
+import type { Context } from '../kernel/context.ts';
+import { read } from '../kernel/context.ts';
+import { hash64Hex } from '../kernel/hash.ts';
+import type { IngestStatus, RatedEvent } from '../kernel/model.ts';
+import { parseInstant, startOfHour } from '../kernel/time.ts';
+import { afterBalanceChange } from '../kernel/unit-of-work.ts';
+import { rate, type UnitPrice } from '../prices/pricing.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;

@@ -1,18 +1,18 @@
-import { formatAmount, parseCredits } from './amount.ts';
+import { formatAmount, parseCredits } from '../kernel/amount.ts';
+import { balanceIn, reservedOf } from '../kernel/balance.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
+import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import { postedBalance } from '../kernel/ledger.ts';
+import { burn, unspentByLot } from '../kernel/lots.ts';
+import type { CreditNote, Invoice, Lot, Purchase } from '../kernel/model.ts';
+import type { Tx } from '../kernel/ports.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { quote } from '../prices/pricing.ts';
+import { taxFor } from '../prices/tax.ts';
+import { emit } from '../webhooks/webhooks.ts';
 import { markPurchaseFailed, recordProviderRef, stopChargeThenFail } from './auto-top-up-charges.ts';
-import { balanceIn, reservedOf } from './balance.ts';
-import { type Context, fail, read, unit } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
 import { invoiceSnapshot, numbering } from './invoices.ts';
-import { postedBalance } from './ledger.ts';
-import { burn, unspentByLot } from './lots.ts';
-import type { CreditNote, Invoice, Lot, Purchase } from './model.ts';
-import type { Tx } from './ports.ts';
-import { quote } from './pricing.ts';
-import { taxFor } from './tax.ts';
-import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { balanceUnit } from './unit-of-work.ts';
-import { emit } from './webhooks.ts';
 
 export interface PurchaseInput {
   credits: unknown;
@@ -168,7 +168,7 @@ async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<voi
  * Confirms a payment. In one transaction: posts the credits, creates the lot, takes the next
  * invoice number and freezes the invoice. Confirming again answers the same invoice.
  * `by: 'operator'` (the default, `/confirm`) confirms only `manual` purchases, only while pending;
- * `by: 'provider'` is a verified, matched payment notice (src/core/payment-notices.ts) and also
+ * `by: 'provider'` is a verified, matched payment notice (src/core/credits/payment-notices.ts) and also
  * confirms a failed purchase: the money was received for it, so its credits are owed.
  * Refusals, first wins: `not_found`; `invalid_state` (not manual, by the operator); `invalid_state`
  * (not pending, or failed and by the operator).

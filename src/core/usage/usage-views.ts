@@ -1,9 +1,9 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
-import { type Context, read } from './context.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { UsageRecord, UsageVoid } from './model.ts';
-import type { RecordsQuery, UsageQuery } from './ports.ts';
-import { DAY_MS, isoUtc, parseTimeParam, startOfHour, startOfUtcDay } from './timestamp.ts';
+import { type Context, read } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { UsageRecord, UsageVoid } from '../kernel/model.ts';
+import type { RecordsQuery, UsageQuery } from '../kernel/ports.ts';
+import { DAY_MS, isoUtc, parseTimeParam, startOfHour, startOfUtcDay } from '../kernel/time.ts';
 
 const MAX_RANGE_MS = 400 * DAY_MS;
 

@@ -1,6 +1,6 @@
-import { type BillingDetails, isEuCountry } from './billing-details.ts';
-import type { TollgateConfig } from './config.ts';
-import type { Account } from './model.ts';
+import { type BillingDetails, isEuCountry } from '../kernel/billing-details.ts';
+import type { TollgateConfig } from '../kernel/config.ts';
+import type { Account } from '../kernel/model.ts';
 
 /** How a sale to one buyer is taxed: the rate applied and, when it is 0 for that reason, reverse charge. */
 export interface TaxTreatment {

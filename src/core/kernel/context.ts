@@ -1,6 +1,6 @@
+import type { HotCache } from './cache.ts';
 import type { TollgateConfig } from './config.ts';
 import { ok, type Refusal, RefusalSignal, type Result } from './errors.ts';
-import type { HotCache } from './hot-cache.ts';
 import type { Observer } from './observer.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { Clock, Durability, IdSource, RequestScopes, Storage, Tx } from './ports.ts';
@@ -29,7 +29,7 @@ export interface Context {
   spend: SpendState;
   /** In-process caches of the hot read path. */
   cache: HotCache;
-  /** The request the running code works for (core/retries.ts), and when kept requests were last purged. */
+  /** The request the running code works for (core/kernel/retries.ts), and when kept requests were last purged. */
   requests: { scopes: RequestScopes; lastPurgeMs: number };
 }
 
@@ -42,7 +42,7 @@ export async function unit<T>(
   fn: (tx: Tx) => Promise<T>,
   durability: Durability = 'full',
 ): Promise<Result<T>> {
-  // What the request this unit works for must commit with its change (core/retries.ts).
+  // What the request this unit works for must commit with its change (core/kernel/retries.ts).
   const hook = ctx.requests.scopes.current();
   const run = hook
     ? async (tx: Tx) => {

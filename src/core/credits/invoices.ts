@@ -1,10 +1,10 @@
-import { formatAmount } from './amount.ts';
-import { billingDetailsJson } from './billing-details.ts';
-import type { TollgateConfig } from './config.ts';
-import type { Account, InvoiceSnapshot, Purchase } from './model.ts';
-import { taxOn } from './pricing.ts';
-import { taxFor } from './tax.ts';
-import { isoUtc } from './timestamp.ts';
+import { formatAmount } from '../kernel/amount.ts';
+import { billingDetailsJson } from '../kernel/billing-details.ts';
+import type { TollgateConfig } from '../kernel/config.ts';
+import type { Account, InvoiceSnapshot, Purchase } from '../kernel/model.ts';
+import { isoUtc } from '../kernel/time.ts';
+import { taxOn } from '../prices/pricing.ts';
+import { taxFor } from '../prices/tax.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of

@@ -1,12 +1,12 @@
-import { parseCredits } from './amount.ts';
-import { balanceIn } from './balance.ts';
-import { type Context, fail, read } from './context.ts';
+import { parseCredits } from '../kernel/amount.ts';
+import { balanceIn } from '../kernel/balance.ts';
+import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
+import { type Context, fail, read } from '../kernel/context.ts';
+import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Hold } from '../kernel/model.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { accountSpend, keySpend } from '../spend/spend.ts';
 import { burnLots } from './credits.ts';
-import { invalidField, ok, type Result, refuse } from './errors.ts';
-import type { Hold } from './model.ts';
-import { accountSpend, keySpend } from './spend.ts';
-import { postOrFail, SYSTEM_ACCOUNTS } from './transfers.ts';
-import { balanceUnit } from './unit-of-work.ts';
 
 export interface HoldInput {
   credits: unknown;

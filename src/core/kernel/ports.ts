@@ -334,7 +334,7 @@ export interface PaymentCustomerRepo {
   ): Promise<void>;
 }
 
-/** One change of a lot's credits, as the lot journal records it (see core/lot-journal.ts). */
+/** One change of a lot's credits, as the lot journal records it (see core/kernel/lot-journal.ts). */
 export interface LotMovement {
   id: string;
   lotId: string;
@@ -389,7 +389,7 @@ export interface FinanceRepo {
   ): Promise<JournalTransfer[]>;
 }
 
-/** What a unit of work does, in its own transaction, for the request it runs for (core/retries.ts). */
+/** What a unit of work does, in its own transaction, for the request it runs for (core/kernel/retries.ts). */
 export interface RequestHook {
   inTransaction(tx: Tx, value: unknown): Promise<void>;
 }

@@ -1,9 +1,9 @@
-import { type Context, read } from './context.ts';
-import { ok, type Result, refuse } from './errors.ts';
-import type { Transfer } from './ledger.ts';
-import type { UsageVoid } from './model.ts';
-import type { UsageBilling, UsageHour } from './ports.ts';
-import { HOUR_MS } from './timestamp.ts';
+import { type Context, read } from '../kernel/context.ts';
+import { ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Transfer } from '../kernel/ledger.ts';
+import type { UsageVoid } from '../kernel/model.ts';
+import type { UsageBilling, UsageHour } from '../kernel/ports.ts';
+import { HOUR_MS } from '../kernel/time.ts';
 
 /** A ledger transfer and, for usage billing and its corrections, what it covers. */
 export interface TransferTrace {
