@@ -593,8 +593,9 @@ describe.each(STORES)('Stripe auto top-up ($name)', (store) => {
 
   it('save_payment_method is refused for the manual provider and must be a boolean', async () => {
     const { call, acc } = await setup();
+    let n = 0;
     const buy = (body: unknown) =>
-      call('POST', `/v1/accounts/${acc}/credit_purchases`, body, { 'idempotency-key': 'k' });
+      call('POST', `/v1/accounts/${acc}/credit_purchases`, body, { 'idempotency-key': `k${++n}` });
     const manual = await buy({ credits: '1500', provider: 'manual', save_payment_method: true });
     expect(manual.status).toBe(422);
     expect(manual.body.error.message).toMatch(/manual cannot save a payment method/);

@@ -41,6 +41,7 @@ import {
   portalSession,
   signInToPortal,
 } from './access/portal.ts';
+import { autoTopUpListener } from './credits/auto-top-up-charges.ts';
 import {
   confirmPurchase,
   createPurchase,
@@ -88,7 +89,7 @@ import { compilePriceBook, quote } from './prices/pricing.ts';
 import { taxFor } from './prices/tax.ts';
 import { deferredRevenue, journalLines, journalRange } from './reports/finance-reports.ts';
 import { traceTransfer } from './reports/trace.ts';
-import { accountSpend, newSpendState, runwaySeconds } from './spend/spend.ts';
+import { accountSpend, newSpendState, runwayListener, runwaySeconds, spendListener } from './spend/spend.ts';
 import { runBilling } from './usage/billing.ts';
 import { listDisputes, openDispute, resolveDispute } from './usage/disputes.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './usage/metering.ts';
@@ -101,6 +102,7 @@ import {
 } from './usage/usage-views.ts';
 import { voidUsageEvent } from './usage/voids.ts';
 import {
+  balanceAlertsListener,
   createEndpoint,
   deleteEndpoint,
   dispatchWebhooks,
@@ -144,6 +146,9 @@ export async function createEngine(deps: EngineDeps) {
     spend: newSpendState(),
     cache: createHotCache(deps.storage.shared ? deps.config.sharedCacheTtlMs : Number.POSITIVE_INFINITY),
     requests: { scopes: deps.requestScopes ?? NO_SCOPES, lastPurgeMs: 0 },
+    // What follows every change of a balance, in this order: the alerts decide whether anyone
+    // hears balance events (the runway reads it), limits are announced before top-ups start.
+    listeners: [balanceAlertsListener, spendListener, runwayListener, autoTopUpListener],
   };
   await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
   const metering: MeteringState = {

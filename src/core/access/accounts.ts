@@ -1,12 +1,12 @@
-import { parseAutoTopUp, startAutoTopUps } from '../credits/auto-top-up.ts';
-import { chargeAutoTopUps } from '../credits/auto-top-up-charges.ts';
+import { parseAutoTopUp } from '../credits/auto-top-up.ts';
 import { type Balance, balanceIn } from '../kernel/balance.ts';
 import { parseBillingDetails } from '../kernel/billing-details.ts';
 import { CREDITS } from '../kernel/chart.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Account } from '../kernel/model.ts';
-import { announceAfterLimitChange, limitsChanged, parseSpendLimit } from '../spend/spend.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { parseSpendLimit } from '../spend/spend.ts';
 
 export interface AccountInput {
   name: string;
@@ -107,39 +107,37 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   const details =
     patch.billingDetails == null ? patch.billingDetails : parseBillingDetails(patch.billingDetails);
   if (details && !details.ok) return details;
-  const result = await unit(ctx, async (tx) => {
-    const account = await tx.accounts.lock(id);
-    if (!account) fail(refuse('not_found', `no account ${id}`));
-    const next = { ...account };
-    if (patch.name !== undefined || patch.email !== undefined) {
-      const v = validate({
-        name: patch.name ?? account.name,
-        email: patch.email === undefined ? account.email : patch.email,
-      });
-      if (!v.ok) fail(v);
-      next.name = v.value.name;
-      next.email = v.value.email ?? null;
-    }
-    if (patch.lowBalanceThresholdMinor !== undefined)
-      next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
-    if (limit) next.spendLimit = limit.value;
-    if (budget) next.spendBudget = budget.value;
-    if (topUp) next.autoTopUp = topUp.value;
-    if (details !== undefined) next.billingDetails = details?.value ?? null;
-    await tx.accounts.update(next);
-    // A limit set at or below what is already used is reached now: announced in this change.
-    if (limit?.value || budget?.value) await announceAfterLimitChange(ctx, tx, id);
-    // Set while already below its threshold: the first top-up starts now, charged after the commit.
-    const topUps = next.autoTopUp
-      ? await startAutoTopUps(ctx, tx, [{ accountId: id, autoTopUp: next.autoTopUp }])
-      : [];
-    return { account: next, topUps };
-  });
-  if (!result.ok) return result;
-  if (limit || budget || topUp)
-    limitsChanged(ctx, id, limit?.value != null || budget?.value != null || topUp?.value != null);
-  void chargeAutoTopUps(ctx, result.value.topUps);
-  return ok(result.value.account);
+  // A change of settings: the unit of work's listeners read them from this change (a limit
+  // already reached is announced; set below its threshold, the first top-up starts and is charged
+  // after the commit), and forget what was known of them once it committed.
+  const result = await balanceUnit(
+    ctx,
+    async (tx) => {
+      const account = await tx.accounts.lock(id);
+      if (!account) fail(refuse('not_found', `no account ${id}`));
+      const next = { ...account };
+      if (patch.name !== undefined || patch.email !== undefined) {
+        const v = validate({
+          name: patch.name ?? account.name,
+          email: patch.email === undefined ? account.email : patch.email,
+        });
+        if (!v.ok) fail(v);
+        next.name = v.value.name;
+        next.email = v.value.email ?? null;
+      }
+      if (patch.lowBalanceThresholdMinor !== undefined)
+        next.lowBalanceThresholdMinor = patch.lowBalanceThresholdMinor;
+      if (limit) next.spendLimit = limit.value;
+      if (budget) next.spendBudget = budget.value;
+      if (topUp) next.autoTopUp = topUp.value;
+      if (details !== undefined) next.billingDetails = details?.value ?? null;
+      await tx.accounts.update(next);
+      return next;
+    },
+    'full',
+    [id],
+  );
+  return result;
 }
 
 export interface AccountListQuery {

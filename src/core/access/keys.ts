@@ -2,14 +2,8 @@ import { type Balance, balanceIn } from '../kernel/balance.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { ApiKey, ApiKeyStatus } from '../kernel/model.ts';
-import {
-  announceAfterLimitChange,
-  keysSpent,
-  limitsChanged,
-  parseSpendLimit,
-  spendRefusal,
-  spendRefusalCached,
-} from '../spend/spend.ts';
+import { balanceUnit } from '../kernel/unit-of-work.ts';
+import { keysSpent, parseSpendLimit, spendRefusal, spendRefusalCached } from '../spend/spend.ts';
 import { emit } from '../webhooks/webhooks.ts';
 
 export type VerifyResult =
@@ -122,23 +116,28 @@ export async function updateKey(ctx: Context, keyId: string, patch: KeyPatch): P
   const budget =
     patch.spendBudget === undefined ? undefined : parseSpendLimit(ctx, patch.spendBudget, 'spend_budget');
   if (budget && !budget.ok) return budget;
-  const result = await unit(ctx, async (tx) => {
-    const key = await tx.keys.get(keyId);
-    if (!key || key.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
-    const next: ApiKey = {
-      ...key,
-      ...(nickname ? { nickname: nickname.value } : {}),
-      ...(limit ? { spendLimit: limit.value } : {}),
-      ...(budget ? { spendBudget: budget.value } : {}),
-    };
-    await tx.keys.update(next);
-    if (limit?.value || budget?.value) await announceAfterLimitChange(ctx, tx, next.accountId);
-    return next;
-  });
+  const accountId = await accountOf(ctx, keyId);
+  if (accountId === null) return refuse('not_found', `no API key ${keyId}`);
+  // A limit set is a change of the account's spend settings: one already reached is announced in it.
+  const result = await balanceUnit(
+    ctx,
+    async (tx) => {
+      const key = await tx.keys.get(keyId);
+      if (!key || key.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
+      const next: ApiKey = {
+        ...key,
+        ...(nickname ? { nickname: nickname.value } : {}),
+        ...(limit ? { spendLimit: limit.value } : {}),
+        ...(budget ? { spendBudget: budget.value } : {}),
+      };
+      await tx.keys.update(next);
+      return next;
+    },
+    'full',
+    limit || budget ? [accountId] : [],
+  );
   if (!result.ok) return result;
   cacheKey(ctx, result.value);
-  if (limit || budget)
-    limitsChanged(ctx, result.value.accountId, limit?.value != null || budget?.value != null);
   return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 
@@ -159,36 +158,52 @@ export const suspendKey = (ctx: Context, keyId: string) => changeStatus(ctx, key
 export const activateKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'active');
 export const deleteKey = (ctx: Context, keyId: string) => changeStatus(ctx, keyId, 'deleted');
 
+/** The account of a key (never changes), or null when there is no such key. */
+async function accountOf(ctx: Context, keyId: string): Promise<string | null> {
+  const key = await read(ctx, (tx) => tx.keys.get(keyId));
+  return key && key.status !== 'deleted' ? key.accountId : null;
+}
+
 async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): Promise<Result<KeyView>> {
-  const result = await unit(ctx, async (tx) => {
-    const found = await tx.keys.get(keyId);
-    if (!found || found.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
-    await tx.accounts.lock(found.accountId);
-    const key = (await tx.keys.get(keyId))!;
-    if (key.status === status) return key;
-    if (status === 'deleted' && key.status !== 'suspended') {
-      fail(refuse('api_key_not_suspended', 'only a suspended key can be deleted; suspend it first'));
-    }
-    if (status === 'active' && (await tx.keys.countActive(key.accountId)) >= ctx.config.maxActiveKeys) {
-      fail(
-        refuse('api_key_limit_reached', `an account has at most ${ctx.config.maxActiveKeys} active API keys`),
-      );
-    }
-    await tx.keys.setStatus(keyId, status, ctx.clock.nowMs());
-    if (status !== 'active') {
-      await emit(ctx, tx, status === 'suspended' ? 'api_key.suspended' : 'api_key.deleted', {
-        key_id: key.id,
-        account_id: key.accountId,
-        nickname: key.nickname,
-        hint: key.hint,
-      });
-    }
-    return { ...key, status };
-  });
+  const accountId = await accountOf(ctx, keyId);
+  if (accountId === null) return refuse('not_found', `no API key ${keyId}`);
+  // A key that stops (or starts) counting changes the account's limits: its spend settings change.
+  const result = await balanceUnit(
+    ctx,
+    async (tx) => {
+      const found = await tx.keys.get(keyId);
+      if (!found || found.status === 'deleted') fail(refuse('not_found', `no API key ${keyId}`));
+      await tx.accounts.lock(found.accountId);
+      const key = (await tx.keys.get(keyId))!;
+      if (key.status === status) return key;
+      if (status === 'deleted' && key.status !== 'suspended') {
+        fail(refuse('api_key_not_suspended', 'only a suspended key can be deleted; suspend it first'));
+      }
+      if (status === 'active' && (await tx.keys.countActive(key.accountId)) >= ctx.config.maxActiveKeys) {
+        fail(
+          refuse(
+            'api_key_limit_reached',
+            `an account has at most ${ctx.config.maxActiveKeys} active API keys`,
+          ),
+        );
+      }
+      await tx.keys.setStatus(keyId, status, ctx.clock.nowMs());
+      if (status !== 'active') {
+        await emit(ctx, tx, status === 'suspended' ? 'api_key.suspended' : 'api_key.deleted', {
+          key_id: key.id,
+          account_id: key.accountId,
+          nickname: key.nickname,
+          hint: key.hint,
+        });
+      }
+      return { ...key, status };
+    },
+    'full',
+    [accountId],
+  );
   // Takes effect on the very next verification in this process.
   if (!result.ok) return result;
   cacheKey(ctx, result.value);
-  if (result.value.spendLimit || result.value.spendBudget) limitsChanged(ctx, result.value.accountId, true);
   return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 

@@ -1,9 +1,10 @@
 import { formatAmount } from '../kernel/amount.ts';
-import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { type BalanceListener, type Context, fail, read, unit } from '../kernel/context.ts';
 import { type Result, refuse } from '../kernel/errors.ts';
 import type { Purchase } from '../kernel/model.ts';
 import { CHARGE_FOUND_AFTER_MS, type SavedChargeOutcome } from '../kernel/payments.ts';
-import { announceAutoTopUpFailed } from './auto-top-up.ts';
+import { withAutoTopUp } from '../spend/spend.ts';
+import { announceAutoTopUpFailed, startAutoTopUps } from './auto-top-up.ts';
 
 /**
  * After the commit that started them: charges auto top-ups off-session through their provider
@@ -172,3 +173,17 @@ export function markPurchaseFailed(
     return failed;
   });
 }
+
+/**
+ * Auto top-ups as a listener of every change of a balance or of an account's settings (registered
+ * in core/engine.ts): the top-ups due start in the change's transaction, and their providers
+ * charge them once it committed, not awaited.
+ */
+export const autoTopUpListener: BalanceListener = {
+  name: 'auto top-up',
+  inTransaction: async (ctx, tx, change) => {
+    const due = await withAutoTopUp(ctx, tx, new Set([...change.accountIds, ...change.settingsOf]));
+    const started = due.length > 0 ? await startAutoTopUps(ctx, tx, due) : [];
+    return started.length > 0 ? () => void chargeAutoTopUps(ctx, started) : undefined;
+  },
+};

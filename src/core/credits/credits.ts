@@ -179,7 +179,7 @@ export async function confirmPurchase(
   purchaseId: string,
   options: { by: 'operator' | 'provider'; card?: { brand: string; last4: string } } = { by: 'operator' },
 ): Promise<Result<Purchase>> {
-  const result = await balanceUnit(ctx, async (tx, changed) => {
+  const result = await balanceUnit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
     if (options.by === 'operator' && found.provider !== 'manual')
@@ -266,7 +266,6 @@ export async function confirmPurchase(
       total: formatAmount(invoice.totalMinor, ctx.config.scales.usd, true),
       currency: 'USD',
     });
-    changed.add(paid.accountId);
     return paid;
   });
   return result;
@@ -341,7 +340,7 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
   const now = ctx.clock.nowMs();
   if (input.expiresAtMs != null && input.expiresAtMs <= now)
     return invalidField('expires_at', 'must be in the future');
-  const result = await balanceUnit(ctx, async (tx, changed) => {
+  const result = await balanceUnit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
     const before = await tx.ledger.getAccount(accountId);
     const lot: Lot = {
@@ -370,7 +369,6 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
       now,
     );
     await addLot(tx, lot, postedBalance(before!));
-    changed.add(accountId);
     return lot;
   });
   return result;
@@ -397,7 +395,7 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
     const page = await read(ctx, (tx) => tx.lots.listExpired(now, 200, after));
     for (const accountId of new Set(page.map((l) => l.accountId))) {
       // Each account alone: one that cannot be swept (a refusal) is left for the next sweep.
-      const swept = await balanceUnit(ctx, async (tx, changed) => {
+      const swept = await balanceUnit(ctx, async (tx) => {
         await tx.accounts.lock(accountId);
         const open = await tx.lots.listOpen(accountId);
         const unspent = unspentByLot(open, reservedOf((await balanceIn(tx, accountId))!));
@@ -426,7 +424,6 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
           sum += take;
           n++;
         }
-        if (n > 0) changed.add(accountId);
         return { n, sum };
       });
       if (!swept.ok) continue;

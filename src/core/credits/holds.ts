@@ -53,7 +53,7 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       : `hold_k${ctx.ids.hashSecret(`${accountId}\u0000${key}`).slice(0, 32)}`;
   const fingerprint =
     key === undefined ? '' : JSON.stringify([credits.value.toString(), ttl, input.reference ?? null]);
-  const result = await balanceUnit(ctx, async (tx, changed) => {
+  const result = await balanceUnit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
     if (key !== undefined) {
       const existing = await tx.holds.get(id);
@@ -123,7 +123,6 @@ export async function createHold(ctx: Context, accountId: string, input: HoldInp
       now,
     );
     await tx.holds.insert(hold);
-    changed.add(accountId);
     return hold;
   });
   return result;
@@ -149,7 +148,7 @@ async function resolveHold(
   to: 'captured' | 'released' | 'expired',
   amount: bigint,
 ): Promise<Result<Hold>> {
-  const result = await balanceUnit(ctx, async (tx, changed) => {
+  const result = await balanceUnit(ctx, async (tx) => {
     const found = await tx.holds.get(id);
     if (!found) fail(refuse('not_found', `no hold ${id}`));
     await tx.accounts.lock(found.accountId);
@@ -181,7 +180,6 @@ async function resolveHold(
     if (to === 'captured') await burnLots(tx, hold.accountId, amount);
     const next: Hold = { ...hold, status: to, capturedMinor: to === 'captured' ? amount : null };
     await tx.holds.update(next);
-    changed.add(hold.accountId);
     return next;
   });
   return result;

@@ -29,7 +29,7 @@ export async function refundPurchase(
     if (!parsed.ok) return parsed;
     requested = parsed.value;
   }
-  const result = await balanceUnit(ctx, async (tx, changed) => {
+  const result = await balanceUnit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
     await tx.accounts.lock(found.accountId);
@@ -135,7 +135,6 @@ export async function refundPurchase(
       total: usd(totalMinor),
       currency: 'USD',
     });
-    changed.add(note.accountId);
     return note;
   });
   return result;

@@ -56,31 +56,22 @@ const CODE_OF: Record<LedgerRefusalCode, ErrorCode> = {
 /** The API error code for a ledger refusal. */
 export const errorCodeOf = (code: LedgerRefusalCode): ErrorCode => CODE_OF[code];
 
-/** Plans and applies a batch inside the caller's unit of work; touched accounts are reported to `touched`. */
+/** Plans and applies a batch inside the caller's unit of work (which notes the accounts it touches). */
 export async function postIn(
   tx: Tx,
   inputs: TransferInput[],
   nowMs: number,
-  touched?: Set<string>,
 ): Promise<{ results: TransferResult[]; applied: boolean }> {
   const { transferIds, accountIds } = idsToLoad(inputs);
   const view = await tx.ledger.loadView(transferIds, accountIds);
   const { results, plan } = planTransfers(inputs, view, nowMs);
-  if (plan) {
-    await tx.ledger.apply(plan);
-    for (const a of plan.accounts) touched?.add(a.id);
-  }
+  if (plan) await tx.ledger.apply(plan);
   return { results, applied: plan !== null };
 }
 
 /** Posts a batch that must succeed whole, or aborts the unit of work with the first refusal. */
-export async function postOrFail(
-  tx: Tx,
-  inputs: TransferInput[],
-  nowMs: number,
-  touched?: Set<string>,
-): Promise<Transfer[]> {
-  const { results } = await postIn(tx, inputs, nowMs, touched);
+export async function postOrFail(tx: Tx, inputs: TransferInput[], nowMs: number): Promise<Transfer[]> {
+  const { results } = await postIn(tx, inputs, nowMs);
   const transfers: Transfer[] = [];
   for (const r of results) {
     if (r.status === 'refused') {
@@ -98,10 +89,7 @@ export async function postOrFail(
  */
 export async function postTransfers(ctx: Context, inputs: TransferInput[]): Promise<TransferResult[]> {
   // Refused items are answers, not a refusal of the unit of work: it always commits (or throws).
-  const r = await balanceUnit(
-    ctx,
-    async (tx, changed) => (await postIn(tx, inputs, ctx.clock.nowMs(), changed)).results,
-  );
+  const r = await balanceUnit(ctx, async (tx) => (await postIn(tx, inputs, ctx.clock.nowMs())).results);
   if (!r.ok) throw new Error(r.message);
   return r.value;
 }

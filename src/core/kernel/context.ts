@@ -31,6 +31,32 @@ export interface Context {
   cache: HotCache;
   /** The request the running code works for (core/kernel/retries.ts), and when kept requests were last purged. */
   requests: { scopes: RequestScopes; lastPurgeMs: number };
+  /** What follows every change of a balance, registered by the features at wiring, run in order. */
+  listeners: readonly BalanceListener[];
+}
+
+/**
+ * What a unit of work changed: the accounts whose balance changed (collected by the unit of work
+ * from its postings, voids and ingest, never by hand) and those whose spend settings (limits,
+ * budgets, auto top-up) it set.
+ */
+export interface BalanceChange {
+  accountIds: readonly string[];
+  settingsOf: readonly string[];
+}
+
+/** Work to do once the change committed (never awaited by the change). */
+export type AfterCommit = () => void;
+
+/**
+ * A feature's part in what must follow every change of a balance (Formance ledger's `Listener`):
+ * run inside the change's transaction, so what it writes (a webhook, a started top-up) commits
+ * with the change or not at all; it answers what to do once the change committed, if anything.
+ * Registered once at wiring (core/engine.ts), so no use case can forget one.
+ */
+export interface BalanceListener {
+  readonly name: string;
+  inTransaction(ctx: Context, tx: Tx, change: BalanceChange): Promise<AfterCommit | undefined>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parseCredits } from '../kernel/amount.ts';
 import { balanceIn } from '../kernel/balance.ts';
-import { type Context, read } from '../kernel/context.ts';
+import { type BalanceListener, type Context, read } from '../kernel/context.ts';
 import { invalidField, ok, type Result } from '../kernel/errors.ts';
 import type { AutoTopUp, SpendLimit } from '../kernel/model.ts';
 import type { SpendControls, SpentSince, Tx } from '../kernel/ports.ts';
@@ -210,24 +210,14 @@ async function controlsOf(ctx: Context, tx: Tx, accountId: string) {
 }
 
 /**
- * Inside the unit of work that changed these accounts' balances: announces each limit the change
- * reached, once per period and scope (`spend_limit.reached`). Answers the accounts among them
- * with an auto top-up set, for the unit of work to check next.
+ * Inside the unit of work that changed these accounts' balances (or their limits): announces each
+ * limit the change reached, once per period and scope (`spend_limit.reached`), each cap and budget.
  */
-export async function announceSpendLimits(
-  ctx: Context,
-  tx: Tx,
-  accountIds: Iterable<string>,
-): Promise<{ accountId: string; autoTopUp: AutoTopUp }[]> {
-  const state = ctx.spend;
+export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
+  if (!(await anyLimitsIn(ctx, tx))) return;
   const now = ctx.clock.nowMs();
-  if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
-    state.anyLimits = { value: await tx.spend.anyLimits(), atMs: now };
-  const withTopUp: { accountId: string; autoTopUp: AutoTopUp }[] = [];
-  if (!state.anyLimits.value) return withTopUp;
   for (const accountId of accountIds) {
     const controls = await controlsOf(ctx, tx, accountId);
-    if (controls.autoTopUp) withTopUp.push({ accountId, autoTopUp: controls.autoTopUp });
     if (controls.account.length === 0 && controls.keys.size === 0) continue;
     const statuses = await spendStatuses(ctx, tx, accountId);
     // Every limit of each scope, the cap and the budget: each announced when reached.
@@ -256,15 +246,29 @@ export async function announceSpendLimits(
       });
     }
   }
-  return withTopUp;
 }
 
-/** Inside the unit of work that set a limit: what it reads is this unit's, and a limit already reached is announced. */
-export async function announceAfterLimitChange(ctx: Context, tx: Tx, accountId: string): Promise<void> {
-  ctx.spend.limits.delete(accountId);
-  ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };
-  await announceSpendLimits(ctx, tx, [accountId]);
-  ctx.spend.limits.delete(accountId); // read inside a transaction that might still roll back
+/** Whether any limit or auto top-up exists at all (from memory while fresh). */
+async function anyLimitsIn(ctx: Context, tx: Tx): Promise<boolean> {
+  const state = ctx.spend;
+  if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
+    state.anyLimits = { value: await tx.spend.anyLimits(), atMs: ctx.clock.nowMs() };
+  return state.anyLimits.value;
+}
+
+/** Of these accounts, those with an auto top-up set, and its settings, for the auto top-up listener. */
+export async function withAutoTopUp(
+  ctx: Context,
+  tx: Tx,
+  accountIds: Iterable<string>,
+): Promise<{ accountId: string; autoTopUp: AutoTopUp }[]> {
+  const found: { accountId: string; autoTopUp: AutoTopUp }[] = [];
+  if (!(await anyLimitsIn(ctx, tx))) return found;
+  for (const accountId of accountIds) {
+    const { autoTopUp } = await controlsOf(ctx, tx, accountId);
+    if (autoTopUp) found.push({ accountId, autoTopUp });
+  }
+  return found;
 }
 
 /** After a commit that changed these accounts' balances: their counters are read again when needed. */
@@ -272,12 +276,43 @@ export function dropSpent(ctx: Context, accountIds: Iterable<string>): void {
   for (const id of accountIds) ctx.spend.spent.delete(id);
 }
 
-/** After a limit changed in this process: known at once here. */
-export function limitsChanged(ctx: Context, accountId: string, anySet: boolean): void {
-  // Also after an auto top-up is set or removed: the same memory holds it.
-  ctx.spend.limits.delete(accountId);
-  ctx.spend.spent.delete(accountId);
-  if (anySet) ctx.spend.anyLimits = { value: true, atMs: ctx.clock.nowMs() };
+/**
+ * Spend limits as a listener of every change of a balance or of spend settings (registered in
+ * core/engine.ts): limits reached are announced in the change's transaction; settings set in it
+ * are read from it (what is known of them here is forgotten before and after, since it might roll
+ * back), and counters are dropped once it committed.
+ */
+export const spendListener: BalanceListener = {
+  name: 'spend limits',
+  inTransaction: async (ctx, tx, change) => {
+    forgetSettings(ctx, change.settingsOf);
+    const ids = new Set([...change.accountIds, ...change.settingsOf]);
+    await announceSpendLimits(ctx, tx, ids);
+    forgetSettings(ctx, change.settingsOf);
+    return () => {
+      dropSpent(ctx, ids);
+      forgetSettings(ctx, change.settingsOf);
+    };
+  },
+};
+
+/** The runway warning, as a listener of every change of a balance (registered in core/engine.ts). */
+export const runwayListener: BalanceListener = {
+  name: 'runway',
+  inTransaction: async (ctx, tx, change) => {
+    await announceRunway(ctx, tx, change.accountIds);
+    return undefined;
+  },
+};
+
+/** What this process knows of these accounts' limits and auto top-ups is read again when needed. */
+function forgetSettings(ctx: Context, accountIds: readonly string[]): void {
+  if (accountIds.length === 0) return;
+  for (const id of accountIds) {
+    ctx.spend.limits.delete(id);
+    ctx.spend.spent.delete(id);
+  }
+  ctx.spend.anyLimits = null;
 }
 
 /**

@@ -127,7 +127,7 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
   // but the unit of work is the same one every balance change goes through.
   const outcome = await balanceUnit(
     ctx,
-    async (tx, changed) => {
+    async (tx) => {
       await tx.accounts.lockMany(accountIds);
       const now = ctx.clock.nowMs();
       const unbilled = await tx.usage.listUnbilled(through, accountIds);
@@ -156,8 +156,6 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
       const givenBack = await postReversals(ctx, tx, accountIds, now);
       let creditsMinor = 0n;
       for (const v of perAccount.values()) creditsMinor += v;
-      for (const id of perAccount.keys()) changed.add(id);
-      for (const id of givenBack.keys()) changed.add(id);
       return { hours: new Set(unbilled.map((h) => h.hourMs)), perAccount, creditsMinor };
       // A chunk commits without waiting for the disk (the run's last commit does): a chunk lost to a
       // power cut was never answered for, and the next run bills it again, to the same transfer ids.

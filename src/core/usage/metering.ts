@@ -306,7 +306,7 @@ async function flush(ctx: Context, state: MeteringState): Promise<void> {
         inTransaction: after.inTransaction,
       });
       ctx.observer.groupCommit?.(all.length, ctx.clock.nowMs() - started);
-      after.afterCommit(new Set(all.map((e) => e.accountId)));
+      after.afterCommit();
       let at = 0;
       for (const p of batch) {
         p.resolve(statuses.slice(at, at + p.events.length));

@@ -32,7 +32,7 @@ export async function voidUsageEvent(
     return invalidField('reason', `is required, 1 to ${REASON_MAX_CHARS} characters`);
   const event = await read(ctx, (tx) => tx.usage.findEvent(eventId));
   if (!event) return refuse('not_found', `no usage event ${eventId}`);
-  return balanceUnit(ctx, async (tx, changed) => {
+  return balanceUnit(ctx, async (tx) => {
     // The account's lock: a billing run of this account waits, or ran before; never both halves.
     await tx.accounts.lock(event.accountId);
     const done = await tx.voids.get(eventId);
@@ -55,7 +55,6 @@ export async function voidUsageEvent(
     const reversal = await tx.voids.takeOut(v, billed);
     const voided: UsageVoid = { ...v, reversalMinor: reversal, reversedAtMs: null, reversalTransferId: null };
     await tx.voids.insert(voided);
-    changed.add(event.accountId);
     return voided;
   });
 }

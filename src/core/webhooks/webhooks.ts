@@ -1,5 +1,5 @@
 import { balanceOf } from '../kernel/balance.ts';
-import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { type BalanceListener, type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import {
   type OutboxEvent,
@@ -255,3 +255,13 @@ export async function dispatchWebhooks(ctx: Context, state: WebhookState): Promi
 }
 
 export type { WebhookState };
+
+/** Balance alerts, as a listener of every change of a balance (registered in core/engine.ts). */
+export const balanceAlertsListener: BalanceListener = {
+  name: 'balance alerts',
+  inTransaction: async (ctx, tx, change) => {
+    // Also decides whether any endpoint hears balance and runway events, which the runway reads next.
+    await checkBalanceAlerts(ctx, tx, change.accountIds);
+    return undefined;
+  },
+};
