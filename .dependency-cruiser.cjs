@@ -34,6 +34,47 @@ module.exports = {
       to: { path: ['^src/adapters', 'node_modules/(kysely|better-sqlite3|pg)/'] },
     },
     {
+      name: 'kernel-imports-no-feature',
+      comment:
+        'src/core/kernel (context, unit of work, model, ports, ledger, ...) imports nothing outside itself: features register listeners instead.',
+      severity: 'error',
+      from: { path: '^src/core/kernel/' },
+      to: { path: '^src/core/(?!kernel/)' },
+    },
+    {
+      name: 'features-through-their-face',
+      comment: 'A feature reaches another only through its index.ts, never into its insides.',
+      severity: 'error',
+      from: { path: '^src/core/([a-z-]+)/' },
+      to: {
+        path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/(?!index[.]ts$)',
+        pathNot: '^src/core/$1/',
+      },
+    },
+    {
+      name: 'edges-through-feature-faces',
+      comment:
+        "The engine's wiring, http, adapters and the library face reach a feature only through its index.ts.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/' },
+      to: { path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/(?!index[.]ts$)' },
+    },
+    ...[
+      // Features are layered, each importing only the kernel and those before it, so none cycle.
+      ['webhooks', 'prices|spend|credits|access|usage|reports'],
+      ['prices', 'spend|credits|access|usage|reports'],
+      ['spend', 'credits|access|usage|reports'],
+      ['credits', 'access|usage|reports'],
+      ['access', 'usage|reports'],
+      ['usage', 'reports'],
+    ].map(([from, later]) => ({
+      name: `feature-order-${from}`,
+      comment: `core/${from} comes before ${later.split('|').join(', ')}: it may not import them.`,
+      severity: 'error',
+      from: { path: `^src/core/${from}/` },
+      to: { path: `^src/core/(${later})/` },
+    })),
+    {
       name: 'no-circular',
       comment:
         'Imports form a tree, types included: shared types live in leaf modules (core/kernel/model.ts, core/kernel/balance.ts, http/env.ts).',

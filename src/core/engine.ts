@@ -2,66 +2,58 @@ import {
   type AccountInput,
   type AccountListQuery,
   type AccountPatch,
-  createAccount,
-  getAccount,
-  listAccounts,
-  readBalance,
-  updateAccount,
-} from './access/accounts.ts';
-import {
+  type AuditInput,
   activateKey,
+  authenticateOperator,
   cachedBalance,
+  createAccount,
   createKey,
+  createOperatorToken,
+  createPortalLink,
   deleteKey,
+  endPortalSession,
   flushKeyUse,
+  getAccount,
   getKey,
   type KeyPatch,
-  listKeys,
-  suspendKey,
-  updateKey,
-  verifyKey,
-} from './access/keys.ts';
-import {
-  type AuditInput,
-  authenticateOperator,
-  createOperatorToken,
+  listAccounts,
   listAudit,
+  listKeys,
   listOperatorTokens,
   newOperatorState,
   type OperatorTokenInput,
-  operatorGeneration,
-  recordAudit,
-  revokeOperatorToken,
-} from './access/operators.ts';
-import {
-  createPortalLink,
-  endPortalSession,
   openPortalLink,
+  operatorGeneration,
   peekPortalLink,
   portalSession,
+  readBalance,
+  recordAudit,
+  revokeOperatorToken,
   signInToPortal,
-} from './access/portal.ts';
-import { autoTopUpListener } from './credits/auto-top-up-charges.ts';
+  suspendKey,
+  updateAccount,
+  updateKey,
+  verifyKey,
+} from './access/index.ts';
 import {
+  autoTopUpListener,
+  captureHold,
   confirmPurchase,
+  createHold,
   createPurchase,
+  expireHolds,
   expireLots,
   failPurchase,
   type GrantInput,
+  getHold,
   getPurchase,
   grantCredits,
-  type PurchaseInput,
-} from './credits/credits.ts';
-import {
-  captureHold,
-  createHold,
-  expireHolds,
-  getHold,
   type HoldInput,
+  handlePaymentNotice,
+  type PurchaseInput,
+  refundPurchase,
   releaseHold,
-} from './credits/holds.ts';
-import { handlePaymentNotice } from './credits/payment-notices.ts';
-import { refundPurchase } from './credits/refunds.ts';
+} from './credits/index.ts';
 import { balanceIn } from './kernel/balance.ts';
 import { createHotCache } from './kernel/cache.ts';
 import { postTransfers, systemAccounts } from './kernel/chart.ts';
@@ -85,22 +77,24 @@ import type {
   WebhookSender,
 } from './kernel/ports.ts';
 import { beginRequest, NO_SCOPES, type RequestInput } from './kernel/retries.ts';
-import { compilePriceBook, quote } from './prices/pricing.ts';
-import { taxFor } from './prices/tax.ts';
-import { deferredRevenue, journalLines, journalRange } from './reports/finance-reports.ts';
-import { traceTransfer } from './reports/trace.ts';
-import { accountSpend, newSpendState, runwayListener, runwaySeconds, spendListener } from './spend/spend.ts';
-import { runBilling } from './usage/billing.ts';
-import { listDisputes, openDispute, resolveDispute } from './usage/disputes.ts';
-import { drainUsage, ingestUsage, type MeteringState } from './usage/metering.ts';
+import { compilePriceBook, quote, taxFor } from './prices/index.ts';
+import { deferredRevenue, journalLines, journalRange, traceTransfer } from './reports/index.ts';
+import { accountSpend, newSpendState, runwayListener, runwaySeconds, spendListener } from './spend/index.ts';
 import {
   allUsageRecords,
+  drainUsage,
+  ingestUsage,
+  listDisputes,
+  type MeteringState,
+  openDispute,
   type RecordsInput,
+  resolveDispute,
+  runBilling,
   type SummaryInput,
   usageRecords,
   usageSummary,
-} from './usage/usage-views.ts';
-import { voidUsageEvent } from './usage/voids.ts';
+  voidUsageEvent,
+} from './usage/index.ts';
 import {
   balanceAlertsListener,
   createEndpoint,
@@ -108,7 +102,7 @@ import {
   dispatchWebhooks,
   listDeliveries,
   rotateSecret,
-} from './webhooks/webhooks.ts';
+} from './webhooks/index.ts';
 
 export interface EngineDeps {
   storage: Storage;

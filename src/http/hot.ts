@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Engine } from '../core/engine.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
-import { type EventResult, MAX_EVENTS_PER_CALL } from '../core/usage/metering.ts';
+import { type EventResult, MAX_EVENTS_PER_CALL } from '../core/usage/index.ts';
 import { JSON_TYPE, refusals } from './edge.ts';
 import type { Env } from './env.ts';
 import { ApiError } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { Balance } from '../core/access/accounts.ts';
+import type { Balance } from '../core/access/index.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
 import { billingDetailsJson } from '../core/kernel/billing-details.ts';
 import type { TollgateConfig } from '../core/kernel/config.ts';

@@ -1,4 +1,4 @@
-import { parseAutoTopUp } from '../credits/auto-top-up.ts';
+import { parseAutoTopUp } from '../credits/index.ts';
 import { type Balance, balanceIn } from '../kernel/balance.ts';
 import { parseBillingDetails } from '../kernel/billing-details.ts';
 import { CREDITS } from '../kernel/chart.ts';
@@ -6,7 +6,7 @@ import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Account } from '../kernel/model.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { parseSpendLimit } from '../spend/spend.ts';
+import { parseSpendLimit } from '../spend/index.ts';
 
 export interface AccountInput {
   name: string;

@@ -3,8 +3,8 @@ import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { ApiKey, ApiKeyStatus } from '../kernel/model.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { keysSpent, parseSpendLimit, spendRefusal, spendRefusalCached } from '../spend/spend.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { keysSpent, parseSpendLimit, spendRefusal, spendRefusalCached } from '../spend/index.ts';
+import { emit } from '../webhooks/index.ts';
 
 export type VerifyResult =
   | { valid: true; accountId: string; keyId: string; available: bigint }

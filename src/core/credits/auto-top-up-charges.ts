@@ -3,7 +3,7 @@ import { type BalanceListener, type Context, fail, read, unit } from '../kernel/
 import { type Result, refuse } from '../kernel/errors.ts';
 import type { Purchase } from '../kernel/model.ts';
 import { CHARGE_FOUND_AFTER_MS, type SavedChargeOutcome } from '../kernel/payments.ts';
-import { withAutoTopUp } from '../spend/spend.ts';
+import { withAutoTopUp } from '../spend/index.ts';
 import { announceAutoTopUpFailed, startAutoTopUps } from './auto-top-up.ts';
 
 /**

@@ -5,9 +5,8 @@ import { invalidField, ok, type Result } from '../kernel/errors.ts';
 import type { AutoTopUp, Purchase } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { startOfUtcDay, startOfUtcMonth } from '../kernel/time.ts';
-import { quote } from '../prices/pricing.ts';
-import { taxFor } from '../prices/tax.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { quote, taxFor } from '../prices/index.ts';
+import { emit } from '../webhooks/index.ts';
 
 /**
  * Auto top-up: when an account's `available` falls below its threshold, one purchase of the set

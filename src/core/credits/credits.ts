@@ -8,9 +8,8 @@ import { burn, unspentByLot } from '../kernel/lots.ts';
 import type { CreditNote, Invoice, Lot, Purchase } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { quote } from '../prices/pricing.ts';
-import { taxFor } from '../prices/tax.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { quote, taxFor } from '../prices/index.ts';
+import { emit } from '../webhooks/index.ts';
 import { markPurchaseFailed, recordProviderRef, stopChargeThenFail } from './auto-top-up-charges.ts';
 import { invoiceSnapshot, numbering } from './invoices.ts';
 

@@ -5,7 +5,7 @@ import { type Context, fail, read } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Hold } from '../kernel/model.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { accountSpend, keySpend } from '../spend/spend.ts';
+import { accountSpend, keySpend } from '../spend/index.ts';
 import { burnLots } from './credits.ts';
 
 export interface HoldInput {

@@ -3,8 +3,7 @@ import { billingDetailsJson } from '../kernel/billing-details.ts';
 import type { TollgateConfig } from '../kernel/config.ts';
 import type { Account, InvoiceSnapshot, Purchase } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
-import { taxOn } from '../prices/pricing.ts';
-import { taxFor } from '../prices/tax.ts';
+import { taxFor, taxOn } from '../prices/index.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of

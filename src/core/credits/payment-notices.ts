@@ -3,7 +3,7 @@ import { type Context, read, unit } from '../kernel/context.ts';
 import { ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Purchase } from '../kernel/model.ts';
 import type { PaymentNotice, PaymentProvider } from '../kernel/payments.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { emit } from '../webhooks/index.ts';
 import { confirmPurchase, failPurchase } from './credits.ts';
 
 /**

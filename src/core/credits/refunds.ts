@@ -7,7 +7,7 @@ import { unspentByLot } from '../kernel/lots.ts';
 import type { CreditNote } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { emit } from '../webhooks/index.ts';
 import { numbering, sellerOf } from './invoices.ts';
 
 /**

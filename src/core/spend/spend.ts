@@ -6,7 +6,7 @@ import type { AutoTopUp, SpendLimit } from '../kernel/model.ts';
 import type { SpendControls, SpentSince, Tx } from '../kernel/ports.ts';
 import type { SpendState, Spent } from '../kernel/spend-state.ts';
 import { DAY_MS, startOfHour, startOfUtcDay, startOfUtcMonth } from '../kernel/time.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { emit } from '../webhooks/index.ts';
 
 /**
  * Spend limits: credits used (billed and unbilled) per UTC day or month, per account and per key.

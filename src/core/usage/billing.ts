@@ -1,4 +1,4 @@
-import { burnLots } from '../credits/credits.ts';
+import { burnLots } from '../credits/index.ts';
 import { formatAmount } from '../kernel/amount.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import type { Context } from '../kernel/context.ts';
@@ -7,7 +7,7 @@ import { RefusalSignal } from '../kernel/errors.ts';
 import type { TransferInput } from '../kernel/ledger.ts';
 import { startOfHour } from '../kernel/time.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { emit } from '../webhooks/index.ts';
 import { postReversals } from './voids.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { UsageDispute } from '../kernel/model.ts';
-import { emit } from '../webhooks/webhooks.ts';
+import { emit } from '../webhooks/index.ts';
 import { voidUsageEvent } from './voids.ts';
 
 /**

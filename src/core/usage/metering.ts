@@ -5,7 +5,7 @@ import { hash64Hex } from '../kernel/hash.ts';
 import type { IngestStatus, RatedEvent } from '../kernel/model.ts';
 import { parseInstant, startOfHour } from '../kernel/time.ts';
 import { afterBalanceChange } from '../kernel/unit-of-work.ts';
-import { rate, type UnitPrice } from '../prices/pricing.ts';
+import { rate, type UnitPrice } from '../prices/index.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;

@@ -1,4 +1,4 @@
-import type { AccountPatch } from '../../core/access/accounts.ts';
+import type { AccountPatch } from '../../core/access/index.ts';
 import {
   BILLING_FIELD_MAX_CHARS,
   type BillingDetails,

@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import { Decimal } from '../../core/kernel/amount.ts';
 import type { Invoice, Purchase } from '../../core/kernel/model.ts';
-import { ratePercent } from '../../core/prices/pricing.ts';
+import { ratePercent } from '../../core/prices/index.ts';
 import { PostForm } from './layout.tsx';
 
 /**

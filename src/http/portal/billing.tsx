@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import type { AccountPatch } from '../../core/access/accounts.ts';
+import type { AccountPatch } from '../../core/access/index.ts';
 import type { BillingDetails } from '../../core/kernel/billing-details.ts';
 import type { Account, AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/kernel/model.ts';
-import { creditsValue, quote } from '../../core/prices/pricing.ts';
-import { taxFor } from '../../core/prices/tax.ts';
+import { creditsValue, quote, taxFor } from '../../core/prices/index.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';

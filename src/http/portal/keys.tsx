@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/access/keys.ts';
+import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/access/index.ts';
 import type { Result } from '../../core/kernel/errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { type Flash, formNumber, type Portal } from './common.tsx';

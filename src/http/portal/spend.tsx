@@ -1,5 +1,5 @@
 import type { SpendLimit } from '../../core/kernel/model.ts';
-import { SPEND_PERIODS } from '../../core/spend/spend.ts';
+import { SPEND_PERIODS } from '../../core/spend/index.ts';
 import { PostForm } from './layout.tsx';
 
 /** The current period of a limit, as a customer says it (periods are UTC). */

@@ -1,5 +1,5 @@
 import { raw } from 'hono/html';
-import type { SummaryBucket } from '../../core/usage/usage-views.ts';
+import type { SummaryBucket } from '../../core/usage/index.ts';
 
 export const COLORS = ['#2453d6', '#f79009', '#12b76a', '#9e77ed', '#f04438', '#0ba5ec', '#667085'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

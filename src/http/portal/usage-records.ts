@@ -1,6 +1,6 @@
 import type { Engine } from '../../core/engine.ts';
 import { HOUR_MS, isoUtc } from '../../core/kernel/time.ts';
-import type { RecordView } from '../../core/usage/usage-views.ts';
+import type { RecordView } from '../../core/usage/index.ts';
 
 /** Where the next (older) page of newest-first records starts: just before this record. */
 export interface Before {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
-import { type EventResult, MAX_EVENTS_PER_CALL } from '../../core/usage/metering.ts';
+import { type EventResult, MAX_EVENTS_PER_CALL } from '../../core/usage/index.ts';
 import { JSON_TYPE } from '../edge.ts';
 import { ApiError } from '../errors.ts';
 import { ingestAnswer, parse } from '../hot.ts';

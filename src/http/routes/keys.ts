@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { NICKNAME_MAX_CHARS } from '../../core/access/keys.ts';
+import { NICKNAME_MAX_CHARS } from '../../core/access/index.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';

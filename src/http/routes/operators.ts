@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { AUDIT_PAGE_MAX, OPERATOR_SCOPES } from '../../core/access/operators.ts';
+import { AUDIT_PAGE_MAX, OPERATOR_SCOPES } from '../../core/access/index.ts';
 import type { Engine } from '../../core/engine.ts';
 import type { AuditEntry, OperatorToken } from '../../core/kernel/model.ts';
 import { isoUtc } from '../../core/kernel/time.ts';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
 import { formatAmount } from '../../core/kernel/amount.ts';
-import type { JournalLine } from '../../core/reports/finance-reports.ts';
+import type { JournalLine } from '../../core/reports/index.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';

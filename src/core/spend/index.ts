@@ -1,0 +1,2 @@
+/** The spend feature's face: what other features, the engine's wiring and the edges may use. */
+export * from './spend.ts';

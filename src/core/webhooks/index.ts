@@ -1,0 +1,2 @@
+/** The webhooks feature's face: what other features, the engine's wiring and the edges may use. */
+export * from './webhooks.ts';
