@@ -3,3 +3,4 @@ export * from './accounts.ts';
 export * from './keys.ts';
 export * from './operators.ts';
 export * from './portal.ts';
+export * from './slice.ts';

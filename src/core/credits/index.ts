@@ -7,3 +7,4 @@ export * from './holds.ts';
 export * from './invoices.ts';
 export * from './payment-notices.ts';
 export * from './refunds.ts';
+export * from './slice.ts';

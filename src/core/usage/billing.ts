@@ -153,7 +153,7 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
         unbilled.map((h, i) => ({ ...h, transferId: transfers[i]!.id })),
         now,
       );
-      const givenBack = await postReversals(ctx, tx, accountIds, now);
+      await postReversals(ctx, tx, accountIds, now);
       let creditsMinor = 0n;
       for (const v of perAccount.values()) creditsMinor += v;
       return { hours: new Set(unbilled.map((h) => h.hourMs)), perAccount, creditsMinor };

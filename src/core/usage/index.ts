@@ -2,5 +2,6 @@
 export * from './billing.ts';
 export * from './disputes.ts';
 export * from './metering.ts';
+export * from './slice.ts';
 export * from './usage-views.ts';
 export * from './voids.ts';
