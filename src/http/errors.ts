@@ -38,6 +38,15 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
   }
 }
 
+/**
+ * The status the metering middleware answers the operator's own customer with: out of credits or
+ * past a spend limit is 402 Payment Required there (the operator's API answers 409 for the same
+ * codes, a conflict with the account's state); every other code as `statusOf`.
+ */
+export function customerStatusOf(code: ErrorCode): ContentfulStatusCode {
+  return code === 'insufficient_credits' || code === 'spend_limit_reached' ? 402 : statusOf(code);
+}
+
 /** Thrown by handlers to answer with the error envelope; caught by `app.onError`. */
 export class ApiError extends Error {
   constructor(

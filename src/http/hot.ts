@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { MAX_SECRET_LENGTH } from '../core/access/index.ts';
 import type { Engine } from '../core/engine.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
 import { type EventResult, MAX_EVENTS_PER_CALL } from '../core/usage/index.ts';
@@ -64,7 +65,9 @@ export function hotRoutes(
       request: {
         body: {
           required: true,
-          content: { 'application/json': { schema: z.strictObject({ key: z.string().max(1024) }) } },
+          content: {
+            'application/json': { schema: z.strictObject({ key: z.string().max(MAX_SECRET_LENGTH) }) },
+          },
         },
       },
       responses: {

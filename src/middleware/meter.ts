@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Engine } from '../core/engine.ts';
 import { formatAmount, parseCredits } from '../core/kernel/amount.ts';
 import type { ErrorCode } from '../core/kernel/errors.ts';
 import { toApiError } from '../http/edge.ts';
-import { ApiError, envelope, errorHeaders } from '../http/errors.ts';
+import { ApiError, customerStatusOf, envelope, errorHeaders } from '../http/errors.ts';
 import { requestIds } from '../http/request-id.ts';
 
 /**
@@ -43,7 +44,8 @@ export interface MeterOptionsOf<Q> {
 /** A refusal before the handler: status, headers and the platform's error envelope. */
 export interface Denial {
   ok: false;
-  status: 401 | 402 | 409 | 422 | 500 | 503;
+  /** As `customerStatusOf` (src/http/errors.ts) says: 401, 402, 409, 422, 503. */
+  status: ContentfulStatusCode;
   headers: Record<string, string>;
   body: ReturnType<typeof envelope>;
 }
@@ -54,25 +56,6 @@ export interface Admission {
   eventId: string;
   /** Whether the event id comes from the client's `Idempotency-Key`. */
   idempotent: boolean;
-}
-
-/** Status of each refusal the middleware answers itself: a customer's key, never an operator's. */
-function statusOf(code: ErrorCode): Denial['status'] {
-  switch (code) {
-    case 'unauthorized':
-      return 401;
-    case 'insufficient_credits':
-    case 'spend_limit_reached':
-      return 402;
-    case 'idempotency_conflict':
-      return 409;
-    case 'validation_failed':
-      return 422;
-    case 'unavailable':
-      return 503;
-    default:
-      return 500;
-  }
 }
 
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
@@ -114,7 +97,7 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
 
   const deny = (code: ErrorCode, message: string, requestId: string): Denial => ({
     ok: false,
-    status: statusOf(code),
+    status: customerStatusOf(code),
     headers: { ...errorHeaders(code), 'x-request-id': requestId },
     body: envelope(new ApiError(code, message), requestId),
   });

@@ -10,8 +10,8 @@ export type VerifyResult =
   | { valid: true; accountId: string; keyId: string; available: bigint }
   | { valid: false; code: 'unknown_key' | 'suspended' | 'insufficient_credits' | 'spend_limit_reached' };
 
-/** Longest secret worth hashing: anything longer is not a key of ours. */
-const MAX_SECRET_LENGTH = 256;
+/** Longest secret worth hashing: anything longer is not a key of ours (the verify route's schema says it too). */
+export const MAX_SECRET_LENGTH = 256;
 
 /** The longest API key nickname: the core checks it; the route schema and the portal form show it. */
 export const NICKNAME_MAX_CHARS = 64;
