@@ -75,6 +75,13 @@ module.exports = {
       to: { path: `^src/core/(${later})/` },
     })),
     {
+      name: 'cli-through-the-library-face',
+      comment: 'The CLI reaches storage through src/index.ts (the library face), never an adapter itself.',
+      severity: 'error',
+      from: { path: '^src/cli[.]ts$' },
+      to: { path: '^src/adapters/' },
+    },
+    {
       name: 'no-circular',
       comment:
         'Imports form a tree, types included: shared types live in leaf modules (core/kernel/model.ts, core/kernel/balance.ts, http/env.ts).',

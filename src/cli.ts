@@ -6,13 +6,13 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteStorage } from './adapters/sqlite/sqlite-storage.ts';
 import { storeOf } from './config.ts';
 import type { Engine } from './core/engine.ts';
 import { formatAmount } from './core/kernel/amount.ts';
 import type { PurchaseStatus } from './core/kernel/model.ts';
 import { parseTimeParam } from './core/kernel/time.ts';
 import { serializers } from './http/serialize.ts';
+import { backupSqlite } from './index.ts';
 import { EXIT, openEngineOrExit, serveStandalone, settingsOrExit } from './serve.ts';
 
 /** What a command was given, once its flags are checked against those it declares. */
@@ -123,7 +123,7 @@ const COMMANDS: Record<string, Command> = {
         );
         return EXIT.config;
       }
-      const pages = await SqliteStorage.backupFile(store.database, resolve(file));
+      const pages = await backupSqlite(store.database, resolve(file));
       out(`backed up ${pages} pages to ${resolve(file)}`);
       return EXIT.ok;
     },

@@ -70,6 +70,15 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
   });
 }
 
+/**
+ * A consistent online backup of an embedded SQLite database file into `target` (the server may
+ * go on writing meanwhile); answers the pages copied. PostgreSQL is backed up with `pg_dump`.
+ * @example await backupSqlite('data/tollgate.db', 'backups/tollgate-2026-12-07.db')
+ */
+export function backupSqlite(source: string, target: string): Promise<number> {
+  return SqliteStorage.backupFile(source, target);
+}
+
 export { type OidcOptions, oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 export { type StripeOptions, stripeProvider } from './adapters/payments/stripe-provider.ts';
 export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/sqlite-database.ts';

@@ -74,6 +74,8 @@ export async function createEngine(deps: EngineDeps) {
      */
     storage: deps.storage,
     config: deps.config,
+    /** The engine's clock (injected: tests drive it), for the edges that show or count time. */
+    clock: deps.clock,
     /** Resolves once storage answers a read; rejects (`StorageUnavailable`) while it cannot. For `/readyz`. */
     ready: async (): Promise<void> => {
       await read(ctx, (tx) => tx.accounts.get(''));

@@ -118,7 +118,7 @@ export function portalKit(engine: Engine, s: Serializers, options: PortalOptions
       sameSite: 'Lax',
       secure: isHttps(c),
       path: '/portal',
-      maxAge: Math.floor((session.expiresAtMs - Date.now()) / 1000),
+      maxAge: Math.floor((session.expiresAtMs - engine.clock.nowMs()) / 1000),
     });
     return c.redirect('/portal', status);
   };

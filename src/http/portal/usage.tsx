@@ -18,8 +18,9 @@ import { bucketStarts, decodeBefore, newestRecords } from './usage-records.ts';
 export function usageRoutes(app: AppType, p: Portal): void {
   const { engine, s } = p;
   const usageQuery = (c: Context) => {
-    const today = new Date().toISOString().slice(0, 10);
-    const from = c.req.query('from') || new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10);
+    const now = engine.clock.nowMs();
+    const today = new Date(now).toISOString().slice(0, 10);
+    const from = c.req.query('from') || new Date(now - 6 * DAY_MS).toISOString().slice(0, 10);
     const to = c.req.query('to') || today;
     const asked = c.req.query('granularity');
     return {
