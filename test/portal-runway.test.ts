@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runwayText } from '../src/http/portal/billing.tsx';
+import { runwayText } from '../src/http/portal/billing-page.tsx';
 
 describe('the runway as the Billing page says it', () => {
   it('days from 2 days up, hours below, run out at 0, nothing without usage in the last 24 hours', () => {

@@ -1,12 +1,12 @@
 import type { Engine } from '../../core/engine.ts';
 import type { AppType } from '../routes/common.ts';
 import type { Serializers } from '../serialize.ts';
-import { billingRoutes } from './billing.tsx';
-import { type PortalOptions, portalKit } from './common.tsx';
-import { keysRoutes } from './keys.tsx';
+import { billingRoutes } from './billing-page.tsx';
+import { keysRoutes } from './keys-page.tsx';
+import { type PortalOptions, portalKit } from './kit.tsx';
 import { ICON_SVG } from './layout.tsx';
 import { sessionRoutes } from './session.tsx';
-import { usageRoutes } from './usage.tsx';
+import { usageRoutes } from './usage-page.tsx';
 
 export type { PortalOptions };
 

@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Identity } from '../../core/kernel/ports.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import { COOKIE, OIDC_COOKIE, type Portal } from './common.tsx';
+import { COOKIE, OIDC_COOKIE, type Portal } from './kit.tsx';
 
 /**
  * How a portal session starts and ends: a one-time link the operator's app asks for

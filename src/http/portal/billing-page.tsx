@@ -6,7 +6,11 @@ import type { Account, AutoTopUp, Invoice, Purchase, SpendLimit } from '../../co
 import { creditsValue, quote, taxFor } from '../../core/prices/index.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
-import { BILLING_DETAILS_LABELS, BillingDetailsSection, billingDetailsPatch } from './billing-details.tsx';
+import {
+  BILLING_DETAILS_LABELS,
+  BillingDetailsSection,
+  billingDetailsPatch,
+} from './billing-details-form.tsx';
 import {
   AddCredits,
   BalanceTable,
@@ -15,9 +19,9 @@ import {
   grouped,
   rangeSentence,
 } from './billing-parts.tsx';
-import { formNumber, type Portal } from './common.tsx';
+import { formNumber, type Portal } from './kit.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
-import { AmountInput, LimitForm, spentText } from './spend.tsx';
+import { AmountInput, LimitForm, spentText } from './spend-forms.tsx';
 
 /**
  * The provider of auto top-ups set in the portal: the only one the engine can charge without the

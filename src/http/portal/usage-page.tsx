@@ -9,7 +9,7 @@ import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
 import { grouped } from './billing-parts.tsx';
-import type { Flash, Portal } from './common.tsx';
+import type { Flash, Portal } from './kit.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { Chart, COLORS, dayLabel } from './usage-chart.tsx';
 import { bucketStarts, decodeBefore, newestRecords } from './usage-records.ts';

@@ -2,9 +2,9 @@ import type { Context } from 'hono';
 import { type KeyView, NICKNAME_MAX_CHARS } from '../../core/access/index.ts';
 import type { Result } from '../../core/kernel/errors.ts';
 import type { AppType } from '../routes/common.ts';
-import { type Flash, formNumber, type Portal } from './common.tsx';
+import { type Flash, formNumber, type Portal } from './kit.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
-import { LimitForm, spentText } from './spend.tsx';
+import { LimitForm, spentText } from './spend-forms.tsx';
 
 /** The API Keys page: create a key (its secret shown once), suspend, activate, delete, limit its spending. */
 export function keysRoutes(app: AppType, p: Portal): void {
