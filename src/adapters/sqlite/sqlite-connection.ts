@@ -6,6 +6,12 @@ import { migrateToLatest } from '../sql/sql-migrate.ts';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.ts';
 import { sqliteFault } from './sqlite-faults.ts';
 
+/** A step that runs before a unit of work, holding the connection: `must` succeed, or `try` (reads). */
+export interface Settle {
+  run: () => void;
+  mode: 'must' | 'try';
+}
+
 /**
  * One SQLite connection shared by Kysely (migrations, ordinary reads) and statements prepared once
  * for the hot paths. Every use goes through Kysely's connection mutex, so an open transaction is
@@ -17,12 +23,6 @@ export class SqliteConnection {
   readonly kysely: Kysely<any>;
   private readonly statements = new Map<string, SqliteStatement>();
   private synchronous: Durability | null = null;
-  /**
-   * Runs at the start of every unit of work that asks for it (all but usage ingest), holding the
-   * connection, before its transaction: the usage adapter writes the rollup it keeps in memory.
-   */
-  settle: (() => void) | null = null;
-
   constructor(readonly db: SqliteDatabase) {
     db.defaultSafeIntegers(true);
     db.pragma('journal_mode = WAL');
@@ -60,11 +60,12 @@ export class SqliteConnection {
   }
 
   /**
-   * Holds the connection for `fn`, with no other unit of work in between. `settle` runs the
-   * `settle` hook first: `true` (the default) fails the unit if it fails; `'try'` (reads) goes on
-   * without it, so a full disk that refuses the hook's write does not refuse reads.
+   * Holds the connection for `fn`, with no other unit of work in between. `settle` (the storage's
+   * step that completes what it keeps in memory: the usage rollup) runs first, holding the
+   * connection: `must` fails the unit if it fails; `try` (reads) goes on without it, so a full
+   * disk that refuses its write does not refuse reads.
    */
-  exclusive<T>(fn: () => Promise<T>, settle: boolean | 'try' = true): Promise<T> {
+  exclusive<T>(fn: () => Promise<T>, settle: Settle | null = null): Promise<T> {
     // A full disk or failing I/O leaves this edge as `StorageUnavailable`, never as SQLite's text.
     return this.kysely
       .connection()
@@ -72,13 +73,13 @@ export class SqliteConnection {
         // A rollback that failed before (the disk full or failing) left its transaction open: no
         // unit of work may read or build on what it wrote.
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        if (settle === 'try') {
+        if (settle?.mode === 'try') {
           try {
-            this.settle?.();
+            settle.run();
           } catch {
             // The reads that depend on it add what is kept in memory (see `SqliteRollup.kept`).
           }
-        } else if (settle) this.settle?.();
+        } else settle?.run();
         return fn();
       })
       .catch((error: unknown) => {
@@ -94,7 +95,7 @@ export class SqliteConnection {
   transaction<T>(
     durability: Durability,
     fn: () => Promise<T>,
-    options: { settle?: boolean; afterCommit?: () => void } = {},
+    options: { settle?: Settle | null; afterCommit?: () => void } = {},
   ): Promise<T> {
     return this.exclusive(async () => {
       this.setDurability(durability);
@@ -113,7 +114,7 @@ export class SqliteConnection {
       }
       options.afterCommit?.();
       return result;
-    }, options.settle ?? true);
+    }, options.settle ?? null);
   }
 
   migrate(): Promise<string[]> {

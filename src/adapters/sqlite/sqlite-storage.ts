@@ -5,6 +5,9 @@ import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/mo
 import type {
   Durability,
   RecordsQuery,
+  SpendControls,
+  SpendRepo,
+  SpentSince,
   Storage,
   Tx,
   UsageHour,
@@ -12,8 +15,9 @@ import type {
 } from '../../core/kernel/ports.ts';
 import { auditLedger } from '../sql/sql-ledger-repo.ts';
 import { sqlRepos } from '../sql/sql-repos.ts';
-import { SqliteConnection, SqliteSql } from './sqlite-connection.ts';
+import { type Settle, SqliteConnection, SqliteSql } from './sqlite-connection.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
+import type { SqliteRollup } from './sqlite-rollup.ts';
 import { SqliteUsage } from './sqlite-usage.ts';
 
 export interface SqliteStorageOptions {
@@ -40,18 +44,18 @@ export class SqliteStorage implements Storage {
     this.usage = new SqliteUsage(c, usageIndexEvery, dedupeWindowMs);
     this.sql = new SqliteSql(c);
     const repos = sqlRepos(this.sql);
-    // Every unit of work but ingest starts with the rollup complete (see `SqliteRollup`); inside
-    // an ingest transaction, a spend read writes the batch first.
-    c.settle = () => this.usage.rollup.settle();
-    const spend = repos.spend;
-    const settledSpend: Tx['spend'] = Object.assign(Object.create(spend), {
-      spent: (accountId: string, sinceMs: number[]) => {
-        this.usage.rollup.writeInFlight();
-        return spend.spent(accountId, sinceMs);
-      },
-    });
-    this.tx = { ...repos, spend: settledSpend, usage: this.usage };
+    this.tx = { ...repos, spend: new SqliteSpendRepo(repos.spend, this.usage.rollup), usage: this.usage };
+    const rollup = this.usage.rollup;
+    this.settled = { run: () => rollup.settle(), mode: 'must' };
+    this.settledForReads = { run: () => rollup.settle(), mode: 'try' };
   }
+
+  /**
+   * Every unit of work but ingest starts with the rollup complete (see `SqliteRollup`): the rollup
+   * this storage keeps in memory is written first. A read goes on without it when that fails.
+   */
+  private readonly settled: Settle;
+  private readonly settledForReads: Settle;
 
   /** Opens the database, runs pending migrations and rebuilds the usage-id index. */
   static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
@@ -66,7 +70,7 @@ export class SqliteStorage implements Storage {
     const storage = new SqliteStorage(c, options.usageIndexEvery, options.dedupeWindowMs);
     storage.usage.loadRecentIds(options.nowMs - options.dedupeWindowMs);
     // Events a crash left out of the rollup are added now, not at the first request.
-    await c.exclusive(async () => undefined);
+    await c.exclusive(async () => undefined, storage.settled);
     return storage;
   }
 
@@ -75,8 +79,8 @@ export class SqliteStorage implements Storage {
     options?: { durability?: Durability; readOnly?: boolean },
   ): Promise<T> {
     // A read holds the connection (no unit of work can interleave) but takes no write lock.
-    if (options?.readOnly) return this.c.exclusive(() => fn(this.tx), 'try');
-    return this.c.transaction(options?.durability ?? 'full', () => fn(this.tx));
+    if (options?.readOnly) return this.c.exclusive(() => fn(this.tx), this.settledForReads);
+    return this.c.transaction(options?.durability ?? 'full', () => fn(this.tx), { settle: this.settled });
   }
 
   ingestUsage(
@@ -97,15 +101,15 @@ export class SqliteStorage implements Storage {
   }
 
   usageHours(query: UsageQuery): Promise<UsageHour[]> {
-    return this.c.exclusive(async () => this.usage.hours(query), 'try');
+    return this.c.exclusive(async () => this.usage.hours(query), this.settledForReads);
   }
 
   usageRecords(query: RecordsQuery): Promise<UsageRecord[]> {
-    return this.c.exclusive(async () => this.usage.records(query), 'try');
+    return this.c.exclusive(async () => this.usage.records(query), this.settledForReads);
   }
 
   audit(): Promise<{ assetSums: { asset: string; sum: bigint }[]; mismatchedAccounts: string[] }> {
-    return this.c.exclusive(() => auditLedger(this.sql), 'try');
+    return this.c.exclusive(() => auditLedger(this.sql), this.settledForReads);
   }
 
   /**
@@ -133,10 +137,38 @@ export class SqliteStorage implements Storage {
 
   /** Writes the rollup kept in memory (were it to fail, the next start adds it from the events), then closes. */
   async close(): Promise<void> {
-    await this.c.exclusive(async () => undefined).catch(() => undefined);
+    await this.c.exclusive(async () => undefined, this.settled).catch(() => undefined);
     return this.c.close();
   }
 }
 
 /** A path on disk, not `':memory:'`, an empty name (a temporary database) or a `file:` URI. */
 const isFilePath = (name: string): boolean => name !== '' && name !== ':memory:' && !name.startsWith('file:');
+
+/**
+ * The spend repository on SQLite: credits used are read from the rollup tables, so inside an
+ * ingest transaction the batch this storage keeps in memory is written first.
+ */
+class SqliteSpendRepo implements SpendRepo {
+  constructor(
+    private readonly inner: SpendRepo,
+    private readonly rollup: SqliteRollup,
+  ) {}
+
+  spent(accountId: string, sinceMs: number[]): Promise<SpentSince[]> {
+    this.rollup.writeInFlight();
+    return this.inner.spent(accountId, sinceMs);
+  }
+
+  limitsOf(accountId: string): Promise<SpendControls> {
+    return this.inner.limitsOf(accountId);
+  }
+
+  anyLimits(): Promise<boolean> {
+    return this.inner.anyLimits();
+  }
+
+  claimNotice(scopeId: string, periodStartMs: number, atMs: number): Promise<boolean> {
+    return this.inner.claimNotice(scopeId, periodStartMs, atMs);
+  }
+}

@@ -159,7 +159,7 @@ export class SqliteUsage implements UsageRepo {
         },
         {
           // Ingest reads nothing of the rollup: what other units write first (`settle`) can wait.
-          settle: false,
+          settle: null,
           // Only once committed do the ids join the index and the batch the kept rollup; a
           // rollback leaves both untouched.
           afterCommit: () => {
