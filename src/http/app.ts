@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Engine } from '../core/engine.ts';
+import { runChange } from './audit.ts';
 import { allows, callers, isTraffic, refusals, toApiError, tokenMatches } from './edge.ts';
 import type { Caller, Env } from './env.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -160,57 +161,50 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     raw: string,
     ip: string | null,
   ) => {
-    const key = c.req.header('idempotency-key');
     const routePath = matchedRoute(c);
-    const admission = await engine.requests.begin({
-      scope: who.actor.tokenId ?? `bootstrap:${who.actor.name}`,
-      key,
-      findsItsOwn: FINDS_ITS_OWN.has(routePath),
-      fingerprint: createHash('sha256').update(`${c.req.method} ${c.req.path}\n${raw}`).digest('hex'),
-      audit: {
-        actor: who.actor,
-        action: `${c.req.method} ${routePath}`,
-        targetId: targetOf(c),
-        requestId: c.get('requestId'),
-        ip,
+    const outcome = await runChange(
+      engine,
+      {
+        scope: who.actor.tokenId ?? `bootstrap:${who.actor.name}`,
+        key: c.req.header('idempotency-key'),
+        findsItsOwn: FINDS_ITS_OWN.has(routePath),
+        fingerprint: createHash('sha256').update(`${c.req.method} ${c.req.path}\n${raw}`).digest('hex'),
+        audit: {
+          actor: who.actor,
+          action: `${c.req.method} ${routePath}`,
+          targetId: targetOf(c),
+          requestId: c.get('requestId'),
+          ip,
+        },
       },
-    });
-    if (admission.kind === 'refused') {
-      const r = admission.refusal;
+      async () => {
+        await next();
+        return c.res;
+      },
+      async (res) =>
+        res.status >= 500
+          ? null
+          : {
+              status: res.status,
+              contentType: res.headers.get('content-type'),
+              body: await res.clone().text(),
+            },
+      (error) =>
+        options.log?.({
+          request_id: c.get('requestId'),
+          level: 'error',
+          error: `answer not kept: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+    );
+    if (outcome.kind === 'refused') {
+      const r = outcome.refusal;
       return errorResponse(c, r.code, r.message, r.details);
     }
-    if (admission.kind === 'replay') {
-      const a = admission.answer;
+    if (outcome.kind === 'replay') {
+      const a = outcome.answer;
       return c.body(a.body, a.status as ContentfulStatusCode, {
         ...(a.contentType ? { 'content-type': a.contentType } : {}),
         'idempotent-replayed': 'true',
-      });
-    }
-    const { request } = admission;
-    try {
-      await engine.requests.run(request.hook, next);
-    } catch (error) {
-      await request.finish(null).catch(() => undefined);
-      throw error;
-    }
-    const res = c.res;
-    const kept =
-      res.status >= 500
-        ? null
-        : {
-            status: res.status,
-            contentType: res.headers.get('content-type'),
-            body: await res.clone().text(),
-          };
-    try {
-      await request.finish(kept);
-    } catch (error) {
-      // The change committed with its audit line; only the kept answer is missing. A retry is told
-      // the first request made its change (never that it may run again).
-      options.log?.({
-        request_id: c.get('requestId'),
-        level: 'error',
-        error: `answer not kept: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
     return undefined;

@@ -236,7 +236,6 @@ export function billingRoutes(app: AppType, p: Portal): void {
               : p.refusalText(r, FIELD_LABELS),
           draft: { credits: String(f.credits ?? '').slice(0, 40) },
         });
-      p.target(c, r.value.purchase.id);
       if (r.value.purchase.checkoutUrl) return c.redirect(r.value.purchase.checkoutUrl, 303);
       // Redirected: a reload shows the page, it buys nothing again.
       return p.redirect(c, '/portal/billing', {

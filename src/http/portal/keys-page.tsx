@@ -31,7 +31,6 @@ export function keysRoutes(app: AppType, p: Portal): void {
       const nickname = String(p.form(c).nickname ?? '');
       const r = await engine.keys.create(accountId, nickname);
       if (!r.ok) return p.redirect(c, back, { kind: 'error', text: r.message, draft: { nickname } });
-      p.target(c, r.value.key.id);
       // The secret rides the one-time flash to the page the redirect opens, and is gone on reload.
       return p.redirect(c, back, {
         kind: 'notice',

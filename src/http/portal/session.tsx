@@ -5,6 +5,7 @@ import type { Identity } from '../../core/kernel/ports.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { COOKIE, OIDC_COOKIE, type Portal } from './kit.tsx';
+import { crossSite } from './middleware/csrf.ts';
 
 /**
  * How a portal session starts and ends: a one-time link the operator's app asks for
@@ -69,7 +70,8 @@ export function sessionRoutes(app: AppType, p: Portal): void {
     );
   });
   app.post('/portal/session/:token', async (c) => {
-    if (p.crossSite(c)) return page(c, 403, 'Refused', 'This request came from another site.');
+    if (crossSite(c, p.options.publicUrl))
+      return page(c, 403, 'Refused', 'This request came from another site.');
     const r = await engine.portal.openLink(c.req.param('token'));
     if (!r.ok) return expired(c);
     await engine.portal.endSession(getCookie(c, COOKIE));

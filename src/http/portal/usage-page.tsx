@@ -117,7 +117,6 @@ export function usageRoutes(app: AppType, p: Portal): void {
       const r = await engine.usage.dispute(accountId, String(form.event_id ?? ''), String(form.reason ?? ''));
       if (!r.ok)
         return p.redirect(c, to, { kind: 'error', text: p.refusalText(r, { reason: 'The reason' }) });
-      p.target(c, r.value.id);
       return p.redirect(c, to, {
         kind: 'notice',
         text: 'Your dispute is sent: it is listed below, with the answer once it is reviewed.',
