@@ -1,9 +1,9 @@
 import { formatAmount, proRata } from '../kernel/amount.ts';
+import { SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, read } from '../kernel/context.ts';
 import { invalidField, ok, type Result } from '../kernel/errors.ts';
 import type { JournalTransfer, LotCost, LotMovement, LotMovementKind } from '../kernel/ports.ts';
 import { parseTimeParam } from '../kernel/time.ts';
-import { SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 
 /**
  * What a lot's remaining credits are worth at cost: its purchase's subtotal (USD minor units, tax
