@@ -64,7 +64,8 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
   );
   const total: ChunkResult = { hours: new Set(), accounts: 0, creditsMinor: 0n };
   const failed: { accountId: string; error: string }[] = [];
-  let firstError: unknown;
+  /** Failures that were storage's, not a refusal of an account's data. */
+  const storageErrors: unknown[] = [];
   const add = (r: ChunkResult) => {
     for (const h of r.hours) total.hours.add(h);
     total.accounts += r.accounts;
@@ -85,15 +86,14 @@ export async function runBilling(ctx: Context, throughMs?: number): Promise<Bill
         try {
           add(await billChunk(ctx, [accountId], through));
         } catch (e) {
-          firstError ??= e;
+          if (!(e instanceof RefusalSignal)) storageErrors.push(e);
           failed.push({ accountId, error: e instanceof RefusalSignal ? e.refusal.message : String(e) });
         }
       }
     }
   }
   // Every account failing for a reason other than its own data means storage itself is failing.
-  if (accountIds.length > 0 && failed.length === accountIds.length && !(firstError instanceof RefusalSignal))
-    throw firstError;
+  if (accountIds.length > 0 && storageErrors.length === accountIds.length) throw storageErrors[0];
   // The run's last commit waits for the disk, and so makes every chunk before it durable too.
   if (total.accounts > 0) {
     await ctx.storage.transaction((tx) =>
