@@ -131,24 +131,7 @@ export function usageRoutes(app: AppType, p: Portal): void {
   });
 }
 
-function UsagePage(
-  p: Frame & {
-    query: { from: string; to: string; granularity: 'hour' | 'day'; groupBy: string };
-    starts: number[];
-    buckets: SummaryBucket[];
-    records: RecordView[];
-    nextCursor: string | null;
-    /** The one hour whose records are shown, when a bar of an hourly chart was clicked. */
-    hour?: number;
-    csvHref: string;
-    quantity: (m: bigint) => string;
-    keyName: (id: string | null | undefined) => string;
-    usd: (m: bigint) => string;
-    error?: string;
-    flash?: Flash;
-    disputes: UsageDispute[];
-  },
-) {
+function UsagePage(p: UsageProps) {
   const open = new Set(p.disputes.filter((d) => d.status === 'open').map((d) => d.eventId));
   const byKey = p.query.groupBy === 'api_key';
   const groupOf = (b: SummaryBucket) => (byKey ? p.keyName(b.apiKeyId) : (b.model ?? ''));
@@ -166,8 +149,6 @@ function UsagePage(
   const groups = [...perGroup.entries()].sort((a, b) => (b[1].credits > a[1].credits ? 1 : -1));
   // The chart's colors follow the groups' names, so a model keeps its color whatever it cost.
   const chartGroups = [...perGroup.keys()].sort();
-  const share = (m: bigint) =>
-    totals.credits === 0n ? '' : `${(Number((m * 1000n) / totals.credits) / 10).toFixed(1)} %`;
   const period =
     p.query.from === p.query.to
       ? dayLabel(Date.parse(p.query.from))
@@ -207,111 +188,15 @@ function UsagePage(
           {p.flash.text}
         </p>
       )}
-      <section>
-        <form method="get" action="/portal/usage" class="row">
-          <div>
-            <label for="from">From (UTC)</label>
-            <input id="from" name="from" type="date" value={p.query.from} />
-          </div>
-          <div>
-            <label for="to">To (UTC, inclusive)</label>
-            <input id="to" name="to" type="date" value={p.query.to} />
-          </div>
-          <div>
-            <label for="granularity">Per</label>
-            <select id="granularity" name="granularity">
-              <option value="hour" selected={p.query.granularity === 'hour'}>
-                hour
-              </option>
-              <option value="day" selected={p.query.granularity === 'day'}>
-                day
-              </option>
-            </select>
-          </div>
-          <div>
-            <label for="group_by">By</label>
-            <select id="group_by" name="group_by">
-              <option value="model" selected={!byKey}>
-                model
-              </option>
-              <option value="api_key" selected={byKey}>
-                API key
-              </option>
-            </select>
-          </div>
-          <button type="submit">Show</button>
-        </form>
-        {p.error && (
-          <p class="notice error" role="alert">
-            {p.error}
-          </p>
-        )}
-      </section>
-      <section aria-labelledby="overview-h">
-        <h2 id="overview-h">
-          Overview <span class="muted">{period} (UTC)</span>
-        </h2>
-        <div class="stats">
-          <div class="stat">
-            <span>Credits used</span>
-            <strong data-testid="total-credits">{grouped(p.credits(totals.credits))}</strong>
-          </div>
-          <div class="stat">
-            <span>Cost (USD)</span>
-            <strong data-testid="total-usd">${grouped(p.usd(totals.credits))}</strong>
-          </div>
-          <div class="stat">
-            <span>Events</span>
-            <strong data-testid="total-events">{grouped(totals.events.toString())}</strong>
-          </div>
-        </div>
-        {groups.length > 0 && (
-          <table data-testid="breakdown">
-            <thead>
-              <tr>
-                <th scope="col">{byKey ? 'API key' : 'Model'}</th>
-                <th scope="col" class="num hide-narrow">
-                  Events
-                </th>
-                <th scope="col" class="num">
-                  Credits
-                </th>
-                <th scope="col" class="num hide-narrow">
-                  USD
-                </th>
-                <th scope="col" class="num">
-                  Share
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map(([g, t]) => (
-                <tr>
-                  <td class="lead">
-                    <span
-                      aria-hidden="true"
-                      style={`display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;background:${COLORS[chartGroups.indexOf(g) % COLORS.length]}`}
-                    />
-                    {g}
-                  </td>
-                  <td data-label="Events" class="num hide-narrow">
-                    {grouped(t.events.toString())}
-                  </td>
-                  <td data-label="Credits" class="num">
-                    {grouped(p.credits(t.credits))}
-                  </td>
-                  <td data-label="USD" class="num hide-narrow">
-                    ${grouped(p.usd(t.credits))}
-                  </td>
-                  <td data-label="Share" class="num">
-                    {share(t.credits)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <RangeForm p={p} byKey={byKey} />
+      <Overview
+        p={p}
+        period={period}
+        byKey={byKey}
+        groups={groups}
+        chartGroups={chartGroups}
+        totals={totals}
+      />
       <section aria-labelledby="chart-h">
         <h2 id="chart-h">Credits per {p.query.granularity} (UTC)</h2>
         <Chart
@@ -325,144 +210,323 @@ function UsagePage(
         />
         {groups.length === 0 && <p class="muted">No usage in this range.</p>}
       </section>
-      <section aria-labelledby="records-h">
-        <h2 id="records-h">Detailed records, newest first</h2>
-        <p class="row" style="justify-content:space-between;align-items:center">
-          <span class="muted">
-            {p.hour !== undefined ? (
-              <>
-                {dayLabel(p.hour)}, {new Date(p.hour).toISOString().slice(11, 16)} UTC only ·{' '}
-                <a href={`/portal/usage?${new URLSearchParams(wholeRange)}#records-h`}>the whole day</a>
-              </>
-            ) : (
-              `${period} (UTC)`
-            )}
-          </span>
-          <a href={p.csvHref} download>
-            Download CSV
-          </a>
+      <Records p={p} period={period} wholeRange={wholeRange} here={here} back={back} open={open} />
+      <Disputes p={p} />
+    </Layout>
+  );
+}
+
+/** What the Usage page shows. */
+type UsageProps = Frame & {
+  query: { from: string; to: string; granularity: 'hour' | 'day'; groupBy: string };
+  starts: number[];
+  buckets: SummaryBucket[];
+  records: RecordView[];
+  nextCursor: string | null;
+  /** The one hour whose records are shown, when a bar of an hourly chart was clicked. */
+  hour?: number;
+  csvHref: string;
+  quantity: (m: bigint) => string;
+  keyName: (id: string | null | undefined) => string;
+  usd: (m: bigint) => string;
+  error?: string;
+  flash?: Flash;
+  disputes: UsageDispute[];
+};
+
+/** The range, granularity and grouping the page shows, as a GET form. */
+function RangeForm({ p, byKey }: { p: UsageProps; byKey: boolean }) {
+  return (
+    <section>
+      <form method="get" action="/portal/usage" class="row">
+        <div>
+          <label for="from">From (UTC)</label>
+          <input id="from" name="from" type="date" value={p.query.from} />
+        </div>
+        <div>
+          <label for="to">To (UTC, inclusive)</label>
+          <input id="to" name="to" type="date" value={p.query.to} />
+        </div>
+        <div>
+          <label for="granularity">Per</label>
+          <select id="granularity" name="granularity">
+            <option value="hour" selected={p.query.granularity === 'hour'}>
+              hour
+            </option>
+            <option value="day" selected={p.query.granularity === 'day'}>
+              day
+            </option>
+          </select>
+        </div>
+        <div>
+          <label for="group_by">By</label>
+          <select id="group_by" name="group_by">
+            <option value="model" selected={!byKey}>
+              model
+            </option>
+            <option value="api_key" selected={byKey}>
+              API key
+            </option>
+          </select>
+        </div>
+        <button type="submit">Show</button>
+      </form>
+      {p.error && (
+        <p class="notice error" role="alert">
+          {p.error}
         </p>
-        <table data-testid="records" class="stack records">
+      )}
+    </section>
+  );
+}
+
+/** What the period cost, and on what: totals, then the groups by credits, largest first. */
+function Overview({
+  p,
+  period,
+  byKey,
+  groups,
+  chartGroups,
+  totals,
+}: {
+  p: UsageProps;
+  period: string;
+  byKey: boolean;
+  groups: [string, { credits: bigint; events: bigint }][];
+  chartGroups: string[];
+  totals: { credits: bigint; events: bigint };
+}) {
+  const share = (m: bigint) =>
+    totals.credits === 0n ? '' : `${(Number((m * 1000n) / totals.credits) / 10).toFixed(1)} %`;
+  return (
+    <section aria-labelledby="overview-h">
+      <h2 id="overview-h">
+        Overview <span class="muted">{period} (UTC)</span>
+      </h2>
+      <div class="stats">
+        <div class="stat">
+          <span>Credits used</span>
+          <strong data-testid="total-credits">{grouped(p.credits(totals.credits))}</strong>
+        </div>
+        <div class="stat">
+          <span>Cost (USD)</span>
+          <strong data-testid="total-usd">${grouped(p.usd(totals.credits))}</strong>
+        </div>
+        <div class="stat">
+          <span>Events</span>
+          <strong data-testid="total-events">{grouped(totals.events.toString())}</strong>
+        </div>
+      </div>
+      {groups.length > 0 && (
+        <table data-testid="breakdown">
           <thead>
             <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Event</th>
-              <th scope="col">Model</th>
-              <th scope="col">API key</th>
-              <th scope="col" class="num">
-                Quantity
+              <th scope="col">{byKey ? 'API key' : 'Model'}</th>
+              <th scope="col" class="num hide-narrow">
+                Events
               </th>
               <th scope="col" class="num">
                 Credits
               </th>
-              <th scope="col">Dispute</th>
+              <th scope="col" class="num hide-narrow">
+                USD
+              </th>
+              <th scope="col" class="num">
+                Share
+              </th>
             </tr>
           </thead>
           <tbody>
-            {p.records.map((r) => (
-              <tr data-event={r.id} data-status={r.status}>
-                <td class="lead r-time">{p.time(r.timestampMs)}</td>
-                <td data-label="Event" class="r-event">
-                  <span>
-                    <code>{r.id}</code>
-                    {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
-                  </span>
+            {groups.map(([g, t]) => (
+              <tr>
+                <td class="lead">
+                  <span
+                    aria-hidden="true"
+                    style={`display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;background:${COLORS[chartGroups.indexOf(g) % COLORS.length]}`}
+                  />
+                  {g}
                 </td>
-                <td data-label="Model" class="r-model">
-                  {r.model}
-                  {r.unitPrice !== null && <span class="muted"> · {r.unitPrice} credits a unit</span>}
+                <td data-label="Events" class="num hide-narrow">
+                  {grouped(t.events.toString())}
                 </td>
-                <td data-label="API key" class="r-key">
-                  {p.keyName(r.apiKeyId)}
+                <td data-label="Credits" class="num">
+                  {grouped(p.credits(t.credits))}
                 </td>
-                <td data-label="Quantity" class="num r-qty">
-                  {p.quantity(r.quantityMinor)}
+                <td data-label="USD" class="num hide-narrow">
+                  ${grouped(p.usd(t.credits))}
                 </td>
-                <td data-label="Credits" class="num r-credits" data-credits={p.credits(r.creditsMinor)}>
-                  {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
-                  <span class="muted r-billed">
-                    {' '}
-                    {r.billedAtMs !== null
-                      ? `billed ${p.time(r.billedAtMs)}`
-                      : r.status === 'voided'
-                        ? 'never billed'
-                        : 'not billed yet'}
-                  </span>
-                </td>
-                <td class="actions r-act">
-                  {r.status === 'voided' ? (
-                    ''
-                  ) : open.has(r.id) ? (
-                    <span class="muted">Disputed</span>
-                  ) : (
-                    <details>
-                      <summary>Dispute</summary>
-                      <PostForm action="/portal/usage/disputes" csrf={p.csrf}>
-                        <input type="hidden" name="event_id" value={r.id} />
-                        <input type="hidden" name="back" value={back} />
-                        <label for={`reason-${r.id}`}>What is wrong?</label>
-                        <input id={`reason-${r.id}`} name="reason" maxlength={500} required />
-                        <button type="submit">Send</button>
-                      </PostForm>
-                    </details>
-                  )}
+                <td data-label="Share" class="num">
+                  {share(t.credits)}
                 </td>
               </tr>
             ))}
-            {p.records.length === 0 && (
-              <tr>
-                <td colspan={7} class="muted">
-                  No usage in this range.
-                </td>
-              </tr>
-            )}
           </tbody>
         </table>
-        {p.nextCursor && (
-          <p>
-            <a href={`/portal/usage?${new URLSearchParams({ ...here, before: p.nextCursor })}#records-h`}>
-              Older records
-            </a>
-          </p>
-        )}
-      </section>
-      <section aria-labelledby="disputes-h">
-        <h2 id="disputes-h">Disputes</h2>
-        {p.disputes.length === 0 ? (
-          <p class="muted">No disputed records. Use Dispute on a record above if a charge looks wrong.</p>
-        ) : (
-          <div class="scroll">
-            <table data-testid="disputes" class="stack">
-              <thead>
+      )}
+    </section>
+  );
+}
+
+/** The records, newest first, each with its billing and a way to dispute it; a page at a time. */
+function Records({
+  p,
+  period,
+  wholeRange,
+  here,
+  back,
+  open,
+}: {
+  p: UsageProps;
+  period: string;
+  wholeRange: Record<string, string>;
+  here: Record<string, string>;
+  back: string;
+  open: Set<string>;
+}) {
+  return (
+    <section aria-labelledby="records-h">
+      <h2 id="records-h">Detailed records, newest first</h2>
+      <p class="row" style="justify-content:space-between;align-items:center">
+        <span class="muted">
+          {p.hour !== undefined ? (
+            <>
+              {dayLabel(p.hour)}, {new Date(p.hour).toISOString().slice(11, 16)} UTC only ·{' '}
+              <a href={`/portal/usage?${new URLSearchParams(wholeRange)}#records-h`}>the whole day</a>
+            </>
+          ) : (
+            `${period} (UTC)`
+          )}
+        </span>
+        <a href={p.csvHref} download>
+          Download CSV
+        </a>
+      </p>
+      <table data-testid="records" class="stack records">
+        <thead>
+          <tr>
+            <th scope="col">Time (UTC)</th>
+            <th scope="col">Event</th>
+            <th scope="col">Model</th>
+            <th scope="col">API key</th>
+            <th scope="col" class="num">
+              Quantity
+            </th>
+            <th scope="col" class="num">
+              Credits
+            </th>
+            <th scope="col">Dispute</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.records.map((r) => (
+            <tr data-event={r.id} data-status={r.status}>
+              <td class="lead r-time">{p.time(r.timestampMs)}</td>
+              <td data-label="Event" class="r-event">
+                <span>
+                  <code>{r.id}</code>
+                  {r.status === 'voided' && <span class="muted"> · voided: {r.voidReason}</span>}
+                </span>
+              </td>
+              <td data-label="Model" class="r-model">
+                {r.model}
+                {r.unitPrice !== null && <span class="muted"> · {r.unitPrice} credits a unit</span>}
+              </td>
+              <td data-label="API key" class="r-key">
+                {p.keyName(r.apiKeyId)}
+              </td>
+              <td data-label="Quantity" class="num r-qty">
+                {p.quantity(r.quantityMinor)}
+              </td>
+              <td data-label="Credits" class="num r-credits" data-credits={p.credits(r.creditsMinor)}>
+                {r.status === 'voided' ? <s>{p.credits(r.creditsMinor)}</s> : p.credits(r.creditsMinor)}
+                <span class="muted r-billed">
+                  {' '}
+                  {r.billedAtMs !== null
+                    ? `billed ${p.time(r.billedAtMs)}`
+                    : r.status === 'voided'
+                      ? 'never billed'
+                      : 'not billed yet'}
+                </span>
+              </td>
+              <td class="actions r-act">
+                {r.status === 'voided' ? (
+                  ''
+                ) : open.has(r.id) ? (
+                  <span class="muted">Disputed</span>
+                ) : (
+                  <details>
+                    <summary>Dispute</summary>
+                    <PostForm action="/portal/usage/disputes" csrf={p.csrf}>
+                      <input type="hidden" name="event_id" value={r.id} />
+                      <input type="hidden" name="back" value={back} />
+                      <label for={`reason-${r.id}`}>What is wrong?</label>
+                      <input id={`reason-${r.id}`} name="reason" maxlength={500} required />
+                      <button type="submit">Send</button>
+                    </PostForm>
+                  </details>
+                )}
+              </td>
+            </tr>
+          ))}
+          {p.records.length === 0 && (
+            <tr>
+              <td colspan={7} class="muted">
+                No usage in this range.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {p.nextCursor && (
+        <p>
+          <a href={`/portal/usage?${new URLSearchParams({ ...here, before: p.nextCursor })}#records-h`}>
+            Older records
+          </a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The customer's disputes and their answers. */
+function Disputes({ p }: { p: UsageProps }) {
+  return (
+    <section aria-labelledby="disputes-h">
+      <h2 id="disputes-h">Disputes</h2>
+      {p.disputes.length === 0 ? (
+        <p class="muted">No disputed records. Use Dispute on a record above if a charge looks wrong.</p>
+      ) : (
+        <div class="scroll">
+          <table data-testid="disputes" class="stack">
+            <thead>
+              <tr>
+                <th scope="col">Opened (UTC)</th>
+                <th scope="col">Event</th>
+                <th scope="col">Your reason</th>
+                <th scope="col">State</th>
+                <th scope="col">Answer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.disputes.map((d) => (
                 <tr>
-                  <th scope="col">Opened (UTC)</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Your reason</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Answer</th>
+                  <td data-label="Opened">{p.time(d.createdAtMs)}</td>
+                  <td data-label="Event">{d.eventId}</td>
+                  <td data-label="Your reason">{d.reason}</td>
+                  <td data-label="State">
+                    {d.status === 'open'
+                      ? 'Open: under review'
+                      : d.outcome === 'void'
+                        ? 'Resolved: voided, credits returned'
+                        : 'Resolved: charge stands'}
+                  </td>
+                  <td data-label="Answer">{d.note ?? ''}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {p.disputes.map((d) => (
-                  <tr>
-                    <td data-label="Opened">{p.time(d.createdAtMs)}</td>
-                    <td data-label="Event">{d.eventId}</td>
-                    <td data-label="Your reason">{d.reason}</td>
-                    <td data-label="State">
-                      {d.status === 'open'
-                        ? 'Open: under review'
-                        : d.outcome === 'void'
-                          ? 'Resolved: voided, credits returned'
-                          : 'Resolved: charge stands'}
-                    </td>
-                    <td data-label="Answer">{d.note ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-    </Layout>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
