@@ -96,7 +96,7 @@ export function errorResponse(
   message: string,
   details?: FieldIssue[],
 ): Response {
-  const requestId = (c.get('requestId' as never) as string | undefined) ?? null;
+  const requestId = c.get('requestId') ?? null;
   for (const [name, value] of Object.entries(errorHeaders(code))) c.header(name, value);
   return c.json(envelope(new ApiError(code, message, details), requestId), statusOf(code));
 }

@@ -4,17 +4,7 @@ import { parseCredits } from '../../core/kernel/amount.ts';
 import { BILLING_FIELD_MAX_CHARS } from '../../core/kernel/billing-details.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import {
-  Amount,
-  type AppType,
-  body,
-  jsonRoute,
-  on,
-  param,
-  plainRoute,
-  query,
-  SpendLimitSchema,
-} from './common.ts';
+import { Amount, type AppType, jsonRoute, on, plainRoute, SpendLimitSchema } from './common.ts';
 
 const CreateAccount = z.strictObject({
   name: z.string().min(1).max(200),
@@ -58,7 +48,7 @@ const PatchAccount = z.strictObject({
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
   on(app, jsonRoute('post', '/v1/accounts', 'Create an account', CreateAccount, 201), async (c) => {
-    const b = body<z.infer<typeof CreateAccount>>(c);
+    const b = c.req.valid('json');
     const account = unwrap(
       await engine.accounts.create({
         name: b.name,
@@ -83,7 +73,7 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       }),
     ),
     async (c) => {
-      const q = query<{ email?: string; external_id?: string; limit: number; cursor?: string }>(c);
+      const q = c.req.valid('query');
       const page = unwrap(
         await engine.accounts.list({
           limit: q.limit,
@@ -97,11 +87,11 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
   );
 
   on(app, plainRoute('get', '/v1/accounts/{id}', 'Get an account'), async (c) => {
-    return c.json(s.account(unwrap(await engine.accounts.get(param(c, 'id')))), 200);
+    return c.json(s.account(unwrap(await engine.accounts.get(c.req.valid('param').id))), 200);
   });
 
   on(app, jsonRoute('patch', '/v1/accounts/{id}', 'Update an account', PatchAccount), async (c) => {
-    const b = body<z.infer<typeof PatchAccount>>(c);
+    const b = c.req.valid('json');
     let threshold: bigint | null | undefined;
     if (b.low_balance_threshold === null) threshold = null;
     else if (b.low_balance_threshold !== undefined) {
@@ -125,10 +115,10 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       ...(b.auto_top_up !== undefined ? { autoTopUp: b.auto_top_up } : {}),
       ...(b.billing_details !== undefined ? { billingDetails: b.billing_details } : {}),
     };
-    return c.json(s.account(unwrap(await engine.accounts.update(param(c, 'id'), patch))), 200);
+    return c.json(s.account(unwrap(await engine.accounts.update(c.req.valid('param').id, patch))), 200);
   });
 
   on(app, plainRoute('get', '/v1/accounts/{id}/balance', 'The credit balance of an account'), async (c) => {
-    return c.json(s.balance(unwrap(await engine.accounts.balanceWithRunway(param(c, 'id')))), 200);
+    return c.json(s.balance(unwrap(await engine.accounts.balanceWithRunway(c.req.valid('param').id))), 200);
   });
 }

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 
@@ -30,9 +30,9 @@ const idempotencyHeader = (method: string, path: string) =>
       };
 
 /** A route with a strict JSON body (unknown fields are refused). */
-export function jsonRoute<B extends z.ZodType>(
+export function jsonRoute<P extends string, B extends z.ZodType>(
   method: 'post' | 'patch',
-  path: string,
+  path: P,
   summary: string,
   body: B,
   status = 200,
@@ -52,41 +52,73 @@ export function jsonRoute<B extends z.ZodType>(
   });
 }
 
-/** A route without a body (GET, DELETE, or an action POST). */
-export function plainRoute(
+/** What a route without a JSON answer answers (the OpenAPI document describes each: openapi-responses.ts). */
+const RAW = {
+  pdf: { description: 'A PDF document', content: { 'application/pdf': { schema: z.string() } } },
+  csv: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+  none: { description: 'Done; no content' },
+} as const;
+
+/** A route without a body (GET, DELETE, or an action POST), answering JSON. */
+export function plainRoute<P extends string, Q extends z.ZodObject = z.ZodObject<Record<never, never>>>(
   method: 'get' | 'post' | 'delete',
-  path: string,
+  path: P,
   summary: string,
-  query?: z.ZodObject,
+  query?: Q,
   status = 200,
 ) {
   return createRoute({
     method,
     path,
     summary,
-    request: { params: pathParams(path), ...idempotencyHeader(method, path), ...(query ? { query } : {}) },
+    request: {
+      params: pathParams(path),
+      ...idempotencyHeader(method, path),
+      // Typed as given, so handlers read it typed; absent, the route takes no query (zod-openapi skips it).
+      query: query as Q,
+    },
     // Typed as a record: a computed key from a parameter would be emitted as-is into the .d.ts, which is invalid there.
     responses: { [status]: ok } as Record<number, typeof ok>,
   });
 }
 
-function pathParams(path: string) {
+/** A route without a body that answers a document (`pdf`, `csv`) or nothing (`none`, 204). */
+export function rawRoute<
+  P extends string,
+  M extends keyof typeof RAW,
+  Q extends z.ZodObject = z.ZodObject<Record<never, never>>,
+>(method: 'get' | 'delete', path: P, summary: string, media: M, query?: Q) {
+  return createRoute({
+    method,
+    path,
+    summary,
+    request: {
+      params: pathParams(path),
+      ...idempotencyHeader(method, path),
+      // Typed as given, so handlers read it typed; absent, the route takes no query (zod-openapi skips it).
+      query: query as Q,
+    },
+    responses: { [media === 'none' ? 204 : 200]: RAW[media] } as Record<200 | 204, (typeof RAW)[M]>,
+  });
+}
+
+/** The names of a path's parameters: `/v1/holds/{id}/capture` has `id`. */
+type ParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}`
+  ? N | ParamNames<Rest>
+  : never;
+
+function pathParams<P extends string>(path: P): z.ZodObject<Record<ParamNames<P>, typeof Id>> {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  return z.object(Object.fromEntries(names.map((n) => [n, Id])));
+  return z.object(Object.fromEntries(names.map((n) => [n, Id])) as Record<ParamNames<P>, typeof Id>);
 }
 
 export type Ctx = Context<Env>;
 
-/** Registers a documented route; handlers read their validated input through `param`, `body`, `query`. */
-export function on(
-  app: AppType,
-  route: ReturnType<typeof createRoute>,
-  handler: (c: Ctx) => Promise<Response> | Response,
-): void {
-  app.openapi(route, handler as never);
+/**
+ * Registers a documented route, typed end to end: the handler reads its validated input with
+ * `c.req.valid('param' | 'json' | 'query')`, typed by the route's schemas, and answers what its
+ * responses declare.
+ */
+export function on<R extends RouteConfig>(app: AppType, route: R, handler: RouteHandler<R, Env>): void {
+  app.openapi(route, handler);
 }
-
-export const param = (c: Ctx, name: string): string =>
-  (c.req.valid('param' as never) as Record<string, string>)[name]!;
-export const body = <T>(c: Ctx): T => c.req.valid('json' as never) as T;
-export const query = <T>(c: Ctx): T => c.req.valid('query' as never) as T;

@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
-import type { PurchaseStatus } from '../../core/kernel/model.ts';
 import { parseTimeParam } from '../../core/kernel/time.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
+import { Amount, type AppType, jsonRoute, on, plainRoute, rawRoute } from './common.ts';
 
 const Grant = z.strictObject({
   credits: Amount,
@@ -23,7 +22,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       z.strictObject({ credits: Amount }),
     ),
     async (c) => {
-      const q = unwrap(await engine.credits.quoteFor(param(c, 'id'), body<{ credits: string }>(c).credits));
+      const q = unwrap(await engine.credits.quoteFor(c.req.valid('param').id, c.req.valid('json').credits));
       return c.json(
         {
           credits: s.credits(q.creditsMinor),
@@ -52,9 +51,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       201,
     ),
     async (c) => {
-      const b = body<{ credits: string; provider: string; save_payment_method?: boolean }>(c);
+      const b = c.req.valid('json');
       const key = c.req.header('idempotency-key') ?? '';
-      const { purchase, created } = unwrap(await engine.credits.purchase(param(c, 'id'), b, key));
+      const { purchase, created } = unwrap(await engine.credits.purchase(c.req.valid('param').id, b, key));
       // A retry with the same key and body answers exactly as the first time.
       if (!created) c.header('idempotent-replayed', 'true');
       return c.json(s.purchase(purchase), 201);
@@ -66,7 +65,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
     plainRoute('get', '/v1/accounts/{id}/credit_purchases', 'Credit purchases of an account, newest first'),
     async (c) => {
       return c.json(
-        { data: unwrap(await engine.credits.listPurchases(param(c, 'id'))).map(s.purchase) },
+        { data: unwrap(await engine.credits.listPurchases(c.req.valid('param').id)).map(s.purchase) },
         200,
       );
     },
@@ -85,14 +84,14 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       }),
     ),
     async (c) => {
-      const q = query<{ status?: PurchaseStatus; limit: number; cursor?: string }>(c);
+      const q = c.req.valid('query');
       const page = await engine.credits.allPurchases(q);
       return c.json({ data: page.data.map(s.purchase), next_cursor: page.nextCursor }, 200);
     },
   );
 
   on(app, plainRoute('get', '/v1/credit_purchases/{id}', 'Get a credit purchase'), async (c) => {
-    return c.json(s.purchase(unwrap(await engine.credits.getPurchase(param(c, 'id')))), 200);
+    return c.json(s.purchase(unwrap(await engine.credits.getPurchase(c.req.valid('param').id))), 200);
   });
 
   on(
@@ -103,7 +102,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       'Confirm a manual purchase: credits, lot, invoice',
     ),
     async (c) => {
-      const p = unwrap(await engine.credits.confirm(param(c, 'id')));
+      const p = unwrap(await engine.credits.confirm(c.req.valid('param').id));
       return c.json({ ...s.purchase(p), status: p.status, invoice_id: p.invoiceId }, 200);
     },
   );
@@ -112,13 +111,13 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
     app,
     plainRoute('post', '/v1/credit_purchases/{id}/fail', 'Mark a pending purchase failed'),
     async (c) => {
-      return c.json(s.purchase(unwrap(await engine.credits.fail(param(c, 'id')))), 200);
+      return c.json(s.purchase(unwrap(await engine.credits.fail(c.req.valid('param').id))), 200);
     },
   );
 
   on(app, createRefundRoute(), async (c) => {
-    const b = body<{ credits?: string } | undefined>(c);
-    const note = unwrap(await engine.credits.refund(param(c, 'id'), b?.credits));
+    const b = c.req.valid('json');
+    const note = unwrap(await engine.credits.refund(c.req.valid('param').id, b?.credits));
     return c.json(s.creditNote(note), 201);
   });
 
@@ -132,7 +131,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       201,
     ),
     async (c) => {
-      const b = body<z.infer<typeof Grant>>(c);
+      const b = c.req.valid('json');
       let expiresAtMs: number | null = null;
       if (b.expires_at) {
         expiresAtMs = parseTimeParam(b.expires_at);
@@ -142,7 +141,7 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
           ]);
       }
       const lot = unwrap(
-        await engine.credits.grant(param(c, 'id'), {
+        await engine.credits.grant(c.req.valid('param').id, {
           credits: b.credits,
           reason: b.reason,
           expiresAtMs,
@@ -166,16 +165,16 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
   );
 
   on(app, plainRoute('get', '/v1/accounts/{id}/invoices', 'Billing history, newest first'), async (c) => {
-    const list = unwrap(await engine.invoices.list(param(c, 'id')));
+    const list = unwrap(await engine.invoices.list(c.req.valid('param').id));
     return c.json({ data: list.map(s.invoice) }, 200);
   });
 
   on(app, plainRoute('get', '/v1/invoices/{id}', 'Get a frozen invoice'), async (c) => {
-    return c.json(s.invoice(unwrap(await engine.invoices.get(param(c, 'id')))), 200);
+    return c.json(s.invoice(unwrap(await engine.invoices.get(c.req.valid('param').id))), 200);
   });
 
-  on(app, plainRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF'), async (c) => {
-    const invoice = unwrap(await engine.invoices.get(param(c, 'id')));
+  on(app, rawRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF', 'pdf'), async (c) => {
+    const invoice = unwrap(await engine.invoices.get(c.req.valid('param').id));
     const pdf = await engine.invoices.render(invoice.snapshot);
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
@@ -184,16 +183,16 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
   });
 
   on(app, plainRoute('get', '/v1/accounts/{id}/credit_notes', 'Credit notes of an account'), async (c) => {
-    const list = unwrap(await engine.invoices.listCreditNotes(param(c, 'id')));
+    const list = unwrap(await engine.invoices.listCreditNotes(c.req.valid('param').id));
     return c.json({ data: list.map(s.creditNote) }, 200);
   });
 
   on(app, plainRoute('get', '/v1/credit_notes/{id}', 'Get a credit note'), async (c) => {
-    return c.json(s.creditNote(unwrap(await engine.invoices.getCreditNote(param(c, 'id')))), 200);
+    return c.json(s.creditNote(unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id))), 200);
   });
 
-  on(app, plainRoute('get', '/v1/credit_notes/{id}/pdf', 'Download a credit note as PDF'), async (c) => {
-    const note = unwrap(await engine.invoices.getCreditNote(param(c, 'id')));
+  on(app, rawRoute('get', '/v1/credit_notes/{id}/pdf', 'Download a credit note as PDF', 'pdf'), async (c) => {
+    const note = unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id));
     const pdf = await engine.invoices.render(note.snapshot);
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',

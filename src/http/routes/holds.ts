@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+import { Amount, type AppType, jsonRoute, on, plainRoute } from './common.ts';
 
 const CreateHold = z.strictObject({
   credits: Amount,
@@ -23,10 +23,10 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
       201,
     ),
     async (c) => {
-      const b = body<z.infer<typeof CreateHold>>(c);
+      const b = c.req.valid('json');
       const key = c.req.header('idempotency-key');
       const hold = unwrap(
-        await engine.holds.create(param(c, 'id'), {
+        await engine.holds.create(c.req.valid('param').id, {
           credits: b.credits,
           ttlSeconds: b.ttl_seconds,
           reference: b.reference,
@@ -39,7 +39,7 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
   );
 
   on(app, plainRoute('get', '/v1/holds/{id}', 'Get a hold'), async (c) => {
-    return c.json(s.hold(unwrap(await engine.holds.get(param(c, 'id')))), 200);
+    return c.json(s.hold(unwrap(await engine.holds.get(c.req.valid('param').id))), 200);
   });
 
   on(
@@ -52,13 +52,13 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
     ),
     async (c) => {
       return c.json(
-        s.hold(unwrap(await engine.holds.capture(param(c, 'id'), body<{ credits: string }>(c).credits))),
+        s.hold(unwrap(await engine.holds.capture(c.req.valid('param').id, c.req.valid('json').credits))),
         200,
       );
     },
   );
 
   on(app, plainRoute('post', '/v1/holds/{id}/release', 'Release a hold'), async (c) => {
-    return c.json(s.hold(unwrap(await engine.holds.release(param(c, 'id')))), 200);
+    return c.json(s.hold(unwrap(await engine.holds.release(c.req.valid('param').id))), 200);
   });
 }

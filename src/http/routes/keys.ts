@@ -3,7 +3,7 @@ import { NICKNAME_MAX_CHARS } from '../../core/access/index.ts';
 import type { Engine } from '../../core/engine.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { type AppType, body, jsonRoute, on, param, plainRoute, SpendLimitSchema } from './common.ts';
+import { type AppType, jsonRoute, on, plainRoute, rawRoute, SpendLimitSchema } from './common.ts';
 
 export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
   on(
@@ -17,7 +17,7 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
     ),
     async (c) => {
       const { key, secret } = unwrap(
-        await engine.keys.create(param(c, 'id'), body<{ nickname: string }>(c).nickname),
+        await engine.keys.create(c.req.valid('param').id, c.req.valid('json').nickname),
       );
       return c.json({ ...s.key(key), secret }, 201);
     },
@@ -27,13 +27,13 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
     app,
     plainRoute('get', '/v1/accounts/{id}/api_keys', 'List API keys (deleted keys are not listed)'),
     async (c) => {
-      const keys = unwrap(await engine.keys.list(param(c, 'id')));
+      const keys = unwrap(await engine.keys.list(c.req.valid('param').id));
       return c.json({ data: keys.map(s.key) }, 200);
     },
   );
 
   on(app, plainRoute('get', '/v1/api_keys/{id}', 'Get an API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.get(param(c, 'id')))), 200);
+    return c.json(s.key(unwrap(await engine.keys.get(c.req.valid('param').id))), 200);
   });
 
   on(
@@ -49,30 +49,26 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       }),
     ),
     async (c) => {
-      const b = body<{ nickname?: string; spend_limit?: unknown; spend_budget?: unknown }>(c);
+      const b = c.req.valid('json');
       const patch = {
         ...(b.nickname !== undefined ? { nickname: b.nickname } : {}),
         ...(b.spend_limit !== undefined ? { spendLimit: b.spend_limit } : {}),
         ...(b.spend_budget !== undefined ? { spendBudget: b.spend_budget } : {}),
       };
-      return c.json(s.key(unwrap(await engine.keys.update(param(c, 'id'), patch))), 200);
+      return c.json(s.key(unwrap(await engine.keys.update(c.req.valid('param').id, patch))), 200);
     },
   );
 
   on(app, plainRoute('post', '/v1/api_keys/{id}/suspend', 'Suspend an API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.suspend(param(c, 'id')))), 200);
+    return c.json(s.key(unwrap(await engine.keys.suspend(c.req.valid('param').id))), 200);
   });
 
   on(app, plainRoute('post', '/v1/api_keys/{id}/activate', 'Activate a suspended API key'), async (c) => {
-    return c.json(s.key(unwrap(await engine.keys.activate(param(c, 'id')))), 200);
+    return c.json(s.key(unwrap(await engine.keys.activate(c.req.valid('param').id))), 200);
   });
 
-  on(
-    app,
-    plainRoute('delete', '/v1/api_keys/{id}', 'Delete a suspended API key', undefined, 204),
-    async (c) => {
-      unwrap(await engine.keys.delete(param(c, 'id')));
-      return c.body(null, 204);
-    },
-  );
+  on(app, rawRoute('delete', '/v1/api_keys/{id}', 'Delete a suspended API key', 'none'), async (c) => {
+    unwrap(await engine.keys.delete(c.req.valid('param').id));
+    return c.body(null, 204);
+  });
 }

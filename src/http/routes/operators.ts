@@ -4,7 +4,7 @@ import type { Engine } from '../../core/engine.ts';
 import type { AuditEntry, OperatorToken } from '../../core/kernel/model.ts';
 import { isoUtc } from '../../core/kernel/time.ts';
 import { unwrap } from '../errors.ts';
-import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
+import { type AppType, jsonRoute, on, plainRoute, rawRoute } from './common.ts';
 
 const token = (t: OperatorToken) => ({
   id: t.id,
@@ -45,7 +45,7 @@ export function operatorRoutes(app: AppType, engine: Engine): void {
       201,
     ),
     async (c) => {
-      const r = unwrap(await engine.operators.create(body(c)));
+      const r = unwrap(await engine.operators.create(c.req.valid('json')));
       return c.json({ ...token(r.token), token: r.secret }, 201);
     },
   );
@@ -56,9 +56,9 @@ export function operatorRoutes(app: AppType, engine: Engine): void {
 
   on(
     app,
-    plainRoute('delete', '/v1/operator_tokens/{id}', 'Revoke an operator token at once', undefined, 204),
+    rawRoute('delete', '/v1/operator_tokens/{id}', 'Revoke an operator token at once', 'none'),
     async (c) => {
-      unwrap(await engine.operators.revoke(param(c, 'id')));
+      unwrap(await engine.operators.revoke(c.req.valid('param').id));
       return c.body(null, 204);
     },
   );
@@ -75,7 +75,7 @@ export function operatorRoutes(app: AppType, engine: Engine): void {
       }),
     ),
     async (c) => {
-      const q = query<{ limit: number; cursor?: string }>(c);
+      const q = c.req.valid('query');
       const page = await engine.audit.list(q.limit, q.cursor);
       return c.json({ data: page.data.map(auditLine), next_cursor: page.nextCursor }, 200);
     },

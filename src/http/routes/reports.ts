@@ -5,7 +5,7 @@ import type { JournalLine } from '../../core/reports/index.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { type AppType, on, plainRoute, query } from './common.ts';
+import { type AppType, on, plainRoute, rawRoute } from './common.ts';
 
 const MonthQuery = z.object({ month: z.string().max(7).openapi({ example: '2026-12' }) });
 const RangeQuery = z.object({
@@ -24,7 +24,7 @@ export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void
       MonthQuery,
     ),
     async (c) => {
-      const r = unwrap(await engine.reports.deferredRevenue(query<{ month: string }>(c).month));
+      const r = unwrap(await engine.reports.deferredRevenue(c.req.valid('query').month));
       return c.json(
         {
           month: r.month,
@@ -43,14 +43,15 @@ export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void
 
   on(
     app,
-    plainRoute(
+    rawRoute(
       'get',
       '/v1/reports/journal.csv',
       'Every ledger transfer in [from, to) as a double-entry line, with its value at cost (CSV, streamed)',
+      'csv',
       RangeQuery,
     ),
     async (c) => {
-      const q = query<{ from: string; to: string }>(c);
+      const q = c.req.valid('query');
       const { fromMs, toMs } = unwrap(engine.reports.journalRange(q.from, q.to));
       const lines = engine.reports.journal(fromMs, toMs);
       // The first page is read before the answer starts: a failing store is a 503, not a cut CSV.

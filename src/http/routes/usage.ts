@@ -9,7 +9,7 @@ import { QUANTITY_SCALE } from '../../core/usage/index.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { type AppType, body, jsonRoute, on, param, plainRoute, query } from './common.ts';
+import { type AppType, jsonRoute, on, plainRoute, rawRoute } from './common.ts';
 
 // Documented values only (`.openapi`): the core checks them and answers its own messages.
 const From = z.string().max(40).optional().openapi({ description: 'Start, inclusive (ISO 8601)' });
@@ -87,9 +87,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       }),
     ),
     async (c) => {
-      const q = query<{ status?: 'open' | 'resolved'; account_id?: string; limit: number; cursor?: string }>(
-        c,
-      );
+      const q = c.req.valid('query');
       const page = await engine.usage.disputes({
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
@@ -109,9 +107,9 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       z.strictObject({ outcome: z.enum(['void', 'reject']), note: z.string().max(500) }),
     ),
     async (c) => {
-      const b = body<{ outcome: string; note: string }>(c);
+      const b = c.req.valid('json');
       return c.json(
-        dispute(unwrap(await engine.usage.resolveDispute(param(c, 'id'), b.outcome, b.note))),
+        dispute(unwrap(await engine.usage.resolveDispute(c.req.valid('param').id, b.outcome, b.note))),
         200,
       );
     },
@@ -121,7 +119,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     app,
     plainRoute('get', '/v1/transfers/{id}', 'A ledger transfer, traced to the usage it bills'),
     async (c) => {
-      const t = unwrap(await engine.ledger.trace(param(c, 'id')));
+      const t = unwrap(await engine.ledger.trace(c.req.valid('param').id));
       const x = t.transfer;
       return c.json(
         {
@@ -179,7 +177,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       z.strictObject({ reason: z.string().max(500) }),
     ),
     async (c) => {
-      const v = unwrap(await engine.usage.void(param(c, 'id'), body<{ reason: string }>(c).reason));
+      const v = unwrap(await engine.usage.void(c.req.valid('param').id, c.req.valid('json').reason));
       return c.json(
         {
           id: v.eventId,
@@ -205,10 +203,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       SummaryQuery,
     ),
     async (c) => {
-      const q = query<z.infer<typeof SummaryQuery>>(c);
+      const q = c.req.valid('query');
       const buckets = unwrap(
         await engine.usage.summary({
-          accountId: param(c, 'id'),
+          accountId: c.req.valid('param').id,
           ...definedOnly({
             from: q.from,
             to: q.to,
@@ -245,10 +243,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       RecordsQuery,
     ),
     async (c) => {
-      const q = query<z.infer<typeof RecordsQuery>>(c);
+      const q = c.req.valid('query');
       const page = unwrap(
         await engine.usage.records({
-          accountId: param(c, 'id'),
+          accountId: c.req.valid('param').id,
           ...definedOnly({
             from: q.from,
             to: q.to,
@@ -265,16 +263,17 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
 
   on(
     app,
-    plainRoute(
+    rawRoute(
       'get',
       '/v1/accounts/{id}/usage/records.csv',
       'The same records as CSV, streamed',
+      'csv',
       RecordsQuery,
     ),
     async (c) => {
-      const q = query<z.infer<typeof RecordsQuery>>(c);
+      const q = c.req.valid('query');
       const input = {
-        accountId: param(c, 'id'),
+        accountId: c.req.valid('param').id,
         ...definedOnly({ from: q.from, to: q.to, apiKeyId: q.api_key_id, model: q.model }),
       };
       return csvResponse(c, engine, s, input);
@@ -292,7 +291,7 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       true,
     ),
     async (c) => {
-      const { through } = body<{ through?: string } | undefined>(c) ?? {};
+      const { through } = c.req.valid('json') ?? {};
       let throughMs: number | undefined;
       if (through !== undefined) {
         throughMs = parseTimeParam(through);
@@ -316,8 +315,12 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
   );
 }
 
+/** The fields of `o` that are set (an optional field of the core's input is absent, never undefined). */
 function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+  const out: { [K in keyof T]?: Exclude<T[K], undefined> } = {};
+  for (const k of Object.keys(o) as (keyof T)[])
+    if (o[k] !== undefined) out[k] = o[k] as Exclude<T[typeof k], undefined>;
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Engine } from '../../core/engine.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/kernel/model.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { type AppType, body, jsonRoute, on, param, plainRoute } from './common.ts';
+import { type AppType, jsonRoute, on, plainRoute, rawRoute } from './common.ts';
 
 const CreateEndpoint = z.strictObject({
   url: z.string().max(2000),
@@ -41,7 +41,7 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       201,
     ),
     async (c) => {
-      const b = body<z.infer<typeof CreateEndpoint>>(c);
+      const b = c.req.valid('json');
       const e = unwrap(await engine.webhooks.create(b.url, b.events));
       return c.json({ ...endpoint(e), secret: e.secret }, 201);
     },
@@ -52,14 +52,14 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
   });
 
   on(app, plainRoute('get', '/v1/webhook_endpoints/{id}', 'Get a webhook endpoint'), async (c) => {
-    return c.json(endpoint(unwrap(await engine.webhooks.get(param(c, 'id')))), 200);
+    return c.json(endpoint(unwrap(await engine.webhooks.get(c.req.valid('param').id))), 200);
   });
 
   on(
     app,
-    plainRoute('delete', '/v1/webhook_endpoints/{id}', 'Delete a webhook endpoint', undefined, 204),
+    rawRoute('delete', '/v1/webhook_endpoints/{id}', 'Delete a webhook endpoint', 'none'),
     async (c) => {
-      unwrap(await engine.webhooks.delete(param(c, 'id')));
+      unwrap(await engine.webhooks.delete(c.req.valid('param').id));
       return c.body(null, 204);
     },
   );
@@ -72,7 +72,7 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       'Rotate the signing secret (the new one is in this answer only)',
     ),
     async (c) => {
-      const e = unwrap(await engine.webhooks.rotateSecret(param(c, 'id')));
+      const e = unwrap(await engine.webhooks.rotateSecret(c.req.valid('param').id));
       return c.json({ ...endpoint(e), secret: e.secret }, 200);
     },
   );
@@ -85,7 +85,10 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       'Delivery attempts of an endpoint, newest first',
     ),
     async (c) => {
-      return c.json({ data: unwrap(await engine.webhooks.deliveries(param(c, 'id'))).map(delivery) }, 200);
+      return c.json(
+        { data: unwrap(await engine.webhooks.deliveries(c.req.valid('param').id)).map(delivery) },
+        200,
+      );
     },
   );
 }
