@@ -47,6 +47,11 @@ const PatchAccount = z.strictObject({
 });
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  for (const register of [postAccounts, getAccounts, getAccountsId, patchAccountsId, getAccountsIdBalance])
+    register(app, engine, s);
+}
+
+function postAccounts(app: AppType, engine: Engine, s: Serializers): void {
   on(app, jsonRoute('post', '/v1/accounts', 'Create an account', CreateAccount, 201), async (c) => {
     const b = c.req.valid('json');
     const account = unwrap(
@@ -58,7 +63,9 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
     );
     return c.json(s.account(account), 201);
   });
+}
 
+function getAccounts(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute(
@@ -85,11 +92,15 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
       return c.json({ data: page.data.map(s.account), next_cursor: page.nextCursor }, 200);
     },
   );
+}
 
+function getAccountsId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/accounts/{id}', 'Get an account'), async (c) => {
     return c.json(s.account(unwrap(await engine.accounts.get(c.req.valid('param').id))), 200);
   });
+}
 
+function patchAccountsId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, jsonRoute('patch', '/v1/accounts/{id}', 'Update an account', PatchAccount), async (c) => {
     const b = c.req.valid('json');
     let threshold: bigint | null | undefined;
@@ -117,7 +128,9 @@ export function accountRoutes(app: AppType, engine: Engine, s: Serializers): voi
     };
     return c.json(s.account(unwrap(await engine.accounts.update(c.req.valid('param').id, patch))), 200);
   });
+}
 
+function getAccountsIdBalance(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/accounts/{id}/balance', 'The credit balance of an account'), async (c) => {
     return c.json(s.balance(unwrap(await engine.accounts.balanceWithRunway(c.req.valid('param').id))), 200);
   });

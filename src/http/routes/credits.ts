@@ -13,6 +13,28 @@ const Grant = z.strictObject({
 });
 
 export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  for (const register of [
+    postAccountsIdCreditQuotes,
+    postAccountsIdCreditPurchases,
+    getAccountsIdCreditPurchases,
+    getCreditPurchases,
+    getCreditPurchasesId,
+    postCreditPurchasesIdConfirm,
+    postCreditPurchasesIdFail,
+    createRefund,
+    postAccountsIdCreditGrants,
+    getAccountsIdInvoices,
+    getInvoicesId,
+    getInvoicesIdPdf,
+    getAccountsIdCreditNotes,
+    getCreditNotesId,
+    getCreditNotesIdPdf,
+    postWebhooksStripe,
+  ])
+    register(app, engine, s);
+}
+
+function postAccountsIdCreditQuotes(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -36,7 +58,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       );
     },
   );
+}
 
+function postAccountsIdCreditPurchases(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -59,7 +83,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       return c.json(s.purchase(purchase), 201);
     },
   );
+}
 
+function getAccountsIdCreditPurchases(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute('get', '/v1/accounts/{id}/credit_purchases', 'Credit purchases of an account, newest first'),
@@ -70,7 +96,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       );
     },
   );
+}
 
+function getCreditPurchases(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute(
@@ -89,11 +117,15 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       return c.json({ data: page.data.map(s.purchase), next_cursor: page.nextCursor }, 200);
     },
   );
+}
 
+function getCreditPurchasesId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/credit_purchases/{id}', 'Get a credit purchase'), async (c) => {
     return c.json(s.purchase(unwrap(await engine.credits.getPurchase(c.req.valid('param').id))), 200);
   });
+}
 
+function postCreditPurchasesIdConfirm(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute(
@@ -106,7 +138,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       return c.json({ ...s.purchase(p), status: p.status, invoice_id: p.invoiceId }, 200);
     },
   );
+}
 
+function postCreditPurchasesIdFail(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute('post', '/v1/credit_purchases/{id}/fail', 'Mark a pending purchase failed'),
@@ -114,13 +148,17 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       return c.json(s.purchase(unwrap(await engine.credits.fail(c.req.valid('param').id))), 200);
     },
   );
+}
 
+function createRefund(app: AppType, engine: Engine, s: Serializers): void {
   on(app, createRefundRoute(), async (c) => {
     const b = c.req.valid('json');
     const note = unwrap(await engine.credits.refund(c.req.valid('param').id, b?.credits));
     return c.json(s.creditNote(note), 201);
   });
+}
 
+function postAccountsIdCreditGrants(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -163,16 +201,22 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       );
     },
   );
+}
 
+function getAccountsIdInvoices(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/accounts/{id}/invoices', 'Billing history, newest first'), async (c) => {
     const list = unwrap(await engine.invoices.list(c.req.valid('param').id));
     return c.json({ data: list.map(s.invoice) }, 200);
   });
+}
 
+function getInvoicesId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/invoices/{id}', 'Get a frozen invoice'), async (c) => {
     return c.json(s.invoice(unwrap(await engine.invoices.get(c.req.valid('param').id))), 200);
   });
+}
 
+function getInvoicesIdPdf(app: AppType, engine: Engine, _s: Serializers): void {
   on(app, rawRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF', 'pdf'), async (c) => {
     const invoice = unwrap(await engine.invoices.get(c.req.valid('param').id));
     const pdf = await engine.invoices.render(invoice.snapshot);
@@ -181,16 +225,22 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
     });
   });
+}
 
+function getAccountsIdCreditNotes(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/accounts/{id}/credit_notes', 'Credit notes of an account'), async (c) => {
     const list = unwrap(await engine.invoices.listCreditNotes(c.req.valid('param').id));
     return c.json({ data: list.map(s.creditNote) }, 200);
   });
+}
 
+function getCreditNotesId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/credit_notes/{id}', 'Get a credit note'), async (c) => {
     return c.json(s.creditNote(unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id))), 200);
   });
+}
 
+function getCreditNotesIdPdf(app: AppType, engine: Engine, _s: Serializers): void {
   on(app, rawRoute('get', '/v1/credit_notes/{id}/pdf', 'Download a credit note as PDF', 'pdf'), async (c) => {
     const note = unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id));
     const pdf = await engine.invoices.render(note.snapshot);
@@ -199,7 +249,9 @@ export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void
       'content-disposition': `attachment; filename="${note.number}.pdf"`,
     });
   });
+}
 
+function postWebhooksStripe(app: AppType, engine: Engine, _s: Serializers): void {
   app.post('/v1/webhooks/stripe', async (c) => {
     const raw = await c.req.text();
     const r = unwrap(

@@ -13,6 +13,11 @@ const CreateHold = z.strictObject({
 });
 
 export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  for (const register of [postAccountsIdHolds, getHoldsId, postHoldsIdCapture, postHoldsIdRelease])
+    register(app, engine, s);
+}
+
+function postAccountsIdHolds(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -37,11 +42,15 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
       return c.json(s.hold(hold), 201);
     },
   );
+}
 
+function getHoldsId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/holds/{id}', 'Get a hold'), async (c) => {
     return c.json(s.hold(unwrap(await engine.holds.get(c.req.valid('param').id))), 200);
   });
+}
 
+function postHoldsIdCapture(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -57,7 +66,9 @@ export function holdRoutes(app: AppType, engine: Engine, s: Serializers): void {
       );
     },
   );
+}
 
+function postHoldsIdRelease(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('post', '/v1/holds/{id}/release', 'Release a hold'), async (c) => {
     return c.json(s.hold(unwrap(await engine.holds.release(c.req.valid('param').id))), 200);
   });

@@ -6,6 +6,19 @@ import type { Serializers } from '../serialize.ts';
 import { type AppType, jsonRoute, on, plainRoute, rawRoute, SpendLimitSchema } from './common.ts';
 
 export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  for (const register of [
+    postAccountsIdApiKeys,
+    getAccountsIdApiKeys,
+    getApiKeysId,
+    patchApiKeysId,
+    postApiKeysIdSuspend,
+    postApiKeysIdActivate,
+    deleteApiKeysId,
+  ])
+    register(app, engine, s);
+}
+
+function postAccountsIdApiKeys(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -22,7 +35,9 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       return c.json({ ...s.key(key), secret }, 201);
     },
   );
+}
 
+function getAccountsIdApiKeys(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute('get', '/v1/accounts/{id}/api_keys', 'List API keys (deleted keys are not listed)'),
@@ -31,11 +46,15 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       return c.json({ data: keys.map(s.key) }, 200);
     },
   );
+}
 
+function getApiKeysId(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('get', '/v1/api_keys/{id}', 'Get an API key'), async (c) => {
     return c.json(s.key(unwrap(await engine.keys.get(c.req.valid('param').id))), 200);
   });
+}
 
+function patchApiKeysId(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     jsonRoute(
@@ -58,15 +77,21 @@ export function keyRoutes(app: AppType, engine: Engine, s: Serializers): void {
       return c.json(s.key(unwrap(await engine.keys.update(c.req.valid('param').id, patch))), 200);
     },
   );
+}
 
+function postApiKeysIdSuspend(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('post', '/v1/api_keys/{id}/suspend', 'Suspend an API key'), async (c) => {
     return c.json(s.key(unwrap(await engine.keys.suspend(c.req.valid('param').id))), 200);
   });
+}
 
+function postApiKeysIdActivate(app: AppType, engine: Engine, s: Serializers): void {
   on(app, plainRoute('post', '/v1/api_keys/{id}/activate', 'Activate a suspended API key'), async (c) => {
     return c.json(s.key(unwrap(await engine.keys.activate(c.req.valid('param').id))), 200);
   });
+}
 
+function deleteApiKeysId(app: AppType, engine: Engine, _s: Serializers): void {
   on(app, rawRoute('delete', '/v1/api_keys/{id}', 'Delete a suspended API key', 'none'), async (c) => {
     unwrap(await engine.keys.delete(c.req.valid('param').id));
     return c.body(null, 204);

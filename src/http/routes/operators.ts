@@ -29,6 +29,11 @@ const auditLine = (e: AuditEntry) => ({
 
 /** Operator tokens (admin scope: the edge lets only `admin` call a non-GET here) and the audit log. */
 export function operatorRoutes(app: AppType, engine: Engine): void {
+  for (const register of [postOperatorTokens, getOperatorTokens, deleteOperatorTokensId, getAuditLog])
+    register(app, engine);
+}
+
+function postOperatorTokens(app: AppType, engine: Engine): void {
   on(
     app,
     jsonRoute(
@@ -49,11 +54,15 @@ export function operatorRoutes(app: AppType, engine: Engine): void {
       return c.json({ ...token(r.token), token: r.secret }, 201);
     },
   );
+}
 
+function getOperatorTokens(app: AppType, engine: Engine): void {
   on(app, plainRoute('get', '/v1/operator_tokens', 'List the operator tokens not revoked'), async (c) => {
     return c.json({ data: (await engine.operators.list()).map(token) }, 200);
   });
+}
 
+function deleteOperatorTokensId(app: AppType, engine: Engine): void {
   on(
     app,
     rawRoute('delete', '/v1/operator_tokens/{id}', 'Revoke an operator token at once', 'none'),
@@ -62,7 +71,9 @@ export function operatorRoutes(app: AppType, engine: Engine): void {
       return c.body(null, 204);
     },
   );
+}
 
+function getAuditLog(app: AppType, engine: Engine): void {
   on(
     app,
     plainRoute(

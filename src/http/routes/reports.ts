@@ -15,6 +15,10 @@ const RangeQuery = z.object({
 
 /** Finance reports: deferred revenue per month, and the ledger as a double-entry journal (CSV). */
 export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  for (const register of [getReportsDeferredRevenue, getReportsJournalCsv]) register(app, engine, s);
+}
+
+function getReportsDeferredRevenue(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     plainRoute(
@@ -40,7 +44,9 @@ export function reportRoutes(app: AppType, engine: Engine, s: Serializers): void
       );
     },
   );
+}
 
+function getReportsJournalCsv(app: AppType, engine: Engine, s: Serializers): void {
   on(
     app,
     rawRoute(

@@ -43,6 +43,22 @@ const RecordsQuery = z.object({
 });
 
 export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  const a = answersOf(s);
+  for (const register of [
+    getUsageDisputes,
+    postUsageDisputesIdResolve,
+    getTransfersId,
+    postUsageEventsIdVoid,
+    getAccountsIdUsageSummary,
+    getAccountsIdUsageRecords,
+    getAccountsIdUsageRecordsCsv,
+    postBillingRuns,
+  ])
+    register(app, engine, s, a);
+}
+
+/** What this resource's operations answer, from the serializers. */
+function answersOf(s: Serializers) {
   const quantity = (m: bigint) => formatAmount(m, QUANTITY_SCALE);
   const record = (r: UsageRecord & { status?: string; voidedAtMs?: number; voidReason?: string }) => ({
     id: r.id,
@@ -59,7 +75,6 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     billed_at: r.billedAtMs === null ? null : s.time(r.billedAtMs),
     billing_transfer_id: r.billingTransferId,
   });
-
   const dispute = (d: UsageDispute) => ({
     id: d.id,
     object: 'usage_dispute',
@@ -72,7 +87,12 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
     created_at: s.time(d.createdAtMs),
     resolved_at: s.time(d.resolvedAtMs),
   });
+  return { quantity, record, dispute };
+}
+type Answers = ReturnType<typeof answersOf>;
 
+function getUsageDisputes(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { dispute } = a;
   on(
     app,
     plainRoute(
@@ -97,7 +117,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       return c.json({ data: page.data.map(dispute), next_cursor: page.nextCursor }, 200);
     },
   );
+}
 
+function postUsageDisputesIdResolve(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { dispute } = a;
   on(
     app,
     jsonRoute(
@@ -114,7 +137,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       );
     },
   );
+}
 
+function getTransfersId(app: AppType, engine: Engine, s: Serializers, a: Answers): void {
+  const { quantity } = a;
   on(
     app,
     plainRoute('get', '/v1/transfers/{id}', 'A ledger transfer, traced to the usage it bills'),
@@ -167,7 +193,9 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       );
     },
   );
+}
 
+function postUsageEventsIdVoid(app: AppType, engine: Engine, s: Serializers, _a: Answers): void {
   on(
     app,
     jsonRoute(
@@ -193,7 +221,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       );
     },
   );
+}
 
+function getAccountsIdUsageSummary(app: AppType, engine: Engine, s: Serializers, a: Answers): void {
+  const { quantity } = a;
   on(
     app,
     plainRoute(
@@ -233,7 +264,10 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       );
     },
   );
+}
 
+function getAccountsIdUsageRecords(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { record } = a;
   on(
     app,
     plainRoute(
@@ -260,7 +294,9 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       return c.json({ data: page.records.map(record), next_cursor: page.nextCursor }, 200);
     },
   );
+}
 
+function getAccountsIdUsageRecordsCsv(app: AppType, engine: Engine, s: Serializers, _a: Answers): void {
   on(
     app,
     rawRoute(
@@ -279,7 +315,9 @@ export function usageRoutes(app: AppType, engine: Engine, s: Serializers): void 
       return csvResponse(c, engine, s, input);
     },
   );
+}
 
+function postBillingRuns(app: AppType, engine: Engine, s: Serializers, _a: Answers): void {
   on(
     app,
     jsonRoute(

@@ -11,6 +11,20 @@ const CreateEndpoint = z.strictObject({
 });
 
 export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): void {
+  const a = answersOf(s);
+  for (const register of [
+    postWebhookEndpoints,
+    getWebhookEndpoints,
+    getWebhookEndpointsId,
+    deleteWebhookEndpointsId,
+    postWebhookEndpointsIdRotateSecret,
+    getWebhookEndpointsIdDeliveries,
+  ])
+    register(app, engine, s, a);
+}
+
+/** What this resource's operations answer, from the serializers. */
+function answersOf(s: Serializers) {
   const endpoint = (e: WebhookEndpoint) => ({
     id: e.id,
     object: 'webhook_endpoint',
@@ -30,7 +44,12 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
     created_at: s.time(d.createdAtMs),
     delivered_at: s.time(d.deliveredAtMs),
   });
+  return { endpoint, delivery };
+}
+type Answers = ReturnType<typeof answersOf>;
 
+function postWebhookEndpoints(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { endpoint } = a;
   on(
     app,
     jsonRoute(
@@ -46,15 +65,23 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       return c.json({ ...endpoint(e), secret: e.secret }, 201);
     },
   );
+}
 
+function getWebhookEndpoints(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { endpoint } = a;
   on(app, plainRoute('get', '/v1/webhook_endpoints', 'List webhook endpoints'), async (c) => {
     return c.json({ data: (await engine.webhooks.list()).map(endpoint) }, 200);
   });
+}
 
+function getWebhookEndpointsId(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { endpoint } = a;
   on(app, plainRoute('get', '/v1/webhook_endpoints/{id}', 'Get a webhook endpoint'), async (c) => {
     return c.json(endpoint(unwrap(await engine.webhooks.get(c.req.valid('param').id))), 200);
   });
+}
 
+function deleteWebhookEndpointsId(app: AppType, engine: Engine, _s: Serializers, _a: Answers): void {
   on(
     app,
     rawRoute('delete', '/v1/webhook_endpoints/{id}', 'Delete a webhook endpoint', 'none'),
@@ -63,7 +90,10 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       return c.body(null, 204);
     },
   );
+}
 
+function postWebhookEndpointsIdRotateSecret(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { endpoint } = a;
   on(
     app,
     plainRoute(
@@ -76,7 +106,10 @@ export function webhookRoutes(app: AppType, engine: Engine, s: Serializers): voi
       return c.json({ ...endpoint(e), secret: e.secret }, 200);
     },
   );
+}
 
+function getWebhookEndpointsIdDeliveries(app: AppType, engine: Engine, _s: Serializers, a: Answers): void {
+  const { delivery } = a;
   on(
     app,
     plainRoute(
