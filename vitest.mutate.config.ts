@@ -14,6 +14,10 @@ export default defineConfig({
       'test/holds-and-lots.test.ts',
       'test/refunds-and-billing.test.ts',
       'test/purchase-providers.test.ts',
+      // Purchases that save a card, auto top-ups and tax per buyer: paths of credits.ts no other test reaches.
+      'test/stripe-auto-top-up.test.ts',
+      'test/auto-top-up.test.ts',
+      'test/tax-rate.test.ts',
     ],
     exclude: ['**/*.browser.test.ts', 'test/csv-memory.test.ts', 'test/package.test.ts'],
     testTimeout: 30_000,
