@@ -27,6 +27,8 @@ const fake = {
   lose: false,
   /** While set, the fake drops every API connection; `dropped` counts them. */
   down: false,
+  /** While set, only creating a customer fails (its connection dropped). */
+  customersDown: false,
   dropped: 0,
   /** While set, a PaymentIntent's answer waits for it (its id is chosen on arrival). */
   hold: null as Promise<void> | null,
@@ -39,6 +41,7 @@ let seq = 0;
 beforeEach(() => {
   fake.card = 'ok';
   fake.lose = false;
+  fake.customersDown = false;
   fake.down = false;
   fake.hold = null;
 });
@@ -161,7 +164,7 @@ beforeAll(async () => {
         res.end();
         return;
       }
-      if (fake.down) {
+      if (fake.down || (fake.customersDown && path === '/v1/customers')) {
         fake.dropped++;
         req.socket.destroy();
         return;
@@ -589,6 +592,30 @@ describe.each(STORES)('Stripe auto top-up ($name)', (store) => {
     expect([stopped.status, stopped.body.status]).toEqual([200, 'failed']);
     const ref = (await stored(third!.id))!.providerRef!;
     expect(fake.status.get(ref)).toBe('canceled');
+  });
+
+  it('a card cannot be saved while its Stripe customer cannot be made: 503, no checkout, and the retry opens one on the customer', async () => {
+    const { call, acc } = await setup();
+    fake.customersDown = true;
+    const sessions = fake.sessions.length;
+    const buy = () =>
+      call(
+        'POST',
+        `/v1/accounts/${acc}/credit_purchases`,
+        { credits: '1500', provider: 'stripe', save_payment_method: true },
+        { 'idempotency-key': 'save-card-later' },
+      );
+    const first = await buy();
+    expect([first.status, first.body.error.code]).toEqual([503, 'unavailable']);
+    expect(fake.sessions).toHaveLength(sessions); // no checkout that would not save the card
+    fake.customersDown = false;
+    const again = await buy();
+    expect(again.status).toBe(201);
+    expect(fake.sessions).toHaveLength(sessions + 1);
+    expect(fake.sessions.at(-1)).toMatchObject({
+      customer: expect.stringMatching(/^cus_/),
+      'payment_intent_data[setup_future_usage]': 'off_session',
+    });
   });
 
   it('save_payment_method is refused for the manual provider and must be a boolean', async () => {
