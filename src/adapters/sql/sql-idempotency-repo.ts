@@ -42,21 +42,30 @@ export class SqlIdempotencyRepo implements IdempotencyRepo {
     fromOwner: string,
     owner: string,
     leaseUntilMs: number,
+    evenIfCommitted: boolean,
   ): Promise<boolean> {
+    // Re-checked under the row's lock on PostgreSQL: a claim its owner committed meanwhile is kept.
     const won = await this.c
       .stmt(
-        'UPDATE idempotency_keys SET owner = ?, lease_until_ms = ? WHERE scope = ? AND idem_key = ? AND owner = ? AND status IS NULL RETURNING owner',
+        'UPDATE idempotency_keys SET owner = ?, lease_until_ms = ? WHERE scope = ? AND idem_key = ? AND owner = ? AND status IS NULL AND (committed_at_ms IS NULL OR ? = 1) RETURNING owner',
       )
-      .get(owner, leaseUntilMs, scope, key, fromOwner);
+      .get(owner, leaseUntilMs, scope, key, fromOwner, evenIfCommitted ? 1 : 0);
     return won !== undefined;
   }
 
-  async committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null) {
-    await this.c
+  async committed(
+    scope: string,
+    key: string,
+    owner: string,
+    atMs: number,
+    targetId: string | null,
+  ): Promise<boolean> {
+    const held = await this.c
       .stmt(
-        'UPDATE idempotency_keys SET committed_at_ms = COALESCE(committed_at_ms, ?), target_id = COALESCE(target_id, ?) WHERE scope = ? AND idem_key = ? AND owner = ?',
+        'UPDATE idempotency_keys SET committed_at_ms = COALESCE(committed_at_ms, ?), target_id = COALESCE(target_id, ?) WHERE scope = ? AND idem_key = ? AND owner = ? RETURNING owner',
       )
-      .run(atMs, targetId, scope, key, owner);
+      .get(atMs, targetId, scope, key, owner);
+    return held !== undefined;
   }
 
   async keep(scope: string, key: string, owner: string, a: KeptAnswer): Promise<void> {

@@ -182,7 +182,12 @@ export function markPurchaseFailed(
 export const autoTopUpListener: BalanceListener = {
   name: 'auto top-up',
   inTransaction: async (ctx, tx, change) => {
-    const due = await withAutoTopUp(ctx, tx, new Set([...change.accountIds, ...change.settingsOf]));
+    const due = await withAutoTopUp(
+      ctx,
+      tx,
+      new Set([...change.accountIds, ...change.settingsOf]),
+      change.settingsOf,
+    );
     const started = due.length > 0 ? await startAutoTopUps(ctx, tx, due) : [];
     return started.length > 0 ? () => void chargeAutoTopUps(ctx, started) : undefined;
   },

@@ -1,5 +1,5 @@
 import { formatAmount } from './amount.ts';
-import type { Context } from './context.ts';
+import { type Context, fail } from './context.ts';
 import { type Refusal, refuse } from './errors.ts';
 import type { AuditEntry, AuditInput, KeptAnswer, KeptRequest } from './model.ts';
 
@@ -81,13 +81,22 @@ export async function beginRequest(ctx: Context, input: RequestInput): Promise<A
       if (!open) return;
       const entry = line(value);
       if (entry) await tx.audit.append([entry]);
-      if (key !== undefined)
-        await tx.idempotency.committed(
+      // A claim a retry took over (this request outlived its lease): its change must not commit too.
+      if (
+        key !== undefined &&
+        !(await tx.idempotency.committed(
           input.scope,
           key,
           owner,
           ctx.clock.nowMs(),
           entry?.targetId ?? idOf(value),
+        ))
+      )
+        fail(
+          refuse(
+            'request_in_progress',
+            'a retry with this Idempotency-Key took it over while this request ran; nothing changed here',
+          ),
         );
     },
   };
@@ -138,7 +147,16 @@ export async function beginRequest(ctx: Context, input: RequestInput): Promise<A
     // Its owner stopped before changing anything (or the use case finds its own work again): this
     // request runs it, if no other retry took it over first.
     if (stopped && row.fingerprint === input.fingerprint && (row.committedAtMs === null || input.findsItsOwn))
-      if (await tx.idempotency.takeOver(input.scope, key, row.owner, owner, now + LEASE_MS))
+      if (
+        await tx.idempotency.takeOver(
+          input.scope,
+          key,
+          row.owner,
+          owner,
+          now + LEASE_MS,
+          input.findsItsOwn === true,
+        )
+      )
         return { ...row, owner };
     return row;
   });

@@ -201,7 +201,10 @@ export async function spendStatuses(
 }
 
 /** What an account has set (its limits, its keys' limits, its auto top-up), from memory while fresh. */
-async function controlsOf(ctx: Context, tx: Tx, accountId: string) {
+async function controlsOf(ctx: Context, tx: Tx, accountId: string, settingsOf: readonly string[] = []) {
+  // Settings this transaction sets are read from it and never kept: it might still roll back.
+  if (settingsOf.includes(accountId))
+    return { ...(await tx.spend.limitsOf(accountId)), atMs: ctx.clock.nowMs() };
   const known = ctx.spend.limits.get(accountId);
   if (known && fresh(ctx, known.atMs)) return known;
   const controls = { ...(await tx.spend.limitsOf(accountId)), atMs: ctx.clock.nowMs() };
@@ -213,11 +216,16 @@ async function controlsOf(ctx: Context, tx: Tx, accountId: string) {
  * Inside the unit of work that changed these accounts' balances (or their limits): announces each
  * limit the change reached, once per period and scope (`spend_limit.reached`), each cap and budget.
  */
-export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iterable<string>): Promise<void> {
-  if (!(await anyLimitsIn(ctx, tx))) return;
+export async function announceSpendLimits(
+  ctx: Context,
+  tx: Tx,
+  accountIds: Iterable<string>,
+  settingsOf: readonly string[] = [],
+): Promise<void> {
+  if (!(await anyLimitsIn(ctx, tx, settingsOf))) return;
   const now = ctx.clock.nowMs();
   for (const accountId of accountIds) {
-    const controls = await controlsOf(ctx, tx, accountId);
+    const controls = await controlsOf(ctx, tx, accountId, settingsOf);
     if (controls.account.length === 0 && controls.keys.size === 0) continue;
     const statuses = await spendStatuses(ctx, tx, accountId);
     // Every limit of each scope, the cap and the budget: each announced when reached.
@@ -249,7 +257,9 @@ export async function announceSpendLimits(ctx: Context, tx: Tx, accountIds: Iter
 }
 
 /** Whether any limit or auto top-up exists at all (from memory while fresh). */
-async function anyLimitsIn(ctx: Context, tx: Tx): Promise<boolean> {
+async function anyLimitsIn(ctx: Context, tx: Tx, settingsOf: readonly string[] = []): Promise<boolean> {
+  // Read in a transaction that sets settings, it is not kept (it might roll back).
+  if (settingsOf.length > 0) return tx.spend.anyLimits();
   const state = ctx.spend;
   if (!state.anyLimits || !fresh(ctx, state.anyLimits.atMs))
     state.anyLimits = { value: await tx.spend.anyLimits(), atMs: ctx.clock.nowMs() };
@@ -261,11 +271,12 @@ export async function withAutoTopUp(
   ctx: Context,
   tx: Tx,
   accountIds: Iterable<string>,
+  settingsOf: readonly string[] = [],
 ): Promise<{ accountId: string; autoTopUp: AutoTopUp }[]> {
   const found: { accountId: string; autoTopUp: AutoTopUp }[] = [];
-  if (!(await anyLimitsIn(ctx, tx))) return found;
+  if (!(await anyLimitsIn(ctx, tx, settingsOf))) return found;
   for (const accountId of accountIds) {
-    const { autoTopUp } = await controlsOf(ctx, tx, accountId);
+    const { autoTopUp } = await controlsOf(ctx, tx, accountId, settingsOf);
     if (autoTopUp) found.push({ accountId, autoTopUp });
   }
   return found;
@@ -279,16 +290,14 @@ export function dropSpent(ctx: Context, accountIds: Iterable<string>): void {
 /**
  * Spend limits as a listener of every change of a balance or of spend settings (registered in
  * core/engine.ts): limits reached are announced in the change's transaction; settings set in it
- * are read from it (what is known of them here is forgotten before and after, since it might roll
- * back), and counters are dropped once it committed.
+ * are read from it and never kept in memory (it might roll back), what was known of them is
+ * forgotten once it committed, and counters are dropped then.
  */
 export const spendListener: BalanceListener = {
   name: 'spend limits',
   inTransaction: async (ctx, tx, change) => {
-    forgetSettings(ctx, change.settingsOf);
     const ids = new Set([...change.accountIds, ...change.settingsOf]);
-    await announceSpendLimits(ctx, tx, ids);
-    forgetSettings(ctx, change.settingsOf);
+    await announceSpendLimits(ctx, tx, ids, change.settingsOf);
     return () => {
       dropSpent(ctx, ids);
       forgetSettings(ctx, change.settingsOf);

@@ -85,9 +85,20 @@ export interface IdempotencyRepo {
     fromOwner: string,
     owner: string,
     leaseUntilMs: number,
+    /** Also a claim whose change committed (a use case that finds its own work again). */
+    evenIfCommitted: boolean,
   ): Promise<boolean>;
-  /** Marks the change committed, in the change's own transaction (while `owner` holds the claim). */
-  committed(scope: string, key: string, owner: string, atMs: number, targetId: string | null): Promise<void>;
+  /**
+   * Marks the change committed, in the change's own transaction: false when `owner` no longer
+   * holds the claim (a retry took it over), and the change must then not commit.
+   */
+  committed(
+    scope: string,
+    key: string,
+    owner: string,
+    atMs: number,
+    targetId: string | null,
+  ): Promise<boolean>;
   /** Keeps the answer of the request `owner` ran. */
   keep(scope: string, key: string, owner: string, answer: KeptAnswer): Promise<void>;
   /** Gives the claim up with no answer kept: deleted if nothing committed, else left for its twin to report. */
