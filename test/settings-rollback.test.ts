@@ -23,7 +23,7 @@ describe('settings of a change that did not commit', () => {
     });
     let failNextCommit = false;
     const storage: Storage = {
-      shared: inner.shared,
+      shared: false,
       // The next unit of work that updates an account fails at its end, after its listeners ran.
       transaction: (fn, options) =>
         inner.transaction(async (tx) => {
