@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { isCountryCode } from './core/kernel/billing-details.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/kernel/config.ts';
-import { INVOICE_LOCALES, type InvoiceLocale } from './core/kernel/model.ts';
+import { INVOICE_LOCALES, type InvoiceLocale, type RateEntry } from './core/kernel/model.ts';
+import { parseRateEntries } from './core/prices/index.ts';
 
 /** The standalone server's settings, read once from the environment (see API.md). */
 export interface ServerSettings {
@@ -256,15 +257,29 @@ function usageDurability(env: NodeJS.ProcessEnv): 'normal' | 'full' {
   return v;
 }
 
-function readPriceBook(path: string): Record<string, string> {
+function readPriceBook(path: string): Record<string, string> | RateEntry[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new ConfigError('TOLLGATE_PRICE_BOOK', `cannot read ${path} as JSON (${(e as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('TOLLGATE_PRICE_BOOK', 'must be a JSON object of model -> credits per unit');
+  // A rate card: `[entry, ...]` or `{ "models": [entry, ...] }` (the shape of a price version).
+  const entries = Array.isArray(parsed)
+    ? parsed
+    : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { models?: unknown }).models)
+      ? (parsed as { models: unknown[] }).models
+      : undefined;
+  if (entries) {
+    const card = parseRateEntries(entries, 'models', { numbers: true });
+    if (!card.ok) throw new ConfigError('TOLLGATE_PRICE_BOOK', card.message);
+    return card.value;
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new ConfigError(
+      'TOLLGATE_PRICE_BOOK',
+      'must be a rate card (an array of entries) or a JSON object of model -> credits per unit',
+    );
   }
   const book: Record<string, string> = {};
   for (const [model, price] of Object.entries(parsed)) {

@@ -17,6 +17,7 @@ import type {
   WebhookSender,
 } from './kernel/ports.ts';
 import { beginRequest, NO_SCOPES, type RequestInput } from './kernel/retries.ts';
+import { newPriceState, pricesSlice, startPrices } from './prices/index.ts';
 import { reportsSlice } from './reports/index.ts';
 import { newSpendState, runwayListener, spendListener } from './spend/index.ts';
 import { usageSlice } from './usage/index.ts';
@@ -65,7 +66,9 @@ export async function createEngine(deps: EngineDeps) {
   await ctx.storage.transaction((tx) => tx.ledger.insertAccounts(systemAccounts()));
   // Each feature builds its slice of the engine; this only wires them.
   const access = accessSlice(ctx, deps.signIn);
-  const usage = usageSlice(ctx, deps.config);
+  const prices = newPriceState(ctx.cache.ttlMs);
+  await startPrices(ctx, prices, deps.config);
+  const usage = usageSlice(ctx, prices);
   return {
     /**
      * The storage this engine runs on, for tests and tools beside the engine (backup, benchmarks,
@@ -82,6 +85,7 @@ export async function createEngine(deps: EngineDeps) {
     },
     ...access,
     ...creditsSlice(ctx, deps.config, deps.renderer),
+    ...pricesSlice(ctx, prices),
     usage: usage.usage,
     billing: usage.billing,
     ...webhooksSlice(ctx),

@@ -31,8 +31,8 @@ export class PgUsageRepo implements UsageRepo {
     const inserted = new Set<string>();
     if (candidates.length > 0) {
       const r = await this.client.query(
-        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint, unit_price)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+        `INSERT INTO usage_events (ts_ms, id, account_id, api_key_id, model, quantity_minor, credits_minor, properties, fingerprint, unit_price, price_version_id, quantities)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [
           candidates.map((e) => e.timestampMs),
@@ -45,6 +45,8 @@ export class PgUsageRepo implements UsageRepo {
           candidates.map((e) => e.properties),
           candidates.map((e) => e.fingerprint),
           candidates.map((e) => e.unitPrice ?? null),
+          candidates.map((e) => e.priceVersionId ?? null),
+          candidates.map((e) => e.quantities ?? null),
         ],
       );
       for (const row of r.rows as { id: string }[]) inserted.add(row.id);

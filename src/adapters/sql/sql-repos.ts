@@ -9,6 +9,7 @@ import { SqlLedgerRepo } from './sql-ledger-repo.ts';
 import { SqlAuditRepo, SqlOperatorRepo } from './sql-operator-repo.ts';
 import { SqlPaymentCustomerRepo } from './sql-payment-customer-repo.ts';
 import { SqlPortalRepo } from './sql-portal-repo.ts';
+import { SqlPriceRepo } from './sql-price-repo.ts';
 import { SqlSpendRepo } from './sql-spend-repo.ts';
 import { SqlVoidRepo } from './sql-void-repo.ts';
 import { SqlWebhookRepo } from './sql-webhook-repo.ts';
@@ -33,5 +34,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     voids: new SqlVoidRepo(c),
     disputes: new SqlDisputeRepo(c),
     finance: new SqlFinanceRepo(c),
+    prices: new SqlPriceRepo(c),
   };
 }

@@ -13,6 +13,8 @@ export const toUsageRecord = (r: Row): UsageRecord => ({
   timestampMs: num(r.ts_ms),
   properties: strOrNull(r.properties),
   unitPrice: strOrNull(r.unit_price),
+  priceVersionId: strOrNull(r.price_version_id),
+  quantities: strOrNull(r.quantities),
   billedAtMs: numOrNull(r.billed_at_ms),
   billingTransferId: strOrNull(r.billing_transfer_id),
 });

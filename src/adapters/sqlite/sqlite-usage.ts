@@ -137,6 +137,8 @@ export class SqliteUsage implements UsageRepo {
               e.creditsMinor,
               e.properties,
               e.unitPrice ?? null,
+              e.priceVersionId ?? null,
+              e.quantities ?? null,
               e.fingerprint,
               receivedMs,
             );
@@ -354,6 +356,8 @@ const ROW_COLUMNS = [
   'credits_minor',
   'properties',
   'unit_price',
+  'price_version_id',
+  'quantities',
   'fingerprint',
   'received_ms',
 ];

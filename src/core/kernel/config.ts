@@ -1,5 +1,5 @@
 import { DEFAULT_SCALES, type Scales } from './amount.ts';
-import type { InvoiceLocale } from './model.ts';
+import type { InvoiceLocale, RateEntry } from './model.ts';
 import type { Durability } from './ports.ts';
 
 /** Everything the platform's rules leave to the operator, with the platform's defaults. */
@@ -15,7 +15,11 @@ export interface TollgateConfig {
   maxActiveKeys: number;
   keyPrefix: string;
   /** model -> credits per unit, decimal strings. */
-  priceBook: Record<string, string>;
+  /**
+   * What seeds the rate card's first version: rate card entries, or the older shape of a model to
+   * its credits per unit.
+   */
+  priceBook: Record<string, string> | RateEntry[];
   /** `{YYYY}` is the UTC year of issue, `{seq:N}` the number zero-padded to N digits. */
   invoiceNumberFormat: string;
   creditNoteNumberFormat: string;
@@ -54,14 +58,39 @@ export interface TollgateConfig {
 }
 
 /** The built-in example price book: an AI-video platform prices a clip by length and resolution. */
-export const EXAMPLE_PRICE_BOOK: Record<string, string> = {
-  'video-4s-720p': '20',
-  'video-8s-720p': '40',
-  'video-4s-1080p': '35',
-  'video-8s-1080p': '70',
-  'image-1024': '2',
-  'tokens-1k': '0.05',
-};
+const whole = (model: string, credits: string): RateEntry => ({
+  model,
+  dimensions: [{ name: 'quantity', credits, per: '1', whole: true }],
+});
+
+/**
+ * The built-in example rate card (the first version when `TOLLGATE_PRICE_BOOK` is not set): videos
+ * and images by the piece, whole; tokens by the thousand; a chat model by input, cached and output
+ * tokens per million; video by the second at two resolutions.
+ */
+export const EXAMPLE_PRICE_BOOK: RateEntry[] = [
+  whole('video-4s-720p', '20'),
+  whole('video-8s-720p', '40'),
+  whole('video-4s-1080p', '35'),
+  whole('video-8s-1080p', '70'),
+  whole('image-1024', '2'),
+  { model: 'tokens-1k', dimensions: [{ name: 'quantity', credits: '0.05', per: '1', whole: false }] },
+  {
+    model: 'chat-large',
+    dimensions: [
+      { name: 'input_tokens', credits: '2.5', per: '1000000', whole: true },
+      { name: 'cached_input_tokens', credits: '1.25', per: '1000000', whole: true },
+      { name: 'output_tokens', credits: '10', per: '1000000', whole: true },
+    ],
+  },
+  {
+    model: 'video-seconds',
+    dimensions: [
+      { name: 'seconds_720p', credits: '5', per: '1', whole: false },
+      { name: 'seconds_1080p', credits: '8.75', per: '1', whole: false },
+    ],
+  },
+];
 
 export const DEFAULT_CONFIG: TollgateConfig = {
   scales: DEFAULT_SCALES,

@@ -178,8 +178,15 @@ export interface RatedEvent {
   timestampMs: number;
   hourMs: number;
   properties: string | null;
-  /** The price-book entry it was rated at (credits per unit); null when it carried its own credits. */
+  /**
+   * The rate card entry it was rated at: `2.5` (credits per unit of `quantity`) or
+   * `input_tokens=2.5/1000000;output_tokens=10/1000000`; null when it carried its own credits.
+   */
   unitPrice?: string | null;
+  /** The price version that rated it (null when it carried its own credits). */
+  priceVersionId?: string | null;
+  /** A multi-dimension event's quantities, `input_tokens=1200;output_tokens=350` (null otherwise). */
+  quantities?: string | null;
   /** Canonical content, compared when the same id comes again. */
   fingerprint: string;
 }
@@ -227,8 +234,11 @@ export interface UsageRecord {
   creditsMinor: bigint;
   timestampMs: number;
   properties: string | null;
-  /** The price-book entry it was rated at; null when it carried its own credits. */
+  /** The rate card entry it was rated at (see `RatedEvent.unitPrice`); null when it carried its own credits. */
   unitPrice: string | null;
+  priceVersionId: string | null;
+  /** Quantities by dimension when the model has several (see `RatedEvent.quantities`). */
+  quantities: string | null;
   /** When a billing run posted it to the ledger, and by which transfer (null until then). */
   billedAtMs: number | null;
   billingTransferId: string | null;
@@ -358,4 +368,43 @@ export interface AuditInput {
   targetId?: string | null;
   requestId?: string | null;
   ip?: string | null;
+}
+
+/**
+ * A rate card prices each model by one or more dimensions: `credits` for `per` units of the
+ * dimension (decimal strings). `whole`: only whole quantities (images, videos).
+ */
+export interface Dimension {
+  name: string;
+  credits: string;
+  per: string;
+  whole: boolean;
+}
+
+export interface RateEntry {
+  model: string;
+  dimensions: Dimension[];
+}
+
+/** A version of the whole card, in effect from `effectiveAtMs` until the next version's. */
+export interface PriceVersion {
+  id: string;
+  effectiveAtMs: number;
+  models: RateEntry[];
+  note: string | null;
+  createdAtMs: number;
+}
+
+/**
+ * An account's contract: inside `[startsAtMs, endsAtMs)` its events are rated by the contract's
+ * entry for their model if it has one, else by the card less `discountPercent`.
+ */
+export interface Contract {
+  id: string;
+  accountId: string;
+  startsAtMs: number;
+  endsAtMs: number | null;
+  discountPercent: string | null;
+  models: RateEntry[];
+  createdAtMs: number;
 }

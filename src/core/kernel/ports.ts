@@ -7,6 +7,7 @@
 export type * from './ports/access.ts';
 export type * from './ports/edges.ts';
 export type * from './ports/money.ts';
+export type * from './ports/prices.ts';
 export type * from './ports/spend.ts';
 export type * from './ports/storage.ts';
 export type * from './ports/system.ts';

@@ -5,7 +5,14 @@ import { hash64Hex } from '../kernel/hash.ts';
 import type { IngestStatus, RatedEvent } from '../kernel/model.ts';
 import { parseInstant, startOfHour } from '../kernel/time.ts';
 import { afterBalanceChange } from '../kernel/unit-of-work.ts';
-import { rate, type UnitPrice } from '../prices/index.ts';
+import {
+  type CompiledEntry,
+  freshPrices,
+  type PriceState,
+  pricesAt,
+  QUANTITY,
+  rateDimensions,
+} from '../prices/index.ts';
 
 /** Quantities are kept with 6 decimal places. */
 export const QUANTITY_SCALE = 6;
@@ -20,6 +27,7 @@ const EVENT_FIELDS = new Set([
   'account_id',
   'model',
   'quantity',
+  'quantities',
   'timestamp',
   'credits',
   'properties',
@@ -48,9 +56,9 @@ interface Pending {
 }
 
 export interface MeteringState {
-  prices: Map<string, UnitPrice>;
-  /** Parsed quantity and its price, by model and quantity text (bounded; see `remember`). */
-  priced: Map<string, Map<string, { quantityMinor: bigint; creditsMinor: bigint }>>;
+  prices: PriceState;
+  /** Parsed quantity and its price, by compiled entry and quantity text (bounded; see `remember`). */
+  priced: WeakMap<CompiledEntry, Map<string, { quantityMinor: bigint; creditsMinor: bigint }>>;
   pricedCount: number;
   queue: Pending[];
   scheduled: boolean;
@@ -61,18 +69,18 @@ const MAX_PRICED = 4096;
 
 function remember(
   state: MeteringState,
-  model: string,
+  entry: CompiledEntry,
   quantityText: string,
   value: { quantityMinor: bigint; creditsMinor: bigint },
 ): void {
   if (state.pricedCount >= MAX_PRICED) {
-    state.priced.clear();
+    state.priced = new WeakMap();
     state.pricedCount = 0;
   }
-  let byQuantity = state.priced.get(model);
+  let byQuantity = state.priced.get(entry);
   if (!byQuantity) {
     byQuantity = new Map();
-    state.priced.set(model, byQuantity);
+    state.priced.set(entry, byQuantity);
   }
   byQuantity.set(quantityText, value);
   state.pricedCount++;
@@ -100,6 +108,7 @@ export async function ingestUsage(
   const rated: RatedEvent[] = [];
   const positions: number[] = [];
   await resolveUnknown(ctx, state, raw);
+  await freshPrices(ctx, state.prices);
   for (let i = 0; i < raw.length; i++) {
     const r = rateOne(ctx, state, raw[i], now);
     if ('status' in r) results[i] = r;
@@ -159,17 +168,6 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
   }
   if (typeof e.model !== 'string' || !MODEL.test(e.model))
     return reject(id, 'validation_failed', 'model must be 1 to 128 printable ASCII characters');
-  const quantityText =
-    typeof e.quantity === 'number' && Number.isSafeInteger(e.quantity) ? String(e.quantity) : e.quantity;
-  // Most events of a platform repeat a few (model, quantity) pairs: their parse and price are kept.
-  const priced = typeof quantityText === 'string' ? state.priced.get(e.model)?.get(quantityText) : undefined;
-  let quantityMinor: bigint;
-  if (priced) quantityMinor = priced.quantityMinor;
-  else {
-    const quantity = parseAmount(quantityText, QUANTITY_SCALE, 'quantity', { allowZero: true });
-    if (!quantity.ok) return reject(id, 'validation_failed', quantity.message);
-    quantityMinor = quantity.value;
-  }
   const timestampMs = typeof e.timestamp === 'string' ? parseInstant(e.timestamp) : Number.NaN;
   if (Number.isNaN(timestampMs)) {
     return typeof e.timestamp === 'string' && ISO_TIMESTAMP.test(e.timestamp)
@@ -220,25 +218,29 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     accountId = e.account_id;
   }
   const max = ctx.config.maxCreditsMinor;
-  // Quantities share the bound of credits (as a count of units): rollup sums stay in range.
-  if (quantityMinor > max)
-    return reject(id, 'amount_out_of_range', `quantity must be at most ${formatAmount(max, QUANTITY_SCALE)}`);
+  const ownCredits = e.credits !== undefined && e.credits !== null;
+  // The version in effect at the event's time, with the account's contract applied.
+  const card = pricesAt(state.prices, accountId, timestampMs);
+  const entry = card?.entries.get(e.model);
+  if (!entry && !ownCredits)
+    return reject(
+      id,
+      'unknown_model',
+      `model ${e.model} has no price at ${new Date(timestampMs).toISOString()}; send credits with the event or add it to the rate card`,
+    );
+  const measured = measure(e, entry, max, state.priced);
+  if ('code' in measured) return reject(id, measured.code, measured.message);
   let creditsMinor: bigint;
-  if (e.credits !== undefined && e.credits !== null) {
+  if (ownCredits) {
     const c = parseCredits(e.credits, ctx.config.scales.credits, max, 'credits', { allowZero: true });
     if (!c.ok) return reject(id, c.code === 'amount_out_of_range' ? c.code : 'validation_failed', c.message);
     creditsMinor = c.value;
-  } else if (priced) creditsMinor = priced.creditsMinor;
+  } else if (measured.credits !== undefined) creditsMinor = measured.credits;
   else {
-    const price = state.prices.get(e.model);
-    if (!price)
-      return reject(
-        id,
-        'unknown_model',
-        `model ${e.model} has no price; send credits with the event or add it to the price book`,
-      );
-    creditsMinor = rate(price, quantityMinor, QUANTITY_SCALE, ctx.config.scales.credits);
-    remember(state, e.model, quantityText as string, { quantityMinor, creditsMinor });
+    creditsMinor = rateDimensions(entry!, measured.byDimension, QUANTITY_SCALE, ctx.config.scales.credits);
+    // Most events of a platform repeat a few (model, quantity) pairs: their parse and price are kept.
+    if (measured.cacheAs !== undefined)
+      remember(state, entry!, measured.cacheAs, { quantityMinor: measured.quantityMinor, creditsMinor });
   }
   if (creditsMinor > max)
     return reject(
@@ -246,11 +248,13 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
       'amount_out_of_range',
       `the event rates at more than ${formatAmount(max, ctx.config.scales.credits)} credits`,
     );
+  const quantityMinor = measured.quantityMinor;
+  const quantities = measured.quantities;
   // The content compared when the same id comes again, kept as a 64-bit hash: a false match
   // needs the same id and a hash collision of two contents (about 1 in 2^64).
   // Fields joined by NUL, which no id, model or JSON text contains.
   const fingerprint = hash64Hex(
-    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${quantityMinor}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
+    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${quantities ?? quantityMinor}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
   );
   return {
     id,
@@ -262,12 +266,127 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     timestampMs,
     hourMs: startOfHour(timestampMs),
     properties,
-    unitPrice:
-      (e.credits === undefined || e.credits === null) && Object.hasOwn(ctx.config.priceBook, e.model)
-        ? ctx.config.priceBook[e.model]!
-        : null,
+    unitPrice: ownCredits || !entry ? null : entry.label,
+    priceVersionId: ownCredits || !card ? null : card.version.id,
+    quantities,
     fingerprint,
   };
+}
+
+type Measured =
+  | {
+      /** The event's `quantity`, or the sum of its dimensions' quantities. */
+      quantityMinor: bigint;
+      /** Quantities in the order of the entry's dimensions. */
+      byDimension: bigint[];
+      /** `name=decimal;...` when the model has several dimensions. */
+      quantities: string | null;
+      /** Credits already known for this quantity (the cache). */
+      credits?: bigint;
+      /** The text to keep the price under (one-dimension events). */
+      cacheAs?: string;
+    }
+  | { code: EventCode; message: string };
+
+const NO_QUANTITIES: bigint[] = [];
+
+/**
+ * Reads an event's `quantity` or `quantities` against its model's entry: every dimension named
+ * must be priced, a whole dimension takes whole quantities, each is bounded like an amount. Without
+ * an entry (the event brings its own credits) the quantities are kept as sent.
+ */
+function measure(
+  e: Record<string, unknown>,
+  entry: CompiledEntry | undefined,
+  max: bigint,
+  priced: MeteringState['priced'],
+): Measured {
+  const hasQuantity = e.quantity !== undefined && e.quantity !== null;
+  const hasQuantities = e.quantities !== undefined && e.quantities !== null;
+  if (hasQuantity && hasQuantities)
+    return { code: 'validation_failed', message: 'give quantity or quantities, not both' };
+  if (!hasQuantities) {
+    if (entry && !entry.single)
+      return {
+        code: 'validation_failed',
+        message: `model ${entry.model} is priced by ${entry.dimensions.map((d) => d.name).join(', ')}: send quantities`,
+      };
+    const text =
+      typeof e.quantity === 'number' && Number.isSafeInteger(e.quantity) ? String(e.quantity) : e.quantity;
+    const known = entry && typeof text === 'string' ? priced.get(entry)?.get(text) : undefined;
+    if (known)
+      return {
+        quantityMinor: known.quantityMinor,
+        byDimension: NO_QUANTITIES,
+        quantities: null,
+        credits: known.creditsMinor,
+      };
+    const q = oneQuantity(text, QUANTITY, entry?.dimensions[0]?.whole ?? false, max);
+    if ('code' in q) return q;
+    return { quantityMinor: q.minor, byDimension: [q.minor], quantities: null, cacheAs: text as string };
+  }
+  if (typeof e.quantities !== 'object' || Array.isArray(e.quantities))
+    return {
+      code: 'validation_failed',
+      message: 'quantities must be an object of dimension -> quantity, such as { "input_tokens": "1200" }',
+    };
+  const given = Object.entries(e.quantities as Record<string, unknown>);
+  if (given.length === 0 || given.length > 16)
+    return { code: 'validation_failed', message: 'quantities must name 1 to 16 dimensions' };
+  const dims = entry?.dimensions;
+  const byDimension = dims ? new Array<bigint>(dims.length).fill(0n) : NO_QUANTITIES;
+  const parts: string[] = [];
+  let sum = 0n;
+  for (const [name, value] of given) {
+    const at = dims ? dims.findIndex((d) => d.name === name) : -1;
+    if (dims && at < 0)
+      return {
+        code: 'validation_failed',
+        message: `model ${entry!.model} does not price ${name.slice(0, 64)}; it prices ${dims.map((d) => d.name).join(', ')}`,
+      };
+    if (!dims && !/^[a-z][a-z0-9_]{0,63}$/.test(name))
+      return { code: 'validation_failed', message: 'a dimension name is lower-case letters, digits and _' };
+    const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+    const q = oneQuantity(text, name, dims?.[at]?.whole ?? false, max);
+    if ('code' in q) return q;
+    if (dims) byDimension[at] = q.minor;
+    sum += q.minor;
+    parts.push(`${name}=${formatAmount(q.minor, QUANTITY_SCALE)}`);
+  }
+  if (sum > max)
+    return {
+      code: 'amount_out_of_range',
+      message: `quantities must add up to at most ${formatAmount(max, QUANTITY_SCALE)}`,
+    };
+  // A one-dimension model sent as quantities is the same event as with quantity.
+  if (entry?.single) return { quantityMinor: sum, byDimension, quantities: null };
+  parts.sort();
+  return { quantityMinor: sum, byDimension, quantities: parts.join(';') };
+}
+
+const WHOLE = 10n ** BigInt(6);
+
+function oneQuantity(
+  text: unknown,
+  name: string,
+  whole: boolean,
+  max: bigint,
+): { minor: bigint } | { code: EventCode; message: string } {
+  const field = name === QUANTITY ? 'quantity' : `quantities.${name}`;
+  const q = parseAmount(text, QUANTITY_SCALE, field, { allowZero: true });
+  if (!q.ok) return { code: 'validation_failed', message: q.message };
+  // Quantities share the bound of credits (as a count of units): rollup sums stay in range.
+  if (q.value > max)
+    return {
+      code: 'amount_out_of_range',
+      message: `${field} must be at most ${formatAmount(max, QUANTITY_SCALE)}`,
+    };
+  if (whole && q.value % WHOLE !== 0n)
+    return {
+      code: 'validation_failed',
+      message: `${field} must be a whole number (this model prices whole units)`,
+    };
+  return { minor: q.value };
 }
 
 /** Queues rated events for the next group commit and answers their statuses once it commits. */

@@ -1,6 +1,5 @@
-import type { TollgateConfig } from '../kernel/config.ts';
 import { type Context, read } from '../kernel/context.ts';
-import { compilePriceBook } from '../prices/index.ts';
+import type { PriceState } from '../prices/index.ts';
 import { runBilling } from './billing.ts';
 import { listDisputes, openDispute, resolveDispute } from './disputes.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
@@ -18,10 +17,10 @@ import { voidUsageEvent } from './voids.ts';
  * summaries, voids and disputes, and hourly billing, run one at a time. `close` drains both.
  * @example const { usage, billing, close } = usageSlice(ctx, deps.config)
  */
-export function usageSlice(ctx: Context, config: TollgateConfig) {
+export function usageSlice(ctx: Context, prices: PriceState) {
   const metering: MeteringState = {
-    prices: compilePriceBook(config.priceBook),
-    priced: new Map(),
+    prices,
+    priced: new WeakMap(),
     pricedCount: 0,
     queue: [],
     scheduled: false,

@@ -11,6 +11,7 @@ import type {
   PaymentCustomerRepo,
   PurchaseRepo,
 } from './money.ts';
+import type { PriceRepo } from './prices.ts';
 import type { SpendRepo } from './spend.ts';
 import type { DisputeRepo, RecordsQuery, UsageHour, UsageQuery, UsageRepo, VoidRepo } from './usage.ts';
 import type { WebhookRepo } from './webhooks.ts';
@@ -35,6 +36,7 @@ export interface Tx {
   voids: VoidRepo;
   disputes: DisputeRepo;
   finance: FinanceRepo;
+  prices: PriceRepo;
 }
 
 export type Durability = 'full' | 'normal';
