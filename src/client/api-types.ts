@@ -4182,6 +4182,555 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/price_versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of the rate card, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Every version, newest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PriceVersion'][];
+            };
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a version of the rate card, in effect from effective_at (never re-rates stored events) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @example 2027-01-01T00:00:00Z */
+            effective_at: string;
+            models: components['schemas']['RateEntryInput'][];
+            note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description The version created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PriceVersion'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The prices in effect at a time, with an account contract applied */
+    get: {
+      parameters: {
+        query?: {
+          at?: string;
+          account_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The prices in effect */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Prices'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/accounts/{id}/contracts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's contracts, by start */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account's contracts */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Contract'][];
+            };
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Give an account a contract: its own prices or a discount on the card, for a period */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            starts_at?: string;
+            ends_at?: string | null;
+            /** @example 15 */
+            discount_percent?: string | null;
+            models?: components['schemas']['RateEntryInput'][];
+          };
+        };
+      };
+      responses: {
+        /** @description The contract created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Contract'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/contracts/{id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End a contract now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The contract, ended */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Contract'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhook_endpoints': {
     parameters: {
       query?: never;
@@ -5762,7 +6311,18 @@ export interface components {
       account_id: string;
       api_key_id: string | null;
       model: string;
+      /** @description The quantity, or the sum of the quantities of a model priced by several dimensions */
       quantity: string;
+      /**
+       * @description Quantities by dimension
+       * @example {
+       *       "input_tokens": "1200",
+       *       "output_tokens": "350"
+       *     }
+       */
+      quantities: {
+        [key: string]: string;
+      };
       /**
        * @description Credits as a decimal string, never a JSON number
        * @example 1500
@@ -5776,7 +6336,18 @@ export interface components {
       properties: {
         [key: string]: unknown;
       } | null;
+      /** @description The entry it was rated at: `2.5` (credits per unit) or `input_tokens=2.5/1000000;...`; null when the event carried its own credits */
       unit_price: string | null;
+      price_version_id: string | null;
+      /** @description How it was rated: the sum of quantity x credits / per, rounded once half up */
+      rating:
+        | {
+            dimension: string;
+            quantity: string;
+            credits: string;
+            per: string;
+          }[]
+        | null;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
@@ -5825,6 +6396,81 @@ export interface components {
        * @example 2026-11-25T13:00:00.000Z
        */
       expires_at: string;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      created_at: string;
+    };
+    PriceVersion: {
+      id: string;
+      /** @enum {string} */
+      object: 'price_version';
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      effective_at: string;
+      models: components['schemas']['RateEntry'][];
+      note: string | null;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      created_at: string;
+    };
+    RateEntry: {
+      model: string;
+      dimensions: {
+        /** @example input_tokens */
+        name: string;
+        /** @example 2.5 */
+        credits: string;
+        /** @example 1000000 */
+        per: string;
+        whole: boolean;
+      }[];
+    };
+    RateEntryInput: {
+      model: string;
+      credits?: string;
+      per?: string;
+      whole?: boolean;
+      dimensions?: {
+        name: string;
+        credits: string;
+        per?: string;
+        whole?: boolean;
+      }[];
+    };
+    Prices: {
+      version_id: string;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      effective_at: string;
+      account_id: string | null;
+      contract_id: string | null;
+      models: components['schemas']['RateEntry'][];
+    };
+    Contract: {
+      id: string;
+      /** @enum {string} */
+      object: 'contract';
+      account_id: string;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      starts_at: string;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      ends_at: string | null;
+      discount_percent: string | null;
+      models: components['schemas']['RateEntry'][];
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z

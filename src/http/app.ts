@@ -23,6 +23,7 @@ import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { operatorRoutes } from './routes/operators.ts';
+import { priceRoutes } from './routes/prices.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -236,6 +237,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   usageRoutes(app, engine, s);
   eventRoutes(app, engine);
   holdRoutes(app, engine, s);
+  priceRoutes(app, engine);
   webhookRoutes(app, engine, s);
   operatorRoutes(app, engine);
   reportRoutes(app, engine, s);

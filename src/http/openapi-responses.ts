@@ -233,11 +233,27 @@ const UsageRecord = z
     account_id: z.string(),
     api_key_id: z.string().nullable(),
     model: z.string(),
-    quantity: z.string(),
+    quantity: z.string().openapi({
+      description: 'The quantity, or the sum of the quantities of a model priced by several dimensions',
+    }),
+    quantities: z.record(z.string(), z.string()).openapi({
+      description: 'Quantities by dimension',
+      example: { input_tokens: '1200', output_tokens: '350' },
+    }),
     credits: Amount,
     timestamp: Time,
     properties: z.record(z.string(), z.unknown()).nullable(),
-    unit_price: z.string().nullable(),
+    unit_price: z.string().nullable().openapi({
+      description:
+        'The entry it was rated at: `2.5` (credits per unit) or `input_tokens=2.5/1000000;...`; null when the event carried its own credits',
+    }),
+    price_version_id: z.string().nullable(),
+    rating: z
+      .array(z.object({ dimension: z.string(), quantity: z.string(), credits: z.string(), per: z.string() }))
+      .nullable()
+      .openapi({
+        description: 'How it was rated: the sum of quantity x credits / per, rounded once half up',
+      }),
     billed_at: Time.nullable(),
     billing_transfer_id: z.string().nullable(),
   })
@@ -404,6 +420,54 @@ const Transfer = z
   })
   .openapi('Transfer');
 
+const RateEntry = z
+  .object({
+    model: z.string(),
+    dimensions: z.array(
+      z.object({
+        name: z.string().openapi({ example: 'input_tokens' }),
+        credits: z.string().openapi({ example: '2.5' }),
+        per: z.string().openapi({ example: '1000000' }),
+        whole: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('RateEntry');
+
+const PriceVersion = z
+  .object({
+    id: z.string(),
+    object: z.literal('price_version'),
+    effective_at: Time,
+    models: z.array(RateEntry),
+    note: z.string().nullable(),
+    created_at: Time,
+  })
+  .openapi('PriceVersion');
+
+const Prices = z
+  .object({
+    version_id: z.string(),
+    effective_at: Time,
+    account_id: z.string().nullable(),
+    contract_id: z.string().nullable(),
+    models: z.array(RateEntry),
+  })
+  .openapi('Prices');
+
+const Contract = z
+  .object({
+    id: z.string(),
+    object: z.literal('contract'),
+    account_id: z.string(),
+    starts_at: Time,
+    ends_at: Time.nullable(),
+    discount_percent: z.string().nullable(),
+    models: z.array(RateEntry),
+    created_at: Time,
+  })
+  .openapi('Contract');
+
 const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: Cursor });
 
@@ -455,6 +519,12 @@ const ANSWERS: Record<string, Answer> = {
   'post /v1/billing_runs': json(BillingRun, 'What the run billed'),
   'post /v1/accounts/{id}/holds': json(Hold, 'The hold, pending'),
   'get /v1/holds/{id}': json(Hold, 'The hold'),
+  'post /v1/price_versions': json(PriceVersion, 'The version created'),
+  'get /v1/price_versions': json(list(PriceVersion), 'Every version, newest first'),
+  'get /v1/prices': json(Prices, 'The prices in effect'),
+  'post /v1/accounts/{id}/contracts': json(Contract, 'The contract created'),
+  'get /v1/accounts/{id}/contracts': json(list(Contract), "The account's contracts"),
+  'post /v1/contracts/{id}/end': json(Contract, 'The contract, ended'),
   'post /v1/holds/{id}/capture': json(Hold, 'The hold, captured'),
   'post /v1/holds/{id}/release': json(Hold, 'The hold, released'),
   'post /v1/webhook_endpoints': json(WebhookEndpointWithSecret, 'The endpoint, with its signing secret'),

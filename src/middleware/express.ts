@@ -1,6 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Engine } from '../core/engine.ts';
-import { createMeter, type MeterOptionsOf, type Quantity, type TollgateCaller } from './meter.ts';
+import {
+  createMeter,
+  type MeterOptionsOf,
+  type Quantities,
+  type Quantity,
+  type TollgateCaller,
+} from './meter.ts';
 
 export type { TollgateCaller } from './meter.ts';
 
@@ -15,7 +21,10 @@ declare global {
 }
 
 /** Units of one answer, from the request and the response (e.g. `res.locals` the handler set). */
-export type ExpressQuantity = (req: Request, res: Response) => Quantity | Promise<Quantity>;
+export type ExpressQuantity = (
+  req: Request,
+  res: Response,
+) => Quantity | Quantities | Promise<Quantity | Quantities>;
 
 export type MeterOptions = MeterOptionsOf<ExpressQuantity>;
 

@@ -1,11 +1,21 @@
 import type { Context, HonoRequest, MiddlewareHandler } from 'hono';
 import type { Engine } from '../core/engine.ts';
-import { createMeter, type MeterOptionsOf, type Quantity, type TollgateCaller } from './meter.ts';
+import {
+  createMeter,
+  type MeterOptionsOf,
+  type Quantities,
+  type Quantity,
+  type TollgateCaller,
+} from './meter.ts';
 
 export type { TollgateCaller } from './meter.ts';
 
 /** Units of one answer, from the request, the response and the context (e.g. a value the handler set). */
-export type HonoQuantity = (req: HonoRequest, res: Response, c: Context) => Quantity | Promise<Quantity>;
+export type HonoQuantity = (
+  req: HonoRequest,
+  res: Response,
+  c: Context,
+) => Quantity | Quantities | Promise<Quantity | Quantities>;
 
 export type MeterOptions = MeterOptionsOf<HonoQuantity>;
 

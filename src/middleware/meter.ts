@@ -22,14 +22,21 @@ export interface TollgateCaller {
   holdId?: string;
 }
 
-/** How much of `model` one answer used: a count of units, rated by the price book. */
+/** How much of `model` one answer used: a count of units, rated by the rate card. */
 export type Quantity = number | string;
+/** What one answer used of a model priced by several dimensions: `{ input_tokens: 1200, ... }`. */
+export type Quantities = Record<string, number | string>;
 
 export interface MeterOptionsOf<Q> {
   /** The price-book model each usage event names. */
   model: string;
   /** Units used by one 2xx answer (default 1), or a function of the request and response. */
   quantity?: Quantity | Q;
+  /**
+   * For a model priced by several dimensions: the quantities of one 2xx answer, or a function of
+   * the request and response answering them (`{ input_tokens: 1200, output_tokens: 350 }`).
+   */
+  quantities?: Quantities | Q;
   /** Credits reserved before the handler runs; the request is refused (402) when they are not available. */
   hold?: Quantity;
   /** Header holding the customer's key (default `Authorization: Bearer <key>`). */
@@ -88,6 +95,14 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
     const parsed = parseCredits(String(q), scale, engine.config.maxCreditsMinor, 'quantity');
     if (!parsed.ok) throw new TypeError(`meter: options.${parsed.message}`);
   }
+  const qs = options.quantities;
+  if (
+    qs !== undefined &&
+    (q !== undefined || (typeof qs !== 'function' && (typeof qs !== 'object' || qs === null)))
+  )
+    throw new TypeError(
+      'meter: options.quantities must be an object of dimensions or a function, without quantity',
+    );
   const header = options.header?.toLowerCase();
   const newRequestId = requestIds();
   const onError =
@@ -195,13 +210,17 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
     const { caller } = admission;
     try {
       if (used) {
-        const quantity = await used();
+        const amount = await used();
+        const measured =
+          options.quantities !== undefined
+            ? { quantities: amount }
+            : { quantity: typeof amount === 'number' ? String(amount) : amount };
         const [result] = await engine.usage.ingest([
           {
             id: admission.eventId,
             api_key_id: caller.keyId,
             model: options.model,
-            quantity: typeof quantity === 'number' ? String(quantity) : quantity,
+            ...measured,
             timestamp: new Date().toISOString(),
           },
         ]);
@@ -228,9 +247,14 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
     }
   }
 
-  /** Units of one answer: the option's value, its function's answer, or 1. */
+  /** Units of one answer: the option's value (`quantities` first), its function's answer, or 1. */
+  const used = options.quantities ?? q;
   const quantityOf = (...args: Parameters<Q>): unknown =>
-    q === undefined ? 1 : typeof q === 'function' ? (q as (...a: Parameters<Q>) => unknown)(...args) : q;
+    used === undefined
+      ? 1
+      : typeof used === 'function'
+        ? (used as (...a: Parameters<Q>) => unknown)(...args)
+        : used;
 
   return { admit, settle, quantityOf };
 }

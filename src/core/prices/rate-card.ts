@@ -230,3 +230,49 @@ export function fromPriceBook(book: Record<string, string>): RateEntry[] {
     dimensions: [{ name: QUANTITY, credits, per: '1', whole: false }],
   }));
 }
+
+/** One dimension of how a stored event was rated: `quantity x credits / per`. */
+export interface RatingLine {
+  dimension: string;
+  quantity: string;
+  credits: string;
+  per: string;
+}
+
+/**
+ * How a stored event was rated, read back from what it keeps (`unitPrice`, `quantities` and its
+ * quantity): one line per dimension; null for an event that carried its own credits.
+ * @example ratingOf('input_tokens=2.5/1000000;output_tokens=10/1000000', 'input_tokens=1200;output_tokens=350', '1550') // two lines
+ */
+export function ratingOf(
+  unitPrice: string | null,
+  quantities: string | null,
+  quantity: string,
+): RatingLine[] | null {
+  if (unitPrice === null) return null;
+  if (!unitPrice.includes('=')) return [{ dimension: QUANTITY, quantity, credits: unitPrice, per: '1' }];
+  const sent = new Map<string, string>();
+  if (quantities === null) sent.set(QUANTITY, quantity);
+  else
+    for (const part of quantities.split(';')) {
+      const at = part.indexOf('=');
+      sent.set(part.slice(0, at), part.slice(at + 1));
+    }
+  return unitPrice.split(';').map((part) => {
+    const at = part.indexOf('=');
+    const dimension = part.slice(0, at);
+    const [credits, per] = part.slice(at + 1).split('/') as [string, string];
+    return { dimension, quantity: sent.get(dimension) ?? '0', credits, per };
+  });
+}
+
+/** Quantities by dimension of a stored event (`{ quantity }` for a one-dimension one). */
+export function quantitiesOf(quantities: string | null, quantity: string): Record<string, string> {
+  if (quantities === null) return { [QUANTITY]: quantity };
+  const out: Record<string, string> = {};
+  for (const part of quantities.split(';')) {
+    const at = part.indexOf('=');
+    out[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return out;
+}

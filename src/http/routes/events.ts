@@ -11,13 +11,13 @@ import type { AppType } from './common.ts';
  * CloudEvents ingest (API.md "CloudEvents ingest"): each CloudEvent becomes one usage event and
  * goes through the same metering as `POST /v1/usage_events`, with the same per-event answers.
  * Only the mapping lives here: `id` -> id, `time` -> timestamp, `type` -> model, `subject` -> an API
- * key id (`key_...`) or an account id (`acc_...`), `data.quantity`, `data.credits?`,
+ * key id (`key_...`) or an account id (`acc_...`), `data.quantity` or `data.quantities`, `data.credits?`,
  * `data.properties?`. Every rule of an event (ids, timestamps, prices, dedupe) is the core's.
  */
 
 const STRUCTURED = 'application/cloudevents+json';
 const BATCH = 'application/cloudevents-batch+json';
-const DATA_FIELDS = new Set(['quantity', 'credits', 'properties']);
+const DATA_FIELDS = new Set(['quantity', 'quantities', 'credits', 'properties']);
 /** The context attributes of binary mode, as `ce-` headers (extensions are read and ignored). */
 const BINARY_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'subject', 'time'] as const;
 
@@ -70,7 +70,7 @@ function toUsage(raw: unknown): Mapped {
     return rejected(e.id, 'datacontenttype must be application/json');
   const data = e.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return rejected(e.id, 'data must be an object with quantity, credits? and properties?');
+    return rejected(e.id, 'data must be an object with quantity or quantities, credits? and properties?');
   for (const field of Object.keys(data))
     if (!DATA_FIELDS.has(field)) return rejected(e.id, `unknown field data.${field}`);
   const d = data as Record<string, unknown>;
@@ -80,7 +80,7 @@ function toUsage(raw: unknown): Mapped {
       id: eventIdOf(e.source, e.id),
       ...who,
       model: e.type,
-      quantity: d.quantity,
+      ...(d.quantities !== undefined ? { quantities: d.quantities } : { quantity: d.quantity }),
       timestamp: e.time,
       ...(d.credits !== undefined ? { credits: d.credits } : {}),
       ...(d.properties !== undefined ? { properties: d.properties } : {}),

@@ -4,6 +4,7 @@ import type { Engine } from '../../core/engine.ts';
 import { formatAmount } from '../../core/kernel/amount.ts';
 import type { UsageDispute, UsageRecord } from '../../core/kernel/model.ts';
 import { HOUR_MS, parseTimeParam } from '../../core/kernel/time.ts';
+import { quantitiesOf, ratingOf } from '../../core/prices/index.ts';
 import type { RecordsInput } from '../../core/usage/index.ts';
 import { QUANTITY_SCALE } from '../../core/usage/index.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
@@ -68,10 +69,13 @@ function answersOf(s: Serializers) {
     api_key_id: r.apiKeyId,
     model: r.model,
     quantity: quantity(r.quantityMinor),
+    quantities: quantitiesOf(r.quantities, quantity(r.quantityMinor)),
     credits: s.credits(r.creditsMinor),
     timestamp: s.time(r.timestampMs),
     properties: r.properties ? JSON.parse(r.properties) : null,
     unit_price: r.unitPrice,
+    price_version_id: r.priceVersionId,
+    rating: ratingOf(r.unitPrice, r.quantities, quantity(r.quantityMinor)),
     billed_at: r.billedAtMs === null ? null : s.time(r.billedAtMs),
     billing_transfer_id: r.billingTransferId,
   });
