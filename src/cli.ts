@@ -3,6 +3,7 @@
  * Exit codes: 0 done, 1 failed, 2 bad usage or invalid configuration.
  */
 
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -125,6 +126,85 @@ const COMMANDS: Record<string, Command> = {
       }
       const pages = await backupSqlite(store.database, resolve(file));
       out(`backed up ${pages} pages to ${resolve(file)}`);
+      return EXIT.ok;
+    },
+  },
+  'prices set': {
+    usage: 'tollgate prices set FILE --at TIME [--note TEXT]',
+    help: 'Add a version of the rate card from FILE (JSON: [entry, ...] or { "models": [entry, ...] }, entries as in the API), in effect from TIME (ISO 8601, now or later; events before it keep their price). Prints the version id.',
+    flags: ['at', 'note'],
+    maxPositionals: 1,
+    async run({ positionals: [file], values }) {
+      if (!file) return missing('prices set', 'the rate card file');
+      if (values.at === undefined) return missing('prices set', '--at TIME (when the version takes effect)');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
+      } catch (e) {
+        err(`prices set: cannot read ${file} as JSON (${(e as Error).message})`);
+        return EXIT.config;
+      }
+      const models = Array.isArray(parsed) ? parsed : (parsed as { models?: unknown } | null)?.models;
+      const { engine } = await openEngine();
+      const r = await engine.prices.createVersion({ effective_at: values.at, models, note: values.note });
+      if (r.ok) await audit(engine, 'prices set', r.value.id);
+      await engine.close();
+      if (!r.ok) return refused('prices set', r);
+      out(
+        `${r.value.id} takes effect at ${new Date(r.value.effectiveAtMs).toISOString()} (${r.value.models.length} models)`,
+      );
+      return EXIT.ok;
+    },
+  },
+  'prices show': {
+    usage: 'tollgate prices show [--at TIME] [--account ID] [--json]',
+    help: "Print the rate card in effect at TIME (default now), with the account's contract applied when --account is given, and every version with its date.",
+    flags: ['at', 'account'],
+    switches: ['json'],
+    maxPositionals: 0,
+    async run({ values }) {
+      const { engine } = await openEngine();
+      const r = await engine.prices.at({
+        ...(values.at !== undefined ? { at: values.at } : {}),
+        ...(values.account !== undefined ? { accountId: values.account } : {}),
+      });
+      const versions = await engine.prices.versions();
+      await engine.close();
+      if (!r.ok) return refused('prices show', r);
+      const { version, contract, models } = r.value;
+      if (values.json) {
+        out(
+          JSON.stringify(
+            {
+              version_id: version.id,
+              effective_at: new Date(version.effectiveAtMs).toISOString(),
+              contract_id: contract?.id ?? null,
+              models,
+            },
+            null,
+            2,
+          ),
+        );
+        return EXIT.ok;
+      }
+      out(
+        `version ${version.id}, in effect since ${new Date(version.effectiveAtMs).toISOString()}${contract ? `, contract ${contract.id}` : ''}`,
+      );
+      printPage(
+        ['MODEL', 'DIMENSION', 'CREDITS', 'PER', 'WHOLE'],
+        models.flatMap((m) =>
+          m.dimensions.map((d) => [m.model, d.name, d.credits, d.per, d.whole ? 'yes' : 'no']),
+        ),
+        null,
+        'models',
+      );
+      out('');
+      printPage(
+        ['VERSION', 'EFFECTIVE_AT', 'MODELS', 'NOTE'],
+        versions.map((v) => [v.id, new Date(v.effectiveAtMs).toISOString(), String(v.models.length), v.note]),
+        null,
+        'versions',
+      );
       return EXIT.ok;
     },
   },
