@@ -11,7 +11,12 @@ const ROOT = join(import.meta.dirname, '..');
 const tollgate = (args: string[], dataDir: string) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'bin/tollgate.mjs', ...args], {
     cwd: ROOT,
-    env: { ...process.env, TOLLGATE_DATABASE_URL: '', TOLLGATE_DATABASE_SCHEMA: '', TOLLGATE_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      TOLLGATE_DATABASE_URL: '',
+      TOLLGATE_DATABASE_SCHEMA: '',
+      TOLLGATE_DATA_DIR: dataDir,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -25,7 +30,10 @@ describe('tollgate prices', () => {
       JSON.stringify({
         models: [
           { model: 'image-1024', credits: '3', whole: true },
-          { model: 'chat-large', dimensions: [{ name: 'input_tokens', credits: '2', per: '1000000', whole: true }] },
+          {
+            model: 'chat-large',
+            dimensions: [{ name: 'input_tokens', credits: '2', per: '1000000', whole: true }],
+          },
         ],
       }),
     );
@@ -53,9 +61,21 @@ describe('tollgate prices', () => {
     try {
       const account = must(await engine.accounts.create({ name: 'Acme' }));
       const results = await engine.usage.ingest([
-        { id: 'e1', account_id: account.id, model: 'image-1024', quantity: '2', timestamp: new Date().toISOString() },
+        {
+          id: 'e1',
+          account_id: account.id,
+          model: 'image-1024',
+          quantity: '2',
+          timestamp: new Date().toISOString(),
+        },
         // Within the tolerance for clocks ahead: after the change, so at its price.
-        { id: 'e2', account_id: account.id, model: 'image-1024', quantity: '2', timestamp: new Date(Date.parse(at) + 1000).toISOString() },
+        {
+          id: 'e2',
+          account_id: account.id,
+          model: 'image-1024',
+          quantity: '2',
+          timestamp: new Date(Date.parse(at) + 1000).toISOString(),
+        },
       ]);
       expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
       const b = must(await engine.accounts.balance(account.id));

@@ -17,7 +17,7 @@ export interface Frame {
 
 export interface LayoutProps {
   title: string;
-  tab: 'keys' | 'billing' | 'usage' | null;
+  tab: 'keys' | 'billing' | 'usage' | 'pricing' | null;
   supportEmail: string;
   /** The product name (a signed-in page takes it from `frame`). */
   brandName?: string;
@@ -160,6 +160,7 @@ export function Layout(props: LayoutProps) {
                   {tab('keys', '/portal/keys', 'API Keys')}
                   {tab('billing', '/portal/billing', 'Billing')}
                   {tab('usage', '/portal/usage', 'Usage')}
+                  {tab('pricing', '/portal/pricing', 'Pricing')}
                 </nav>
               )}
             </div>

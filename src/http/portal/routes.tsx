@@ -5,6 +5,7 @@ import { billingRoutes } from './billing-page.tsx';
 import { keysRoutes } from './keys-page.tsx';
 import { type PortalOptions, portalKit } from './kit.tsx';
 import { ICON_SVG } from './layout.tsx';
+import { pricingRoutes } from './pricing-page.tsx';
 import { sessionRoutes } from './session.tsx';
 import { usageRoutes } from './usage-page.tsx';
 
@@ -37,6 +38,7 @@ export function portalRoutes(
   keysRoutes(app, p);
   billingRoutes(app, p);
   usageRoutes(app, p);
+  pricingRoutes(app, p);
   app.all('/portal/*', async (c) =>
     p.page(
       c,

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { formatAmount } from '../../core/kernel/amount.ts';
 import type { UsageDispute } from '../../core/kernel/model.ts';
 import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/kernel/time.ts';
-import { creditsValue } from '../../core/prices/index.ts';
+import { creditsValue, ratingOf } from '../../core/prices/index.ts';
 import type { RecordView, SummaryBucket } from '../../core/usage/index.ts';
 import { QUANTITY_SCALE } from '../../core/usage/index.ts';
 import { statusOf } from '../errors.ts';
@@ -11,6 +11,7 @@ import { csvResponse } from '../routes/usage.ts';
 import { grouped } from './billing-parts.tsx';
 import type { Flash, Portal } from './kit.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
+import { ratingText } from './pricing-page.tsx';
 import { Chart, COLORS, dayLabel } from './usage-chart.tsx';
 import { bucketStarts, decodeBefore, newestRecords } from './usage-records.ts';
 
@@ -368,6 +369,12 @@ function Overview({
 }
 
 /** The records, newest first, each with its billing and a way to dispute it; a page at a time. */
+/** How a record was rated, in words; empty for an event that carried its own credits. */
+const rating = (r: RecordView) => {
+  const lines = ratingOf(r.unitPrice, r.quantities, formatAmount(r.quantityMinor, QUANTITY_SCALE));
+  return lines ? ratingText(lines) : '';
+};
+
 function Records({
   p,
   period,
@@ -429,7 +436,12 @@ function Records({
               </td>
               <td data-label="Model" class="r-model">
                 {r.model}
-                {r.unitPrice !== null && <span class="muted"> · {r.unitPrice} credits a unit</span>}
+                {rating(r) && (
+                  <span class="muted r-rating" data-testid="rating">
+                    {' '}
+                    · {rating(r)}
+                  </span>
+                )}
               </td>
               <td data-label="API key" class="r-key">
                 {p.keyName(r.apiKeyId)}
