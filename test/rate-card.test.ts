@@ -183,6 +183,14 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
     // 0.01 + 6.5 x 8.75 = 56.875: 100 - 0.75 - 0.01 - 56.875
     expect(await t.available()).toBe('42.365');
     expect((await t.record('vid-1')).unit_price).toBe('seconds=8.75/1');
+    const csv = (await t.call('GET', `/v1/accounts/${t.acc.id}/usage/records.csv`)).text.trim().split('\n');
+    expect(csv[0]!.split(',').slice(-2)).toEqual(['quantities', 'price_version_id']);
+    const chatLine = csv.find((l) => l.includes(',chat-1,'))!.split(',');
+    expect(chatLine.slice(4, 6)).toEqual(['235000', '0.75']);
+    expect(chatLine.slice(-2)).toEqual([
+      'cached_input_tokens=80000;input_tokens=120000;output_tokens=35000',
+      'prv_initial',
+    ]);
   });
 
   it('refuses a dimension the model does not price, a fractional whole quantity, and quantity on a multi-dimension model', async () => {

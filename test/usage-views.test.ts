@@ -96,7 +96,7 @@ describe('usage views', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id',
+      'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id,quantities,price_version_id',
     );
     expect(lines).toHaveLength(26);
     expect((await call('GET', `/v1/accounts/${acc.id}/usage/records?limit=0`)).body.error.code).toBe(

@@ -61,9 +61,9 @@ describe.each(STORES)('voiding usage events ($name)', (store) => {
         .split('\n')
         .map((l) => l.split(',').slice(1).join(',')),
     ).toEqual([
-      'id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id',
-      'e1,,m,1,10,voided,,,',
-      'e2,,m,1,5,accepted,,,',
+      'id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id,quantities,price_version_id',
+      'e1,,m,1,10,voided,,,,,',
+      'e2,,m,1,5,accepted,,,,,',
     ]);
     const summary = (
       await call('GET', `/v1/accounts/${acc.id}/usage/summary?from=2026-12-03&to=2026-12-04&granularity=day`)

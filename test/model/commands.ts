@@ -7,12 +7,15 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Engine } from '../../src/index.ts';
 import type { ManualClock } from '../helpers.ts';
+import { cardJson, NEXT_CARDS, type PricingModel } from './pricing-model.ts';
 import { C, HOUR, MAX_CREDITS, type Model } from './reference-model.ts';
 
 export interface World {
   engine: Engine;
   clock: ManualClock;
   model: Model;
+  /** The rate card's versions and the accounts' contracts, as the model sees them. */
+  pricing: PricingModel;
   accounts: string[];
   purchases: string[];
   holds: string[];
@@ -280,6 +283,14 @@ const EVENT_CREDITS = [
 ];
 /** Quantities of `tokens-1k` (0.05 credits a unit): rounding half up, and a quantity past the bound. */
 const QUANTITIES = ['1', '0.00001', '3.333333', '100', '20000000000'];
+/** Quantities of `chat-large`: one or several dimensions, a cached one a later card drops, a fraction. */
+const CHAT_QUANTITIES: Record<string, string>[] = [
+  { input_tokens: '1200' },
+  { input_tokens: '1200', output_tokens: '350' },
+  { cached_input_tokens: '1', input_tokens: '3' },
+  { output_tokens: '999999' },
+  { input_tokens: '10.5' },
+];
 /** Minutes before now: the current hour, earlier hours, a few minutes ahead, far ahead, too old. */
 const OFFSETS = [0, 1, 30, 70, 150, -3, -10, 36 * 24 * 60];
 
@@ -288,8 +299,11 @@ const event = fc.record({
   account: fc.nat(),
   offset: fc.constantFrom(...OFFSETS),
   priced: fc.boolean(),
+  /** A priced event of the three-dimension `chat-large` instead of `tokens-1k`. */
+  chat: fc.boolean(),
   credits: fc.constantFrom(...EVENT_CREDITS),
   quantity: fc.constantFrom(...QUANTITIES),
+  quantities: fc.constantFrom(...CHAT_QUANTITIES),
 });
 
 const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
@@ -300,27 +314,36 @@ const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
     const wire = events.map((e) => {
       const acc = pick(w.accounts, e.account)!;
       const ts = base - e.offset * 60_000;
-      return {
-        acc,
-        ts,
-        body: {
-          id: `evt-${e.id}`,
-          account_id: acc,
-          model: e.priced ? 'tokens-1k' : 'video-custom',
-          quantity: e.priced ? e.quantity : '1',
-          timestamp: new Date(ts).toISOString(),
-          ...(e.priced ? {} : { credits: e.credits }),
-        },
+      const body: {
+        id: string;
+        account_id: string;
+        model: string;
+        quantity?: string;
+        quantities?: Record<string, string>;
+        timestamp: string;
+        credits?: string;
+      } = {
+        id: `evt-${e.id}`,
+        account_id: acc,
+        model: e.priced ? (e.chat ? 'chat-large' : 'tokens-1k') : 'video-custom',
+        ...(e.priced && e.chat ? { quantities: e.quantities } : { quantity: e.priced ? e.quantity : '1' }),
+        timestamp: new Date(ts).toISOString(),
+        ...(e.priced ? {} : { credits: e.credits }),
       };
+      return { acc, ts, body };
     });
     const results = await w.engine.usage.ingest(wire.map((x) => x.body));
     const got = results.map((r) => (r.status === 'rejected' ? r.code : r.status));
     const want = wire.map(({ acc, ts, body }) => {
-      let credits: bigint | 'too_big_quantity';
+      let credits: bigint | string;
       if (body.credits !== undefined) credits = decimalMinor(body.credits);
+      else if (body.quantities !== undefined) credits = w.pricing.rate(acc, ts, body.model, body.quantities);
       else {
-        const q = decimalMinor(body.quantity);
-        credits = q > MAX_CREDITS ? 'too_big_quantity' : (2n * q * 5n + 100n) / 200n;
+        const q = decimalMinor(body.quantity!);
+        credits =
+          q > MAX_CREDITS
+            ? 'too_big_quantity'
+            : w.pricing.rate(acc, ts, body.model, { quantity: body.quantity! });
       }
       return w.model.ingest(body.id, acc, ts, credits, JSON.stringify(body));
     });
@@ -440,6 +463,52 @@ const expireLots = fc.constant(
   }),
 );
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A new version of the rate card, now or later: one of a few cards (a price change, a model or a dimension dropped). */
+const priceVersion = fc
+  .record({ offset: fc.constantFrom(0, 20, 90), card: fc.nat({ max: NEXT_CARDS.length - 1 }) })
+  .map(({ offset, card }) =>
+    command(`price version in ${offset} min: card #${card}`, async (w) => {
+      const now = w.clock.ms;
+      const at = now - (now % 1000) + offset * 60_000;
+      const r = await w.engine.prices.createVersion({
+        effective_at: iso(at),
+        models: cardJson(NEXT_CARDS[card]!),
+      });
+      const want = w.pricing.addVersion(at, now, NEXT_CARDS[card]!);
+      expect(codeOf(r), 'price version').toBe(want);
+      return codeOf(r)!;
+    }),
+  );
+
+/** A contract with a discount for one account, from now or an hour and a half ago, open or for two hours. */
+const contract = fc
+  .record({
+    account: fc.nat(),
+    discount: fc.constantFrom('10', '33.5', '100'),
+    startsAgo: fc.constantFrom(0, 90),
+    lasts: fc.constantFrom(null, 120),
+  })
+  .map(({ account, discount, startsAgo, lasts }) =>
+    command(
+      `contract ${discount} % off for account #${account}, from ${startsAgo} min ago, ${lasts ?? 'open'}`,
+      async (w) => {
+        const acc = pick(w.accounts, account)!;
+        const now = w.clock.ms;
+        const startsAtMs = now - (now % 1000) - startsAgo * 60_000;
+        const endsAtMs = lasts === null ? null : startsAtMs + lasts * 60_000;
+        const r = await w.engine.contracts.create(acc, {
+          starts_at: iso(startsAtMs),
+          ...(endsAtMs !== null ? { ends_at: iso(endsAtMs) } : {}),
+          discount_percent: discount,
+        });
+        expect(codeOf(r), 'contract').toBe(w.pricing.addContract(acc, { startsAtMs, endsAtMs, discount }));
+        return codeOf(r)!;
+      },
+    ),
+  );
+
 /** Every step the engine can take, weighted roughly as a platform sees them. */
 export const allCommands = [
   purchase,
@@ -467,6 +536,8 @@ export const allCommands = [
   resend,
   resend,
   conflict,
+  priceVersion,
+  contract,
 ];
 
 function decimalMinor(s: string): bigint {

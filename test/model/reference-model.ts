@@ -299,12 +299,15 @@ export class Model {
     id: string,
     account: string,
     timestampMs: number,
-    credits: bigint | 'too_big_quantity',
+    /** Its credits, or why it cannot be rated (`too_big_quantity`, `unknown_model`, `validation_failed`). */
+    credits: bigint | string,
     content: string,
   ): 'accepted' | 'duplicate' | string {
     if (timestampMs > this.nowMs + FUTURE_MS) return 'in_future';
     if (timestampMs < this.nowMs - LATE_MS) return 'too_old';
-    if (credits === 'too_big_quantity' || credits > MAX_CREDITS) return 'amount_out_of_range';
+    if (credits === 'too_big_quantity') return 'amount_out_of_range';
+    if (typeof credits === 'string') return credits;
+    if (credits > MAX_CREDITS) return 'amount_out_of_range';
     const seen = this.events.get(id);
     if (seen) return seen.content === content ? 'duplicate' : 'idempotency_conflict';
     const hourMs = timestampMs - (timestampMs % HOUR);

@@ -3,6 +3,7 @@ import type { IdSource } from '../../src/core/kernel/ports.ts';
 import { createApp, createTollgate, type TollgateOptions } from '../../src/index.ts';
 import { ADMIN, ManualClock } from '../helpers.ts';
 import type { World } from './commands.ts';
+import { PricingModel } from './pricing-model.ts';
 import { Model } from './reference-model.ts';
 
 /** Ids that sort in creation order even within one millisecond, so burn order ties are stable. */
@@ -41,5 +42,16 @@ export async function openWorld(opts: { database: TollgateOptions['database'] })
     const text = await res.text();
     return { status: res.status, text, json: text ? JSON.parse(text) : null };
   };
-  return { engine, clock, model, accounts, purchases: [], holds: [], log: [], http, sent: [] };
+  return {
+    engine,
+    clock,
+    model,
+    pricing: new PricingModel(),
+    accounts,
+    purchases: [],
+    holds: [],
+    log: [],
+    http,
+    sent: [],
+  };
 }

@@ -379,12 +379,12 @@ export async function csvResponse(
   unwrap(await engine.usage.records({ ...input, limit: '1' }));
   async function* lines() {
     for await (const r of engine.usage.allRecords(input))
-      yield `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status},${r.unitPrice ?? ''},${r.billedAtMs === null ? '' : s.time(r.billedAtMs)},${r.billingTransferId ?? ''}\n`;
+      yield `${s.time(r.timestampMs)},${csvCell(r.id)},${r.apiKeyId ?? ''},${csvCell(r.model)},${quantity(r.quantityMinor)},${s.credits(r.creditsMinor)},${r.status},${r.unitPrice ?? ''},${r.billedAtMs === null ? '' : s.time(r.billedAtMs)},${r.billingTransferId ?? ''},${r.quantities ?? ''},${r.priceVersionId ?? ''}\n`;
   }
   return csvAnswer(
     c,
     'usage.csv',
-    'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id\n',
+    'timestamp,id,api_key_id,model,quantity,credits,status,unit_price,billed_at,billing_transfer_id,quantities,price_version_id\n',
     lines(),
   );
 }
