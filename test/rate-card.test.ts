@@ -8,7 +8,7 @@ import {
   rateDimensions,
   versionAt,
 } from '../src/core/prices/index.ts';
-import { HOUR, ManualClock, makeApi, STORES } from './helpers.ts';
+import { freshPgSchema, HOUR, ManualClock, makeApi, makeEngine, must, STORES } from './helpers.ts';
 
 const M = 1_000_000n;
 const chat: RateEntry = {
@@ -347,3 +347,39 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
 });
 
 const ADMIN_TOKEN = 'test-admin-token-of-32-characters-at-least';
+
+describe.runIf(process.env.TOLLGATE_PG_URL)('two processes on one PostgreSQL database', () => {
+  it('a version or contract made by one reaches the other within the shared cache TTL', async () => {
+    const schema = freshPgSchema('prices');
+    const clock = new ManualClock();
+    const database = { postgres: process.env.TOLLGATE_PG_URL!, schema };
+    const a = await makeEngine({ clock, database });
+    const b = await makeEngine({ clock, database });
+    const account = must(await a.engine.accounts.create({ name: 'Acme' })).id;
+    const at = new Date(clock.nowMs() + 1000).toISOString();
+    const send = async (id: string) => {
+      const [r] = await b.engine.usage.ingest([
+        {
+          id,
+          account_id: account,
+          model: 'image-1024',
+          quantity: '1',
+          timestamp: new Date(clock.nowMs()).toISOString(),
+        },
+      ]);
+      expect(r!.status).toBe('accepted');
+      return (await b.engine.usage.event(id))!.creditsMinor;
+    };
+    expect(await send('before')).toBe(2_000_000n);
+    must(
+      await a.engine.prices.createVersion({
+        effective_at: at,
+        models: [{ model: 'image-1024', credits: '3' }],
+      }),
+    );
+    must(await a.engine.contracts.create(account, { discount_percent: '50', starts_at: at }));
+    clock.advance(1001);
+    // Past the TTL (1 s on a shared store): the other process rates by the new version and contract.
+    expect(await send('after')).toBe(1_500_000n);
+  });
+});
