@@ -11,6 +11,7 @@ import { type BenchContext, ROOT, type Row } from './lib.ts';
 import * as billing from './sections/billing.ts';
 import * as http from './sections/http.ts';
 import * as postgres from './sections/postgres.ts';
+import * as pricing from './sections/pricing.ts';
 import * as storage from './sections/storage.ts';
 
 /** In the order they run: PostgreSQL sets its figures beside rows of storage and http. */
@@ -19,6 +20,7 @@ const SECTIONS: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
   ['billing', billing.run],
   ['http', http.run],
   ['postgres', postgres.run],
+  ['pricing', pricing.run],
 ];
 
 /** The report of record: one table row per figure, its same-run baseline and ratio beside it. */

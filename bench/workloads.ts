@@ -128,6 +128,41 @@ export function mixedIngest(engine: Engine, accounts: string[], count: number): 
   return timedIngest(engine, batches);
 }
 
+/**
+ * Mixed traffic of the rate card: every other event a three-dimension `chat-large` call (input,
+ * cached and output tokens, varying as prompts do), the rest one-dimension images. `dimensions: 1`
+ * sends the same accounts and timing with images only, the figure it is compared with.
+ */
+export function ratedIngest(
+  engine: Engine,
+  accounts: string[],
+  count: number,
+  dimensions: 1 | 3,
+): Promise<number> {
+  const start = Date.now();
+  const batches = Array.from({ length: count / 1000 }, (_, b) =>
+    Array.from({ length: 1000 }, (_, i) => {
+      const common = {
+        id: randomUUID(),
+        account_id: accounts[(b * 7919 + i * 104_729) % accounts.length]!,
+        timestamp: new Date(start + b * 5 - Math.floor(Math.random() * 2000)).toISOString(),
+      };
+      return dimensions === 3 && i % 2 === 0
+        ? {
+            ...common,
+            model: 'chat-large',
+            quantities: {
+              input_tokens: String(200 + ((b * 31 + i * 17) % 4000)),
+              cached_input_tokens: String((b * 7 + i) % 1000),
+              output_tokens: String(50 + ((b * 13 + i * 3) % 900)),
+            },
+          }
+        : { ...common, model: 'image-1024', quantity: '1' };
+    }),
+  );
+  return timedIngest(engine, batches);
+}
+
 export async function makeAccounts(engine: Engine, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {

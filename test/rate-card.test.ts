@@ -188,7 +188,7 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
     const chatLine = csv.find((l) => l.includes(',chat-1,'))!.split(',');
     expect(chatLine.slice(4, 6)).toEqual(['235000', '0.75']);
     expect(chatLine.slice(-2)).toEqual([
-      'cached_input_tokens=80000;input_tokens=120000;output_tokens=35000',
+      'input_tokens=120000;cached_input_tokens=80000;output_tokens=35000',
       'prv_initial',
     ]);
   });
@@ -311,6 +311,11 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
     expect((await t.record('c-img')).credits).toBe('8');
     expect((await t.record('c-vid')).credits).toBe('10');
     expect((await t.record('c-before')).credits).toBe('10');
+    expect((await t.record('c-vid')).contract_id).toBe(contract.body.id);
+    expect((await t.record('c-vid')).rating).toEqual([
+      { dimension: 'seconds', quantity: '2', credits: '5', per: '1' },
+    ]);
+    expect((await t.record('c-before')).contract_id).toBeNull();
     expect(await t.available()).toBe('72');
     expect((await t.call('GET', `/v1/accounts/${other.id}/balance`)).body.available).toBe('90');
     // Ended now: from now on, the card.

@@ -6339,6 +6339,8 @@ export interface components {
       /** @description The entry it was rated at: `2.5` (credits per unit) or `input_tokens=2.5/1000000;...`; null when the event carried its own credits */
       unit_price: string | null;
       price_version_id: string | null;
+      /** @description The contract that rated it, if any */
+      contract_id: string | null;
       /** @description How it was rated: the sum of quantity x credits / per, rounded once half up */
       rating:
         | {

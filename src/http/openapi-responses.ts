@@ -248,6 +248,7 @@ const UsageRecord = z
         'The entry it was rated at: `2.5` (credits per unit) or `input_tokens=2.5/1000000;...`; null when the event carried its own credits',
     }),
     price_version_id: z.string().nullable(),
+    contract_id: z.string().nullable().openapi({ description: 'The contract that rated it, if any' }),
     rating: z
       .array(z.object({ dimension: z.string(), quantity: z.string(), credits: z.string(), per: z.string() }))
       .nullable()

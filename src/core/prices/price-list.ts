@@ -21,6 +21,7 @@ import {
 export interface PriceState {
   versions: PriceVersion[];
   contracts: Map<string, Contract[]>;
+  contractsById: Map<string, Contract>;
   compiled: Map<string, Map<string, CompiledEntry>>;
   loadedAtMs: number;
   loading: Promise<void> | null;
@@ -31,6 +32,7 @@ export function newPriceState(ttlMs: number): PriceState {
   return {
     versions: [],
     contracts: new Map(),
+    contractsById: new Map(),
     compiled: new Map(),
     loadedAtMs: Number.NEGATIVE_INFINITY,
     loading: null,
@@ -77,6 +79,7 @@ export async function reloadPrices(ctx: Context, state: PriceState): Promise<voi
   }
   state.versions = versions;
   state.contracts = byAccount;
+  state.contractsById = new Map(contracts.map((c) => [c.id, c]));
   state.compiled = new Map();
   state.loadedAtMs = ctx.clock.nowMs();
 }
@@ -104,13 +107,77 @@ export function pricesAt(
   const version = versionAt(state.versions, atMs);
   if (!version) return undefined;
   const contract = contractAt(state.contracts.get(accountId), atMs);
+  return { version, contract, entries: compiledFor(state, version, contract) };
+}
+
+function compiledFor(state: PriceState, version: PriceVersion, contract: Contract | undefined) {
   const key = contract ? `${version.id}|${contract.id}` : version.id;
   let entries = state.compiled.get(key);
   if (!entries) {
     entries = new Map(applyContract(version.models, contract).map((e) => [e.model, compileEntry(e)]));
     state.compiled.set(key, entries);
   }
-  return { version, contract, entries };
+  return entries;
+}
+
+interface Rated {
+  model: string;
+  unitPrice: string | null;
+  quantities: string | null;
+  priceVersionId: string | null;
+}
+
+/**
+ * A stored event's rating as answers show it. An event keeps what rated it lean (`prv_x` or
+ * `prv_x/ctr_y`, and a multi-dimension event its quantities alone, in the entry's order): this
+ * gives back the version id, the contract, the entry's label as `unitPrice` and each quantity
+ * its dimension's name (`input_tokens=1200;output_tokens=350`, dimensions of 0 left out).
+ */
+export async function explainRated<R extends Rated>(
+  ctx: Context,
+  state: PriceState,
+  records: R[],
+): Promise<(R & { contractId: string | null })[]> {
+  await freshPrices(ctx, state);
+  if (records.some((r) => r.priceVersionId !== null && !known(state, r.priceVersionId)))
+    await reloadPrices(ctx, state);
+  return records.map((r) => explainOne(state, r));
+}
+
+const splitRatedBy = (ratedBy: string) => {
+  const at = ratedBy.indexOf('/');
+  return at < 0
+    ? { versionId: ratedBy, contractId: null }
+    : { versionId: ratedBy.slice(0, at), contractId: ratedBy.slice(at + 1) };
+};
+
+function known(state: PriceState, ratedBy: string): boolean {
+  const { versionId, contractId } = splitRatedBy(ratedBy);
+  return (
+    state.versions.some((v) => v.id === versionId) &&
+    (contractId === null || state.contractsById.has(contractId))
+  );
+}
+
+function explainOne<R extends Rated>(state: PriceState, r: R): R & { contractId: string | null } {
+  if (r.priceVersionId === null) return { ...r, contractId: null };
+  const { versionId, contractId } = splitRatedBy(r.priceVersionId);
+  const base = { ...r, priceVersionId: versionId, contractId };
+  const compact = r.quantities !== null && !r.quantities.includes('=');
+  if (r.unitPrice !== null && !compact) return base;
+  const version = state.versions.find((v) => v.id === versionId);
+  const contract = contractId === null ? undefined : state.contractsById.get(contractId);
+  const entry = version && compiledFor(state, version, contract).get(r.model);
+  if (!entry) return base;
+  let quantities = r.quantities;
+  if (compact) {
+    const values = r.quantities!.split(';');
+    quantities = entry.dimensions
+      .map((d, i) => (values[i] === undefined || values[i] === '0' ? '' : `${d.name}=${values[i]}`))
+      .filter((x) => x !== '')
+      .join(';');
+  }
+  return { ...base, unitPrice: r.unitPrice ?? entry.label, quantities };
 }
 
 /**

@@ -250,11 +250,14 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     );
   const quantityMinor = measured.quantityMinor;
   const quantities = measured.quantities;
+  // A rating by a contract keeps the contract beside the version: `prv_x/ctr_y`.
+  const ratedBy =
+    ownCredits || !card ? null : card.contract ? `${card.version.id}/${card.contract.id}` : card.version.id;
   // The content compared when the same id comes again, kept as a 64-bit hash: a false match
   // needs the same id and a hash collision of two contents (about 1 in 2^64).
   // Fields joined by NUL, which no id, model or JSON text contains.
   const fingerprint = hash64Hex(
-    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${quantities ?? quantityMinor}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
+    `${accountId}\u0000${apiKeyId ?? ''}\u0000${e.model}\u0000${measured.content ?? quantityMinor}\u0000${timestampMs}\u0000${e.credits ?? ''}\u0000${properties ?? ''}`,
   );
   return {
     id,
@@ -266,8 +269,9 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
     timestampMs,
     hourMs: startOfHour(timestampMs),
     properties,
-    unitPrice: ownCredits || !entry ? null : entry.label,
-    priceVersionId: ownCredits || !card ? null : card.version.id,
+    // A multi-dimension entry's label is long: reads take it from the version (`explainRated`).
+    unitPrice: ownCredits || !entry || !entry.single ? null : entry.label,
+    priceVersionId: ratedBy,
     quantities,
     fingerprint,
   };
@@ -279,8 +283,14 @@ type Measured =
       quantityMinor: bigint;
       /** Quantities in the order of the entry's dimensions. */
       byDimension: bigint[];
-      /** `name=decimal;...` when the model has several dimensions. */
+      /**
+       * What the event keeps of its quantities when the model has several dimensions: the values
+       * in the order of the entry's dimensions (`1200;0;350`), or `name=decimal;...` for a model
+       * without a price (the event brought its credits).
+       */
       quantities: string | null;
+      /** Its quantities as sent, in name order: what a retry is compared on. */
+      content?: string;
       /** Credits already known for this quantity (the cache). */
       credits?: bigint;
       /** The text to keep the price under (one-dimension events). */
@@ -335,7 +345,7 @@ function measure(
     return { code: 'validation_failed', message: 'quantities must name 1 to 16 dimensions' };
   const dims = entry?.dimensions;
   const byDimension = dims ? new Array<bigint>(dims.length).fill(0n) : NO_QUANTITIES;
-  const parts: string[] = [];
+  const named: string[] = [];
   let sum = 0n;
   for (const [name, value] of given) {
     const at = dims ? dims.findIndex((d) => d.name === name) : -1;
@@ -351,7 +361,7 @@ function measure(
     if ('code' in q) return q;
     if (dims) byDimension[at] = q.minor;
     sum += q.minor;
-    parts.push(`${name}=${formatAmount(q.minor, QUANTITY_SCALE)}`);
+    named.push(`${name}=${q.minor}`);
   }
   if (sum > max)
     return {
@@ -360,8 +370,21 @@ function measure(
     };
   // A one-dimension model sent as quantities is the same event as with quantity.
   if (entry?.single) return { quantityMinor: sum, byDimension, quantities: null };
-  parts.sort();
-  return { quantityMinor: sum, byDimension, quantities: parts.join(';') };
+  // The content a retry is compared on: the dimensions as sent, in name order.
+  const content = named.sort().join(';');
+  if (!dims)
+    return {
+      quantityMinor: sum,
+      byDimension,
+      quantities: content.replace(/=(\d+)/g, (_, m) => `=${formatAmount(BigInt(m), QUANTITY_SCALE)}`),
+      content,
+    };
+  // Stored lean: the quantities alone, in the order of the entry's dimensions (the version and
+  // contract the event keeps name that entry, so reads give each its name back).
+  let stored = '';
+  for (let i = 0; i < byDimension.length; i++)
+    stored += (i > 0 ? ';' : '') + formatAmount(byDimension[i]!, QUANTITY_SCALE);
+  return { quantityMinor: sum, byDimension, quantities: stored, content };
 }
 
 const WHOLE = 10n ** BigInt(6);

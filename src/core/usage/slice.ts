@@ -1,5 +1,5 @@
 import { type Context, read } from '../kernel/context.ts';
-import type { PriceState } from '../prices/index.ts';
+import { explainRated, type PriceState } from '../prices/index.ts';
 import { runBilling } from './billing.ts';
 import { listDisputes, openDispute, resolveDispute } from './disputes.ts';
 import { drainUsage, ingestUsage, type MeteringState } from './metering.ts';
@@ -31,11 +31,14 @@ export function usageSlice(ctx: Context, prices: PriceState) {
     usage: {
       ingest: (events: unknown[]) => ingestUsage(ctx, metering, events),
       summary: (input: SummaryInput) => usageSummary(ctx, input),
-      records: (input: RecordsInput) => usageRecords(ctx, input),
-      allRecords: (input: RecordsInput) => allUsageRecords(ctx, input),
+      records: (input: RecordsInput) => usageRecords(ctx, prices, input),
+      allRecords: (input: RecordsInput) => allUsageRecords(ctx, prices, input),
       drain: () => drainUsage(ctx, metering),
       /** A stored event by its id (within the dedupe window), or undefined. */
-      event: (id: string) => read(ctx, (tx) => tx.usage.findEvent(id)),
+      event: async (id: string) => {
+        const found = await read(ctx, (tx) => tx.usage.findEvent(id));
+        return found && (await explainRated(ctx, prices, [found]))[0];
+      },
       /** Voids one event (a correction): see `core/usage/voids.ts`. */
       void: (eventId: string, reason: unknown) => voidUsageEvent(ctx, eventId, reason),
       /** A customer flags one of their records as wrong (see `core/usage/disputes.ts`). */

@@ -4,6 +4,7 @@ import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { UsageRecord, UsageVoid } from '../kernel/model.ts';
 import type { RecordsQuery, UsageQuery } from '../kernel/ports.ts';
 import { DAY_MS, isoUtc, parseTimeParam, startOfHour, startOfUtcDay } from '../kernel/time.ts';
+import { explainRated, type PriceState } from '../prices/index.ts';
 
 const MAX_RANGE_MS = 400 * DAY_MS;
 
@@ -141,11 +142,14 @@ function decodeCursor(cursor: string): { timestampMs: number; id: string } | und
 
 /** Detailed usage records in time order, with cursor pagination. */
 /** A usage record as answers show it: with its status, and when and why it was voided. */
-export type RecordView = UsageRecord &
-  ({ status: 'accepted' } | { status: 'voided'; voidedAtMs: number; voidReason: string });
+export type RecordView = UsageRecord & { contractId: string | null } & (
+    | { status: 'accepted' }
+    | { status: 'voided'; voidedAtMs: number; voidReason: string }
+  );
 
 export async function usageRecords(
   ctx: Context,
+  prices: PriceState,
   input: RecordsInput,
 ): Promise<Result<{ records: RecordView[]; nextCursor: string | null }>> {
   const limit = input.limit === undefined ? 100 : Number(input.limit);
@@ -174,7 +178,7 @@ export async function usageRecords(
     page.length > 0
       ? await read(ctx, (tx) => tx.voids.getMany(page.map((r) => r.id)))
       : new Map<string, UsageVoid>();
-  const records: RecordView[] = page.map((r) => {
+  const records: RecordView[] = (await explainRated(ctx, prices, page)).map((r) => {
     const v = voids.get(r.id);
     if (!v) return { ...r, status: 'accepted' };
     // Voided before it was billed: no billing ever took its credits (a later one saw it voided).
@@ -185,10 +189,14 @@ export async function usageRecords(
 }
 
 /** Every record of a range, page by page, so an export of millions of rows holds one page in memory. */
-export async function* allUsageRecords(ctx: Context, input: RecordsInput): AsyncGenerator<RecordView> {
+export async function* allUsageRecords(
+  ctx: Context,
+  prices: PriceState,
+  input: RecordsInput,
+): AsyncGenerator<RecordView> {
   let cursor: string | undefined = input.cursor;
   for (;;) {
-    const page = await usageRecords(ctx, { ...input, limit: '1000', ...(cursor ? { cursor } : {}) });
+    const page = await usageRecords(ctx, prices, { ...input, limit: '1000', ...(cursor ? { cursor } : {}) });
     if (!page.ok) return;
     yield* page.value.records;
     if (!page.value.nextCursor) return;

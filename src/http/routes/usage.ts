@@ -75,6 +75,7 @@ function answersOf(s: Serializers) {
     properties: r.properties ? JSON.parse(r.properties) : null,
     unit_price: r.unitPrice,
     price_version_id: r.priceVersionId,
+    contract_id: 'contractId' in r ? r.contractId : null,
     rating: ratingOf(r.unitPrice, r.quantities, quantity(r.quantityMinor)),
     billed_at: r.billedAtMs === null ? null : s.time(r.billedAtMs),
     billing_transfer_id: r.billingTransferId,
