@@ -393,4 +393,46 @@ describe('meter() options', () => {
     expect(res.status).toBe(200);
     expect(errors).toEqual([expect.stringContaining('unknown_model')]);
   });
+
+  it('meters a model priced by several dimensions from the quantities the handler reports', async () => {
+    const engine = await createTollgate({});
+    cleanups.push(() => engine.close());
+    const account = must(await engine.accounts.create({ name: 'Acme' }));
+    must(await engine.credits.grant(account.id, { credits: '10', reason: 'start' }));
+    const key = must(await engine.keys.create(account.id, 'prod'));
+    expect(() =>
+      honoMeter(engine, { model: 'chat-large', quantity: 1, quantities: { input_tokens: 1 } }),
+    ).toThrow(/quantities/);
+    const hono = new Hono<{ Variables: { tokens: { input_tokens: number; output_tokens: number } } }>().post(
+      '/chat',
+      honoMeter(engine, { model: 'chat-large', quantities: (_req, _res, c) => c.get('tokens' as never) }),
+      (c) => {
+        c.set('tokens', { input_tokens: 400_000, output_tokens: 100_000 });
+        return c.json({ ok: true });
+      },
+    );
+    const res = await hono.request('/chat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    expect(res.status).toBe(200);
+    const ex = express();
+    ex.post(
+      '/chat',
+      expressMeter(engine, { model: 'chat-large', quantities: { input_tokens: '800000' } }),
+      (_req, r) => void r.json({ ok: true }),
+    );
+    const server = ex.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as AddressInfo).port;
+    const res2 = await fetch(`http://127.0.0.1:${port}/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    expect(res2.status).toBe(200);
+    // 0.4M x 2.5 + 0.1M x 10 per million = 2 credits; then 0.8M x 2.5 = 2 credits
+    const balance = must(await engine.accounts.balance(account.id));
+    expect(balance.available).toBe(6_000_000n);
+  });
 });
