@@ -23,15 +23,17 @@ export function ratingText(lines: RatingLine[]): string {
   // Dimensions the event did not use say nothing (unless it used none).
   const used = lines.filter((l) => l.quantity !== '0');
   return (used.length > 0 ? used : lines)
-    .map(
-      (l) =>
-        `${grouped(l.quantity)} ${unitName(l.dimension)} × ${grouped(l.credits)} credits${perText(l.per)}`,
+    .map((l) =>
+      l.dimension === 'quantity'
+        ? `${grouped(l.quantity)} × ${grouped(l.credits)} credits ${l.per === '1' ? 'a unit' : `per ${grouped(l.per)} units`}`
+        : `${grouped(l.quantity)} ${unitName(l.dimension)} × ${grouped(l.credits)} credits${perText(l.per)}`,
     )
     .join(' + ');
 }
 
+/** A price as the table shows it beside its dimension: `2.5 credits each` or `2.5 credits per 1,000,000`. */
 const priceText = (d: Dimension) =>
-  `${grouped(d.credits)} credits${d.per === '1' ? (d.name === 'quantity' ? ' each' : ` a ${unitName(d.name).replace(/s$/, '')}`) : ` per ${grouped(d.per)} ${unitName(d.name)}`}`;
+  `${grouped(d.credits)} credits ${d.per === '1' ? 'each' : `per ${grouped(d.per)}`}`;
 
 /** The Pricing page: the account's prices in effect (its contract applied) and the next version. */
 export function pricingRoutes(app: AppType, p: Portal): void {
