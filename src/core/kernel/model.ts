@@ -94,11 +94,24 @@ export interface Invoice {
   snapshot: InvoiceSnapshot;
 }
 
+/** The tax rules of API.md "Currencies and tax". */
+export type TaxRule = 'domestic' | 'reverse_charge' | 'eu_oss' | 'outside_scope' | 'configured';
+
 export interface InvoiceSnapshot {
   kind: 'invoice' | 'credit_note';
   number: string;
   issued_at: string;
-  seller: { name: string; address: string; tax_id: string; country?: string };
+  seller: {
+    name: string;
+    address: string;
+    tax_id: string;
+    country?: string;
+    /** Legal registration (France: SIREN/RCS, Germany: Handelsregister HRB), as the operator writes it. */
+    registration?: string;
+    /** Where the buyer reaches the seller about the invoice. */
+    email?: string;
+    phone?: string;
+  };
   buyer: {
     account_id: string;
     name: string;
@@ -116,6 +129,25 @@ export interface InvoiceSnapshot {
   invoice_number?: string;
   /** `reverse_charge`: no VAT, the buyer accounts for it (art. 196 Directive 2006/112/EC). */
   tax_treatment?: 'standard' | 'reverse_charge';
+  /**
+   * Which rule taxed the sale (#30): `domestic` (seller's rate), `reverse_charge` (EU B2B across a
+   * border, 0 %), `eu_oss` (EU B2C across a border, the buyer's country's rate), `outside_scope`
+   * (buyer outside the EU, 0 %), `configured` (outside the EU at a rate the operator configured for
+   * that country). Absent in invoices issued before #30 (read `tax_treatment`).
+   */
+  tax_rule?: TaxRule;
+  /** The country whose rate applied (ISO 3166-1 alpha-2), when one did. */
+  tax_country?: string | null;
+  /** The legal mention printed with the tax (reverse charge, outside the scope), in the invoice's language. */
+  tax_mention?: string | null;
+  /** ISO 4217 minor units of `currency` (2 for USD and EUR, 0 for JPY). */
+  currency_minor_units?: number;
+  /**
+   * VAT stated in the seller's national currency when the invoice's differs (art. 230 Directive
+   * 2006/112/EC): the amount, the rate used and that rate's date; `rate` null when no rate was known
+   * at issue (the amount is then absent and the operator was warned).
+   */
+  national_vat?: { currency: string; amount: string | null; rate: string | null; rate_date: string | null } | null;
   /** When the invoice was paid (an invoice is issued when its payment is confirmed). */
   paid_at?: string;
   /** How it was paid: the provider and, for a card when the provider says, its brand and last 4 digits. */
