@@ -214,7 +214,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
         address: env.TOLLGATE_SELLER_ADDRESS || '',
         taxId: env.TOLLGATE_SELLER_TAX_ID || '',
         country: sellerCountry(env),
+        registration: env.TOLLGATE_SELLER_REGISTRATION || '',
+        email: env.TOLLGATE_SELLER_EMAIL || '',
+        phone: env.TOLLGATE_SELLER_PHONE || '',
       },
+      taxRates: taxRates(env),
       invoiceLocale: invoiceLocale(env),
       invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
       usageDurability: usageDurability(env),
@@ -226,6 +230,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       ),
     },
   };
+}
+
+/** `TOLLGATE_TAX_RATES`: `DE:0.19,GB:0.2`, each a country (ISO 3166-1 alpha-2) and a rate below 1. */
+function taxRates(env: NodeJS.ProcessEnv): Record<string, string> {
+  const rates: Record<string, string> = {};
+  const text = (env.TOLLGATE_TAX_RATES || '').trim();
+  if (text === '') return rates;
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Za-z]{2})\s*:\s*(0(\.\d{1,6})?)\s*$/.exec(part);
+    if (!m || !isCountryCode(m[1]!.toUpperCase()))
+      throw new ConfigError('TOLLGATE_TAX_RATES', `"${part.trim()}" must be COUNTRY:RATE, such as DE:0.19`);
+    rates[m[1]!.toUpperCase()] = new Decimal(m[2]!).toFixed();
+  }
+  return rates;
 }
 
 /** ISO 3166-1 alpha-2, upper case; it decides EU reverse charge on invoices. */

@@ -51,7 +51,7 @@ export async function createPurchase(
     return invalidField('save_payment_method', `${provider.name} cannot save a payment method`);
   // Tax per buyer (reverse charge across an EU border): the rate the invoice will show.
   const buyer = await read(ctx, (tx) => tx.accounts.get(accountId));
-  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer).rate);
+  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer, ctx.clock.nowMs()).rate);
   if (!q.ok) return q;
   const fingerprint = JSON.stringify([
     q.value.creditsMinor.toString(),

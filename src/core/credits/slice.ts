@@ -40,7 +40,9 @@ export function creditsSlice(ctx: Context, config: TollgateConfig, renderer: Inv
       /** The price for this buyer: its tax rate (reverse charge across an EU border) applies. */
       quoteFor: async (accountId: string, credits: unknown) => {
         const account = await accountOf(accountId);
-        return account.ok ? quote(config, credits, taxFor(config, account.value).rate) : account;
+        return account.ok
+          ? quote(config, credits, taxFor(config, account.value, ctx.clock.nowMs()).rate)
+          : account;
       },
       /** The payment providers purchases may name (`manual` always). */
       providers: (): string[] => Object.keys(ctx.payments),

@@ -24,7 +24,21 @@ export interface TollgateConfig {
   invoiceNumberFormat: string;
   creditNoteNumberFormat: string;
   /** Printed on invoices. `address`: lines separated by newlines or `;`. `country` (ISO 3166-1 alpha-2) decides EU reverse charge. */
-  seller: { name: string; address: string; taxId: string; country?: string };
+  seller: {
+    name: string;
+    address: string;
+    taxId: string;
+    country?: string;
+    /** Legal registration printed on invoices (France: SIREN and RCS; Germany: HRB and court). */
+    registration?: string;
+    email?: string;
+    phone?: string;
+  };
+  /**
+   * Tax rates by buyer country (`TOLLGATE_TAX_RATES`, e.g. `DE:0.19,GB:0.2`): an EU country's
+   * overrides the built-in table; a country outside the EU is taxed at it (`configured`).
+   */
+  taxRates?: Record<string, string>;
   /** Language and number and date format of invoices and credit notes, frozen into each at issue. */
   invoiceLocale?: InvoiceLocale;
   /** Oldest usage timestamp still accepted. */
