@@ -1,4 +1,5 @@
 import { DEFAULT_SCALES, type Scales } from './amount.ts';
+import type { Currency } from './currency.ts';
 import type { InvoiceLocale, RateEntry } from './model.ts';
 import type { Durability } from './ports.ts';
 
@@ -34,6 +35,11 @@ export interface TollgateConfig {
     email?: string;
     phone?: string;
   };
+  /**
+   * The currencies credits are sold in, the default first (`TOLLGATE_CURRENCIES`); when absent,
+   * USD at `creditPrice` within the payment bounds.
+   */
+  currencies?: Currency[];
   /**
    * Tax rates by buyer country (`TOLLGATE_TAX_RATES`, e.g. `DE:0.19,GB:0.2`): an EU country's
    * overrides the built-in table; a country outside the EU is taxed at it (`configured`).
