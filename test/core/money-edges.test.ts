@@ -11,7 +11,8 @@ import {
 } from '../../src/core/kernel/amount.ts';
 import { DEFAULT_CONFIG } from '../../src/core/kernel/config.ts';
 import { burn, unspentByLot } from '../../src/core/kernel/lots.ts';
-import { compilePriceBook, quote, rate } from '../../src/core/prices/pricing.ts';
+import { quote } from '../../src/core/prices/pricing.ts';
+import { compileEntry, rateDimensions } from '../../src/core/prices/rate-card.ts';
 
 describe('wire amounts at their edges', () => {
   it('accepts exactly as many decimal places as the scale, and says which field has one more', () => {
@@ -205,21 +206,26 @@ describe('pricing', () => {
   });
 
   it('compiles prices to exact fractions and rates half up to the credits scale', () => {
-    const book = compilePriceBook({ whole: '20', fine: '0.0025', tiny: '0.000001' });
-    expect(book.get('whole')).toEqual({ num: 20n, den: 1n });
-    expect(book.get('fine')).toEqual({ num: 25n, den: 10000n });
-    expect(book.get('tiny')).toEqual({ num: 1n, den: 1_000_000n });
+    const entry = (credits: string) =>
+      compileEntry({ model: 'm', dimensions: [{ name: 'quantity', credits, per: '1', whole: false }] });
+    const whole = entry('20');
+    const fine = entry('0.0025');
+    const tiny = entry('0.000001');
+    expect(whole.dimensions[0]).toMatchObject({ num: 20n, den: 1n });
+    expect(fine.dimensions[0]).toMatchObject({ num: 25n, den: 10000n });
+    expect(tiny.dimensions[0]).toMatchObject({ num: 1n, den: 1_000_000n });
     // 1 unit at 20 credits.
-    expect(rate(book.get('whole')!, 1_000_000n, 6, 6)).toBe(20_000_000n);
+    expect(rateDimensions(whole, [1_000_000n], 6, 6)).toBe(20_000_000n);
     // 0.2 units at 0.0025 = 0.0005 credits -> 500 minor.
-    expect(rate(book.get('fine')!, 200_000n, 6, 6)).toBe(500n);
+    expect(rateDimensions(fine, [200_000n], 6, 6)).toBe(500n);
     // 0.5 units at 0.000001 = 0.0000005 credits: half a minor unit rounds up; 0.4 rounds down.
-    expect(rate(book.get('tiny')!, 500_000n, 6, 6)).toBe(1n);
-    expect(rate(book.get('tiny')!, 400_000n, 6, 6)).toBe(0n);
+    expect(rateDimensions(tiny, [500_000n], 6, 6)).toBe(1n);
+    expect(rateDimensions(tiny, [400_000n], 6, 6)).toBe(0n);
     // Quantities at scale 0 and credits at a scale past the precomputed powers of ten.
-    expect(rate(book.get('whole')!, 3n, 0, 6)).toBe(60_000_000n);
-    expect(rate(book.get('whole')!, 1n, 0, 20)).toBe(20n * 10n ** 20n);
-    expect(rate(book.get('fine')!, 1n, 20, 24)).toBe(25n);
-    expect(rate(book.get('whole')!, 10n ** 19n, 19, 0)).toBe(20n);
+    expect(rateDimensions(whole, [3n], 0, 6)).toBe(60_000_000n);
+    expect(rateDimensions(whole, [1n], 0, 20)).toBe(20n * 10n ** 20n);
+    expect(rateDimensions(fine, [1n], 20, 24)).toBe(25n);
+    expect(rateDimensions(whole, [10n ** 19n], 19, 0)).toBe(20n);
   });
+});
 });
