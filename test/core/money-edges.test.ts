@@ -228,4 +228,3 @@ describe('pricing', () => {
     expect(rateDimensions(whole, [10n ** 19n], 19, 0)).toBe(20n);
   });
 });
-});
