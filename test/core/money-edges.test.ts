@@ -183,6 +183,38 @@ describe('pricing', () => {
     expect(quote(bounded, '2001')).toMatchObject({ ok: false, code: 'payment_out_of_range' });
   });
 
+  it('prices in each currency at its own minor units and bounds', () => {
+    const eur = {
+      code: 'EUR',
+      creditPrice: '0.0095',
+      minorUnits: 2,
+      paymentMinMinor: 1000n,
+      paymentMaxMinor: 1_000_000n,
+    };
+    const jpy = {
+      code: 'JPY',
+      creditPrice: '1.5',
+      minorUnits: 0,
+      paymentMinMinor: 1500n,
+      paymentMaxMinor: 1_500_000n,
+    };
+    // 1,001 credits x 0.0095 = 9.5095 EUR -> 9.51; 20 % = 1.902 -> 1.90.
+    expect(quote(config, '1001', '0.2', eur)).toMatchObject({
+      ok: true,
+      value: { currency: 'EUR', subtotalMinor: 951n, taxMinor: 190n, totalMinor: 1141n },
+    });
+    // 1,001 credits x 1.5 = 1501.5 JPY -> 1502 (no minor unit); 10 % = 150.2 -> 150.
+    expect(quote(config, '1001', '0.1', jpy)).toMatchObject({
+      ok: true,
+      value: { currency: 'JPY', subtotalMinor: 1502n, taxMinor: 150n, totalMinor: 1652n },
+    });
+    expect(quote(config, '999', '0', jpy)).toMatchObject({
+      ok: false,
+      code: 'payment_out_of_range',
+      message: 'a payment must be between 1500 JPY and 1500000 JPY; this one is 1499 JPY',
+    });
+  });
+
   it('adds tax on the rounded subtotal', () => {
     // 1005 credits x $0.01 = $10.05; 10 % tax = $1.005 -> $1.01.
     expect(quote(config, '1005')).toEqual({
@@ -190,6 +222,7 @@ describe('pricing', () => {
       value: {
         creditsMinor: 1_005_000_000n,
         unitPrice: '0.01',
+        currency: 'USD',
         subtotalMinor: 1005n,
         taxMinor: 101n,
         totalMinor: 1106n,
