@@ -306,6 +306,11 @@ export interface paths {
             name: string;
             email?: string | null;
             external_id?: string | null;
+            /**
+             * @description ISO 4217, one of TOLLGATE_CURRENCIES (default: the first)
+             * @example EUR
+             */
+            currency?: string | null;
           };
         };
       };
@@ -510,7 +515,7 @@ export interface paths {
               /** @example 1500 */
               credits: string;
               /**
-               * @description USD
+               * @description In the account's currency
                * @example 1500
                */
               monthly_max_total: string;
@@ -531,6 +536,11 @@ export interface paths {
               /** @description VAT number in the EU (checked against its country format) */
               tax_id?: string | null;
             } | null;
+            /**
+             * @description ISO 4217; 409 invalid_state once the account has paid a purchase
+             * @example EUR
+             */
+            currency?: string;
           };
         };
       };
@@ -5944,6 +5954,11 @@ export interface components {
       billing_details: {
         [key: string]: unknown;
       } | null;
+      /**
+       * @description ISO 4217: what it buys in
+       * @example EUR
+       */
+      currency: string;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z

@@ -60,6 +60,7 @@ const Account = z
       })
       .nullable(),
     billing_details: z.record(z.string(), z.unknown()).nullable(),
+    currency: z.string().openapi({ description: 'ISO 4217: what it buys in', example: 'EUR' }),
     created_at: Time,
   })
   .openapi('Account');

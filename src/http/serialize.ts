@@ -2,6 +2,7 @@ import type { Balance } from '../core/access/index.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
 import { billingDetailsJson } from '../core/kernel/billing-details.ts';
 import type { TollgateConfig } from '../core/kernel/config.ts';
+import { currencyOf } from '../core/kernel/currency.ts';
 import type {
   Account,
   ApiKey,
@@ -39,6 +40,7 @@ export function serializers(config: TollgateConfig) {
         provider: a.autoTopUp.provider,
       },
       billing_details: a.billingDetails ? billingDetailsJson(a.billingDetails) : null,
+      currency: currencyOf(config, a.currency)?.code ?? a.currency ?? null,
       created_at: time(a.createdAtMs),
     }),
     balance: (b: Balance & { runwaySeconds?: number | null }) => ({

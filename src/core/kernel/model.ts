@@ -21,6 +21,8 @@ export interface Account {
   autoTopUp: AutoTopUp | null;
   /** Who invoices are addressed to; frozen into each invoice at issue. Absent or null: none given. */
   billingDetails?: BillingDetails | null;
+  /** ISO 4217 code it buys in; absent or null: the operator's default currency. */
+  currency?: string | null;
   createdAtMs: number;
 }
 
