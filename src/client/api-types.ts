@@ -4741,6 +4741,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/exchange_rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rates in effect on a day (default today): per base, those of the latest day at or before it */
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Per base, the rates of the latest day at or before the date */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ExchangeRates'][];
+            };
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Store a day's exchange rates (1 base = rate of each currency), e.g. the ECB's */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @example 2026-12-07 */
+            date: string;
+            /** @example EUR */
+            base: string;
+            /**
+             * @example {
+             *       "USD": "1.0843",
+             *       "GBP": "0.8571"
+             *     }
+             */
+            rates: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description The rates stored */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ExchangeRates'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhook_endpoints': {
     parameters: {
       query?: never;
@@ -6493,6 +6673,20 @@ export interface components {
        * @example 2026-11-25T13:00:00.000Z
        */
       created_at: string;
+    };
+    ExchangeRates: {
+      /** @example 2026-12-07 */
+      date: string;
+      /** @example EUR */
+      base: string;
+      /**
+       * @example {
+       *       "USD": "1.0843"
+       *     }
+       */
+      rates: {
+        [key: string]: string;
+      };
     };
     WebhookEndpointWithSecret: components['schemas']['WebhookEndpoint'] & {
       /** @description The signing secret: shown in this answer only */

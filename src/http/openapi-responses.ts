@@ -470,6 +470,14 @@ const Contract = z
   })
   .openapi('Contract');
 
+const ExchangeRates = z
+  .object({
+    date: z.string().openapi({ example: '2026-12-07' }),
+    base: z.string().openapi({ example: 'EUR' }),
+    rates: z.record(z.string(), z.string()).openapi({ example: { USD: '1.0843' } }),
+  })
+  .openapi('ExchangeRates');
+
 const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: Cursor });
 
@@ -527,6 +535,11 @@ const ANSWERS: Record<string, Answer> = {
   'post /v1/accounts/{id}/contracts': json(Contract, 'The contract created'),
   'get /v1/accounts/{id}/contracts': json(list(Contract), "The account's contracts"),
   'post /v1/contracts/{id}/end': json(Contract, 'The contract, ended'),
+  'put /v1/exchange_rates': json(ExchangeRates, 'The rates stored'),
+  'get /v1/exchange_rates': json(
+    list(ExchangeRates),
+    'Per base, the rates of the latest day at or before the date',
+  ),
   'post /v1/holds/{id}/capture': json(Hold, 'The hold, captured'),
   'post /v1/holds/{id}/release': json(Hold, 'The hold, released'),
   'post /v1/webhook_endpoints': json(WebhookEndpointWithSecret, 'The endpoint, with its signing secret'),

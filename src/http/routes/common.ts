@@ -31,7 +31,7 @@ const idempotencyHeader = (method: string, path: string) =>
 
 /** A route with a strict JSON body (unknown fields are refused). */
 export function jsonRoute<P extends string, B extends z.ZodType>(
-  method: 'post' | 'patch',
+  method: 'post' | 'patch' | 'put',
   path: P,
   summary: string,
   body: B,
