@@ -250,7 +250,7 @@ function currencies(
   const pairs: [string, string][] = text === '' ? [['USD', creditPrice]] : [];
   for (const part of text === '' ? [] : text.split(',')) {
     const m = /^\s*([A-Za-z]{3})\s*:\s*(\d+(\.\d{1,12})?)\s*$/.exec(part);
-    const code = m?.[1]!.toUpperCase();
+    const code = m?.[1]?.toUpperCase();
     if (!m || !code || minorUnits(code) === undefined)
       throw new ConfigError(
         'TOLLGATE_CURRENCIES',
