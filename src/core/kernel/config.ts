@@ -1,5 +1,4 @@
 import { DEFAULT_SCALES, type Scales } from './amount.ts';
-import type { Currency } from './currency.ts';
 import type { InvoiceLocale, RateEntry } from './model.ts';
 import type { Durability } from './ports.ts';
 
@@ -138,3 +137,16 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   webhookHttpsOnly: true,
   webhookPublicTargetsOnly: true,
 };
+
+/** A currency the operator sells credits in, with what one credit costs and the payment bounds in it. */
+export interface Currency {
+  /** ISO 4217 code, upper case. */
+  code: string;
+  /** The price of one credit in this currency, a decimal string. */
+  creditPrice: string;
+  /** ISO 4217 minor units: 2 for USD and EUR, 0 for JPY, 3 for KWD. */
+  minorUnits: number;
+  /** One payment's total must be within these, inclusive, in minor units. */
+  paymentMinMinor: bigint;
+  paymentMaxMinor: bigint;
+}

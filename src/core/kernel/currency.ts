@@ -1,17 +1,6 @@
-import type { TollgateConfig } from './config.ts';
+import type { Currency, TollgateConfig } from './config.ts';
 
-/** A currency the operator sells credits in, with what one credit costs and the payment bounds in it. */
-export interface Currency {
-  /** ISO 4217 code, upper case. */
-  code: string;
-  /** The price of one credit in this currency, a decimal string. */
-  creditPrice: string;
-  /** ISO 4217 minor units: 2 for USD and EUR, 0 for JPY, 3 for KWD. */
-  minorUnits: number;
-  /** One payment's total must be within these, inclusive, in minor units. */
-  paymentMinMinor: bigint;
-  paymentMaxMinor: bigint;
-}
+export type { Currency };
 
 /** ISO 4217 currencies whose minor unit is not 2 (the list 'A.1' of ISO 4217, 2024). */
 const MINOR_UNITS_NOT_2: Record<string, number> = {
