@@ -16,6 +16,7 @@ import * as m014 from './014_usage_rollup_seq.ts';
 import * as m015 from './015_usage_events_key.ts';
 import * as m016 from './016_idempotency.ts';
 import * as m017 from './017_spend_budgets.ts';
+import * as m019 from './019_scoped_credits.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '015_usage_events_key': m015,
   '016_idempotency': m016,
   '017_spend_budgets': m017,
+  '019_scoped_credits': m019,
 };

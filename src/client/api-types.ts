@@ -24,6 +24,8 @@ export interface paths {
         content: {
           'application/json': {
             key: string;
+            /** @description judge `available` on what this model can use (its scoped credits too) */
+            model?: string;
           };
         };
       };
@@ -1603,6 +1605,8 @@ export interface paths {
             credits: string;
             provider: string;
             save_payment_method?: boolean;
+            /** @description Models these credits pay for (scoped credits); absent or null: any model */
+            models?: string[] | null;
           };
         };
       };
@@ -2235,6 +2239,8 @@ export interface paths {
             reason: string;
             expires_at?: string | null;
             priority?: number;
+            /** @description Models these credits pay for (scoped credits); absent or null: any model */
+            models?: string[] | null;
           };
         };
       };
@@ -5428,10 +5434,14 @@ export interface components {
        */
       unbilled: string;
       /**
-       * @description posted - pending - unbilled
+       * @description What any model can use: posted - pending - unbilled - the unspent of scoped credits
        * @example 1500
        */
       available: string;
+      /** @description For each model scoped credits pay for: what that model can use (available plus the unspent scoped credits covering it) */
+      available_by_model: {
+        [key: string]: string;
+      };
       /** @enum {string} */
       currency: 'credits';
       /** @description How long available lasts at the last 24 hours of usage; null without usage */
@@ -5530,6 +5540,8 @@ export interface components {
       invoice_id: string | null;
       /** @enum {string} */
       origin: 'customer' | 'auto_top_up';
+      /** @description The models its credits pay for once paid (scoped credits); null: any model */
+      models: string[] | null;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
@@ -5582,6 +5594,8 @@ export interface components {
        * @example 2026-11-25T13:00:00.000Z
        */
       expires_at: string | null;
+      /** @description The models the lot pays for (scoped credits); null: any model */
+      models: string[] | null;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z

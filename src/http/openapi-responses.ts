@@ -69,7 +69,13 @@ const Balance = z
     posted: Amount,
     pending: Amount.openapi({ description: 'Held for long jobs' }),
     unbilled: Amount.openapi({ description: 'Metered, not yet billed' }),
-    available: Amount.openapi({ description: 'posted - pending - unbilled' }),
+    available: Amount.openapi({
+      description: 'What any model can use: posted - pending - unbilled - the unspent of scoped credits',
+    }),
+    available_by_model: z.record(z.string(), Amount).openapi({
+      description:
+        'For each model scoped credits pay for: what that model can use (available plus the unspent scoped credits covering it)',
+    }),
     currency: z.literal('credits'),
     runway_seconds: z
       .number()
@@ -115,6 +121,10 @@ const Purchase = z
     checkout_url: z.string().nullable(),
     invoice_id: z.string().nullable(),
     origin: z.enum(['customer', 'auto_top_up']),
+    models: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'The models its credits pay for once paid (scoped credits); null: any model' }),
     created_at: Time,
   })
   .openapi('CreditPurchase');
@@ -139,6 +149,10 @@ const Grant = z
     credits: Amount,
     reason: z.string(),
     expires_at: Time.nullable(),
+    models: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'The models the lot pays for (scoped credits); null: any model' }),
     created_at: Time,
   })
   .openapi('CreditGrant');

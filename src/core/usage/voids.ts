@@ -2,6 +2,7 @@ import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail, read } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import { postedBalance } from '../kernel/ledger.ts';
+import { paysFor } from '../kernel/lots.ts';
 import type { Lot, UsageVoid } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { startOfHour } from '../kernel/time.ts';
@@ -98,10 +99,12 @@ export async function postReversals(
     })),
     nowMs,
   );
-  for (const v of pending) perAccount.set(v.accountId, (perAccount.get(v.accountId) ?? 0n) + v.reversalMinor);
-  for (const [accountId, amount] of perAccount) {
-    const first = pending.find((v) => v.accountId === accountId)!;
-    await returnToLots(ctx, tx, accountId, amount, postedBefore.get(accountId)!, first.eventId);
+  // Void by void, oldest first: each one's credits go back to the lots that may pay for its model.
+  const posted = new Map(postedBefore);
+  for (const v of pending) {
+    perAccount.set(v.accountId, (perAccount.get(v.accountId) ?? 0n) + v.reversalMinor);
+    await returnToLots(ctx, tx, v, posted.get(v.accountId)!);
+    posted.set(v.accountId, posted.get(v.accountId)! + v.reversalMinor);
   }
   await tx.voids.markReversed(
     pending.map((v) => ({ eventId: v.eventId, transferId: `void_${v.eventId}` })),
@@ -111,25 +114,32 @@ export async function postReversals(
 }
 
 /**
- * Credits given back go to the lots that usage burned, in reverse burn order, each up to what
- * usage took from it, never what a refund took, which was paid back (lots keep `max(posted, 0)` together: a balance in debt first pays off the debt). A lot
- * that has expired since takes nothing: what no lot can take becomes a lot of its own, without
- * expiry, so nothing given back is lost to an expiry that already happened.
+ * Credits given back go to the lots that may pay for the voided event's model and that usage
+ * burned: scoped ones first (usage of a model burns the lots scoped to it first, at equal
+ * priority), each group in reverse burn order, each lot up to what usage took from it, never what
+ * a refund took, which was paid back (an unscoped lot's give-back first pays off a debt: lots keep
+ * `max(posted, 0)` together when nothing is scoped). A lot that has expired since takes nothing:
+ * what no lot can take becomes an unscoped lot of its own, without expiry, so nothing given back
+ * is lost to an expiry that already happened.
  */
 async function returnToLots(
   ctx: Context,
   tx: Tx,
-  accountId: string,
-  amount: bigint,
+  v: Pick<UsageVoid, 'accountId' | 'model' | 'eventId' | 'reversalMinor'>,
   postedBefore: bigint,
-  sourceId: string,
 ): Promise<void> {
+  const { accountId } = v;
   const floor = (n: bigint) => (n > 0n ? n : 0n);
-  let left = floor(postedBefore + amount) - floor(postedBefore);
+  let left = floor(postedBefore + v.reversalMinor) - floor(postedBefore);
   if (left <= 0n) return;
   const now = ctx.clock.nowMs();
   const updates: { id: string; remainingMinor: bigint }[] = [];
-  for (const lot of await tx.lots.listRefillable(accountId, now)) {
+  const refillable = (await tx.lots.listRefillable(accountId, now)).filter((l) => paysFor(l, v.model));
+  const scopedFirst = [
+    ...refillable.filter((l) => l.models !== null),
+    ...refillable.filter((l) => l.models === null),
+  ];
+  for (const lot of scopedFirst) {
     if (left <= 0n) break;
     // Up to what usage took from it: credits refunded from a lot never come back to it.
     const room = lot.usedMinor;
@@ -143,12 +153,13 @@ async function returnToLots(
       id: ctx.ids.newId('lot'),
       accountId,
       source: 'void',
-      sourceId: `void_${sourceId}`,
+      sourceId: `void_${v.eventId}`,
       creditsMinor: left,
       remainingMinor: left,
       priority: ctx.config.purchasePriority,
       expiresAtMs: null,
       createdAtMs: now,
+      models: null,
     };
     await tx.lots.insert(lot);
   }

@@ -41,8 +41,12 @@ export interface InvoiceRepo {
 
 export interface LotRepo {
   insert(lot: Lot): Promise<void>;
-  /** Lots with credits left, in burn order: priority, soonest expiry (none last), oldest. */
+  /** Lots with credits left, in burn order: priority, scoped before unscoped, soonest expiry (none last), oldest. */
   listOpen(accountId: string): Promise<Lot[]>;
+  /** Whether the account has a scoped lot with credits left (a probe of a partial index). */
+  hasScoped(accountId: string): Promise<boolean>;
+  /** Whether any account has a scoped lot with credits left. */
+  anyScoped(): Promise<boolean>;
   findBySource(sourceId: string): Promise<Lot | undefined>;
   setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
   /**
