@@ -3,6 +3,7 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../model.ts';
 import type { AccountRepo, AuditRepo, IdempotencyRepo, KeyRepo, OperatorRepo, PortalRepo } from './access.ts';
 import type {
+  AllowanceRepo,
   FinanceRepo,
   HoldRepo,
   InvoiceRepo,
@@ -35,6 +36,7 @@ export interface Tx {
   voids: VoidRepo;
   disputes: DisputeRepo;
   finance: FinanceRepo;
+  allowances: AllowanceRepo;
 }
 
 export type Durability = 'full' | 'normal';
