@@ -41,5 +41,16 @@ export async function openWorld(opts: { database: TollgateOptions['database'] })
     const text = await res.text();
     return { status: res.status, text, json: text ? JSON.parse(text) : null };
   };
-  return { engine, clock, model, accounts, purchases: [], holds: [], log: [], http, sent: [] };
+  return {
+    engine,
+    clock,
+    model,
+    accounts,
+    purchases: [],
+    holds: [],
+    log: [],
+    http,
+    sent: [],
+    allowances: [],
+  };
 }
