@@ -23,26 +23,6 @@ export function burn(
 }
 
 /**
- * What each lot keeps once the reserved credits (consumed but unbilled, and held) have burned it:
- * those credits are spoken for, so neither a refund nor an expiry may take them. `lots` are in
- * burn order, as usage will burn them.
- * @example unspentByLot([{ id: 'a', remainingMinor: 5n }, { id: 'b', remainingMinor: 5n }], 7n) // a->0, b->3
- */
-export function unspentByLot(
-  lots: Pick<Lot, 'id' | 'remainingMinor'>[],
-  reservedMinor: bigint,
-): Map<string, bigint> {
-  const unspent = new Map<string, bigint>();
-  let reserved = reservedMinor;
-  for (const lot of lots) {
-    const take = lot.remainingMinor < reserved ? lot.remainingMinor : reserved;
-    reserved -= take;
-    unspent.set(lot.id, lot.remainingMinor - take);
-  }
-  return unspent;
-}
-
-/**
  * Whether a lot may pay for usage of `model`; `null` is a use of no particular model (a hold and
  * its capture), which only unscoped lots pay for.
  * @example paysFor({ models: ['video-8s'] }, 'video-8s') // true
