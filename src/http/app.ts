@@ -18,6 +18,7 @@ import { describeResponses } from './openapi-responses.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { allowanceRoutes } from './routes/allowances.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
@@ -234,6 +235,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
+  allowanceRoutes(app, engine, s);
   usageRoutes(app, engine, s);
   eventRoutes(app, engine);
   holdRoutes(app, engine, s);

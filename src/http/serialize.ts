@@ -48,6 +48,9 @@ export function serializers(config: TollgateConfig) {
       pending: credits(b.pending),
       unbilled: credits(b.unbilled),
       available: credits(b.available),
+      available_by_model: Object.fromEntries(
+        [...b.availableByModel].sort(([a], [z]) => (a < z ? -1 : 1)).map(([m, v]) => [m, credits(v)]),
+      ),
       currency: 'credits',
       ...(b.runwaySeconds !== undefined ? { runway_seconds: b.runwaySeconds } : {}),
     }),
@@ -79,6 +82,7 @@ export function serializers(config: TollgateConfig) {
       checkout_url: p.checkoutUrl,
       invoice_id: p.invoiceId,
       origin: p.origin,
+      models: p.models ?? null,
       created_at: time(p.createdAtMs),
     }),
     invoice: (i: Invoice) => ({

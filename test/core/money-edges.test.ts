@@ -10,7 +10,7 @@ import {
   toMinor,
 } from '../../src/core/kernel/amount.ts';
 import { DEFAULT_CONFIG } from '../../src/core/kernel/config.ts';
-import { burn, unspentByLot } from '../../src/core/kernel/lots.ts';
+import { burn, spendOfLots } from '../../src/core/kernel/lots.ts';
 import { quote } from '../../src/core/prices/pricing.ts';
 import { compileEntry, rateDimensions } from '../../src/core/prices/rate-card.ts';
 
@@ -145,6 +145,13 @@ describe('lots', () => {
   });
 
   it('keeps what reserved credits leave of each lot, in burn order', () => {
+    // Unscoped lots: what is reserved (unbilled usage of any model, holds) burns them in order.
+    const unspentByLot = (lotsOf: typeof lots, reserved: bigint) =>
+      spendOfLots(
+        lotsOf.map((l) => ({ ...l, models: null })),
+        0n,
+        { pendingMinor: 0n, unbilledMinor: reserved, unbilledByModel: new Map() },
+      ).unspent;
     expect([...unspentByLot(lots, 7n)]).toEqual([
       ['a', 0n],
       ['b', 0n],
