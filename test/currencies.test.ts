@@ -183,4 +183,38 @@ describe.each(STORES)('currencies over the API ($name)', (store) => {
     ]);
     expect((await call('GET', '/v1/exchange_rates?date=2026-12-02')).body.data).toEqual([]);
   });
+
+  it('keeps the finance reports per currency: deferred revenue and the journal of each tie out alone', async () => {
+    const { call } = await makeApi({ store, config: { currencies: [USD, EUR] } });
+    const eur = (await call('POST', '/v1/accounts', { name: 'Bildwerk', currency: 'EUR' })).body;
+    const usd = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const buy = async (acc: string, credits: string, key: string) => {
+      const p = await call(
+        'POST',
+        `/v1/accounts/${acc}/credit_purchases`,
+        { credits, provider: 'manual' },
+        {
+          'idempotency-key': key,
+        },
+      );
+      await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`);
+    };
+    await buy(eur.id, '2000', 'e'); // 19.00 EUR
+    await buy(usd.id, '3000', 'u'); // 30.00 USD
+    const month = '2026-11';
+    const inEur = (await call('GET', `/v1/reports/deferred_revenue?month=${month}&currency=EUR`)).body;
+    expect(inEur).toMatchObject({ currency: 'EUR', opening: '0.00', purchased: '19.00', closing: '19.00' });
+    const inUsd = (await call('GET', `/v1/reports/deferred_revenue?month=${month}`)).body;
+    expect(inUsd).toMatchObject({ currency: 'USD', purchased: '30.00', closing: '30.00' });
+    expect((await call('GET', `/v1/reports/deferred_revenue?month=${month}&currency=XYZ`)).status).toBe(422);
+    const journal = (currency: string) =>
+      call('GET', `/v1/reports/journal.csv?from=2026-11-01&to=2026-12-01&currency=${currency}`).then((r) =>
+        r.text.trim().split('\n'),
+      );
+    const eurLines = await journal('EUR');
+    expect(eurLines[0]).toBe('date,transfer_id,debit_account,credit_account,credits,eur_value,reference');
+    const purchases = (lines: string[]) => lines.filter((l) => l.includes(',purchase'));
+    expect(purchases(eurLines).map((l) => l.split(',')[5])).toEqual(['19.00']);
+    expect(purchases(await journal('USD')).map((l) => l.split(',')[5])).toEqual(['30.00']);
+  });
 });

@@ -6067,6 +6067,8 @@ export interface paths {
       parameters: {
         query: {
           month: string;
+          /** @description ISO 4217; default: the default currency */
+          currency?: string;
         };
         header?: never;
         path?: never;
@@ -6142,6 +6144,8 @@ export interface paths {
         query: {
           from: string;
           to: string;
+          /** @description ISO 4217; default: the default currency */
+          currency?: string;
         };
         header?: never;
         path?: never;
