@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convert } from '../src/core/prices/index.ts';
-import { LOOPBACK_WEBHOOKS, makeApi, must, STORES } from './helpers.ts';
+import { LOOPBACK_WEBHOOKS, makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const EUR = {
   code: 'EUR',
@@ -216,5 +216,36 @@ describe.each(STORES)('currencies over the API ($name)', (store) => {
     const purchases = (lines: string[]) => lines.filter((l) => l.includes(',purchase'));
     expect(purchases(eurLines).map((l) => l.split(',')[5])).toEqual(['19.00']);
     expect(purchases(await journal('USD')).map((l) => l.split(',')[5])).toEqual(['30.00']);
+  });
+});
+
+describe('currencies in the portal', () => {
+  it('lets the customer choose a currency until the first paid purchase, and shows prices and payments in it', async () => {
+    const { app, engine, call } = await makeApi({ config: { currencies: [USD, EUR, JPY] } });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    const send = portalClient(app);
+    const link = must(await engine.portal.createLink(acc.id));
+    expect((await send(`/portal/session/${link.token}`, {})).status).toBe(303);
+    const page = await (await send('/portal/billing')).text();
+    expect(page).toContain('data-testid="currency"');
+    expect(page).toContain('$0.01 per credit');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const saved = await send('/portal/billing/currency', { _csrf: csrf, currency: 'EUR' });
+    expect(saved.status).toBe(303);
+    const inEur = await (await send(saved.headers.get('location')!)).text();
+    expect(inEur).toContain('Your currency is saved');
+    expect(inEur).toContain('0.0095 EUR per credit');
+    expect(inEur).toContain('one payment is 10.00 EUR to 10,000.00 EUR');
+    const quote = await (await send('/portal/api/quote?credits=2000')).json();
+    expect(quote).toMatchObject({ currency: 'EUR', total: '19.00' });
+    const bad = await send('/portal/billing/currency', { _csrf: csrf, currency: 'GBP' });
+    expect(bad.status).toBe(303);
+    expect(await (await send('/portal/billing')).text()).toContain('USD, EUR, JPY');
+    // Paid once: the choice is gone, and the purchase reads in euros.
+    const p = must(await engine.credits.purchase(acc.id, { credits: '2000', provider: 'manual' }, 'k1'));
+    must(await engine.credits.confirm(p.purchase.id));
+    const paid = await (await send('/portal/billing')).text();
+    expect(paid).not.toContain('data-testid="currency"');
+    expect(paid).toContain('19.00 EUR');
   });
 });
