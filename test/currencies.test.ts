@@ -249,3 +249,72 @@ describe('currencies in the portal', () => {
     expect(paid).toContain('19.00 EUR');
   });
 });
+
+describe('the README’s invoice per tax rule', () => {
+  it('a French seller’s 2,500 credits at 0.0095 EUR, to each kind of buyer', async () => {
+    const { call } = await makeApi({
+      config: {
+        currencies: [EUR, USD],
+        taxRate: '0.2',
+        taxRates: { GB: '0.2' },
+        seller: { name: 'Studio', address: 'Paris', taxId: 'FR40123456789', country: 'FR' },
+      },
+    });
+    const details = (country: string, tax_id?: string) => ({
+      legal_name: 'Buyer',
+      address_line1: '1 Main Street',
+      postal_code: '10001',
+      city: 'City',
+      country,
+      ...(tax_id ? { tax_id } : {}),
+    });
+    const invoiceFor = async (name: string, billing: object) => {
+      const acc = (await call('POST', '/v1/accounts', { name })).body;
+      await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: billing });
+      const p = await call(
+        'POST',
+        `/v1/accounts/${acc.id}/credit_purchases`,
+        { credits: '2500', provider: 'manual' },
+        {
+          'idempotency-key': name,
+        },
+      );
+      const paid = (await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`)).body;
+      const s = (await call('GET', `/v1/invoices/${paid.invoice_id}`)).body.snapshot;
+      return [s.tax_rule, s.tax_rate, s.tax, s.total, s.currency, s.tax_mention];
+    };
+    expect(await invoiceFor('fr', details('FR'))).toEqual(['domestic', '0.2', '4.75', '28.50', 'EUR', null]);
+    expect(await invoiceFor('de-b2b', details('DE', 'DE123456789'))).toEqual([
+      'reverse_charge',
+      '0',
+      '0.00',
+      '23.75',
+      'EUR',
+      'Reverse charge: VAT to be accounted for by the recipient, art. 196 Directive 2006/112/EC',
+    ]);
+    expect(await invoiceFor('de-b2c', details('DE'))).toEqual([
+      'eu_oss',
+      '0.19',
+      '4.51',
+      '28.26',
+      'EUR',
+      null,
+    ]);
+    expect(await invoiceFor('us', details('US', '123456789'))).toEqual([
+      'outside_scope',
+      '0',
+      '0.00',
+      '23.75',
+      'EUR',
+      'VAT not applicable: place of supply outside the EU, art. 44 and 59 Directive 2006/112/EC',
+    ]);
+    expect(await invoiceFor('gb', details('GB'))).toEqual([
+      'configured',
+      '0.2',
+      '4.75',
+      '28.50',
+      'EUR',
+      null,
+    ]);
+  });
+});
