@@ -247,6 +247,20 @@ describe('currencies in the portal', () => {
     const paid = await (await send('/portal/billing')).text();
     expect(paid).not.toContain('data-testid="currency"');
     expect(paid).toContain('19.00 EUR');
+    // Usage is valued in euros too.
+    await engine.usage.ingest([
+      {
+        id: 'u1',
+        account_id: acc.id,
+        model: 'image-1024',
+        quantity: '1000',
+        timestamp: new Date(engine.clock.nowMs()).toISOString(),
+      },
+    ]);
+    const usage = await (await send('/portal/usage')).text();
+    expect(usage).toContain('Cost (EUR)');
+    // 2,000 credits x 0.0095 EUR
+    expect(/data-testid="total-usd">([^<]+)</.exec(usage)![1]).toBe('19.00 EUR');
   });
 });
 
