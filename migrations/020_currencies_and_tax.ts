@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Currencies and tax by buyer (#30): an account's currency (null: the operator's default), a
@@ -9,6 +9,10 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('currency', 'text').execute();
+  // Every purchase so far was in US dollars: an account that paid one buys in them for good.
+  await sql`UPDATE accounts SET currency = 'USD' WHERE id IN (SELECT account_id FROM purchases WHERE status = 'paid')`.execute(
+    db,
+  );
   await db.schema.alterTable('purchases').addColumn('currency', 'text').execute();
   await db.schema.alterTable('purchases').addColumn('tax_rule', 'text').execute();
   await db.schema.alterTable('purchases').addColumn('tax_rate', 'text').execute();

@@ -157,6 +157,57 @@ describe.each(STORES)('currencies over the API ($name)', (store) => {
     expect(pdf.status).toBe(200);
   });
 
+  it('refuses a currency change that would strand money: a pending purchase, an auto top-up in the old currency', async () => {
+    const { call } = await makeApi({ store, config: { currencies: [USD, EUR] } });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const p = await call(
+      'POST',
+      `/v1/accounts/${acc.id}/credit_purchases`,
+      { credits: '2000', provider: 'manual' },
+      {
+        'idempotency-key': 'pending-1',
+      },
+    );
+    const refused = await call('PATCH', `/v1/accounts/${acc.id}`, { currency: 'EUR' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/pending purchase in USD/);
+    await call('POST', `/v1/credit_purchases/${p.body.id}/fail`);
+    await call('PATCH', `/v1/accounts/${acc.id}`, {
+      // A threshold of 0: nothing starts now (a started top-up would be a pending purchase).
+      auto_top_up: { threshold: '0', credits: '2000', monthly_max_total: '100.00', provider: 'manual' },
+    });
+    expect((await call('PATCH', `/v1/accounts/${acc.id}`, { currency: 'EUR' })).status).toBe(409);
+    await call('PATCH', `/v1/accounts/${acc.id}`, { auto_top_up: null });
+    expect((await call('PATCH', `/v1/accounts/${acc.id}`, { currency: 'EUR' })).body.currency).toBe('EUR');
+  });
+
+  it.skipIf(store.name === 'sqlite-memory')(
+    'keeps a paid account in its currency when the operator changes the default',
+    async () => {
+      const store2 = store.open();
+      const first = await makeApi({ store, database: store2, config: { currencies: [USD, EUR] } });
+      const acc = (await first.call('POST', '/v1/accounts', { name: 'Acme' })).body;
+      const p = await first.call(
+        'POST',
+        `/v1/accounts/${acc.id}/credit_purchases`,
+        { credits: '2000', provider: 'manual' },
+        {
+          'idempotency-key': 'usd-1',
+        },
+      );
+      await first.call('POST', `/v1/credit_purchases/${p.body.id}/confirm`);
+      const unpaid = (await first.call('POST', '/v1/accounts', { name: 'Later' })).body;
+      await first.engine.close();
+      // Restarted with euros first: the account that paid in dollars stays in dollars; one that
+      // never paid follows the new default.
+      const second = await makeApi({ store, database: store2, config: { currencies: [EUR, USD] } });
+      expect((await second.call('GET', `/v1/accounts/${acc.id}`)).body.currency).toBe('USD');
+      expect((await second.call('GET', `/v1/accounts/${unpaid.id}`)).body.currency).toBe('EUR');
+      const q = await second.call('POST', `/v1/accounts/${acc.id}/credit_quotes`, { credits: '2000' });
+      expect(q.body.currency).toBe('USD');
+    },
+  );
+
   it('stores the operator’s rates by day and answers those in effect on a day', async () => {
     const { call } = await makeApi({ store });
     expect(

@@ -219,6 +219,45 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
     expect(await t.available()).toBe('94');
   });
 
+  it('names the quantities of an event with its own credits, treats a dimension sent as 0 as one left out, and shows none for all zeros', async () => {
+    const t = await setup();
+    const at = t.at();
+    const own = {
+      id: 'own-1',
+      account_id: t.acc.id,
+      model: 'chat-large',
+      quantities: { input_tokens: '1200', output_tokens: '350' },
+      credits: '1.5',
+      timestamp: at,
+    };
+    const zero = {
+      id: 'z-1',
+      account_id: t.acc.id,
+      model: 'chat-large',
+      quantities: { input_tokens: '5' },
+      timestamp: at,
+    };
+    const empty = {
+      id: 'e-1',
+      account_id: t.acc.id,
+      model: 'chat-large',
+      quantities: { output_tokens: '0' },
+      timestamp: at,
+    };
+    expect((await t.send([own, zero, empty])).map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    expect((await t.record('own-1')).quantities).toEqual({ input_tokens: '1200', output_tokens: '350' });
+    expect((await t.record('own-1')).credits).toBe('1.5');
+    // The same event with the dimension it left out sent as 0 is a retry, not a conflict.
+    const again = await t.send([{ ...zero, quantities: { input_tokens: '5', output_tokens: '0' } }]);
+    expect(again).toEqual([{ id: 'z-1', status: 'duplicate' }]);
+    expect((await t.record('e-1')).quantities).toEqual({});
+    expect((await t.record('e-1')).credits).toBe('0');
+  });
+
   it('rates each event by the version in effect at its timestamp, and never re-rates', async () => {
     const t = await setup();
     const early = t.at(-2 * HOUR);

@@ -3,7 +3,7 @@ import { type Balance, balanceIn } from '../kernel/balance.ts';
 import { parseBillingDetails } from '../kernel/billing-details.ts';
 import { CREDITS } from '../kernel/chart.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
-import { currenciesOf, currencyOf } from '../kernel/currency.ts';
+import { currenciesOf, currencyOf, defaultCurrency } from '../kernel/currency.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Account } from '../kernel/model.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
@@ -151,16 +151,35 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
       if (topUp) next.autoTopUp = topUp.value;
       if (details !== undefined) next.billingDetails = details?.value ?? null;
       if (currency) {
-        const from = currencyOf(ctx.config, account.currency)!.code;
+        // The account's own currency, or the default it buys in (one no longer sold stays as it is).
+        const from = account.currency ?? defaultCurrency(ctx.config).code;
         const to = currencyOf(ctx.config, currency.value)!.code;
-        // Money already paid stays in its currency: its invoices, credit notes and refunds too.
-        if (from !== to && (await tx.invoices.listInvoices(id)).length > 0)
-          fail(
-            refuse(
-              'invalid_state',
-              `the account has paid in ${from}; its currency cannot change once a purchase is paid`,
-            ),
-          );
+        if (from !== to) {
+          // Money already paid stays in its currency: its invoices, credit notes and refunds too.
+          if ((await tx.invoices.listInvoices(id)).length > 0)
+            fail(
+              refuse(
+                'invalid_state',
+                `the account has paid in ${from}; its currency cannot change once a purchase is paid`,
+              ),
+            );
+          // A pending purchase would be paid in the old currency after the change.
+          if ((await tx.purchases.list(id, 1000)).some((p) => p.status === 'pending'))
+            fail(
+              refuse(
+                'invalid_state',
+                `the account has a pending purchase in ${from}: confirm or fail it before changing the currency`,
+              ),
+            );
+          // The auto top-up's monthly maximum is an amount of the old currency.
+          if ((topUp ? topUp.value : account.autoTopUp) !== null)
+            fail(
+              refuse(
+                'invalid_state',
+                `its auto top-up's monthly maximum is in ${from}: turn auto top-up off before changing the currency`,
+              ),
+            );
+        }
         next.currency = currency.value;
       }
       await tx.accounts.update(next);

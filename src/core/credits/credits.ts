@@ -248,6 +248,9 @@ export async function confirmPurchase(
     const { series, render } = numbering(ctx.config.invoiceNumberFormat, now);
     const number = render(await tx.invoices.nextNumber(series));
     const currency = purchase.currency ?? 'USD';
+    // Paid once, the account's currency is its own from now on, whatever the operator's default
+    // becomes (an account without one follows the default until then).
+    if (!account!.currency) await tx.accounts.update({ ...account!, currency });
     const national = await vatInNationalCurrency(ctx, tx, number, currency, purchase.taxMinor, now);
     const invoice: Invoice = {
       id: ctx.ids.newId('inv'),

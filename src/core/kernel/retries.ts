@@ -1,5 +1,6 @@
 import { formatAmount } from './amount.ts';
 import { type Context, fail } from './context.ts';
+import { formatMoney } from './currency.ts';
 import { type Refusal, refuse } from './errors.ts';
 import type { AuditEntry, AuditInput, KeptAnswer, KeptRequest } from './model.ts';
 
@@ -229,8 +230,13 @@ function amountsOf(ctx: Context, value: unknown): Record<string, string> | null 
   for (const f of CREDIT_FIELDS)
     if (typeof v[f] === 'bigint')
       out[f.slice(0, -5)] = formatAmount(v[f] as bigint, ctx.config.scales.credits);
+  // Money at the minor units of its currency (a purchase's or credit note's own; USD before #30).
+  const currency = typeof v.currency === 'string' ? v.currency : null;
   for (const f of MONEY_FIELDS)
     if (typeof v[f] === 'bigint')
-      out[f.slice(0, -5)] = formatAmount(v[f] as bigint, ctx.config.scales.usd, true);
+      out[f.slice(0, -5)] = currency
+        ? formatMoney(v[f] as bigint, currency)
+        : formatAmount(v[f] as bigint, ctx.config.scales.usd, true);
+  if (currency && MONEY_FIELDS.some((f) => typeof v[f] === 'bigint')) out.currency = currency;
   return Object.keys(out).length > 0 ? out : null;
 }

@@ -26,6 +26,8 @@ export interface PriceState {
   loadedAtMs: number;
   loading: Promise<void> | null;
   ttlMs: number;
+  /** Counts reads of the card; only the latest one started is kept. */
+  generation: number;
 }
 
 export function newPriceState(ttlMs: number): PriceState {
@@ -37,6 +39,7 @@ export function newPriceState(ttlMs: number): PriceState {
     loadedAtMs: Number.NEGATIVE_INFINITY,
     loading: null,
     ttlMs,
+    generation: 0,
   };
 }
 
@@ -67,10 +70,14 @@ function seedEntries(book: TollgateConfig['priceBook']): RateEntry[] {
 
 /** Reads every version and contract again (one read). */
 export async function reloadPrices(ctx: Context, state: PriceState): Promise<void> {
+  // A read that started before a later one (a timed reload overtaken by the reload after a change)
+  // must not put back what the later one replaced.
+  const generation = ++state.generation;
   const { versions, contracts } = await read(ctx, async (tx) => ({
     versions: await tx.prices.listVersions(),
     contracts: await tx.prices.listContracts(),
   }));
+  if (generation !== state.generation) return;
   const byAccount = new Map<string, Contract[]>();
   for (const c of contracts) {
     const list = byAccount.get(c.accountId);

@@ -270,6 +270,7 @@ export function ratingOf(
 export function quantitiesOf(quantities: string | null, quantity: string): Record<string, string> {
   if (quantities === null) return { [QUANTITY]: quantity };
   const out: Record<string, string> = {};
+  if (quantities === '') return out;
   for (const part of quantities.split(';')) {
     const at = part.indexOf('=');
     out[part.slice(0, at)] = part.slice(at + 1);

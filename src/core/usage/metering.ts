@@ -228,7 +228,7 @@ function rateOne(ctx: Context, state: MeteringState, raw: unknown, now: number):
       'unknown_model',
       `model ${e.model} has no price at ${new Date(timestampMs).toISOString()}; send credits with the event or add it to the rate card`,
     );
-  const measured = measure(e, entry, max, state.priced);
+  const measured = measure(e, entry, max, state.priced, ownCredits);
   if ('code' in measured) return reject(id, measured.code, measured.message);
   let creditsMinor: bigint;
   if (ownCredits) {
@@ -310,6 +310,7 @@ function measure(
   entry: CompiledEntry | undefined,
   max: bigint,
   priced: MeteringState['priced'],
+  ownCredits: boolean,
 ): Measured {
   const hasQuantity = e.quantity !== undefined && e.quantity !== null;
   const hasQuantities = e.quantities !== undefined && e.quantities !== null;
@@ -361,7 +362,9 @@ function measure(
     if ('code' in q) return q;
     if (dims) byDimension[at] = q.minor;
     sum += q.minor;
-    named.push(`${name}=${q.minor}`);
+    // A dimension sent as 0 is the same as one left out (it counts 0): a retry with or without it
+    // is the same event.
+    if (q.minor !== 0n) named.push(`${name}=${q.minor}`);
   }
   if (sum > max)
     return {
@@ -372,13 +375,9 @@ function measure(
   if (entry?.single) return { quantityMinor: sum, byDimension, quantities: null };
   // The content a retry is compared on: the dimensions as sent, in name order.
   const content = named.sort().join(';');
-  if (!dims)
-    return {
-      quantityMinor: sum,
-      byDimension,
-      quantities: content.replace(/=(\d+)/g, (_, m) => `=${formatAmount(BigInt(m), QUANTITY_SCALE)}`),
-      content,
-    };
+  // Named in full when nothing else can name them: an event with its own credits keeps no version.
+  const namedText = content.replace(/=(\d+)/g, (_, m) => `=${formatAmount(BigInt(m), QUANTITY_SCALE)}`);
+  if (!dims || ownCredits) return { quantityMinor: sum, byDimension, quantities: namedText || null, content };
   // Stored lean: the quantities alone, in the order of the entry's dimensions (the version and
   // contract the event keeps name that entry, so reads give each its name back).
   let stored = '';
