@@ -49,6 +49,14 @@ describe('exchange rates (core)', () => {
       base: 'EUR',
     });
     expect(convert(known, 1000n, 'GBP', 'EUR')).toBeUndefined();
+    // Through the base both are quoted in: 1 USD = 11.1 / 1.0843 SEK = 10.237019 SEK (6 places).
+    const ecb = [{ day: '2026-12-04', base: 'EUR', rates: { USD: '1.0843', SEK: '11.1' } }];
+    expect(convert(ecb, 500n, 'USD', 'SEK')).toEqual({
+      minor: 5119n,
+      rate: '10.237019',
+      day: '2026-12-04',
+      base: 'USD',
+    });
   });
 });
 

@@ -85,5 +85,19 @@ export function convert(
       };
     }
   }
+  // Neither is the base of a day's rates, but one base quotes both (the ECB's rates are all of
+  // EUR; a Swedish seller invoicing in USD): the cross rate of that day, 1 from = rate to, rounded
+  // half up to 6 decimals, is the rate used and stated.
+  for (const r of known) {
+    if (r.rates[from] && r.rates[to]) {
+      const cross = new Decimal(r.rates[to]!).div(r.rates[from]!).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+      return {
+        minor: toMinor(amount.mul(cross), toUnits, Decimal.ROUND_HALF_UP),
+        rate: cross.toFixed(),
+        day: r.day,
+        base: from,
+      };
+    }
+  }
   return undefined;
 }
