@@ -147,7 +147,12 @@ export interface InvoiceSnapshot {
    * 2006/112/EC): the amount, the rate used and that rate's date; `rate` null when no rate was known
    * at issue (the amount is then absent and the operator was warned).
    */
-  national_vat?: { currency: string; amount: string | null; rate: string | null; rate_date: string | null } | null;
+  national_vat?: {
+    currency: string;
+    amount: string | null;
+    rate: string | null;
+    rate_date: string | null;
+  } | null;
   /** When the invoice was paid (an invoice is issued when its payment is confirmed). */
   paid_at?: string;
   /** How it was paid: the provider and, for a card when the provider says, its brand and last 4 digits. */
