@@ -19,6 +19,7 @@ import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { creditRoutes } from './routes/credits.ts';
+import { eInvoiceRoutes } from './routes/einvoices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -234,6 +235,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
+  eInvoiceRoutes(app, engine);
   usageRoutes(app, engine, s);
   eventRoutes(app, engine);
   holdRoutes(app, engine, s);
