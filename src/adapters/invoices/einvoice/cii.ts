@@ -111,6 +111,7 @@ export function ciiXml(d: EInvoice): string {
             leaf('ram:ExemptionReasonCode', d.vat.exemptionCode),
             leaf('ram:RateApplicablePercent', d.vat.percent),
           ),
+          d.paymentTerms && el('ram:SpecifiedTradePaymentTerms', {}, leaf('ram:Description', d.paymentTerms)),
           el(
             'ram:SpecifiedTradeSettlementHeaderMonetarySummation',
             {},

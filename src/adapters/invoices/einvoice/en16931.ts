@@ -30,6 +30,8 @@ export interface EInvoice {
   /** BG-16, when the document was paid by card (BT-81 `48`, BG-18 with the last 4 digits). */
   payment: { code: '48'; text: string; cardLast4: string | null; cardNetwork: string | null } | null;
   lines: Line[];
+  /** BT-20: how a credit note's amount goes back to the buyer (BR-CO-25: something due says when or how). */
+  paymentTerms: string | null;
   /** BG-23: one category, as the whole document is taxed by one rule. */
   vat: VatBreakdown;
   totals: {
@@ -166,10 +168,12 @@ export function eInvoiceOf(s: InvoiceSnapshot): EInvoice {
       taxExclusive: money(lineNet),
       tax: money(tax),
       taxInclusive: money(total),
-      // Issued once paid (an invoice when its payment is confirmed, a credit note when its refund is made).
-      paid: money(total),
-      due: money(0),
+      // An invoice is issued when its payment is confirmed: paid in full, nothing due. A credit note
+      // is money owed back to the buyer, which tollgate does not move itself: due in full.
+      paid: money(s.kind === 'invoice' ? total : 0),
+      due: money(s.kind === 'invoice' ? 0 : total),
     },
+    paymentTerms: s.kind === 'credit_note' ? 'Refunded to the original means of payment' : null,
   };
 }
 

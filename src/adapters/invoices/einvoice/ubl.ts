@@ -71,6 +71,7 @@ export function ublXml(d: EInvoice): string {
               leaf('cbc:NetworkID', d.payment.cardNetwork || 'card'),
             ),
         ),
+      d.paymentTerms && el('cac:PaymentTerms', {}, leaf('cbc:Note', d.paymentTerms)),
       el(
         'cac:TaxTotal',
         {},
