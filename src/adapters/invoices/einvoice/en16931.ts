@@ -229,7 +229,7 @@ function notes(s: InvoiceSnapshot): string[] {
   if (n && n.currency !== s.currency)
     out.push(
       n.amount && n.rate
-        ? `VAT in ${n.currency}: ${n.amount} (1 ${n.currency} = ${n.rate} ${s.currency}, rate of ${n.rate_date ?? 'unknown date'})`
+        ? `VAT in ${n.currency}: ${n.amount} (exchange rate ${n.rate}${n.rate_date ? ` of ${n.rate_date}` : ''})`
         : `VAT in ${n.currency}: no exchange rate was known at issue`,
     );
   if (s.kind === 'invoice' && s.paid_at) out.push(`Paid on ${day(s.paid_at)}${paidBy(s)}`);

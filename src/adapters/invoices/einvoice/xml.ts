@@ -46,7 +46,10 @@ export function leaf(
   return { name, attrs: defined(attrs), children: text };
 }
 
-/** The document: an XML declaration and the root, indented by two spaces. */
+/**
+ * The document: an XML declaration and the root, indented by two spaces.
+ * @example serialize(el('a', {}, leaf('b', 'x & y'))) // '<?xml ...?>\n<a>\n  <b>x &amp; y</b>\n</a>\n'
+ */
 export function serialize(root: XmlElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${write(root, '')}\n`;
 }
