@@ -136,6 +136,15 @@ export const outsideScope = base({
   national_vat: { currency: 'EUR', amount: '0.00', rate: '1.0843', rate_date: '2026-11-24' },
 });
 
+const { registration: _, ...UNREGISTERED } = SELLER;
+
+/** The same, from a seller that configured no legal registration. */
+export const outsideScopeUnregistered = base({
+  ...outsideScope,
+  number: 'INV-2026-000008',
+  seller: UNREGISTERED,
+});
+
 /** FR seller, Japanese company, at a rate the operator configured for Japan, in yen (no minor units). */
 export const yen = base({
   number: 'INV-2026-000005',
@@ -229,6 +238,7 @@ export const CASES = {
   reverseCharge,
   oss,
   outsideScope,
+  outsideScopeUnregistered,
   yen,
   creditNote,
   legacyReverseCharge,

@@ -12,6 +12,7 @@ import {
   legacyZero,
   oss,
   outsideScope,
+  outsideScopeUnregistered,
   reverseCharge,
   yen,
 } from './einvoice-cases.ts';
@@ -65,6 +66,8 @@ interface PartyTerms {
   taxRegistration: string | null;
   /** BT-30 */
   legalId: string | null;
+  /** BT-29 */
+  identifier: string | null;
   /** BT-34 / BT-49 with its scheme */
   endpoint: string | null;
   /** BT-43 / BT-58 */
@@ -90,6 +93,7 @@ function ublTerms(doc: XNode): Terms {
       vatId: first(scheme(true)),
       taxRegistration: first(scheme(false)),
       legalId: first(texts(p, 'cac:PartyLegalEntity/cbc:CompanyID')),
+      identifier: first(texts(p, 'cac:PartyIdentification/cbc:ID')),
       endpoint: endpoint ? `${endpoint.attrs.schemeID}:${endpoint.text}` : null,
       email: first(texts(p, 'cac:Contact/cbc:ElectronicMail')),
     };
@@ -144,6 +148,7 @@ function ciiTerms(doc: XNode): Terms {
       vatId: scheme('VA'),
       taxRegistration: scheme('FC'),
       legalId: first(texts(p, 'ram:SpecifiedLegalOrganization/ram:ID')),
+      identifier: first(texts(p, 'ram:ID')),
       endpoint: endpoint ? `${endpoint.attrs.schemeID}:${endpoint.text}` : null,
       email: first(texts(p, 'ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID')),
     };
@@ -245,6 +250,7 @@ describe.each(['ubl', 'cii'] as const)('EN 16931 e-invoices in %s, from the snap
       vatId: 'FR40123456789',
       taxRegistration: null,
       legalId: 'RCS Paris 123 456 789',
+      identifier: null,
       endpoint: 'EM:billing@studio-lumiere.fr',
       email: 'billing@studio-lumiere.fr',
     });
@@ -302,6 +308,12 @@ describe.each(['ubl', 'cii'] as const)('EN 16931 e-invoices in %s, from the snap
       legalId: 'RCS Paris 123 456 789',
     });
     expect(t.buyer).toMatchObject({ name: 'Reelcraft Inc.', country: 'US', vatId: null });
+    // Without a legal registration, the VAT number identifies the seller (BR-CO-26), still not as BT-31.
+    expect(render(outsideScopeUnregistered, syntax).seller).toMatchObject({
+      vatId: null,
+      legalId: null,
+      identifier: 'FR40123456789',
+    });
   });
 
   it('yen: amounts without minor units, the configured rate as standard', () => {

@@ -141,6 +141,7 @@ function party(name: string, p: Party): XmlElement {
   return el(
     name,
     {},
+    leaf('ram:ID', p.identifier),
     leaf('ram:Name', p.name),
     p.legalId && el('ram:SpecifiedLegalOrganization', {}, leaf('ram:ID', p.legalId)),
     p.contact &&

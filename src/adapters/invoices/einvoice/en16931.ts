@@ -61,6 +61,11 @@ export interface Party {
   taxRegistration: string | null;
   /** BT-30 / BT-47 */
   legalId: string | null;
+  /**
+   * BT-29: the seller's VAT number as its identifier, when the category keeps it out of BT-31 and
+   * no legal registration identifies the seller (BR-CO-26 wants BT-29, BT-30 or BT-31).
+   */
+  identifier: string | null;
   /** BT-34 / BT-49 (scheme `EM`) */
   electronicAddress: string | null;
   /** BG-6 / BG-9: BT-42 and BT-43 (BT-57, BT-58) */
@@ -98,7 +103,8 @@ export interface VatBreakdown {
  *   imposables" / "nicht steuerbar"). Not `G`: VATEX-EU-G is the exemption of goods exported
  *   (art. 146), reported as exports; prepaid credits are a service. `O` forbids the seller's and the
  *   buyer's VAT identifiers (BR-O-02), so the seller's VAT number is stated as its tax registration
- *   (BT-32), which the rule allows, and its legal registration (BT-30) when configured.
+ *   (BT-32), which the rule allows; the seller is identified (BR-CO-26) by its legal registration
+ *   (BT-30) when configured, otherwise by its VAT number as seller identifier (BT-29).
  * - Any other 0 % (an operator without VAT, or an old invoice without a rule): `Z` (zero rated) when
  *   the seller has a VAT number, which `Z` requires (BR-Z-02); otherwise `O`: a seller without a VAT
  *   number charges none.
@@ -192,6 +198,7 @@ function seller(s: InvoiceSnapshot, noVatIds: boolean): Party {
     vatId: noVatIds ? null : vat,
     taxRegistration: noVatIds ? vat : null,
     legalId: s.seller.registration || null,
+    identifier: noVatIds && !s.seller.registration ? vat : null,
     electronicAddress: s.seller.email || null,
     contact:
       s.seller.email || s.seller.phone
@@ -214,6 +221,7 @@ function buyer(s: InvoiceSnapshot, noVatIds: boolean): Party {
     vatId: noVatIds ? null : d?.tax_id || null,
     taxRegistration: null,
     legalId: null,
+    identifier: null,
     electronicAddress: email,
     contact: email ? { email, phone: null } : null,
   };

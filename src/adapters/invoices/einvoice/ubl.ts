@@ -118,6 +118,7 @@ function party(p: Party): XmlElement {
     'cac:Party',
     {},
     leaf('cbc:EndpointID', p.electronicAddress, { schemeID: 'EM' }),
+    p.identifier && el('cac:PartyIdentification', {}, leaf('cbc:ID', p.identifier)),
     el('cac:PartyName', {}, leaf('cbc:Name', p.name)),
     el(
       'cac:PostalAddress',
