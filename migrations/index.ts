@@ -17,6 +17,8 @@ import * as m015 from './015_usage_events_key.ts';
 import * as m016 from './016_idempotency.ts';
 import * as m017 from './017_spend_budgets.ts';
 import * as m018 from './018_rate_card.ts';
+import * as m019 from './019_scoped_credits.ts';
+import * as m020 from './020_currencies_and_tax.ts';
 
 /** Every migration, in order. Listed by hand so no file-system scan is needed at start. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '016_idempotency': m016,
   '017_spend_budgets': m017,
   '018_rate_card': m018,
+  '019_scoped_credits': m019,
+  '020_currencies_and_tax': m020,
 };

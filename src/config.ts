@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { isCountryCode } from './core/kernel/billing-details.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/kernel/config.ts';
+import { type Currency, minorUnits } from './core/kernel/currency.ts';
 import { INVOICE_LOCALES, type InvoiceLocale, type RateEntry } from './core/kernel/model.ts';
 import { parseRateEntries } from './core/prices/index.ts';
 
@@ -214,7 +215,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
         address: env.TOLLGATE_SELLER_ADDRESS || '',
         taxId: env.TOLLGATE_SELLER_TAX_ID || '',
         country: sellerCountry(env),
+        registration: env.TOLLGATE_SELLER_REGISTRATION || '',
+        email: env.TOLLGATE_SELLER_EMAIL || '',
+        phone: env.TOLLGATE_SELLER_PHONE || '',
       },
+      taxRates: taxRates(env),
+      currencies: currencies(env, creditPrice, min, max),
       invoiceLocale: invoiceLocale(env),
       invoiceNumberFormat: env.TOLLGATE_INVOICE_FORMAT || DEFAULT_CONFIG.invoiceNumberFormat,
       usageDurability: usageDurability(env),
@@ -226,6 +232,88 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
       ),
     },
   };
+}
+
+/**
+ * `TOLLGATE_CURRENCIES`: `USD:0.01,EUR:0.0095`, each an ISO 4217 code and the price of one credit
+ * in it, the first the default; unset: USD at `TOLLGATE_CREDIT_PRICE`. `TOLLGATE_PAYMENT_BOUNDS`
+ * (`EUR:10-10000,JPY:1500-1500000`) sets a currency's bounds; otherwise the payment minimum and
+ * maximum apply in each currency's own units.
+ */
+function currencies(
+  env: NodeJS.ProcessEnv,
+  creditPrice: string,
+  minCents: bigint,
+  maxCents: bigint,
+): Currency[] {
+  const text = (env.TOLLGATE_CURRENCIES || '').trim();
+  const pairs: [string, string][] = text === '' ? [['USD', creditPrice]] : [];
+  for (const part of text === '' ? [] : text.split(',')) {
+    const m = /^\s*([A-Za-z]{3})\s*:\s*(\d+(\.\d{1,12})?)\s*$/.exec(part);
+    const code = m?.[1]?.toUpperCase();
+    if (!m || !code || minorUnits(code) === undefined)
+      throw new ConfigError(
+        'TOLLGATE_CURRENCIES',
+        `"${part.trim()}" must be CODE:PRICE with an ISO 4217 code, such as EUR:0.0095`,
+      );
+    if (new Decimal(m[2]!).lte(0))
+      throw new ConfigError('TOLLGATE_CURRENCIES', `the price of ${code} must be above 0`);
+    if (pairs.some(([c]) => c === code))
+      throw new ConfigError('TOLLGATE_CURRENCIES', `${code} is listed twice`);
+    pairs.push([code, new Decimal(m[2]!).toFixed()]);
+  }
+  const bounds = new Map<string, [string, string]>();
+  for (const part of (env.TOLLGATE_PAYMENT_BOUNDS || '').split(',').filter((p) => p.trim() !== '')) {
+    const m = /^\s*([A-Za-z]{3})\s*:\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m)
+      throw new ConfigError(
+        'TOLLGATE_PAYMENT_BOUNDS',
+        `"${part.trim()}" must be CODE:MIN-MAX, such as EUR:10-10000`,
+      );
+    bounds.set(m[1]!.toUpperCase(), [m[2]!, m[3]!]);
+  }
+  return pairs.map(([code, price]) => {
+    const units = minorUnits(code)!;
+    const toMinor = (text: string) => {
+      const d = new Decimal(text);
+      if (d.decimalPlaces() > units)
+        throw new ConfigError(
+          'TOLLGATE_PAYMENT_BOUNDS',
+          `${code} amounts have ${units} decimal places at most`,
+        );
+      return BigInt(d.mul(new Decimal(10).pow(units)).toFixed(0));
+    };
+    // Without bounds of its own, a currency takes the payment minimum and maximum in its own units.
+    const [min, max] = bounds.get(code) ?? [
+      new Decimal(minCents.toString()).div(100).toFixed(),
+      new Decimal(maxCents.toString()).div(100).toFixed(),
+    ];
+    const minMinor = toMinor(min);
+    const maxMinor = toMinor(max);
+    if (minMinor > maxMinor)
+      throw new ConfigError('TOLLGATE_PAYMENT_BOUNDS', `${code}: the minimum is above the maximum`);
+    return {
+      code,
+      creditPrice: price,
+      minorUnits: units,
+      paymentMinMinor: minMinor,
+      paymentMaxMinor: maxMinor,
+    };
+  });
+}
+
+/** `TOLLGATE_TAX_RATES`: `DE:0.19,GB:0.2`, each a country (ISO 3166-1 alpha-2) and a rate below 1. */
+function taxRates(env: NodeJS.ProcessEnv): Record<string, string> {
+  const rates: Record<string, string> = {};
+  const text = (env.TOLLGATE_TAX_RATES || '').trim();
+  if (text === '') return rates;
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Za-z]{2})\s*:\s*(0(\.\d{1,6})?)\s*$/.exec(part);
+    if (!m || !isCountryCode(m[1]!.toUpperCase()))
+      throw new ConfigError('TOLLGATE_TAX_RATES', `"${part.trim()}" must be COUNTRY:RATE, such as DE:0.19`);
+    rates[m[1]!.toUpperCase()] = new Decimal(m[2]!).toFixed();
+  }
+  return rates;
 }
 
 /** ISO 3166-1 alpha-2, upper case; it decides EU reverse charge on invoices. */

@@ -1,6 +1,6 @@
 /**
  * The standalone server: embedded SQLite under TOLLGATE_DATA_DIR, the operator token from
- * TOLLGATE_ADMIN_TOKEN or generated once, hourly billing by node-cron, webhook delivery,
+ * TOLLGATE_ADMIN_TOKEN or generated once, hourly billing and monthly allowances by node-cron, webhook delivery,
  * JSON logs, Prometheus metrics, graceful shutdown on SIGTERM and SIGINT.
  */
 import { randomBytes } from 'node:crypto';
@@ -257,6 +257,21 @@ export async function serveStandalone(): Promise<void> {
   };
   const caughtUp = await bill();
   const billing = cron.schedule('5 * * * *', () => void bill(), { timezone: 'Etc/UTC' });
+  // Allowances: each month's grant at 00:00 UTC on the 1st, and the current month's at start (a
+  // catch-up of a run missed while the server was down). Exactly once per month and allowance,
+  // whichever process runs it: the grant's id is the allowance's and the month's.
+  const allow = async (): Promise<void> => {
+    try {
+      const r = await engine.allowances.grantDue();
+      for (const f of r.failed)
+        logger.error({ msg: 'allowance grant failed', allowance_id: f.allowanceId, error: f.error });
+      if (r.granted > 0) logger.info({ msg: 'allowances granted', granted: r.granted });
+    } catch (e) {
+      logger.error({ msg: 'allowance grants failed', error: String(e) });
+    }
+  };
+  await allow();
+  const allowances = cron.schedule('0 0 1 * *', () => void allow(), { timezone: 'Etc/UTC' });
   // Webhook deliveries, including those a previous run left pending, go out every second.
   const webhooks = setInterval(
     () =>
@@ -300,6 +315,7 @@ export async function serveStandalone(): Promise<void> {
     stopping = true;
     logger.info({ msg: `${signal}: stopping`, signal });
     billing.stop();
+    allowances.stop();
     clearInterval(sweeper);
     clearInterval(webhooks);
     // Stop accepting, answer what is in flight, then flush the usage queue, let a running

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseBillingDetails } from '../src/core/kernel/billing-details.ts';
-import { taxTreatment } from '../src/core/prices/tax.ts';
 import { makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const BASE = {
@@ -64,36 +63,6 @@ describe('billing details rules', () => {
       'billing_details.postal_code',
     ]);
   });
-
-  it('reverse charge only across an EU border to a buyer with a tax id', () => {
-    const fr = { sellerCountry: 'FR', configuredRate: '0.2' };
-    expect(taxTreatment(fr, { country: 'DE', taxId: 'DE123456789' })).toEqual({
-      rate: '0',
-      reverseCharge: true,
-    });
-    expect(taxTreatment(fr, { country: 'DE', taxId: null })).toEqual({ rate: '0.2', reverseCharge: false });
-    expect(taxTreatment(fr, { country: 'FR', taxId: 'FR40123456789' })).toEqual({
-      rate: '0.2',
-      reverseCharge: false,
-    });
-    expect(taxTreatment(fr, { country: 'US', taxId: '123456789' })).toEqual({
-      rate: '0.2',
-      reverseCharge: false,
-    });
-    expect(taxTreatment(fr, null)).toEqual({ rate: '0.2', reverseCharge: false });
-    expect(
-      taxTreatment({ sellerCountry: 'US', configuredRate: '0.07' }, { country: 'DE', taxId: 'DE123456789' }),
-    ).toEqual({
-      rate: '0.07',
-      reverseCharge: false,
-    });
-    expect(
-      taxTreatment({ sellerCountry: '', configuredRate: '0' }, { country: 'DE', taxId: 'DE123456789' }),
-    ).toEqual({
-      rate: '0',
-      reverseCharge: false,
-    });
-  });
 });
 
 describe.each(STORES)('billing details over HTTP ($name)', (store) => {
@@ -135,7 +104,7 @@ describe.each(STORES)('billing details over HTTP ($name)', (store) => {
     expect(cleared.body.billing_details).toBeNull();
   });
 
-  it('the quote follows the buyer: VAT for a domestic buyer, none for an EU business abroad', async () => {
+  it('the quote follows the buyer: VAT for a domestic buyer, none for an EU business abroad, the buyer’s rate for an EU consumer abroad', async () => {
     const { call } = await makeApi({
       store,
       config: {
@@ -149,8 +118,9 @@ describe.each(STORES)('billing details over HTTP ($name)', (store) => {
     expect(await quote()).toMatchObject({ subtotal: '25.00', tax: '5.00', total: '30.00' });
     await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: { ...BASE, tax_id: 'DE123456789' } });
     expect(await quote()).toMatchObject({ subtotal: '25.00', tax: '0.00', total: '25.00' });
+    // A German consumer (no VAT number) of a French seller pays German VAT (OSS): 19 %.
     await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: BASE });
-    expect(await quote()).toMatchObject({ tax: '5.00', total: '30.00' });
+    expect(await quote()).toMatchObject({ tax: '4.75', total: '29.75' });
   });
 });
 

@@ -224,6 +224,18 @@ describe.each([
     expect(routes.ran).toEqual([]);
   });
 
+  it("verifies for its own model: credits scoped to it let the route run, other models' do not", async () => {
+    const { engine, account, call, routes, records } = await setup('0');
+    must(await engine.credits.grant(account.id, { credits: '10', reason: 'video only', models: ['unit'] }));
+    // Scoped to another model: /image stays refused.
+    expect((await call('/image')).body.error.code).toBe('insufficient_credits');
+    expect(routes.ran).toEqual([]);
+    must(await engine.credits.grant(account.id, { credits: '10', reason: 'images', models: ['image-1024'] }));
+    expect((await call('/image')).status).toBe(200);
+    expect(routes.ran).toEqual(['image']);
+    expect((await records()).map((r) => r.model)).toEqual(['image-1024']);
+  });
+
   it('answers 402 spend_limit_reached once the key has spent its daily limit', async () => {
     const { engine, key, call, routes, balance } = await setup('100');
     must(await engine.keys.update(key.key.id, { spendLimit: { credits: '4', period: 'day' } }));

@@ -73,7 +73,14 @@ export async function moneyEngine(config: Partial<TollgateConfig> = {}) {
       await engine.usage.drain();
       return r;
     },
-    balance: async (accountId: string) => must(await engine.accounts.balance(accountId)),
+    /** The four amounts of the balance (what scoped credits add is `byModel`). */
+    balance: async (accountId: string) => {
+      const { availableByModel: _, ...amounts } = must(await engine.accounts.balance(accountId));
+      return amounts;
+    },
+    /** What each model with scoped credits can use, as `model: credits`. */
+    byModel: async (accountId: string) =>
+      Object.fromEntries(must(await engine.accounts.balance(accountId)).availableByModel),
     /** Open lots as `source:remaining` in burn order. */
     lots: async (accountId: string) =>
       (await engine.credits.lots(accountId)).map((l) => `${l.source}:${l.remainingMinor}`),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createTollgate } from '../src/index.ts';
-import { ADMIN, HOUR, must } from './helpers.ts';
+import { ADMIN, HOUR, ManualClock, must } from './helpers.ts';
 import { client, startServer } from './server-process.ts';
 
 describe('the standalone server with an account that cannot be billed', () => {
@@ -50,6 +50,32 @@ describe('the standalone server with an account that cannot be billed', () => {
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
+    }
+  });
+});
+
+describe('the standalone server with an allowance whose month is not granted yet', () => {
+  it("grants the current month at start (the catch-up of the 1st's run), once", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-allowance-'));
+    const file = join(dataDir, 'tollgate.db');
+    // Made last month (its grant then: last month's), with the library on a clock of its own.
+    const now = new Date();
+    const lastMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15);
+    const engine = await createTollgate({ database: file, clock: new ManualClock(lastMonth) });
+    const acc = must(await engine.accounts.create({ name: 'Free tier' }));
+    must(await engine.allowances.create(acc.id, { credits: '10', period: 'month', reason: 'free tier' }));
+    await engine.close();
+
+    for (let start = 0; start < 2; start++) {
+      const server = await startServer({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_TOKEN: ADMIN });
+      try {
+        const call = client(server.url, ADMIN);
+        // Last month's 10 (expired, not swept yet) and this month's 10, granted once over two starts.
+        expect((await call('GET', `/v1/accounts/${acc.id}/balance`)).body).toMatchObject({ posted: '20' });
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
     }
   });
 });

@@ -24,6 +24,8 @@ export interface paths {
         content: {
           'application/json': {
             key: string;
+            /** @description judge `available` on what this model can use (its scoped credits too) */
+            model?: string;
           };
         };
       };
@@ -306,6 +308,11 @@ export interface paths {
             name: string;
             email?: string | null;
             external_id?: string | null;
+            /**
+             * @description ISO 4217, one of TOLLGATE_CURRENCIES (default: the first)
+             * @example EUR
+             */
+            currency?: string | null;
           };
         };
       };
@@ -510,7 +517,7 @@ export interface paths {
               /** @example 1500 */
               credits: string;
               /**
-               * @description USD
+               * @description In the account's currency
                * @example 1500
                */
               monthly_max_total: string;
@@ -531,6 +538,11 @@ export interface paths {
               /** @description VAT number in the EU (checked against its country format) */
               tax_id?: string | null;
             } | null;
+            /**
+             * @description ISO 4217; 409 invalid_state once the account has paid a purchase
+             * @example EUR
+             */
+            currency?: string;
           };
         };
       };
@@ -1603,6 +1615,8 @@ export interface paths {
             credits: string;
             provider: string;
             save_payment_method?: boolean;
+            /** @description Models these credits pay for (scoped credits); absent or null: any model */
+            models?: string[] | null;
           };
         };
       };
@@ -2235,6 +2249,8 @@ export interface paths {
             reason: string;
             expires_at?: string | null;
             priority?: number;
+            /** @description Models these credits pay for (scoped credits); absent or null: any model */
+            models?: string[] | null;
           };
         };
       };
@@ -3003,6 +3019,285 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/accounts/{id}/credit_allowances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Credit allowances of an account, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The allowances of the account, oldest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CreditAllowance'][];
+            };
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Grant credits every month (the first at once), each grant expiring when its month ends */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @example 1500 */
+            credits: string;
+            period: string;
+            reason: string;
+            /** @description Models these credits pay for (scoped credits); absent or null: any model */
+            models?: string[] | null;
+          };
+        };
+      };
+      responses: {
+        /** @description The allowance; its first month is granted */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreditAllowance'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credit_allowances/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Stop an allowance: no grant for the months after (this month's grant stays until it expires) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The allowance, ended */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreditAllowance'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -4909,6 +5204,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/exchange_rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rates in effect on a day (default today): per base, those of the latest day at or before it */
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Per base, the rates of the latest day at or before the date */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ExchangeRates'][];
+            };
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Store a day's exchange rates (1 base = rate of each currency), e.g. the ECB's */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry safe: the same key and body answer the first answer again (kept 35 days) */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @example 2026-12-07 */
+            date: string;
+            /** @example EUR */
+            base: string;
+            /**
+             * @example {
+             *       "USD": "1.0843",
+             *       "GBP": "0.8571"
+             *     }
+             */
+            rates: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description The rates stored */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ExchangeRates'];
+          };
+        };
+        /** @description malformed_json (or invalid_signature): the body is not JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A conflict: insufficient_credits, idempotency_conflict, invalid_state, api_key_limit_reached, ... */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhook_endpoints': {
     parameters: {
       query?: never;
@@ -6123,6 +6598,11 @@ export interface components {
         [key: string]: unknown;
       } | null;
       /**
+       * @description ISO 4217: what it buys in
+       * @example EUR
+       */
+      currency: string;
+      /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
        */
@@ -6155,10 +6635,14 @@ export interface components {
        */
       unbilled: string;
       /**
-       * @description posted - pending - unbilled
+       * @description What any model can use: posted - pending - unbilled - the unspent of scoped credits
        * @example 1500
        */
       available: string;
+      /** @description For each model scoped credits pay for: what that model can use (available plus the unspent scoped credits covering it) */
+      available_by_model: {
+        [key: string]: string;
+      };
       /** @enum {string} */
       currency: 'credits';
       /** @description How long available lasts at the last 24 hours of usage; null without usage */
@@ -6257,6 +6741,8 @@ export interface components {
       invoice_id: string | null;
       /** @enum {string} */
       origin: 'customer' | 'auto_top_up';
+      /** @description The models its credits pay for once paid (scoped credits); null: any model */
+      models: string[] | null;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
@@ -6309,6 +6795,8 @@ export interface components {
        * @example 2026-11-25T13:00:00.000Z
        */
       expires_at: string | null;
+      /** @description The models the lot pays for (scoped credits); null: any model */
+      models: string[] | null;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
@@ -6342,6 +6830,33 @@ export interface components {
       snapshot: {
         [key: string]: unknown;
       };
+    };
+    /** @description Credits granted at 00:00 UTC on every 1st (the first at once), each grant expiring when its month ends */
+    CreditAllowance: {
+      id: string;
+      /** @enum {string} */
+      object: 'credit_allowance';
+      account_id: string;
+      /**
+       * @description Credits as a decimal string, never a JSON number
+       * @example 1500
+       */
+      credits: string;
+      /** @enum {string} */
+      period: 'month';
+      reason: string;
+      /** @description The models its grants pay for (scoped credits); null: any model */
+      models: string[] | null;
+      /**
+       * @description UTC time, ISO 8601
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * @description When it was stopped; null while it grants
+       * @example 2026-11-25T13:00:00.000Z
+       */
+      ended_at: string | null;
     };
     UsageDispute: {
       id: string;
@@ -6656,6 +7171,20 @@ export interface components {
        * @example 2026-11-25T13:00:00.000Z
        */
       created_at: string;
+    };
+    ExchangeRates: {
+      /** @example 2026-12-07 */
+      date: string;
+      /** @example EUR */
+      base: string;
+      /**
+       * @example {
+       *       "USD": "1.0843"
+       *     }
+       */
+      rates: {
+        [key: string]: string;
+      };
     };
     WebhookEndpointWithSecret: components['schemas']['WebhookEndpoint'] & {
       /** @description The signing secret: shown in this answer only */

@@ -18,6 +18,7 @@ import { describeResponses } from './openapi-responses.ts';
 import { type PortalOptions, portalRoutes } from './portal/routes.tsx';
 import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { allowanceRoutes } from './routes/allowances.ts';
 import { creditRoutes } from './routes/credits.ts';
 import { eInvoiceRoutes } from './routes/einvoices.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -236,6 +237,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
   eInvoiceRoutes(app, engine);
+  allowanceRoutes(app, engine, s);
   usageRoutes(app, engine, s);
   eventRoutes(app, engine);
   holdRoutes(app, engine, s);

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { MAX_SECRET_LENGTH } from '../core/access/index.ts';
 import type { Engine } from '../core/engine.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
+import { MODEL_NAME } from '../core/kernel/lots.ts';
 import { type EventResult, MAX_EVENTS_PER_CALL } from '../core/usage/index.ts';
 import { JSON_TYPE, refusals } from './edge.ts';
 import type { Env } from './env.ts';
@@ -21,14 +22,16 @@ export function hotHandlers(engine: Engine): Record<'/v1/api_keys/verify' | '/v1
   const credits = (m: bigint) => formatAmount(m, engine.config.scales.credits);
   return {
     '/v1/api_keys/verify': async (body) => {
-      const key = onlyField(body, 'key');
+      const { key, model } = onlyFields(body, ['key', 'model']);
       if (typeof key !== 'string') throw invalid('key', 'must be a string');
-      const v = await engine.keys.verify(key);
+      if (model !== undefined && (typeof model !== 'string' || !MODEL_NAME.test(model)))
+        throw invalid('model', 'must be 1 to 128 printable ASCII characters');
+      const v = await engine.keys.verify(key, model);
       if (!v.valid) return { valid: false, code: v.code };
       return { valid: true, account_id: v.accountId, key_id: v.keyId, available: credits(v.available) };
     },
     '/v1/usage_events': async (body) => {
-      const events = onlyField(body, 'events');
+      const { events } = onlyFields(body, ['events']);
       if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_CALL) {
         throw invalid('events', `must be an array of 1 to ${MAX_EVENTS_PER_CALL} events`);
       }
@@ -66,7 +69,17 @@ export function hotRoutes(
         body: {
           required: true,
           content: {
-            'application/json': { schema: z.strictObject({ key: z.string().max(MAX_SECRET_LENGTH) }) },
+            'application/json': {
+              schema: z.strictObject({
+                key: z.string().max(MAX_SECRET_LENGTH),
+                model: z
+                  .string()
+                  .min(1)
+                  .max(128)
+                  .optional()
+                  .describe('judge `available` on what this model can use (its scoped credits too)'),
+              }),
+            },
           },
         },
       },
@@ -112,12 +125,13 @@ export function hotRoutes(
 const invalid = (field: string, message: string) =>
   new ApiError('validation_failed', `${field} ${message}`, [{ field, message }]);
 
-/** The one field a body may have; any other field is refused. */
-function onlyField(body: unknown, field: string): unknown {
+/** The fields a body may have; any other field is refused. */
+function onlyFields<F extends string>(body: unknown, fields: readonly F[]): Record<F, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalid('(body)', 'must be a JSON object');
-  for (const k of Object.keys(body)) if (k !== field) throw invalid(k, 'is not a known field');
-  return (body as Record<string, unknown>)[field];
+  for (const k of Object.keys(body))
+    if (!(fields as readonly string[]).includes(k)) throw invalid(k, 'is not a known field');
+  return body as Record<F, unknown>;
 }
 
 /** Parses a JSON body, refusing one that is not JSON. */

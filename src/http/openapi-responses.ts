@@ -60,6 +60,7 @@ const Account = z
       })
       .nullable(),
     billing_details: z.record(z.string(), z.unknown()).nullable(),
+    currency: z.string().openapi({ description: 'ISO 4217: what it buys in', example: 'EUR' }),
     created_at: Time,
   })
   .openapi('Account');
@@ -69,7 +70,13 @@ const Balance = z
     posted: Amount,
     pending: Amount.openapi({ description: 'Held for long jobs' }),
     unbilled: Amount.openapi({ description: 'Metered, not yet billed' }),
-    available: Amount.openapi({ description: 'posted - pending - unbilled' }),
+    available: Amount.openapi({
+      description: 'What any model can use: posted - pending - unbilled - the unspent of scoped credits',
+    }),
+    available_by_model: z.record(z.string(), Amount).openapi({
+      description:
+        'For each model scoped credits pay for: what that model can use (available plus the unspent scoped credits covering it)',
+    }),
     currency: z.literal('credits'),
     runway_seconds: z
       .number()
@@ -115,9 +122,33 @@ const Purchase = z
     checkout_url: z.string().nullable(),
     invoice_id: z.string().nullable(),
     origin: z.enum(['customer', 'auto_top_up']),
+    models: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'The models its credits pay for once paid (scoped credits); null: any model' }),
     created_at: Time,
   })
   .openapi('CreditPurchase');
+
+const Allowance = z
+  .object({
+    id: z.string(),
+    object: z.literal('credit_allowance'),
+    account_id: z.string(),
+    credits: Amount,
+    period: z.literal('month'),
+    reason: z.string(),
+    models: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'The models its grants pay for (scoped credits); null: any model' }),
+    created_at: Time,
+    ended_at: Time.nullable().openapi({ description: 'When it was stopped; null while it grants' }),
+  })
+  .openapi('CreditAllowance', {
+    description:
+      'Credits granted at 00:00 UTC on every 1st (the first at once), each grant expiring when its month ends',
+  });
 
 const Quote = z
   .object({
@@ -139,6 +170,10 @@ const Grant = z
     credits: Amount,
     reason: z.string(),
     expires_at: Time.nullable(),
+    models: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'The models the lot pays for (scoped credits); null: any model' }),
     created_at: Time,
   })
   .openapi('CreditGrant');
@@ -469,6 +504,14 @@ const Contract = z
   })
   .openapi('Contract');
 
+const ExchangeRates = z
+  .object({
+    date: z.string().openapi({ example: '2026-12-07' }),
+    base: z.string().openapi({ example: 'EUR' }),
+    rates: z.record(z.string(), z.string()).openapi({ example: { USD: '1.0843' } }),
+  })
+  .openapi('ExchangeRates');
+
 const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: Cursor });
 
@@ -505,6 +548,12 @@ const ANSWERS: Record<string, Answer> = {
   'post /v1/credit_purchases/{id}/fail': json(Purchase, 'The purchase, failed'),
   'post /v1/credit_purchases/{id}/refund': json(CreditNote, 'The credit note of the refund'),
   'post /v1/accounts/{id}/credit_grants': json(Grant, 'The grant: a lot of promotional credits'),
+  'post /v1/accounts/{id}/credit_allowances': json(Allowance, 'The allowance; its first month is granted'),
+  'get /v1/accounts/{id}/credit_allowances': json(
+    list(Allowance),
+    'The allowances of the account, oldest first',
+  ),
+  'delete /v1/credit_allowances/{id}': json(Allowance, 'The allowance, ended'),
   'get /v1/accounts/{id}/invoices': json(list(Invoice), 'Billing history, newest first'),
   'get /v1/invoices/{id}': json(Invoice, 'The frozen invoice'),
   'get /v1/invoices/{id}/pdf': {
@@ -543,6 +592,11 @@ const ANSWERS: Record<string, Answer> = {
   'post /v1/accounts/{id}/contracts': json(Contract, 'The contract created'),
   'get /v1/accounts/{id}/contracts': json(list(Contract), "The account's contracts"),
   'post /v1/contracts/{id}/end': json(Contract, 'The contract, ended'),
+  'put /v1/exchange_rates': json(ExchangeRates, 'The rates stored'),
+  'get /v1/exchange_rates': json(
+    list(ExchangeRates),
+    'Per base, the rates of the latest day at or before the date',
+  ),
   'post /v1/holds/{id}/capture': json(Hold, 'The hold, captured'),
   'post /v1/holds/{id}/release': json(Hold, 'The hold, released'),
   'post /v1/webhook_endpoints': json(WebhookEndpointWithSecret, 'The endpoint, with its signing secret'),

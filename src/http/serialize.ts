@@ -2,6 +2,7 @@ import type { Balance } from '../core/access/index.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
 import { billingDetailsJson } from '../core/kernel/billing-details.ts';
 import type { TollgateConfig } from '../core/kernel/config.ts';
+import { currencyOf } from '../core/kernel/currency.ts';
 import type {
   Account,
   ApiKey,
@@ -39,6 +40,7 @@ export function serializers(config: TollgateConfig) {
         provider: a.autoTopUp.provider,
       },
       billing_details: a.billingDetails ? billingDetailsJson(a.billingDetails) : null,
+      currency: currencyOf(config, a.currency)?.code ?? a.currency ?? null,
       created_at: time(a.createdAtMs),
     }),
     balance: (b: Balance & { runwaySeconds?: number | null }) => ({
@@ -46,6 +48,9 @@ export function serializers(config: TollgateConfig) {
       pending: credits(b.pending),
       unbilled: credits(b.unbilled),
       available: credits(b.available),
+      available_by_model: Object.fromEntries(
+        [...b.availableByModel].sort(([a], [z]) => (a < z ? -1 : 1)).map(([m, v]) => [m, credits(v)]),
+      ),
       currency: 'credits',
       ...(b.runwaySeconds !== undefined ? { runway_seconds: b.runwaySeconds } : {}),
     }),
@@ -77,6 +82,7 @@ export function serializers(config: TollgateConfig) {
       checkout_url: p.checkoutUrl,
       invoice_id: p.invoiceId,
       origin: p.origin,
+      models: p.models ?? null,
       created_at: time(p.createdAtMs),
     }),
     invoice: (i: Invoice) => ({

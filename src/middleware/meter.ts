@@ -143,7 +143,7 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
             : 'an API key is required (Authorization: Bearer)',
           requestId,
         );
-      const verdict = await engine.keys.verify(secret);
+      const verdict = await engine.keys.verify(secret, options.model);
       if (!verdict.valid) {
         if (verdict.code === 'unknown_key') return deny('unauthorized', 'unknown API key', requestId);
         if (verdict.code === 'suspended') return deny('unauthorized', 'this API key is suspended', requestId);

@@ -58,7 +58,7 @@ async function seed(tx: Tx): Promise<void> {
     resolvedAtMs: T0,
     origin: 'customer',
   });
-  const lot = { accountId: 'alice', priority: 10, expiresAtMs: null, createdAtMs: T0 };
+  const lot = { accountId: 'alice', priority: 10, expiresAtMs: null, createdAtMs: T0, models: null };
   await tx.lots.insert({
     ...lot,
     id: 'lot_p',

@@ -10,8 +10,9 @@ import {
   toMinor,
 } from '../../src/core/kernel/amount.ts';
 import { DEFAULT_CONFIG } from '../../src/core/kernel/config.ts';
-import { burn, unspentByLot } from '../../src/core/kernel/lots.ts';
-import { compilePriceBook, quote, rate } from '../../src/core/prices/pricing.ts';
+import { burn, spendOfLots } from '../../src/core/kernel/lots.ts';
+import { quote } from '../../src/core/prices/pricing.ts';
+import { compileEntry, rateDimensions } from '../../src/core/prices/rate-card.ts';
 
 describe('wire amounts at their edges', () => {
   it('accepts exactly as many decimal places as the scale, and says which field has one more', () => {
@@ -144,6 +145,13 @@ describe('lots', () => {
   });
 
   it('keeps what reserved credits leave of each lot, in burn order', () => {
+    // Unscoped lots: what is reserved (unbilled usage of any model, holds) burns them in order.
+    const unspentByLot = (lotsOf: typeof lots, reserved: bigint) =>
+      spendOfLots(
+        lotsOf.map((l) => ({ ...l, models: null })),
+        0n,
+        { pendingMinor: 0n, unbilledMinor: reserved, unbilledByModel: new Map() },
+      ).unspent;
     expect([...unspentByLot(lots, 7n)]).toEqual([
       ['a', 0n],
       ['b', 0n],
@@ -182,6 +190,38 @@ describe('pricing', () => {
     expect(quote(bounded, '2001')).toMatchObject({ ok: false, code: 'payment_out_of_range' });
   });
 
+  it('prices in each currency at its own minor units and bounds', () => {
+    const eur = {
+      code: 'EUR',
+      creditPrice: '0.0095',
+      minorUnits: 2,
+      paymentMinMinor: 1000n,
+      paymentMaxMinor: 1_000_000n,
+    };
+    const jpy = {
+      code: 'JPY',
+      creditPrice: '1.5',
+      minorUnits: 0,
+      paymentMinMinor: 1500n,
+      paymentMaxMinor: 1_500_000n,
+    };
+    // 1,001 credits x 0.0095 = 9.5095 EUR -> 9.51; 20 % = 1.902 -> 1.90.
+    expect(quote(config, '1001', '0.2', eur)).toMatchObject({
+      ok: true,
+      value: { currency: 'EUR', subtotalMinor: 951n, taxMinor: 190n, totalMinor: 1141n },
+    });
+    // 1,001 credits x 1.5 = 1501.5 JPY -> 1502 (no minor unit); 10 % = 150.2 -> 150.
+    expect(quote(config, '1001', '0.1', jpy)).toMatchObject({
+      ok: true,
+      value: { currency: 'JPY', subtotalMinor: 1502n, taxMinor: 150n, totalMinor: 1652n },
+    });
+    expect(quote(config, '999', '0', jpy)).toMatchObject({
+      ok: false,
+      code: 'payment_out_of_range',
+      message: 'a payment must be between 1500 JPY and 1500000 JPY; this one is 1499 JPY',
+    });
+  });
+
   it('adds tax on the rounded subtotal', () => {
     // 1005 credits x $0.01 = $10.05; 10 % tax = $1.005 -> $1.01.
     expect(quote(config, '1005')).toEqual({
@@ -189,6 +229,7 @@ describe('pricing', () => {
       value: {
         creditsMinor: 1_005_000_000n,
         unitPrice: '0.01',
+        currency: 'USD',
         subtotalMinor: 1005n,
         taxMinor: 101n,
         totalMinor: 1106n,
@@ -205,21 +246,25 @@ describe('pricing', () => {
   });
 
   it('compiles prices to exact fractions and rates half up to the credits scale', () => {
-    const book = compilePriceBook({ whole: '20', fine: '0.0025', tiny: '0.000001' });
-    expect(book.get('whole')).toEqual({ num: 20n, den: 1n });
-    expect(book.get('fine')).toEqual({ num: 25n, den: 10000n });
-    expect(book.get('tiny')).toEqual({ num: 1n, den: 1_000_000n });
+    const entry = (credits: string) =>
+      compileEntry({ model: 'm', dimensions: [{ name: 'quantity', credits, per: '1', whole: false }] });
+    const whole = entry('20');
+    const fine = entry('0.0025');
+    const tiny = entry('0.000001');
+    expect(whole.dimensions[0]).toMatchObject({ num: 20n, den: 1n });
+    expect(fine.dimensions[0]).toMatchObject({ num: 25n, den: 10000n });
+    expect(tiny.dimensions[0]).toMatchObject({ num: 1n, den: 1_000_000n });
     // 1 unit at 20 credits.
-    expect(rate(book.get('whole')!, 1_000_000n, 6, 6)).toBe(20_000_000n);
+    expect(rateDimensions(whole, [1_000_000n], 6, 6)).toBe(20_000_000n);
     // 0.2 units at 0.0025 = 0.0005 credits -> 500 minor.
-    expect(rate(book.get('fine')!, 200_000n, 6, 6)).toBe(500n);
+    expect(rateDimensions(fine, [200_000n], 6, 6)).toBe(500n);
     // 0.5 units at 0.000001 = 0.0000005 credits: half a minor unit rounds up; 0.4 rounds down.
-    expect(rate(book.get('tiny')!, 500_000n, 6, 6)).toBe(1n);
-    expect(rate(book.get('tiny')!, 400_000n, 6, 6)).toBe(0n);
+    expect(rateDimensions(tiny, [500_000n], 6, 6)).toBe(1n);
+    expect(rateDimensions(tiny, [400_000n], 6, 6)).toBe(0n);
     // Quantities at scale 0 and credits at a scale past the precomputed powers of ten.
-    expect(rate(book.get('whole')!, 3n, 0, 6)).toBe(60_000_000n);
-    expect(rate(book.get('whole')!, 1n, 0, 20)).toBe(20n * 10n ** 20n);
-    expect(rate(book.get('fine')!, 1n, 20, 24)).toBe(25n);
-    expect(rate(book.get('whole')!, 10n ** 19n, 19, 0)).toBe(20n);
+    expect(rateDimensions(whole, [3n], 0, 6)).toBe(60_000_000n);
+    expect(rateDimensions(whole, [1n], 0, 20)).toBe(20n * 10n ** 20n);
+    expect(rateDimensions(fine, [1n], 20, 24)).toBe(25n);
+    expect(rateDimensions(whole, [10n ** 19n], 19, 0)).toBe(20n);
   });
 });

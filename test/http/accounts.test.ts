@@ -20,6 +20,7 @@ describe.each(STORES)('accounts over HTTP ($name)', (store) => {
       pending: '0',
       unbilled: '0',
       available: '0',
+      available_by_model: {},
       currency: 'credits',
       runway_seconds: null,
     });

@@ -29,6 +29,7 @@ export interface World {
   ) => Promise<{ status: number; text: string; json: any }>;
   /** Money requests sent over HTTP and their first answers, for the network's retries. */
   sent: Sent[];
+  allowances: string[];
 }
 
 /** A request sent once over HTTP, and what it answered. */
@@ -125,38 +126,57 @@ function command(name: string, run: (w: World) => Promise<string>): Cmd {
   };
 }
 
+/** Scopes of lots: none, one of the two models events use, both. */
+const SCOPES = [null, ['tokens-1k'], ['video-custom'], ['tokens-1k', 'video-custom']] as const;
+const scopeOf = (s: (typeof SCOPES)[number]): string[] | null => (s === null ? null : [...s]);
+
 const PURCHASE_CREDITS = ['500', '800', '1000', '1234.5', '5000', '769231', '800000', '1000000001'];
 
 const purchase = fc
-  .record({ account: fc.nat(), credits: fc.constantFrom(...PURCHASE_CREDITS), http: fc.boolean() })
-  .map(({ account, credits, http }) =>
-    command(`purchase ${credits} on #${account}${http ? ' over HTTP' : ''}`, async (w) => {
-      const acc = pick(w.accounts, account)!;
-      const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
-      if (http) {
-        const r = await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_purchases`, {
-          credits,
-          provider: 'manual',
-        });
-        expect(r.code, 'purchase').toBe(want.ok ? 'ok' : want.code);
-        if (r.code === 'ok' && want.ok) {
-          expect(r.json.total, 'total of the purchase').toBe(usd(want.value.total));
-          w.model.createPurchase(r.json.id, acc, BigInt(Math.round(Number(credits) * 1e6)));
-          w.purchases.push(r.json.id);
+  .record({
+    account: fc.nat(),
+    credits: fc.constantFrom(...PURCHASE_CREDITS),
+    http: fc.boolean(),
+    scope: fc.constantFrom(...SCOPES),
+  })
+  .map(({ account, credits, http, scope }) =>
+    command(
+      `purchase ${credits} on #${account} for ${scope ?? 'any model'}${http ? ' over HTTP' : ''}`,
+      async (w) => {
+        const acc = pick(w.accounts, account)!;
+        const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
+        const models = scopeOf(scope);
+        if (http) {
+          const r = await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_purchases`, {
+            credits,
+            provider: 'manual',
+            ...(models ? { models } : {}),
+          });
+          expect(r.code, 'purchase').toBe(want.ok ? 'ok' : want.code);
+          if (r.code === 'ok' && want.ok) {
+            expect(r.json.total, 'total of the purchase').toBe(usd(want.value.total));
+            expect(r.json.models, 'scope of the purchase').toEqual(models);
+            w.model.createPurchase(r.json.id, acc, BigInt(Math.round(Number(credits) * 1e6)), models);
+            w.purchases.push(r.json.id);
+          }
+          return r.code;
         }
-        return r.code;
-      }
-      const key = `order-${w.purchases.length}-${w.log.length}`;
-      const r = await w.engine.credits.purchase(acc, { credits, provider: 'manual' }, key);
-      expect(codeOf(r), 'purchase').toBe(want.ok ? 'ok' : want.code);
-      if (r.ok && want.ok) {
-        expect(r.value.purchase.totalMinor, 'total of the purchase').toBe(want.value.total);
-        expect(r.value.purchase.taxMinor, 'tax of the purchase').toBe(want.value.tax);
-        w.model.createPurchase(r.value.purchase.id, acc, r.value.purchase.creditsMinor);
-        w.purchases.push(r.value.purchase.id);
-      }
-      return codeOf(r)!;
-    }),
+        const key = `order-${w.purchases.length}-${w.log.length}`;
+        const r = await w.engine.credits.purchase(
+          acc,
+          { credits, provider: 'manual', ...(models ? { models } : {}) },
+          key,
+        );
+        expect(codeOf(r), 'purchase').toBe(want.ok ? 'ok' : want.code);
+        if (r.ok && want.ok) {
+          expect(r.value.purchase.totalMinor, 'total of the purchase').toBe(want.value.total);
+          expect(r.value.purchase.taxMinor, 'tax of the purchase').toBe(want.value.tax);
+          w.model.createPurchase(r.value.purchase.id, acc, r.value.purchase.creditsMinor, models);
+          w.purchases.push(r.value.purchase.id);
+        }
+        return codeOf(r)!;
+      },
+    ),
   );
 
 const confirm = fc.record({ i: fc.nat(), http: fc.boolean() }).map(({ i, http }) =>
@@ -195,12 +215,14 @@ const grant = fc
     // Default (before purchases), or after them: burn order is priority first.
     priority: fc.constantFrom(undefined, 20),
     http: fc.boolean(),
+    scope: fc.constantFrom(...SCOPES),
   })
-  .map(({ account, credits, expiresInMinutes, priority, http }) =>
+  .map(({ account, credits, expiresInMinutes, priority, http, scope }) =>
     command(
-      `grant ${credits} on #${account} expiring in ${expiresInMinutes} min, priority ${priority}${http ? ' over HTTP' : ''}`,
+      `grant ${credits} on #${account} for ${scope ?? 'any model'} expiring in ${expiresInMinutes} min, priority ${priority}${http ? ' over HTTP' : ''}`,
       async (w) => {
         const acc = pick(w.accounts, account)!;
+        const models = scopeOf(scope);
         const expiresAtMs = expiresInMinutes === null ? null : w.clock.ms + expiresInMinutes * 60_000;
         // The API takes no priority: over HTTP a grant has the default one.
         const r =
@@ -209,6 +231,7 @@ const grant = fc
                 credits,
                 reason: 'model',
                 ...(expiresAtMs === null ? {} : { expires_at: new Date(expiresAtMs).toISOString() }),
+                ...(models ? { models } : {}),
               }).then((x) =>
                 x.code === 'ok'
                   ? { ok: true as const, value: { id: x.json.id as string } }
@@ -218,10 +241,11 @@ const grant = fc
                 credits,
                 reason: 'model',
                 expiresAtMs,
+                models,
                 ...(priority === undefined ? {} : { priority }),
               });
         const minor = BigInt(Math.round(Number(credits) * 1e6));
-        const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs, priority);
+        const want = w.model.grant(acc, r.ok ? r.value.id : 'refused', minor, expiresAtMs, priority, models);
         if (!r.ok && want.ok) throw new Error('model granted what the engine refused');
         expect(codeOf(r), 'grant').toBe(want.ok ? 'ok' : want.code);
         return codeOf(r)!;
@@ -345,7 +369,7 @@ const ingest = fc.array(event, { minLength: 1, maxLength: 4 }).map((events) =>
             ? 'too_big_quantity'
             : w.pricing.rate(acc, ts, body.model, { quantity: body.quantity! });
       }
-      return w.model.ingest(body.id, acc, ts, credits, JSON.stringify(body));
+      return w.model.ingest(body.id, acc, ts, credits, JSON.stringify(body), body.model);
     });
     expect(got, 'ingest answers').toEqual(want);
     return got.join(',');
@@ -436,7 +460,7 @@ const resolveHold = fc
     ),
   );
 
-const advance = fc.constantFrom(1, 17, 60, 130, 2 * 24 * 60).map((minutes) =>
+const advance = fc.constantFrom(1, 17, 60, 130, 2 * 24 * 60, 7 * 24 * 60).map((minutes) =>
   command(`advance ${minutes} min, then sweep holds`, async (w) => {
     w.clock.advance(minutes * 60_000);
     w.model.nowMs = w.clock.ms;
@@ -509,6 +533,67 @@ const contract = fc
     ),
   );
 
+const ALLOWANCE_CREDITS = ['5', '50', '1000000001'];
+
+const createAllowance = fc
+  .record({
+    account: fc.nat(),
+    credits: fc.constantFrom(...ALLOWANCE_CREDITS),
+    scope: fc.constantFrom(...SCOPES),
+    http: fc.boolean(),
+  })
+  .map(({ account, credits, scope, http }) =>
+    command(
+      `allowance of ${credits} a month on #${account} for ${scope ?? 'any model'}${http ? ' over HTTP' : ''}`,
+      async (w) => {
+        const acc = pick(w.accounts, account)!;
+        const models = scopeOf(scope);
+        const body = { credits, period: 'month', reason: 'free tier', ...(models ? { models } : {}) };
+        const r = http
+          ? await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_allowances`, body).then((x) =>
+              x.code === 'ok'
+                ? { ok: true as const, value: { id: x.json.id as string } }
+                : { ok: false as const, code: x.code },
+            )
+          : await w.engine.allowances.create(acc, body);
+        const want = w.model.createAllowance(
+          r.ok ? r.value.id : 'refused',
+          acc,
+          decimalMinor(credits),
+          models,
+        );
+        if (!r.ok && want.ok) throw new Error('model made an allowance the engine refused');
+        expect(codeOf(r), 'allowance').toBe(want.ok ? 'ok' : want.code);
+        if (r.ok) w.allowances.push(r.value.id);
+        return codeOf(r)!;
+      },
+    ),
+  );
+
+const endAllowance = fc.record({ i: fc.nat(), http: fc.boolean() }).map(({ i, http }) =>
+  command(`end allowance #${i}${http ? ' over HTTP' : ''}`, async (w) => {
+    const id = pick(w.allowances, i);
+    if (!id) return 'none';
+    const code = http
+      ? (await overHttp(w, 'DELETE', `/v1/credit_allowances/${id}`)).code
+      : codeOf(await w.engine.allowances.end(id))!;
+    const want = w.model.endAllowance(id);
+    expect(code, 'end allowance').toBe(want.ok ? 'ok' : want.code);
+    return code;
+  }),
+);
+
+/** The scheduler's run (00:00 UTC on the 1st, and at start): twice in a row grants nothing more. */
+const grantAllowances = fc.constant(
+  command('allowance grants', async (w) => {
+    const r = await w.engine.allowances.grantDue();
+    expect(r.failed, 'allowance grants failed').toEqual([]);
+    expect(r.granted, 'allowance grants').toBe(w.model.grantAllowances());
+    expect((await w.engine.allowances.grantDue()).granted, 'a second run grants nothing').toBe(0);
+    return `${r.granted} granted`;
+  }),
+);
+
 /** Every step the engine can take, weighted roughly as a platform sees them. */
 export const allCommands = [
   purchase,
@@ -538,6 +623,9 @@ export const allCommands = [
   conflict,
   priceVersion,
   contract,
+  createAllowance,
+  endAllowance,
+  grantAllowances,
 ];
 
 function decimalMinor(s: string): bigint {
@@ -566,15 +654,24 @@ export async function checkWorld(w: World): Promise<void> {
       },
       `balance of ${acc} after\n  ${where}`,
     ).toEqual(want);
+    expect(
+      Object.fromEntries(b.value.availableByModel),
+      `available by model of ${acc} after\n  ${where}`,
+    ).toEqual(w.model.availableByModel(acc));
     const lots = await e.credits.lots(acc);
     const modelLots = w.model.burnOrder(acc);
     expect(
-      lots.map((l) => l.remainingMinor),
+      lots.map((l) => [l.remainingMinor, l.models]),
       `lots of ${acc} in burn order after\n  ${where}`,
-    ).toEqual(modelLots.map((l) => l.remaining));
-    // Lots hold exactly the credits the account has, never more (nothing spent is refundable).
+    ).toEqual(modelLots.map((l) => [l.remaining, l.models]));
+    // Without scoped lots, lots hold exactly the credits the account has, never more (nothing
+    // spent is refundable). A scoped lot keeps its credits for its models while usage no lot
+    // covered is a debt of the account: lots then hold more, the debt netted in `available`.
     const inLots = lots.reduce((s, l) => s + l.remainingMinor, 0n);
-    expect(inLots, `credits in lots of ${acc}`).toBe(b.value.posted > 0n ? b.value.posted : 0n);
+    const floor = b.value.posted > 0n ? b.value.posted : 0n;
+    if (w.model.account(acc).lots.every((l) => l.models === null))
+      expect(inLots, `credits in lots of ${acc}`).toBe(floor);
+    else expect(inLots >= floor, `credits in lots of ${acc}: ${inLots} < ${floor}`).toBe(true);
     const invoices = await e.invoices.list(acc);
     if (!invoices.ok) throw new Error(invoices.message);
     numbers = numbers.concat(invoices.value.map((i) => i.number));

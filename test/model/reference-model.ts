@@ -5,13 +5,21 @@
  * operations and compares every answer and every balance.
  *
  * The rules it states (the product's, DESIGN.md "Product-level money invariants"):
- * - credits come in as lots (purchases once paid, grants); usage, captures, refunds and expiry
- *   take them out; lots burn by priority, then soonest expiry (none last), then oldest;
+ * - credits come in as lots (purchases once paid, grants, monthly allowances); usage, captures,
+ *   refunds and expiry take them out; a lot may be scoped to models (it pays for those only);
+ *   usage of a model burns, among the lots that may pay for it, by priority, then scoped before
+ *   unscoped, then soonest expiry (none last), then oldest; a hold names no model: unscoped lots;
  * - what is consumed but not billed (unbilled usage) and what is held is *reserved*: it will burn
- *   the first lots in burn order, so neither a refund nor an expiry may take it;
- * - usage is billed once per event, even past zero; a later lot pays the debt first;
+ *   lots as billing will (each model's usage, models in name order, then holds), so neither a
+ *   refund nor an expiry may take it;
+ * - `available` is what any model can use: posted - pending - unbilled - what scoped lots keep;
+ *   a model with scoped credits can also use what the scoped lots covering it keep;
+ * - usage is billed once per event, even past zero; a later unscoped lot pays the debt first (a
+ *   scoped one keeps its credits: the debt stays in `available`);
+ * - an allowance grants its credits once per UTC month (the first at once), expiring at month end;
  * - a voided event leaves unbilled usage at once; if it was billed, the next billing run gives its
- *   credits back: first to a debt, then to the lots that usage burned in reverse burn order (each
+ *   credits back (void by void, oldest first): first to a debt, then to the lots that may pay for
+ *   its model that usage burned, scoped ones first, each group in reverse burn order (each
  *   up to what usage took from it, never what was refunded; expired lots none), the rest as a lot
  *   of its own without expiry;
  * - every amount in a request is at most MAX_CREDITS.
@@ -46,7 +54,24 @@ export interface MLot {
   remaining: bigint;
   /** Credits refunded from it: paid back, so never refilled by credits given back. */
   refunded: bigint;
+  /** The models it pays for; null: any. */
+  models: string[] | null;
 }
+
+export interface MAllowance {
+  id: string;
+  account: string;
+  credits: bigint;
+  models: string[] | null;
+  createdAtMs: number;
+  endedAtMs: number | null;
+  /** The months (`YYYY-MM`) granted. */
+  granted: Set<string>;
+}
+
+/** Whether a lot may pay for usage of `model` (null: a hold, which names none). */
+export const paysFor = (lot: MLot, model: string | null): boolean =>
+  lot.models === null || (model !== null && lot.models.includes(model));
 
 export interface MHold {
   id: string;
@@ -64,12 +89,16 @@ export interface MPurchase {
   tax: bigint;
   total: bigint;
   status: 'pending' | 'paid' | 'failed';
+  models: string[] | null;
   refundedCredits: bigint;
   refundedMoney: bigint;
 }
 
 export interface MEvent {
   account: string;
+  model: string;
+  /** When it was voided (give-backs go void by void, oldest first). */
+  voidedAtMs: number | null;
   content: string;
   credits: bigint;
   hourMs: number;
@@ -99,6 +128,7 @@ export class Model {
   purchases = new Map<string, MPurchase>();
   holds = new Map<string, MHold>();
   events = new Map<string, MEvent>();
+  allowances = new Map<string, MAllowance>();
   invoices = 0;
   creditNotes = 0;
   private seq = 0;
@@ -138,11 +168,36 @@ export class Model {
     return sum;
   }
 
+  /** Unbilled credits per model, models in name order. */
+  unbilledByModel(account: string): [string, bigint][] {
+    const by = new Map<string, bigint>();
+    for (const e of this.events.values())
+      if (e.account === account && !e.billed && !e.voided)
+        by.set(e.model, (by.get(e.model) ?? 0n) + e.credits);
+    return [...by].sort(([a], [b]) => (a < b ? -1 : 1));
+  }
+
   balance(account: string) {
     const posted = this.account(account).posted;
     const pending = this.pending(account);
     const unbilled = this.unbilled(account);
-    return { posted, pending, unbilled, available: posted - pending - unbilled };
+    const unspent = this.unspent(account);
+    let scopedLeft = 0n;
+    for (const lot of this.burnOrder(account)) if (lot.models !== null) scopedLeft += unspent.get(lot.id)!;
+    return { posted, pending, unbilled, available: posted - pending - unbilled - scopedLeft };
+  }
+
+  /** Per model that scoped lots with unspent credits pay for: what it can use. */
+  availableByModel(account: string): Record<string, bigint> {
+    const available = this.balance(account).available;
+    const unspent = this.unspent(account);
+    const out: Record<string, bigint> = {};
+    for (const lot of this.burnOrder(account)) {
+      const keeps = unspent.get(lot.id)!;
+      if (lot.models === null || keeps <= 0n) continue;
+      for (const m of lot.models) out[m] = (out[m] ?? available) + keeps;
+    }
+    return out;
   }
 
   /** Lots with credits left, in burn order. */
@@ -152,30 +207,39 @@ export class Model {
       .sort(
         (a, b) =>
           a.priority - b.priority ||
+          Number(a.models === null) - Number(b.models === null) ||
           (a.expiresAtMs ?? Number.POSITIVE_INFINITY) - (b.expiresAtMs ?? Number.POSITIVE_INFINITY) ||
           a.seq - b.seq,
       );
   }
 
-  /** Takes `amount` from the lots in burn order; what no lot covers is debt (posted below zero). */
-  private burn(account: string, amount: bigint): void {
+  /** Takes `amount` from the lots that may pay for `model`, in burn order; what none covers is debt. */
+  private burn(account: string, amount: bigint, model: string | null): void {
     let left = amount;
     for (const lot of this.burnOrder(account)) {
+      if (!paysFor(lot, model)) continue;
       const take = lot.remaining < left ? lot.remaining : left;
       lot.remaining -= take;
       left -= take;
     }
   }
 
-  /** What each lot keeps once the reserved credits (unbilled and held) have burned it. */
+  /** What each lot keeps once the reserved credits (unbilled per model, then held) have burned it. */
   unspent(account: string): Map<string, bigint> {
-    let reserved = this.unbilled(account) + this.pending(account);
-    const out = new Map<string, bigint>();
-    for (const lot of this.burnOrder(account)) {
-      const take = lot.remaining < reserved ? lot.remaining : reserved;
-      reserved -= take;
-      out.set(lot.id, lot.remaining - take);
-    }
+    const lots = this.burnOrder(account);
+    const out = new Map(lots.map((l) => [l.id, l.remaining]));
+    const take = (model: string | null, amount: bigint) => {
+      let left = amount;
+      for (const lot of lots) {
+        if (!paysFor(lot, model)) continue;
+        const has = out.get(lot.id)!;
+        const t = has < left ? has : left;
+        out.set(lot.id, has - t);
+        left -= t;
+      }
+    };
+    for (const [model, amount] of this.unbilledByModel(account)) take(model, amount);
+    take(null, this.pending(account));
     return out;
   }
 
@@ -185,7 +249,7 @@ export class Model {
     credits: bigint,
   ): void {
     const a = this.account(account);
-    const debt = a.posted < 0n ? -a.posted : 0n;
+    const debt = a.posted < 0n && lot.models === null ? -a.posted : 0n;
     a.lots.push({
       ...lot,
       seq: this.seq++,
@@ -206,7 +270,12 @@ export class Model {
     return { ok: true, value: { subtotal, tax, total } };
   }
 
-  createPurchase(id: string, account: string, credits: bigint): Outcome<MPurchase> {
+  createPurchase(
+    id: string,
+    account: string,
+    credits: bigint,
+    models: string[] | null = null,
+  ): Outcome<MPurchase> {
     const q = this.quote(credits);
     if (!q.ok) return q;
     const p: MPurchase = {
@@ -216,6 +285,7 @@ export class Model {
       tax: q.value.tax,
       total: q.value.total,
       status: 'pending',
+      models,
       refundedCredits: 0n,
       refundedMoney: 0n,
     };
@@ -232,7 +302,13 @@ export class Model {
     this.invoices++;
     this.addLot(
       p.account,
-      { id: `lot-of-${p.id}`, sourceId: p.id, priority: PURCHASE_PRIORITY, expiresAtMs: null },
+      {
+        id: `lot-of-${p.id}`,
+        sourceId: p.id,
+        priority: PURCHASE_PRIORITY,
+        expiresAtMs: null,
+        models: p.models,
+      },
       p.credits,
     );
     this.account(p.account).paid += p.credits;
@@ -254,11 +330,12 @@ export class Model {
     credits: bigint,
     expiresAtMs: number | null,
     priority = GRANT_PRIORITY,
+    models: string[] | null = null,
   ): Outcome<true> {
     if (credits <= 0n) return no('validation_failed');
     if (credits > MAX_CREDITS) return no('amount_out_of_range');
     if (expiresAtMs !== null && expiresAtMs <= this.nowMs) return no('validation_failed');
-    this.addLot(account, { id: lotId, sourceId: lotId, priority, expiresAtMs }, credits);
+    this.addLot(account, { id: lotId, sourceId: lotId, priority, expiresAtMs, models }, credits);
     this.account(account).granted += credits;
     return { ok: true, value: true };
   }
@@ -270,7 +347,11 @@ export class Model {
     if (requested !== undefined && requested > MAX_CREDITS) return no('amount_out_of_range');
     if (p.status !== 'paid') return no('invalid_state');
     const lot = this.account(p.account).lots.find((l) => l.sourceId === p.id)!;
-    const refundable = this.unspent(p.account).get(lot.id) ?? 0n;
+    const unspent = this.unspent(p.account).get(lot.id) ?? 0n;
+    // Never past what the account can give back (a debt of usage no lot covered is never refunded).
+    const b = this.balance(p.account);
+    const room = lot.models === null ? b.available : b.posted - b.pending - b.unbilled;
+    const refundable = unspent < room ? unspent : room > 0n ? room : 0n;
     const credits = requested ?? refundable;
     if (credits <= 0n || credits > refundable) return no('insufficient_credits');
     const cumulative = p.refundedCredits + credits;
@@ -302,6 +383,7 @@ export class Model {
     /** Its credits, or why it cannot be rated (`too_big_quantity`, `unknown_model`, `validation_failed`). */
     credits: bigint | string,
     content: string,
+    model = 'video-custom',
   ): 'accepted' | 'duplicate' | string {
     if (timestampMs > this.nowMs + FUTURE_MS) return 'in_future';
     if (timestampMs < this.nowMs - LATE_MS) return 'too_old';
@@ -311,7 +393,17 @@ export class Model {
     const seen = this.events.get(id);
     if (seen) return seen.content === content ? 'duplicate' : 'idempotency_conflict';
     const hourMs = timestampMs - (timestampMs % HOUR);
-    this.events.set(id, { account, content, credits, hourMs, billed: false, voided: false, toGiveBack: 0n });
+    this.events.set(id, {
+      account,
+      model,
+      voidedAtMs: null,
+      content,
+      credits,
+      hourMs,
+      billed: false,
+      voided: false,
+      toGiveBack: 0n,
+    });
     return 'accepted';
   }
 
@@ -321,6 +413,7 @@ export class Model {
     if (!e) return no('not_found');
     if (!e.voided) {
       e.voided = true;
+      e.voidedAtMs = this.nowMs;
       if (e.billed) e.toGiveBack = e.credits;
     }
     return { ok: true, value: { givenBackLater: e.billed ? e.credits : 0n } };
@@ -356,7 +449,7 @@ export class Model {
     const a = this.account(h.account);
     a.posted -= amount;
     a.used += amount;
-    this.burn(h.account, amount);
+    this.burn(h.account, amount, null);
     return { ok: true, value: h };
   }
 
@@ -385,32 +478,38 @@ export class Model {
   bill(): { accounts: number; credits: bigint } {
     const currentHour = this.nowMs - (this.nowMs % HOUR);
     const perAccount = new Map<string, bigint>();
+    const perModel = new Map<string, Map<string, bigint>>();
     for (const e of this.events.values()) {
       if (e.billed || e.voided || e.hourMs >= currentHour) continue;
       e.billed = true;
       perAccount.set(e.account, (perAccount.get(e.account) ?? 0n) + e.credits);
+      const m = perModel.get(e.account) ?? new Map<string, bigint>();
+      perModel.set(e.account, m);
+      m.set(e.model, (m.get(e.model) ?? 0n) + e.credits);
     }
     let credits = 0n;
     for (const [account, amount] of perAccount) {
       const a = this.account(account);
       a.posted -= amount;
       a.used += amount;
-      this.burn(account, amount);
+      // Each model's credits, models in name order, from the lots that may pay for it.
+      for (const [model, m] of [...perModel.get(account)!].sort(([x], [y]) => (x < y ? -1 : 1)))
+        this.burn(account, m, model);
       credits += amount;
     }
-    // Then, per account, what voids of billed events give back, in one amount.
-    const back = new Map<string, bigint>();
-    for (const e of this.events.values()) {
-      if (e.toGiveBack === 0n) continue;
-      back.set(e.account, (back.get(e.account) ?? 0n) + e.toGiveBack);
+    // Then what voids of billed events give back: void by void, oldest first.
+    const back = [...this.events.entries()]
+      .filter(([, e]) => e.toGiveBack > 0n)
+      .sort(([x, a], [y, b]) => a.voidedAtMs! - b.voidedAtMs! || (x < y ? -1 : x > y ? 1 : 0));
+    for (const [id, e] of back) {
+      this.giveBack(e.account, e.toGiveBack, e.model, id);
       e.toGiveBack = 0n;
     }
-    for (const [account, amount] of back) this.giveBack(account, amount);
     return { accounts: [...perAccount.values()].filter((v) => v > 0n).length, credits };
   }
 
   /** Credits of voided usage back to the account: its debt first, then lots, then a lot of their own. */
-  private giveBack(account: string, amount: bigint): void {
+  private giveBack(account: string, amount: bigint, model: string, eventId: string): void {
     const a = this.account(account);
     const floor = (n: bigint) => (n > 0n ? n : 0n);
     let left = floor(a.posted + amount) - floor(a.posted);
@@ -419,14 +518,21 @@ export class Model {
     // What usage took from a lot: all it lost but what refunds took (expired lots take nothing).
     const used = (l: MLot) => l.credits - l.remaining - l.refunded;
     const reverseBurnOrder = a.lots
-      .filter((l) => used(l) > 0n && (l.expiresAtMs === null || l.expiresAtMs > this.nowMs))
+      .filter(
+        (l) => used(l) > 0n && (l.expiresAtMs === null || l.expiresAtMs > this.nowMs) && paysFor(l, model),
+      )
       .sort(
         (x, y) =>
           y.priority - x.priority ||
+          Number(y.models === null) - Number(x.models === null) ||
           (y.expiresAtMs ?? Number.POSITIVE_INFINITY) - (x.expiresAtMs ?? Number.POSITIVE_INFINITY) ||
           y.seq - x.seq,
       );
-    for (const lot of reverseBurnOrder) {
+    const scopedFirst = [
+      ...reverseBurnOrder.filter((l) => l.models !== null),
+      ...reverseBurnOrder.filter((l) => l.models === null),
+    ];
+    for (const lot of scopedFirst) {
       if (left <= 0n) break;
       const put = used(lot) < left ? used(lot) : left;
       lot.remaining += put;
@@ -435,7 +541,8 @@ export class Model {
     if (left > 0n)
       a.lots.push({
         id: `void-${this.seq}`,
-        sourceId: 'void',
+        sourceId: `void_${eventId}`,
+        models: null,
         priority: PURCHASE_PRIORITY,
         expiresAtMs: null,
         seq: this.seq++,
@@ -443,6 +550,68 @@ export class Model {
         remaining: left,
         refunded: 0n,
       });
+  }
+
+  /** Creates an allowance and grants its current month. */
+  createAllowance(
+    id: string,
+    account: string,
+    credits: bigint,
+    models: string[] | null,
+  ): Outcome<MAllowance> {
+    if (credits <= 0n) return no('validation_failed');
+    if (credits > MAX_CREDITS) return no('amount_out_of_range');
+    const a: MAllowance = {
+      id,
+      account,
+      credits,
+      models,
+      createdAtMs: this.nowMs,
+      endedAtMs: null,
+      granted: new Set(),
+    };
+    this.allowances.set(id, a);
+    this.grantMonth(a);
+    return { ok: true, value: a };
+  }
+
+  endAllowance(id: string): Outcome<MAllowance> {
+    const a = this.allowances.get(id);
+    if (!a) return no('not_found');
+    a.endedAtMs ??= this.nowMs;
+    return { ok: true, value: a };
+  }
+
+  /** Grants every due allowance's current month not granted yet; answers how many. */
+  grantAllowances(): number {
+    const monthStart = Date.UTC(new Date(this.nowMs).getUTCFullYear(), new Date(this.nowMs).getUTCMonth(), 1);
+    let n = 0;
+    for (const a of this.allowances.values()) {
+      if (a.endedAtMs !== null && a.endedAtMs <= monthStart) continue;
+      if (this.grantMonth(a)) n++;
+    }
+    return n;
+  }
+
+  private grantMonth(a: MAllowance): boolean {
+    const d = new Date(this.nowMs);
+    const month = d.toISOString().slice(0, 7);
+    if (a.granted.has(month)) return false;
+    a.granted.add(month);
+    const sourceId = `${a.id}:${month}`;
+    this.addLot(
+      a.account,
+      {
+        id: sourceId,
+        sourceId,
+        priority: GRANT_PRIORITY,
+        expiresAtMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+        models: a.models,
+      },
+      a.credits,
+    );
+    this.account(a.account).granted += a.credits;
+    return true;
   }
 
   /** Expired lots lose what is unspent and unheld; what is reserved stays for the usage it covers. */

@@ -53,5 +53,6 @@ export async function openWorld(opts: { database: TollgateOptions['database'] })
     log: [],
     http,
     sent: [],
+    allowances: [],
   };
 }

@@ -250,7 +250,9 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
   // Legal mentions (art. 226 Directive 2006/112/EC), where they apply.
   y += 18;
   const mentions: string[] = [];
-  if (s.tax_treatment === 'reverse_charge') mentions.push(L.reverseCharge);
+  // The mention frozen with the tax rule (#30), or, in an invoice issued before, reverse charge's.
+  if (s.tax_mention) mentions.push(s.tax_mention);
+  else if (s.tax_treatment === 'reverse_charge') mentions.push(L.reverseCharge);
   if (s.kind === 'credit_note' && s.invoice_number) mentions.push(L.creditNoteMention(s.invoice_number));
   for (const m of mentions) {
     y = text(m, left, y, { font: 'bold', width }) + 4;

@@ -114,6 +114,15 @@ export class PgUsageRepo implements UsageRepo {
     return r.rows[0] ? big((r.rows[0] as Row).unbilled_minor) : 0n;
   }
 
+  async unbilledByModel(accountId: string): Promise<Map<string, bigint>> {
+    const r = await this.client.query(
+      `SELECT model, SUM(credits_minor - billed_minor) AS unbilled FROM usage_rollup
+       WHERE account_id = $1 AND credits_minor > billed_minor GROUP BY model`,
+      [accountId],
+    );
+    return new Map((r.rows as Row[]).map((row) => [str(row.model), big(row.unbilled)]));
+  }
+
   async unbilledAccounts(beforeMs: number): Promise<string[]> {
     const r = await this.client.query(
       'SELECT DISTINCT account_id FROM usage_rollup WHERE credits_minor > billed_minor AND hour_ms < $1 ORDER BY account_id',

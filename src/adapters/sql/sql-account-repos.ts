@@ -39,6 +39,7 @@ const toAccount = (r: Row): Account => ({
     r.billing_details == null
       ? null
       : billingDetailsFromJson(JSON.parse(str(r.billing_details)) as BillingDetailsJson),
+  currency: strOrNull(r.currency),
   createdAtMs: num(r.created_at_ms),
 });
 
@@ -69,10 +70,19 @@ export class SqlAccountRepo implements AccountRepo {
   async insert(a: Account): Promise<void> {
     await this.c
       .stmt(
-        `INSERT INTO accounts (id, name, email, external_id, ledger_account_id, low_balance_threshold_minor, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO accounts (id, name, email, external_id, ledger_account_id, low_balance_threshold_minor, currency, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(a.id, a.name, a.email, a.externalId, a.ledgerAccountId, a.lowBalanceThresholdMinor, a.createdAtMs);
+      .run(
+        a.id,
+        a.name,
+        a.email,
+        a.externalId,
+        a.ledgerAccountId,
+        a.lowBalanceThresholdMinor,
+        a.currency ?? null,
+        a.createdAtMs,
+      );
   }
 
   async get(id: string): Promise<Account | undefined> {
@@ -139,7 +149,7 @@ export class SqlAccountRepo implements AccountRepo {
   async update(a: Account): Promise<void> {
     await this.c
       .stmt(
-        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, spend_budget_minor = ?, spend_budget_period = ?, auto_top_up = ?, billing_details = ? WHERE id = ?',
+        'UPDATE accounts SET name = ?, email = ?, low_balance_threshold_minor = ?, spend_limit_minor = ?, spend_limit_period = ?, spend_budget_minor = ?, spend_budget_period = ?, auto_top_up = ?, billing_details = ?, currency = ? WHERE id = ?',
       )
       .run(
         a.name,
@@ -151,6 +161,7 @@ export class SqlAccountRepo implements AccountRepo {
         a.spendBudget?.period ?? null,
         autoTopUpJson(a.autoTopUp),
         a.billingDetails ? JSON.stringify(billingDetailsJson(a.billingDetails)) : null,
+        a.currency ?? null,
         a.id,
       );
   }

@@ -22,6 +22,14 @@ import {
   strOrNull,
 } from './sql-connection.ts';
 
+/** A `models` column: a JSON text array, or null (any model). */
+const modelsOf = (v: unknown): string[] | null => {
+  const text = strOrNull(v);
+  return text === null ? null : (JSON.parse(text) as string[]);
+};
+const modelsText = (models: string[] | null | undefined): string | null =>
+  models ? JSON.stringify(models) : null;
+
 const toPurchase = (r: Row): Purchase => ({
   id: str(r.id),
   accountId: str(r.account_id),
@@ -40,6 +48,7 @@ const toPurchase = (r: Row): Purchase => ({
   createdAtMs: num(r.created_at_ms),
   resolvedAtMs: numOrNull(r.resolved_at_ms),
   origin: (strOrNull(r.origin) ?? 'customer') as Purchase['origin'],
+  models: modelsOf(r.models),
 });
 
 /** A purchase's columns in insert order, `origin` aside. */
@@ -69,10 +78,10 @@ export class SqlPurchaseRepo implements PurchaseRepo {
     await this.c
       .stmt(
         `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
-           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin, models)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(...purchaseRow(p), p.origin);
+      .run(...purchaseRow(p), p.origin, modelsText(p.models));
   }
 
   async insertAutoTopUp(p: Purchase): Promise<boolean> {
@@ -256,6 +265,7 @@ const toLot = (r: Row): Lot => ({
   priority: num(r.priority),
   expiresAtMs: numOrNull(r.expires_at_ms),
   createdAtMs: num(r.created_at_ms),
+  models: modelsOf(r.models),
 });
 
 export class SqlLotRepo implements LotRepo {
@@ -264,8 +274,8 @@ export class SqlLotRepo implements LotRepo {
   async insert(l: Lot): Promise<void> {
     await this.c
       .stmt(
-        `INSERT INTO lots (id, account_id, source, source_id, credits_minor, remaining_minor, priority, expires_at_ms, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lots (id, account_id, source, source_id, credits_minor, remaining_minor, priority, expires_at_ms, created_at_ms, models)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         l.id,
@@ -277,6 +287,7 @@ export class SqlLotRepo implements LotRepo {
         l.priority,
         l.expiresAtMs,
         l.createdAtMs,
+        modelsText(l.models),
       );
   }
 
@@ -284,10 +295,24 @@ export class SqlLotRepo implements LotRepo {
     const rows = (await this.c
       .stmt(
         `SELECT * FROM lots WHERE account_id = ? AND remaining_minor > 0
-         ORDER BY priority, expires_at_ms IS NULL, expires_at_ms, created_at_ms, id`,
+         ORDER BY priority, models IS NULL, expires_at_ms IS NULL, expires_at_ms, created_at_ms, id`,
       )
       .all(accountId)) as Row[];
     return rows.map(toLot);
+  }
+
+  async hasScoped(accountId: string): Promise<boolean> {
+    const row = await this.c
+      .stmt('SELECT 1 FROM lots WHERE account_id = ? AND models IS NOT NULL AND remaining_minor > 0 LIMIT 1')
+      .get(accountId);
+    return row !== undefined;
+  }
+
+  async anyScoped(): Promise<boolean> {
+    const row = await this.c
+      .stmt('SELECT 1 FROM lots WHERE models IS NOT NULL AND remaining_minor > 0 LIMIT 1')
+      .get();
+    return row !== undefined;
   }
 
   async listRefillable(accountId: string, nowMs: number): Promise<(Lot & { usedMinor: bigint })[]> {
@@ -301,7 +326,7 @@ export class SqlLotRepo implements LotRepo {
            FROM lots l WHERE l.account_id = ? AND l.remaining_minor < l.credits_minor
              AND (l.expires_at_ms IS NULL OR l.expires_at_ms > ?)
          ) r WHERE r.used_minor > 0
-         ORDER BY priority DESC, expires_at_ms IS NULL DESC, expires_at_ms DESC, created_at_ms DESC, id DESC`,
+         ORDER BY priority DESC, models IS NULL DESC, expires_at_ms IS NULL DESC, expires_at_ms DESC, created_at_ms DESC, id DESC`,
       )
       .all(accountId, nowMs)) as Row[];
     return rows.map((r) => ({ ...toLot(r), usedMinor: big(r.used_minor) }));

@@ -79,4 +79,39 @@ export class SqlPriceRepo implements PriceRepo {
   async setContractEnd(id: string, endsAtMs: number): Promise<void> {
     await this.c.stmt('UPDATE contracts SET ends_at_ms = ? WHERE id = ?').run(endsAtMs, id);
   }
+
+  async putRates(
+    r: { day: string; base: string; rates: Record<string, string> },
+    atMs: number,
+  ): Promise<void> {
+    for (const [currency, rate] of Object.entries(r.rates))
+      await this.c
+        .stmt(
+          `INSERT INTO exchange_rates (day, base, currency, rate, created_at_ms) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (base, currency, day) DO UPDATE SET rate = excluded.rate, created_at_ms = excluded.created_at_ms`,
+        )
+        .run(r.day, r.base, currency, rate, atMs);
+  }
+
+  async ratesOn(day: string): Promise<{ day: string; base: string; rates: Record<string, string> }[]> {
+    // Each (base, currency) at its latest day at or before `day`; grouped by base and that day.
+    const rows = (await this.c
+      .stmt(
+        `SELECT e.day, e.base, e.currency, e.rate FROM exchange_rates e
+         WHERE e.day = (SELECT max(x.day) FROM exchange_rates x WHERE x.base = e.base AND x.currency = e.currency AND x.day <= ?)
+         ORDER BY e.day DESC, e.base, e.currency`,
+      )
+      .all(day)) as Row[];
+    const out = new Map<string, { day: string; base: string; rates: Record<string, string> }>();
+    for (const r of rows) {
+      const key = `${str(r.base)}|${str(r.day)}`;
+      let entry = out.get(key);
+      if (!entry) {
+        entry = { day: str(r.day), base: str(r.base), rates: {} };
+        out.set(key, entry);
+      }
+      entry.rates[str(r.currency)] = str(r.rate);
+    }
+    return [...out.values()];
+  }
 }

@@ -1,5 +1,6 @@
 import type { Tx } from '../../core/kernel/ports.ts';
 import { SqlAccountRepo, SqlKeyRepo } from './sql-account-repos.ts';
+import { SqlAllowanceRepo } from './sql-allowance-repo.ts';
 import type { SqlConnection } from './sql-connection.ts';
 import { SqlHoldRepo, SqlInvoiceRepo, SqlLotRepo, SqlPurchaseRepo } from './sql-credit-repos.ts';
 import { SqlDisputeRepo } from './sql-dispute-repo.ts';
@@ -35,5 +36,6 @@ export function sqlRepos(c: SqlConnection): Omit<Tx, 'usage'> {
     disputes: new SqlDisputeRepo(c),
     finance: new SqlFinanceRepo(c),
     prices: new SqlPriceRepo(c),
+    allowances: new SqlAllowanceRepo(c),
   };
 }

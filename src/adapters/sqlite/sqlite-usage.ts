@@ -189,6 +189,18 @@ export class SqliteUsage implements UsageRepo {
     return (v === undefined ? 0n : big(v)) + this.rollup.keptUnbilled(accountId);
   }
 
+  async unbilledByModel(accountId: string): Promise<Map<string, bigint>> {
+    this.rollup.writeInFlight();
+    const rows = this.c
+      .stmt(
+        `SELECT model, SUM(credits_minor - billed_minor) AS unbilled FROM usage_rollup
+         WHERE account_id = ? AND credits_minor > billed_minor GROUP BY model`,
+      )
+      .all(accountId) as Row[];
+    // What is kept in memory (a full disk) is left out: it burns unscoped lots only (see spendOfLots).
+    return new Map(rows.map((row) => [str(row.model), big(row.unbilled)]));
+  }
+
   async unbilledAccounts(beforeMs: number): Promise<string[]> {
     return this.c
       .stmt(

@@ -3,6 +3,7 @@ import { type Balance, balanceIn } from '../kernel/balance.ts';
 import { parseBillingDetails } from '../kernel/billing-details.ts';
 import { CREDITS } from '../kernel/chart.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { currenciesOf, currencyOf } from '../kernel/currency.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Account } from '../kernel/model.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
@@ -12,6 +13,17 @@ export interface AccountInput {
   name: string;
   email?: string | null;
   externalId?: string | null;
+  /** ISO 4217 code of one of the operator's currencies; absent: the default. */
+  currency?: string | null;
+}
+
+/** A currency an account may buy in: one the operator sells in (`TOLLGATE_CURRENCIES`). */
+function parseCurrency(ctx: Context, code: unknown): Result<string | null> {
+  if (code === null || code === undefined) return ok(null);
+  const sold = currenciesOf(ctx.config).map((c) => c.code);
+  if (typeof code !== 'string' || !currencyOf(ctx.config, code.toUpperCase()))
+    return invalidField('currency', `must be one of the currencies sold: ${sold.join(', ')}`);
+  return ok(code.toUpperCase());
 }
 
 export type { Balance };
@@ -38,6 +50,8 @@ function validate(input: AccountInput): Result<AccountInput> {
 export async function createAccount(ctx: Context, raw: AccountInput): Promise<Result<Account>> {
   const valid = validate(raw);
   if (!valid.ok) return valid;
+  const currency = parseCurrency(ctx, raw.currency);
+  if (!currency.ok) return currency;
   const input = valid.value;
   return unit(ctx, async (tx) => {
     if (input.externalId) {
@@ -56,6 +70,7 @@ export async function createAccount(ctx: Context, raw: AccountInput): Promise<Re
       lowBalanceThresholdMinor: null,
       spendLimit: null,
       autoTopUp: null,
+      currency: currency.value,
       createdAtMs: ctx.clock.nowMs(),
     };
     account.ledgerAccountId = account.id;
@@ -93,6 +108,8 @@ export interface AccountPatch {
   autoTopUp?: unknown;
   /** `{ legal_name, address_line1, ... }` or null; parsed by `parseBillingDetails`. */
   billingDetails?: unknown;
+  /** ISO 4217 code; refused once the account has paid a purchase (its invoices are in the old one). */
+  currency?: unknown;
 }
 
 export async function updateAccount(ctx: Context, id: string, patch: AccountPatch): Promise<Result<Account>> {
@@ -107,6 +124,8 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
   const details =
     patch.billingDetails == null ? patch.billingDetails : parseBillingDetails(patch.billingDetails);
   if (details && !details.ok) return details;
+  const currency = patch.currency === undefined ? undefined : parseCurrency(ctx, patch.currency);
+  if (currency && !currency.ok) return currency;
   // A change of settings: the unit of work's listeners read them from this change (a limit
   // already reached is announced; set below its threshold, the first top-up starts and is charged
   // after the commit), and forget what was known of them once it committed.
@@ -131,6 +150,19 @@ export async function updateAccount(ctx: Context, id: string, patch: AccountPatc
       if (budget) next.spendBudget = budget.value;
       if (topUp) next.autoTopUp = topUp.value;
       if (details !== undefined) next.billingDetails = details?.value ?? null;
+      if (currency) {
+        const from = currencyOf(ctx.config, account.currency)!.code;
+        const to = currencyOf(ctx.config, currency.value)!.code;
+        // Money already paid stays in its currency: its invoices, credit notes and refunds too.
+        if (from !== to && (await tx.invoices.listInvoices(id)).length > 0)
+          fail(
+            refuse(
+              'invalid_state',
+              `the account has paid in ${from}; its currency cannot change once a purchase is paid`,
+            ),
+          );
+        next.currency = currency.value;
+      }
       await tx.accounts.update(next);
       return next;
     },

@@ -1,4 +1,4 @@
-import { type Balance, balanceIn } from '../kernel/balance.ts';
+import { availableFor, type Balance, balanceIn } from '../kernel/balance.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import type { ApiKey, ApiKeyStatus } from '../kernel/model.ts';
@@ -207,11 +207,27 @@ async function changeStatus(ctx: Context, keyId: string, status: ApiKeyStatus): 
   return ok((await keysSpent(ctx, [withUse(ctx, result.value)]))[0]!);
 }
 
+/**
+ * Whether the store has scoped lots with credits left, from the in-process cache when fresh: while
+ * it has none, balances are read without looking at lots (a platform that does not use scoped
+ * credits pays nothing for them). A scoped lot made in this process sets it at once; one made by
+ * another process is seen within the shared cache TTL, as its balance change is.
+ */
+async function storeHasScoped(ctx: Context): Promise<boolean> {
+  const known = ctx.cache.anyScoped;
+  const now = ctx.clock.nowMs();
+  if (known && now - known.atMs < ctx.cache.ttlMs) return known.value;
+  const value = await read(ctx, (tx) => tx.lots.anyScoped());
+  if (!ctx.cache.anyScoped?.value) ctx.cache.anyScoped = { value, atMs: now };
+  return value;
+}
+
 /** The balance of an account, from the in-process cache when it is fresh. */
 export async function cachedBalance(ctx: Context, accountId: string): Promise<Balance | undefined> {
   const cached = ctx.cache.balances.get(accountId);
   if (cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs) return cached.value;
-  const balance = await read(ctx, (tx) => balanceIn(tx, accountId));
+  const scoped = await storeHasScoped(ctx);
+  const balance = await read(ctx, (tx) => balanceIn(tx, accountId, { scoped }));
   if (balance) ctx.cache.balances.set(accountId, { value: balance, atMs: ctx.clock.nowMs() });
   return balance;
 }
@@ -219,15 +235,18 @@ export async function cachedBalance(ctx: Context, accountId: string): Promise<Ba
 /**
  * Verifies a key secret: the hottest read of the platform. Lookups are cached in process;
  * `last_used_at` is written at most once per `keyLastUsedIntervalMs` per key, in the background.
- * @example const v = await verifyKey(ctx, req.header('x-api-key')); if (!v.valid) deny(v.code)
+ * With `model`, `available` (and `insufficient_credits`) is judged on what that model can use:
+ * its scoped credits too (`availableFor`); the cached balance already holds them, so it costs
+ * nothing more.
+ * @example const v = await verifyKey(ctx, req.header('x-api-key'), 'video-8s'); if (!v.valid) deny(v.code)
  */
-export function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> {
-  const known = verifyFromCache(ctx, secret);
+export function verifyKey(ctx: Context, secret: unknown, model?: string): Promise<VerifyResult> {
+  const known = verifyFromCache(ctx, secret, model);
   if (known) {
     ctx.observer.verification?.(known.valid ? 'valid' : known.code);
     return Promise.resolve(known);
   }
-  return verifyFromStorage(ctx, secret as string).then((result) => {
+  return verifyFromStorage(ctx, secret as string, model).then((result) => {
     ctx.observer.verification?.(result.valid ? 'valid' : result.code);
     return result;
   });
@@ -237,7 +256,7 @@ export function verifyKey(ctx: Context, secret: unknown): Promise<VerifyResult> 
  * The answer when everything it needs is cached (the common case: no promise, no await), or
  * undefined when the key or the balance has to be read.
  */
-function verifyFromCache(ctx: Context, secret: unknown): VerifyResult | undefined {
+function verifyFromCache(ctx: Context, secret: unknown, model?: string): VerifyResult | undefined {
   if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) {
     return { valid: false, code: 'unknown_key' };
   }
@@ -245,15 +264,15 @@ function verifyFromCache(ctx: Context, secret: unknown): VerifyResult | undefine
   const cached = ctx.cache.keysByHash.get(ctx.ids.hashSecret(secret));
   if (!cached || now - cached.atMs >= ctx.cache.ttlMs) return undefined;
   const key = cached.value;
-  if (key.status !== 'active') return answerFor(ctx, key, undefined, false);
+  if (key.status !== 'active') return answerFor(ctx, key, undefined, false, model);
   const balance = ctx.cache.balances.get(key.accountId);
   if (!balance || now - balance.atMs >= ctx.cache.ttlMs) return undefined;
   const limited = spendRefusalCached(ctx, key.accountId, key.id);
   if (limited === undefined) return undefined;
-  return answerFor(ctx, key, balance.value, limited);
+  return answerFor(ctx, key, balance.value, limited, model);
 }
 
-async function verifyFromStorage(ctx: Context, secret: string): Promise<VerifyResult> {
+async function verifyFromStorage(ctx: Context, secret: string, model?: string): Promise<VerifyResult> {
   const hash = ctx.ids.hashSecret(secret);
   const cached = ctx.cache.keysByHash.get(hash);
   let key = cached && ctx.clock.nowMs() - cached.atMs < ctx.cache.ttlMs ? cached.value : undefined;
@@ -262,17 +281,23 @@ async function verifyFromStorage(ctx: Context, secret: string): Promise<VerifyRe
     if (!key) return { valid: false, code: 'unknown_key' };
     cacheKey(ctx, key);
   }
-  if (key.status !== 'active') return answerFor(ctx, key, undefined, false);
+  if (key.status !== 'active') return answerFor(ctx, key, undefined, false, model);
   const balance = await cachedBalance(ctx, key.accountId);
-  return answerFor(ctx, key, balance, await spendRefusal(ctx, key.accountId, key.id));
+  return answerFor(ctx, key, balance, await spendRefusal(ctx, key.accountId, key.id), model);
 }
 
 /** Refusals, first wins: `unknown_key` (deleted), `suspended`, `insufficient_credits`, `spend_limit_reached`. */
-function answerFor(ctx: Context, key: ApiKey, balance: Balance | undefined, limited: boolean): VerifyResult {
+function answerFor(
+  ctx: Context,
+  key: ApiKey,
+  balance: Balance | undefined,
+  limited: boolean,
+  model: string | undefined,
+): VerifyResult {
   if (key.status === 'deleted') return { valid: false, code: 'unknown_key' };
   if (key.status === 'suspended') return { valid: false, code: 'suspended' };
   noteUse(ctx, key.id);
-  const available = balance?.available ?? 0n;
+  const available = balance ? availableFor(balance, model) : 0n;
   if (available <= 0n) return { valid: false, code: 'insufficient_credits' };
   if (limited) return { valid: false, code: 'spend_limit_reached' };
   return { valid: true, accountId: key.accountId, keyId: key.id, available };

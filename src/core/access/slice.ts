@@ -89,7 +89,7 @@ export function accessSlice(ctx: Context, signIn: SignInProvider | undefined) {
       activate: (id: string) => activateKey(ctx, id),
       delete: (id: string) => deleteKey(ctx, id),
       update: (id: string, patch: KeyPatch) => updateKey(ctx, id, patch),
-      verify: (secret: unknown) => verifyKey(ctx, secret),
+      verify: (secret: unknown, model?: string) => verifyKey(ctx, secret, model),
       flushLastUsed: () => flushKeyUse(ctx, true),
     },
     portal: {

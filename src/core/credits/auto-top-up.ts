@@ -107,7 +107,7 @@ export async function startAutoTopUps(
     const q = quote(
       ctx.config,
       formatAmount(cfg.creditsMinor, ctx.config.scales.credits),
-      taxFor(ctx.config, buyer).rate,
+      taxFor(ctx.config, buyer, ctx.clock.nowMs()).rate,
     );
     if (!q.ok) continue; // the price changed since it was set: the settings say why when read again
     const paid = recent.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.totalMinor, 0n);

@@ -1,10 +1,11 @@
 import { formatAmount, parseCredits } from '../kernel/amount.ts';
-import { balanceIn, reservedOf } from '../kernel/balance.ts';
+import { lotsSpendIn } from '../kernel/balance.ts';
+import { noteScoped } from '../kernel/cache.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import { postedBalance } from '../kernel/ledger.ts';
-import { burn, unspentByLot } from '../kernel/lots.ts';
+import { burn, parseModels, paysFor } from '../kernel/lots.ts';
 import type { CreditNote, Invoice, Lot, Purchase } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
@@ -18,6 +19,8 @@ export interface PurchaseInput {
   provider: unknown;
   /** Save the payer's payment method for auto top-ups (providers that charge off-session). */
   save_payment_method?: unknown;
+  /** The models the credits will pay for (scoped credits); absent: any model. */
+  models?: unknown;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface PurchaseInput {
  * its checkout (the provider dedupes on the purchase id) and it can still be paid.
  * With `save_payment_method: true` the checkout saves the payer's payment method on the account's
  * customer at the provider (created on first need), for off-session auto top-ups.
- * Refusals, first wins: `validation_failed` (key, provider, save_payment_method, credits);
+ * With `models`, the lot made when it is paid pays only for those models.
+ * Refusals, first wins: `validation_failed` (key, provider, save_payment_method, models, credits);
  * `payment_out_of_range`;
  * `not_found`; `idempotency_conflict`; `unavailable`.
  */
@@ -49,14 +53,17 @@ export async function createPurchase(
   if (typeof save !== 'boolean') return invalidField('save_payment_method', 'must be true or false');
   if (save && !(provider.chargeSaved && provider.createCustomer))
     return invalidField('save_payment_method', `${provider.name} cannot save a payment method`);
+  const models = parseModels(input.models);
+  if (!models.ok) return models;
   // Tax per buyer (reverse charge across an EU border): the rate the invoice will show.
   const buyer = await read(ctx, (tx) => tx.accounts.get(accountId));
-  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer).rate);
+  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer, ctx.clock.nowMs()).rate);
   if (!q.ok) return q;
   const fingerprint = JSON.stringify([
     q.value.creditsMinor.toString(),
     provider.name,
     ...(save ? ['save_payment_method'] : []),
+    ...(models.value ? [{ models: models.value }] : []),
   ]);
   const result = await unit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
@@ -81,6 +88,7 @@ export async function createPurchase(
       createdAtMs: ctx.clock.nowMs(),
       resolvedAtMs: null,
       origin: 'customer',
+      models: models.value,
     };
     await tx.purchases.insert(purchase);
     return { purchase, created: true };
@@ -156,9 +164,14 @@ export async function getPurchase(ctx: Context, id: string): Promise<Result<Purc
   return p ? ok(p) : refuse('not_found', `no purchase ${id}`);
 }
 
-/** Adds a lot; a negative balance (usage billed past zero) is paid off from it first. */
-async function addLot(tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<void> {
-  const debt = balanceBeforeMinor < 0n ? -balanceBeforeMinor : 0n;
+/**
+ * Adds a lot; a negative balance (usage billed past zero) is paid off from an unscoped one first.
+ * A scoped lot keeps all its credits for its models (the debt may be another model's): the
+ * balances net the debt against it instead (`spendOfLots`: available stays below zero).
+ */
+async function addLot(ctx: Context, tx: Tx, lot: Lot, balanceBeforeMinor: bigint): Promise<void> {
+  const debt = balanceBeforeMinor < 0n && lot.models === null ? -balanceBeforeMinor : 0n;
+  if (lot.models !== null) noteScoped(ctx.cache);
   lot.remainingMinor = lot.creditsMinor > debt ? lot.creditsMinor - debt : 0n;
   await tx.lots.insert(lot);
 }
@@ -212,6 +225,7 @@ export async function confirmPurchase(
       now,
     );
     await addLot(
+      ctx,
       tx,
       {
         id: ctx.ids.newId('lot'),
@@ -223,6 +237,7 @@ export async function confirmPurchase(
         priority: ctx.config.purchasePriority,
         expiresAtMs: null,
         createdAtMs: now,
+        models: purchase.models ?? null,
       },
       postedBalance(before!),
     );
@@ -322,9 +337,14 @@ export interface GrantInput {
   reason: unknown;
   expiresAtMs?: number | null;
   priority?: number;
+  /** The models the credits pay for (scoped credits); absent or null: any model. */
+  models?: unknown;
 }
 
-/** Promotional credits: a lot with optional expiry, no invoice. */
+/**
+ * Promotional credits: a lot with optional expiry, no invoice; with `models`, scoped to them.
+ * Refusals, first wins: `validation_failed` (credits, reason, models, expires_at); `not_found`.
+ */
 export async function grantCredits(ctx: Context, accountId: string, input: GrantInput): Promise<Result<Lot>> {
   const credits = parseCredits(
     input.credits,
@@ -336,47 +356,107 @@ export async function grantCredits(ctx: Context, accountId: string, input: Grant
   if (typeof input.reason !== 'string' || input.reason.trim().length < 1 || input.reason.length > 500) {
     return invalidField('reason', 'is required, 1 to 500 characters');
   }
+  const models = parseModels(input.models);
+  if (!models.ok) return models;
   const now = ctx.clock.nowMs();
   if (input.expiresAtMs != null && input.expiresAtMs <= now)
     return invalidField('expires_at', 'must be in the future');
   const result = await balanceUnit(ctx, async (tx) => {
     if (!(await tx.accounts.lock(accountId))) fail(refuse('not_found', `no account ${accountId}`));
-    const before = await tx.ledger.getAccount(accountId);
-    const lot: Lot = {
-      id: ctx.ids.newId('lot'),
+    return (await grantIn(ctx, tx, {
       accountId,
-      source: 'grant',
       sourceId: ctx.ids.newId('grant'),
       creditsMinor: credits.value,
-      remainingMinor: 0n,
+      reason: String(input.reason).trim(),
       priority: input.priority ?? ctx.config.grantPriority,
       expiresAtMs: input.expiresAtMs ?? null,
-      createdAtMs: now,
-    };
-    await postOrFail(
-      tx,
-      [
-        {
-          id: lot.sourceId,
-          debitAccountId: SYSTEM_ACCOUNTS.issued,
-          creditAccountId: accountId,
-          amount: credits.value,
-          code: 'grant',
-          metadata: { reason: String(input.reason).trim() },
-        },
-      ],
-      now,
-    );
-    await addLot(tx, lot, postedBalance(before!));
-    return lot;
+      models: models.value,
+    }))!;
   });
   return result;
 }
 
-/** Burns consumed credits from an account's lots, in burn order. */
-export async function burnLots(tx: Tx, accountId: string, amount: bigint): Promise<void> {
-  const { updates } = burn(await tx.lots.listOpen(accountId), amount);
-  if (updates.length > 0) await tx.lots.setRemaining(updates);
+/**
+ * Inside a unit of work holding the account's lock: posts a grant and adds its lot, unless a lot
+ * of that source exists (a grant with a deterministic source id, an allowance's month, is made
+ * once: undefined then). The transfer's id is the source id.
+ */
+export async function grantIn(
+  ctx: Context,
+  tx: Tx,
+  g: {
+    accountId: string;
+    sourceId: string;
+    creditsMinor: bigint;
+    reason: string;
+    priority: number;
+    expiresAtMs: number | null;
+    models: string[] | null;
+    metadata?: Record<string, string>;
+  },
+): Promise<Lot | undefined> {
+  if (await tx.lots.findBySource(g.sourceId)) return undefined;
+  const now = ctx.clock.nowMs();
+  const before = await tx.ledger.getAccount(g.accountId);
+  const lot: Lot = {
+    id: ctx.ids.newId('lot'),
+    accountId: g.accountId,
+    source: 'grant',
+    sourceId: g.sourceId,
+    creditsMinor: g.creditsMinor,
+    remainingMinor: 0n,
+    priority: g.priority,
+    expiresAtMs: g.expiresAtMs,
+    createdAtMs: now,
+    models: g.models,
+  };
+  await postOrFail(
+    tx,
+    [
+      {
+        id: lot.sourceId,
+        debitAccountId: SYSTEM_ACCOUNTS.issued,
+        creditAccountId: g.accountId,
+        amount: g.creditsMinor,
+        code: 'grant',
+        metadata: { reason: g.reason, ...g.metadata },
+      },
+    ],
+    now,
+  );
+  await addLot(ctx, tx, lot, postedBalance(before!));
+  return lot;
+}
+
+/**
+ * Burns consumed credits from an account's lots: each model's amount (models in name order, as
+ * `spendOfLots` reckons) from the lots that may pay for it, in burn order; the amount of `null`
+ * (a hold's capture: a use of no model) from unscoped lots only, last. What no lot covers stays
+ * a debt of the account (its balance below zero).
+ * @example await burnLots(tx, 'acc_1', new Map([['video-8s', 5_000_000n]]))
+ */
+export async function burnLots(
+  tx: Tx,
+  accountId: string,
+  uses: ReadonlyMap<string | null, bigint>,
+): Promise<void> {
+  const lots = await tx.lots.listOpen(accountId);
+  const touched = new Map<string, bigint>();
+  const models = [...uses.keys()].filter((m): m is string => m !== null).sort();
+  for (const model of [...models, null]) {
+    const amount = uses.get(model);
+    if (!amount || amount <= 0n) continue;
+    const { updates } = burn(
+      lots.filter((l) => paysFor(l, model)),
+      amount,
+    );
+    for (const u of updates) {
+      touched.set(u.id, u.remainingMinor);
+      lots.find((l) => l.id === u.id)!.remainingMinor = u.remainingMinor;
+    }
+  }
+  if (touched.size > 0)
+    await tx.lots.setRemaining([...touched].map(([id, remainingMinor]) => ({ id, remainingMinor })));
 }
 
 /**
@@ -396,8 +476,7 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
       // Each account alone: one that cannot be swept (a refusal) is left for the next sweep.
       const swept = await balanceUnit(ctx, async (tx) => {
         await tx.accounts.lock(accountId);
-        const open = await tx.lots.listOpen(accountId);
-        const unspent = unspentByLot(open, reservedOf((await balanceIn(tx, accountId))!));
+        const { lots: open, unspent } = (await lotsSpendIn(tx, accountId))!;
         let sum = 0n;
         let n = 0;
         for (const lot of open) {

@@ -25,7 +25,8 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * Reserves credits for a long job (a pending ledger transfer). Refused beyond the available
- * balance (posted - pending - unbilled). Resolves once: capture, release, or expiry.
+ * balance (posted - pending - unbilled, less scoped credits: a hold names no model, so only
+ * unscoped lots pay for it). Resolves once: capture, release, or expiry.
  * @example await createHold(ctx, 'acc_1', { credits: '50', ttlSeconds: 600, idempotencyKey: 'job-42' })
  */
 export async function createHold(ctx: Context, accountId: string, input: HoldInput): Promise<Result<Hold>> {
@@ -177,7 +178,8 @@ async function resolveHold(
       ],
       now,
     );
-    if (to === 'captured') await burnLots(tx, hold.accountId, amount);
+    // A hold names no model: its capture burns unscoped lots only (so does its reservation, spendOfLots).
+    if (to === 'captured') await burnLots(tx, hold.accountId, new Map([[null, amount]]));
     const next: Hold = { ...hold, status: to, capturedMinor: to === 'captured' ? amount : null };
     await tx.holds.update(next);
     return next;

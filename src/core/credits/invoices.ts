@@ -3,7 +3,7 @@ import { billingDetailsJson } from '../kernel/billing-details.ts';
 import type { TollgateConfig } from '../kernel/config.ts';
 import type { Account, InvoiceSnapshot, Purchase } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
-import { taxFor, taxOn } from '../prices/index.ts';
+import { taxFor, taxMention, taxOn } from '../prices/index.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of
@@ -40,6 +40,9 @@ export const sellerOf = (config: TollgateConfig): InvoiceSnapshot['seller'] => (
   address: config.seller.address,
   tax_id: config.seller.taxId,
   country: config.seller.country ?? '',
+  ...(config.seller.registration ? { registration: config.seller.registration } : {}),
+  ...(config.seller.email ? { email: config.seller.email } : {}),
+  ...(config.seller.phone ? { phone: config.seller.phone } : {}),
 });
 
 /**
@@ -53,11 +56,23 @@ function taxLine(
   config: TollgateConfig,
   account: Account,
   purchase: Purchase,
-): { tax_rate: string; tax_treatment: 'standard' | 'reverse_charge' } {
-  const t = taxFor(config, account);
+): Pick<InvoiceSnapshot, 'tax_rate' | 'tax_treatment' | 'tax_rule' | 'tax_country' | 'tax_mention'> {
+  const t = taxFor(config, account, purchase.createdAtMs);
   if (taxOn(purchase.subtotalMinor, t.rate, config.scales.usd) === purchase.taxMinor)
-    return { tax_rate: t.rate, tax_treatment: t.reverseCharge ? 'reverse_charge' : 'standard' };
-  return { tax_rate: purchase.taxMinor === 0n ? '0' : config.taxRate, tax_treatment: 'standard' };
+    return {
+      tax_rate: t.rate,
+      tax_treatment: t.reverseCharge ? 'reverse_charge' : 'standard',
+      tax_rule: t.rule,
+      tax_country: t.country,
+      tax_mention: taxMention(t.rule, config.invoiceLocale ?? 'en'),
+    };
+  return {
+    tax_rate: purchase.taxMinor === 0n ? '0' : config.taxRate,
+    tax_treatment: 'standard',
+    tax_rule: 'domestic',
+    tax_country: config.seller.country || null,
+    tax_mention: null,
+  };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { formatAmount, parseCredits, proRata } from '../kernel/amount.ts';
-import { balanceIn, reservedOf } from '../kernel/balance.ts';
+import { lotsSpendIn } from '../kernel/balance.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail } from '../kernel/context.ts';
 import { type Result, refuse } from '../kernel/errors.ts';
-import { unspentByLot } from '../kernel/lots.ts';
 import type { CreditNote } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
@@ -13,7 +12,8 @@ import { numbering, sellerOf } from './invoices.ts';
 /**
  * Refunds unspent credits of a paid purchase (default: all of them). Unspent means still in the
  * purchase's lot once the credits already consumed but not billed, and those held, have burned
- * the account's lots in burn order: a refund never returns credits the customer has used. Issues a
+ * the account's lots in burn order, each model's usage the lots that may pay for it (`spendOfLots`,
+ * scoped lots included): a refund never returns credits the customer has used. Issues a
  * credit note in its own gapless series and removes the credits by a transfer. The money of all
  * notes of a purchase is `total x refunded credits / bought credits`, rounded half up to the cent
  * cumulatively, so the notes never add up to more than the invoice.
@@ -44,11 +44,13 @@ export async function refundPurchase(
     }
     // Read under the account's lock: billing, expiry, captures and other refunds wait for it.
     const lot = (await tx.lots.findBySource(purchase.id))!;
-    const balance = (await balanceIn(tx, purchase.accountId))!;
-    const unspent =
-      unspentByLot(await tx.lots.listOpen(purchase.accountId), reservedOf(balance)).get(lot.id) ?? 0n;
-    const refundable =
-      unspent < balance.available ? unspent : balance.available > 0n ? balance.available : 0n;
+    const spend = (await lotsSpendIn(tx, purchase.accountId))!;
+    const unspent = spend.unspent.get(lot.id) ?? 0n;
+    // Never past what the account can give back: what any model can use for an unscoped lot; for a
+    // scoped one, its own credits count too (posted - pending - unbilled), so a debt of usage no
+    // lot covered is never refunded.
+    const room = lot.models === null ? spend.available : spend.posted - spend.pending - spend.unbilled;
+    const refundable = unspent < room ? unspent : room > 0n ? room : 0n;
     const credits = requested ?? refundable;
     if (credits <= 0n || credits > refundable) {
       fail(

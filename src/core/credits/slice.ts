@@ -5,6 +5,13 @@ import type { InvoiceSnapshot, PurchaseStatus } from '../kernel/model.ts';
 import type { InvoiceRenderer, Tx } from '../kernel/ports.ts';
 import { quote, taxFor } from '../prices/index.ts';
 import {
+  type AllowanceInput,
+  createAllowance,
+  endAllowance,
+  grantAllowances,
+  listAllowances,
+} from './allowances.ts';
+import {
   confirmPurchase,
   createPurchase,
   expireLots,
@@ -40,7 +47,9 @@ export function creditsSlice(ctx: Context, config: TollgateConfig, renderer: Inv
       /** The price for this buyer: its tax rate (reverse charge across an EU border) applies. */
       quoteFor: async (accountId: string, credits: unknown) => {
         const account = await accountOf(accountId);
-        return account.ok ? quote(config, credits, taxFor(config, account.value).rate) : account;
+        return account.ok
+          ? quote(config, credits, taxFor(config, account.value, ctx.clock.nowMs()).rate)
+          : account;
       },
       /** The payment providers purchases may name (`manual` always). */
       providers: (): string[] => Object.keys(ctx.payments),
@@ -70,6 +79,13 @@ export function creditsSlice(ctx: Context, config: TollgateConfig, renderer: Inv
       /** Handles a payment provider's webhook: verifies it and settles only the purchase it matches. */
       webhook: (provider: string, rawBody: string, headers: Record<string, string | undefined>) =>
         handlePaymentNotice(ctx, provider, rawBody, headers),
+    },
+    allowances: {
+      create: (accountId: string, input: AllowanceInput) => createAllowance(ctx, accountId, input),
+      list: (accountId: string) => listAllowances(ctx, accountId),
+      end: (id: string) => endAllowance(ctx, id),
+      /** Grants every allowance's current month not granted yet (the scheduler runs it; safe to run anywhere, any time). */
+      grantDue: () => grantAllowances(ctx),
     },
     invoices: {
       render: (snapshot: InvoiceSnapshot) => renderer.render(snapshot),

@@ -11,6 +11,11 @@ export interface HotCache {
   balances: Map<string, { value: Balance; atMs: number }>;
   /** Key id -> last use not yet written, and when it was last written. */
   keyUse: Map<string, { usedAtMs: number; writtenAtMs: number }>;
+  /**
+   * Whether the store has any scoped lot with credits left (null: not known yet): while false,
+   * verification reads balances without looking at lots. Set for good once this process makes one.
+   */
+  anyScoped: { value: boolean; atMs: number } | null;
   /** Whether a write of keys' last use is in flight (one at a time). */
   flushingKeyUse: boolean;
   /**
@@ -35,7 +40,13 @@ export function createHotCache(ttlMs: number): HotCache {
     keysById: new Map(),
     balances: new Map(),
     keyUse: new Map(),
+    anyScoped: null,
     flushingKeyUse: false,
     ttlMs,
   };
+}
+
+/** Notes that the store has scoped lots (this process just made one): verification reads them from now on. */
+export function noteScoped(cache: HotCache): void {
+  cache.anyScoped = { value: true, atMs: Number.POSITIVE_INFINITY };
 }

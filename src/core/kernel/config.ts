@@ -24,7 +24,26 @@ export interface TollgateConfig {
   invoiceNumberFormat: string;
   creditNoteNumberFormat: string;
   /** Printed on invoices. `address`: lines separated by newlines or `;`. `country` (ISO 3166-1 alpha-2) decides EU reverse charge. */
-  seller: { name: string; address: string; taxId: string; country?: string };
+  seller: {
+    name: string;
+    address: string;
+    taxId: string;
+    country?: string;
+    /** Legal registration printed on invoices (France: SIREN and RCS; Germany: HRB and court). */
+    registration?: string;
+    email?: string;
+    phone?: string;
+  };
+  /**
+   * The currencies credits are sold in, the default first (`TOLLGATE_CURRENCIES`); when absent,
+   * USD at `creditPrice` within the payment bounds.
+   */
+  currencies?: Currency[];
+  /**
+   * Tax rates by buyer country (`TOLLGATE_TAX_RATES`, e.g. `DE:0.19,GB:0.2`): an EU country's
+   * overrides the built-in table; a country outside the EU is taxed at it (`configured`).
+   */
+  taxRates?: Record<string, string>;
   /** Language and number and date format of invoices and credit notes, frozen into each at issue. */
   invoiceLocale?: InvoiceLocale;
   /** Oldest usage timestamp still accepted. */
@@ -118,3 +137,16 @@ export const DEFAULT_CONFIG: TollgateConfig = {
   webhookHttpsOnly: true,
   webhookPublicTargetsOnly: true,
 };
+
+/** A currency the operator sells credits in, with what one credit costs and the payment bounds in it. */
+export interface Currency {
+  /** ISO 4217 code, upper case. */
+  code: string;
+  /** The price of one credit in this currency, a decimal string. */
+  creditPrice: string;
+  /** ISO 4217 minor units: 2 for USD and EUR, 0 for JPY, 3 for KWD. */
+  minorUnits: number;
+  /** One payment's total must be within these, inclusive, in minor units. */
+  paymentMinMinor: bigint;
+  paymentMaxMinor: bigint;
+}

@@ -21,6 +21,8 @@ export interface Account {
   autoTopUp: AutoTopUp | null;
   /** Who invoices are addressed to; frozen into each invoice at issue. Absent or null: none given. */
   billingDetails?: BillingDetails | null;
+  /** ISO 4217 code it buys in; absent or null: the operator's default currency. */
+  currency?: string | null;
   createdAtMs: number;
 }
 
@@ -79,6 +81,8 @@ export interface Purchase {
   resolvedAtMs: number | null;
   /** Bought by the customer, or started by the account's auto top-up. */
   origin: 'customer' | 'auto_top_up';
+  /** The models the lot it makes when paid pays for; null (and absent) pays for any model. */
+  models?: string[] | null;
 }
 
 export interface Invoice {
@@ -186,6 +190,22 @@ export interface Lot {
   priority: number;
   expiresAtMs: number | null;
   createdAtMs: number;
+  /** The models this lot pays for (scoped credits); null pays for any model. */
+  models: string[] | null;
+}
+
+/** A monthly grant of credits (the first at once), each expiring at the end of its month. */
+export interface Allowance {
+  id: string;
+  accountId: string;
+  creditsMinor: bigint;
+  period: 'month';
+  reason: string;
+  /** The models its grants pay for; null: any model. */
+  models: string[] | null;
+  createdAtMs: number;
+  /** When it was stopped: no grant of a month starting at or after it. */
+  endedAtMs: number | null;
 }
 
 export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired';

@@ -14,6 +14,15 @@ export function startOfUtcMonth(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
+/** The start of the UTC month after the one holding `ms`. */
+export function startOfNextUtcMonth(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/** The UTC month holding `ms`, as `YYYY-MM`. */
+export const utcMonthLabel = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+
 /**
  * A time given in a query, a body or on the command line: an instant with a zone (as
  * `parseInstant`), or a UTC date, which means its midnight. NaN for anything else (30 February too).

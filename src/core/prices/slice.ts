@@ -1,4 +1,5 @@
 import type { Context } from '../kernel/context.ts';
+import { exchangeRatesOn, putExchangeRates } from './exchange-rates.ts';
 import {
   createContract,
   createPriceVersion,
@@ -25,6 +26,10 @@ export function pricesSlice(ctx: Context, state: PriceState) {
       at: (input: { at?: unknown; accountId?: string }) => priceList(ctx, state, input),
       /** The next version to take effect after `atMs`, if any. */
       next: (atMs: number) => nextVersion(state, atMs),
+    },
+    exchangeRates: {
+      put: (input: { date?: unknown; base?: unknown; rates?: unknown }) => putExchangeRates(ctx, input),
+      on: (day: string) => exchangeRatesOn(ctx, day),
     },
     contracts: {
       create: (accountId: string, input: Parameters<typeof createContract>[3]) =>

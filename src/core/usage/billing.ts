@@ -146,9 +146,16 @@ async function billChunk(ctx: Context, accountIds: string[], through: number): P
       }));
       if (transfers.length > 0) await postOrFail(tx, transfers, now);
       const perAccount = new Map<string, bigint>();
-      for (const h of unbilled)
+      // Each model's credits burn the lots that may pay for that model (scoped lots first).
+      const perModel = new Map<string, Map<string, bigint>>();
+      for (const h of unbilled) {
         perAccount.set(h.accountId, (perAccount.get(h.accountId) ?? 0n) + h.creditsMinor);
-      for (const [accountId, amount] of perAccount) await burnLots(tx, accountId, amount);
+        const models = perModel.get(h.accountId) ?? new Map<string, bigint>();
+        perModel.set(h.accountId, models);
+        for (const r of h.rows)
+          models.set(r.model, (models.get(r.model) ?? 0n) + r.creditsMinor - r.billedMinor);
+      }
+      for (const [accountId, models] of perModel) await burnLots(tx, accountId, models);
       await tx.usage.markBilled(
         unbilled.map((h, i) => ({ ...h, transferId: transfers[i]!.id })),
         now,

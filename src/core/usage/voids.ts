@@ -2,6 +2,7 @@ import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail, read } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import { postedBalance } from '../kernel/ledger.ts';
+import { paysFor } from '../kernel/lots.ts';
 import type { Lot, UsageVoid } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { startOfHour } from '../kernel/time.ts';
@@ -99,10 +100,14 @@ export async function postReversals(
     nowMs,
   );
   for (const v of pending) perAccount.set(v.accountId, (perAccount.get(v.accountId) ?? 0n) + v.reversalMinor);
-  for (const [accountId, amount] of perAccount) {
-    const first = pending.find((v) => v.accountId === accountId)!;
-    await returnToLots(ctx, tx, accountId, amount, postedBefore.get(accountId)!, first.eventId);
-  }
+  for (const accountId of perAccount.keys())
+    await returnToLots(
+      ctx,
+      tx,
+      accountId,
+      pending.filter((v) => v.accountId === accountId),
+      postedBefore.get(accountId)!,
+    );
   await tx.voids.markReversed(
     pending.map((v) => ({ eventId: v.eventId, transferId: `void_${v.eventId}` })),
     nowMs,
@@ -111,45 +116,59 @@ export async function postReversals(
 }
 
 /**
- * Credits given back go to the lots that usage burned, in reverse burn order, each up to what
- * usage took from it, never what a refund took, which was paid back (lots keep `max(posted, 0)` together: a balance in debt first pays off the debt). A lot
- * that has expired since takes nothing: what no lot can take becomes a lot of its own, without
- * expiry, so nothing given back is lost to an expiry that already happened.
+ * Credits given back, void by void (oldest first), go to the lots that may pay for the voided
+ * event's model and that usage burned: scoped ones first (usage of a model burns the lots scoped
+ * to it first, at equal priority), each group in reverse burn order, each lot up to what usage
+ * took from it, never what a refund took, which was paid back (a balance in debt first pays off
+ * the debt: lots keep `max(posted, 0)` together when nothing is scoped). A lot that has expired
+ * since takes nothing: what no lot can take becomes an unscoped lot of its own, without expiry,
+ * so nothing given back is lost to an expiry that already happened. One read and one write of
+ * the account's lots, whatever the number of voids.
  */
 async function returnToLots(
   ctx: Context,
   tx: Tx,
   accountId: string,
-  amount: bigint,
+  voids: Pick<UsageVoid, 'model' | 'eventId' | 'reversalMinor'>[],
   postedBefore: bigint,
-  sourceId: string,
 ): Promise<void> {
   const floor = (n: bigint) => (n > 0n ? n : 0n);
-  let left = floor(postedBefore + amount) - floor(postedBefore);
-  if (left <= 0n) return;
   const now = ctx.clock.nowMs();
-  const updates: { id: string; remainingMinor: bigint }[] = [];
-  for (const lot of await tx.lots.listRefillable(accountId, now)) {
-    if (left <= 0n) break;
-    // Up to what usage took from it: credits refunded from a lot never come back to it.
-    const room = lot.usedMinor;
-    const put = room < left ? room : left;
-    updates.push({ id: lot.id, remainingMinor: lot.remainingMinor + put });
-    left -= put;
+  const refillable = await tx.lots.listRefillable(accountId, now);
+  const changed = new Map<string, bigint>();
+  const own: Lot[] = [];
+  let posted = postedBefore;
+  for (const v of voids) {
+    let left = floor(posted + v.reversalMinor) - floor(posted);
+    posted += v.reversalMinor;
+    const mayPay = refillable.filter((l) => paysFor(l, v.model));
+    for (const lot of [
+      ...mayPay.filter((l) => l.models !== null),
+      ...mayPay.filter((l) => l.models === null),
+    ]) {
+      if (left <= 0n) break;
+      // Up to what usage took from it: credits refunded from a lot never come back to it.
+      const put = lot.usedMinor < left ? lot.usedMinor : left;
+      lot.usedMinor -= put;
+      lot.remainingMinor += put;
+      changed.set(lot.id, lot.remainingMinor);
+      left -= put;
+    }
+    if (left > 0n)
+      own.push({
+        id: ctx.ids.newId('lot'),
+        accountId,
+        source: 'void',
+        sourceId: `void_${v.eventId}`,
+        creditsMinor: left,
+        remainingMinor: left,
+        priority: ctx.config.purchasePriority,
+        expiresAtMs: null,
+        createdAtMs: now,
+        models: null,
+      });
   }
-  if (updates.length > 0) await tx.lots.setRemaining(updates);
-  if (left > 0n) {
-    const lot: Lot = {
-      id: ctx.ids.newId('lot'),
-      accountId,
-      source: 'void',
-      sourceId: `void_${sourceId}`,
-      creditsMinor: left,
-      remainingMinor: left,
-      priority: ctx.config.purchasePriority,
-      expiresAtMs: null,
-      createdAtMs: now,
-    };
-    await tx.lots.insert(lot);
-  }
+  if (changed.size > 0)
+    await tx.lots.setRemaining([...changed].map(([id, remainingMinor]) => ({ id, remainingMinor })));
+  for (const lot of own) await tx.lots.insert(lot);
 }

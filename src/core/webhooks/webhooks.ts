@@ -1,4 +1,4 @@
-import { balanceOf } from '../kernel/balance.ts';
+import { balanceIn } from '../kernel/balance.ts';
 import { type BalanceListener, type Context, fail, read, unit } from '../kernel/context.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import {
@@ -154,9 +154,10 @@ export async function checkBalanceAlerts(ctx: Context, tx: Tx, accountIds: Itera
   if (!state.balanceListeners) return;
   for (const accountId of accountIds) {
     const account = await tx.accounts.get(accountId);
-    const ledger = await tx.ledger.getAccount(accountId);
-    if (!account || !ledger) continue;
-    const { available } = balanceOf(ledger, await tx.usage.unbilled(accountId));
+    const balance = await balanceIn(tx, accountId);
+    if (!account || !balance) continue;
+    // What any model can use (scoped credits aside: they pay only some models).
+    const { available } = balance;
     const threshold = account.lowBalanceThresholdMinor;
     const now = available <= 0n ? 'depleted' : threshold !== null && available < threshold ? 'low' : null;
     const before = await tx.webhooks.getAlertState(accountId);

@@ -70,7 +70,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
   // reverse charge) and the payment bounds: one range per rate, worked out once.
   const ranges = new Map<string, ReturnType<typeof creditRange>>();
   const rangeFor = (account: Account | null) => {
-    const rate = account ? taxFor(engine.config, account).rate : engine.config.taxRate;
+    const rate = account ? taxFor(engine.config, account, engine.clock.nowMs()).rate : engine.config.taxRate;
     if (!ranges.has(rate))
       ranges.set(
         rate,
@@ -139,7 +139,9 @@ export function billingRoutes(app: AppType, p: Portal): void {
         creditNotes={creditNotes.ok ? creditNotes.value : []}
         price={engine.config.creditPrice}
         // The buyer's rate: none for an EU business abroad (reverse charge).
-        taxRate={account.ok ? taxFor(engine.config, account.value).rate : engine.config.taxRate}
+        taxRate={
+          account.ok ? taxFor(engine.config, account.value, engine.clock.nowMs()).rate : engine.config.taxRate
+        }
         min={s.usd(engine.config.paymentMinMinor)}
         max={s.usd(engine.config.paymentMaxMinor)}
         idempotencyKey={`portal_${randomUUID()}`}

@@ -10,6 +10,11 @@ const CreateAccount = z.strictObject({
   name: z.string().min(1).max(200),
   email: z.string().max(254).nullish(),
   external_id: z.string().min(1).max(200).nullish(),
+  currency: z
+    .string()
+    .max(3)
+    .nullish()
+    .openapi({ description: 'ISO 4217, one of TOLLGATE_CURRENCIES (default: the first)', example: 'EUR' }),
 });
 
 const PatchAccount = z.strictObject({
@@ -22,7 +27,7 @@ const PatchAccount = z.strictObject({
     .strictObject({
       threshold: Amount,
       credits: Amount,
-      monthly_max_total: Amount.openapi({ description: 'USD' }),
+      monthly_max_total: Amount.openapi({ description: "In the account's currency" }),
       provider: z.string().max(40),
     })
     .nullable()
@@ -44,6 +49,10 @@ const PatchAccount = z.strictObject({
     .nullable()
     .optional()
     .openapi({ description: 'Who invoices are addressed to; frozen into each invoice at issue' }),
+  currency: z.string().max(3).optional().openapi({
+    description: 'ISO 4217; 409 invalid_state once the account has paid a purchase',
+    example: 'EUR',
+  }),
 });
 
 export function accountRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -59,6 +68,7 @@ function postAccounts(app: AppType, engine: Engine, s: Serializers): void {
         name: b.name,
         email: b.email ?? null,
         externalId: b.external_id ?? null,
+        currency: b.currency ?? null,
       }),
     );
     return c.json(s.account(account), 201);
@@ -125,6 +135,7 @@ function patchAccountsId(app: AppType, engine: Engine, s: Serializers): void {
       ...(b.spend_budget !== undefined ? { spendBudget: b.spend_budget } : {}),
       ...(b.auto_top_up !== undefined ? { autoTopUp: b.auto_top_up } : {}),
       ...(b.billing_details !== undefined ? { billingDetails: b.billing_details } : {}),
+      ...(b.currency !== undefined ? { currency: b.currency } : {}),
     };
     return c.json(s.account(unwrap(await engine.accounts.update(c.req.valid('param').id, patch))), 200);
   });

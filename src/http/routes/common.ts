@@ -8,6 +8,12 @@ export type AppType = OpenAPIHono<Env>;
 export const Amount = z.string().max(40).openapi({ example: '1500' });
 /** An id in a path: ours are shorter, but a usage event's (the client's own) may have 128 characters. */
 export const Id = z.string().min(1).max(128);
+/** Scoped credits: the models a lot pays for (1 to 50 distinct names; the core checks each). */
+export const ScopeModels = z
+  .array(z.string().max(128))
+  .max(50)
+  .nullish()
+  .openapi({ description: 'Models these credits pay for (scoped credits); absent or null: any model' });
 /** A cap on credits used per UTC day or month (API.md "Spend controls"). */
 export const SpendLimitSchema = z
   .strictObject({ credits: Amount, period: z.enum(['day', 'month']) })
@@ -31,7 +37,7 @@ const idempotencyHeader = (method: string, path: string) =>
 
 /** A route with a strict JSON body (unknown fields are refused). */
 export function jsonRoute<P extends string, B extends z.ZodType>(
-  method: 'post' | 'patch',
+  method: 'post' | 'patch' | 'put',
   path: P,
   summary: string,
   body: B,

@@ -3,7 +3,7 @@ import type { Engine } from '../../core/engine.ts';
 import { parseTimeParam } from '../../core/kernel/time.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
-import { Amount, type AppType, jsonRoute, on, plainRoute, rawRoute } from './common.ts';
+import { Amount, type AppType, jsonRoute, on, plainRoute, rawRoute, ScopeModels } from './common.ts';
 import { PdfQuery, pdfAnswer } from './einvoices.ts';
 
 const Grant = z.strictObject({
@@ -11,6 +11,7 @@ const Grant = z.strictObject({
   reason: z.string().max(500),
   expires_at: z.string().max(40).nullish(),
   priority: z.number().int().min(0).max(1000).optional(),
+  models: ScopeModels,
 });
 
 export function creditRoutes(app: AppType, engine: Engine, s: Serializers): void {
@@ -72,6 +73,7 @@ function postAccountsIdCreditPurchases(app: AppType, engine: Engine, s: Serializ
         credits: Amount,
         provider: z.string().max(40),
         save_payment_method: z.boolean().optional(),
+        models: ScopeModels,
       }),
       201,
     ),
@@ -184,6 +186,7 @@ function postAccountsIdCreditGrants(app: AppType, engine: Engine, s: Serializers
           credits: b.credits,
           reason: b.reason,
           expiresAtMs,
+          models: b.models,
           ...(b.priority !== undefined ? { priority: b.priority } : {}),
         }),
       );
@@ -196,6 +199,7 @@ function postAccountsIdCreditGrants(app: AppType, engine: Engine, s: Serializers
           credits: s.credits(lot.creditsMinor),
           reason: b.reason,
           expires_at: s.time(lot.expiresAtMs),
+          models: lot.models,
           created_at: s.time(lot.createdAtMs),
         },
         201,

@@ -38,6 +38,12 @@ const CreateContract = z.strictObject({
   models: z.array(RateEntryInput).optional(),
 });
 
+const PutRates = z.strictObject({
+  date: z.string().openapi({ example: '2026-12-07' }),
+  base: z.string().max(3).openapi({ example: 'EUR' }),
+  rates: z.record(z.string(), z.string()).openapi({ example: { USD: '1.0843', GBP: '0.8571' } }),
+});
+
 const PricesQuery = z.object({ at: z.string().optional(), account_id: z.string().max(64).optional() });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,6 +82,8 @@ export function priceRoutes(app: AppType, engine: Engine): void {
     postAccountsIdContracts,
     getAccountsIdContracts,
     postContractsIdEnd,
+    putExchangeRates,
+    getExchangeRates,
   ])
     register(app, engine);
 }
@@ -160,5 +168,38 @@ function getAccountsIdContracts(app: AppType, engine: Engine): void {
 function postContractsIdEnd(app: AppType, engine: Engine): void {
   on(app, plainRoute('post', '/v1/contracts/{id}/end', 'End a contract now'), async (c) =>
     c.json(contractJson(unwrap(await engine.contracts.end(c.req.valid('param').id))), 200),
+  );
+}
+
+function putExchangeRates(app: AppType, engine: Engine): void {
+  on(
+    app,
+    jsonRoute(
+      'put',
+      '/v1/exchange_rates',
+      "Store a day's exchange rates (1 base = rate of each currency), e.g. the ECB's",
+      PutRates,
+    ),
+    async (c) => {
+      const r = unwrap(await engine.exchangeRates.put(c.req.valid('json')));
+      return c.json({ date: r.day, base: r.base, rates: r.rates }, 200);
+    },
+  );
+}
+
+function getExchangeRates(app: AppType, engine: Engine): void {
+  on(
+    app,
+    plainRoute(
+      'get',
+      '/v1/exchange_rates',
+      'The rates in effect on a day (default today): per base, those of the latest day at or before it',
+      z.object({ date: z.string().optional() }),
+    ),
+    async (c) => {
+      const day = c.req.valid('query').date ?? new Date(engine.clock.nowMs()).toISOString().slice(0, 10);
+      const rates = unwrap(await engine.exchangeRates.on(day));
+      return c.json({ data: rates.map((r) => ({ date: r.day, base: r.base, rates: r.rates })) }, 200);
+    },
   );
 }

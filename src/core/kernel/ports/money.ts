@@ -1,7 +1,7 @@
 /** Storage ports of money: the ledger, purchases, invoices, lots, holds, payment customers and the lot journal. */
 
 import type { LedgerAccount, LedgerPlan, LedgerView } from '../ledger.ts';
-import type { CreditNote, Hold, Invoice, Lot, Purchase, PurchaseStatus } from '../model.ts';
+import type { Allowance, CreditNote, Hold, Invoice, Lot, Purchase, PurchaseStatus } from '../model.ts';
 
 /** Ledger reads and writes inside a unit of work. */
 export interface LedgerRepo {
@@ -41,8 +41,12 @@ export interface InvoiceRepo {
 
 export interface LotRepo {
   insert(lot: Lot): Promise<void>;
-  /** Lots with credits left, in burn order: priority, soonest expiry (none last), oldest. */
+  /** Lots with credits left, in burn order: priority, scoped before unscoped, soonest expiry (none last), oldest. */
   listOpen(accountId: string): Promise<Lot[]>;
+  /** Whether the account has a scoped lot with credits left (a probe of a partial index). */
+  hasScoped(accountId: string): Promise<boolean>;
+  /** Whether any account has a scoped lot with credits left. */
+  anyScoped(): Promise<boolean>;
   findBySource(sourceId: string): Promise<Lot | undefined>;
   setRemaining(updates: { id: string; remainingMinor: bigint }[]): Promise<void>;
   /**
@@ -143,4 +147,19 @@ export interface FinanceRepo {
     limit: number,
     after?: { createdAtMs: number; id: string },
   ): Promise<JournalTransfer[]>;
+}
+
+/** Monthly allowances of credits. */
+export interface AllowanceRepo {
+  insert(a: Allowance): Promise<void>;
+  get(id: string): Promise<Allowance | undefined>;
+  /** An account's allowances, oldest first. */
+  list(accountId: string): Promise<Allowance[]>;
+  /** Marks it ended at `atMs` unless it ended before. */
+  end(id: string, atMs: number): Promise<void>;
+  /**
+   * Allowances due a grant in the month starting at `monthStartMs`: created before `beforeMs`,
+   * not ended before the month started; by id after the cursor.
+   */
+  listDue(monthStartMs: number, beforeMs: number, limit: number, afterId?: string): Promise<Allowance[]>;
 }

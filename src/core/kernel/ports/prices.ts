@@ -11,4 +11,8 @@ export interface PriceRepo {
   /** One account's contracts, or every account's (rating keeps them in memory), by start. */
   listContracts(accountId?: string): Promise<Contract[]>;
   setContractEnd(id: string, endsAtMs: number): Promise<void>;
+  /** Stores one day's rates of a base (replacing the currencies it names). */
+  putRates(r: { day: string; base: string; rates: Record<string, string> }, atMs: number): Promise<void>;
+  /** For each base, the rates of the latest day at or before `day` (latest first). */
+  ratesOn(day: string): Promise<{ day: string; base: string; rates: Record<string, string> }[]>;
 }

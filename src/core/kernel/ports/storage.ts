@@ -3,6 +3,7 @@
 import type { IngestStatus, RatedEvent, UsageRecord } from '../model.ts';
 import type { AccountRepo, AuditRepo, IdempotencyRepo, KeyRepo, OperatorRepo, PortalRepo } from './access.ts';
 import type {
+  AllowanceRepo,
   FinanceRepo,
   HoldRepo,
   InvoiceRepo,
@@ -37,6 +38,7 @@ export interface Tx {
   disputes: DisputeRepo;
   finance: FinanceRepo;
   prices: PriceRepo;
+  allowances: AllowanceRepo;
 }
 
 export type Durability = 'full' | 'normal';

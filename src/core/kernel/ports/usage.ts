@@ -27,6 +27,8 @@ export interface UsageBilling {
 export interface UsageRepo {
   /** Usage metered but not yet posted to the ledger. */
   unbilled(accountId: string): Promise<bigint>;
+  /** The same, per model (models with unbilled usage only). */
+  unbilledByModel(accountId: string): Promise<Map<string, bigint>>;
   /** Accounts with usage not yet billed in hours before `beforeMs`, in id order. */
   unbilledAccounts(beforeMs: number): Promise<string[]>;
   /**
