@@ -287,6 +287,13 @@ export async function serveStandalone(): Promise<void> {
       .catch((e) => logger.error({ msg: 'lot expiry failed', error: String(e) }));
   }, 30_000);
 
+  engine.observe({
+    exchangeRateMissing: (d) =>
+      logger.warn({
+        msg: `${d.number} issued without a ${d.currency}/${d.national} exchange rate on or before ${d.day}: its VAT in ${d.national} is not stated; PUT /v1/exchange_rates`,
+        ...d,
+      }),
+  });
   for (const warning of permissionWarnings(settings)) logger.warn({ msg: warning });
   for (const warning of placeholderWarnings(settings)) logger.warn({ msg: warning });
 

@@ -36,6 +36,6 @@ describe('usage records CSV', () => {
       ].sort(),
     );
     // Numbers keep their form: the credits and quantity columns are not prefixed.
-    expect(csv.text).toContain(`,${key.id},image-1024,1,2,accepted,2,,\n`);
+    expect(csv.text).toContain(`,${key.id},image-1024,1,2,accepted,2,,,,prv_initial\n`);
   });
 });

@@ -6702,8 +6702,15 @@ export interface components {
        * @example 15.00
        */
       total: string;
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
       /** @enum {string} */
-      currency: 'USD';
+      tax_rule: 'domestic' | 'reverse_charge' | 'eu_oss' | 'outside_scope' | 'configured';
+      /** @example 0.19 */
+      tax_rate: string;
     };
     CreditPurchase: {
       id: string;
@@ -6735,8 +6742,16 @@ export interface components {
        * @example 15.00
        */
       total: string;
-      /** @enum {string} */
-      currency: 'USD';
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /**
+       * @description The tax rule it was quoted under (null for purchases made before tax rules)
+       * @enum {string|null}
+       */
+      tax_rule: 'domestic' | 'reverse_charge' | 'eu_oss' | 'outside_scope' | 'configured' | null;
       checkout_url: string | null;
       invoice_id: string | null;
       /** @enum {string} */
@@ -6767,8 +6782,11 @@ export interface components {
        * @example 15.00
        */
       total: string;
-      /** @enum {string} */
-      currency: 'USD';
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
       /**
        * @description UTC time, ISO 8601
        * @example 2026-11-25T13:00:00.000Z
@@ -7264,8 +7282,11 @@ export interface components {
     DeferredRevenue: {
       /** @example 2026-11 */
       month: string;
-      /** @enum {string} */
-      currency: 'USD';
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
       /**
        * @description US dollars as a decimal string with cents
        * @example 15.00

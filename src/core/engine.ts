@@ -128,6 +128,7 @@ function merge(a: Observer, b: Observer): Observer {
     'verification',
     'billingRun',
     'webhookDelivery',
+    'exchangeRateMissing',
   ] as const) {
     const f = a[name] as ((...args: unknown[]) => void) | undefined;
     const g = b[name] as ((...args: unknown[]) => void) | undefined;

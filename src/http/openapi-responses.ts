@@ -118,7 +118,13 @@ const Purchase = z
     subtotal: Money,
     tax: Money,
     total: Money,
-    currency: z.literal('USD'),
+    currency: z.string().openapi({ description: 'ISO 4217', example: 'EUR' }),
+    tax_rule: z
+      .enum(['domestic', 'reverse_charge', 'eu_oss', 'outside_scope', 'configured'])
+      .nullable()
+      .openapi({
+        description: 'The tax rule it was quoted under (null for purchases made before tax rules)',
+      }),
     checkout_url: z.string().nullable(),
     invoice_id: z.string().nullable(),
     origin: z.enum(['customer', 'auto_top_up']),
@@ -157,7 +163,9 @@ const Quote = z
     subtotal: Money,
     tax: Money,
     total: Money,
-    currency: z.literal('USD'),
+    currency: z.string().openapi({ description: 'ISO 4217', example: 'EUR' }),
+    tax_rule: z.enum(['domestic', 'reverse_charge', 'eu_oss', 'outside_scope', 'configured']),
+    tax_rate: z.string().openapi({ example: '0.19' }),
   })
   .openapi('CreditQuote');
 
@@ -203,7 +211,7 @@ const CreditNote = z
     purchase_id: z.string(),
     credits: Amount,
     total: Money,
-    currency: z.literal('USD'),
+    currency: z.string().openapi({ description: 'ISO 4217', example: 'EUR' }),
     issued_at: Time,
     snapshot: z.record(z.string(), z.unknown()),
   })
@@ -400,7 +408,7 @@ const Void = z
 const DeferredRevenue = z
   .object({
     month: z.string().openapi({ example: '2026-11' }),
-    currency: z.literal('USD'),
+    currency: z.string().openapi({ description: 'ISO 4217', example: 'EUR' }),
     opening: Money,
     purchased: Money,
     consumed: Money,

@@ -2,7 +2,7 @@ import type { Balance } from '../core/access/index.ts';
 import { formatAmount } from '../core/kernel/amount.ts';
 import { billingDetailsJson } from '../core/kernel/billing-details.ts';
 import type { TollgateConfig } from '../core/kernel/config.ts';
-import { currencyOf } from '../core/kernel/currency.ts';
+import { currencyOf, formatMoney } from '../core/kernel/currency.ts';
 import type {
   Account,
   ApiKey,
@@ -75,10 +75,11 @@ export function serializers(config: TollgateConfig) {
       provider: p.provider,
       credits: credits(p.creditsMinor),
       unit_price: p.unitPrice,
-      subtotal: usd(p.subtotalMinor),
-      tax: usd(p.taxMinor),
-      total: usd(p.totalMinor),
-      currency: 'USD',
+      subtotal: formatMoney(p.subtotalMinor, p.currency),
+      tax: formatMoney(p.taxMinor, p.currency),
+      total: formatMoney(p.totalMinor, p.currency),
+      currency: p.currency ?? 'USD',
+      tax_rule: p.taxRule ?? null,
       checkout_url: p.checkoutUrl,
       invoice_id: p.invoiceId,
       origin: p.origin,
@@ -93,7 +94,7 @@ export function serializers(config: TollgateConfig) {
       purchase_id: i.purchaseId,
       issued_at: time(i.issuedAtMs),
       credits: credits(i.creditsMinor),
-      total: usd(i.totalMinor),
+      total: formatMoney(i.totalMinor, i.currency),
       currency: i.currency,
       snapshot: i.snapshot,
     }),
@@ -105,8 +106,8 @@ export function serializers(config: TollgateConfig) {
       invoice_id: n.invoiceId,
       purchase_id: n.purchaseId,
       credits: credits(n.creditsMinor),
-      total: usd(n.totalMinor),
-      currency: 'USD',
+      total: formatMoney(n.totalMinor, n.snapshot.currency),
+      currency: n.snapshot.currency,
       issued_at: time(n.issuedAtMs),
       snapshot: n.snapshot,
     }),

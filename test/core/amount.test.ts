@@ -47,6 +47,7 @@ describe('quote', () => {
       value: {
         creditsMinor: 1_234_500_000n,
         unitPrice: '0.01',
+        currency: 'USD',
         subtotalMinor: 1235n,
         taxMinor: 247n,
         totalMinor: 1482n,

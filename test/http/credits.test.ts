@@ -28,6 +28,8 @@ describe.each(STORES)('credit purchases ($name)', (store) => {
       tax: '3.00',
       total: '18.00',
       currency: 'USD',
+      tax_rule: 'domestic',
+      tax_rate: '0.2',
     });
     const low = await call('POST', `/v1/accounts/${acc.id}/credit_quotes`, { credits: '100' });
     expect(low.status).toBe(422);

@@ -31,6 +31,18 @@ export interface Labels {
   noDetails: string;
   creditNoteMention: (invoiceNumber: string) => string;
   page: string;
+  /** VAT stated in the seller's national currency (art. 230), with the rate and its date. */
+  /** `base` and `quote`: 1 base = rate quote, as the operator stored it. */
+  nationalVat: (
+    currency: string,
+    amount: string,
+    base: string,
+    rate: string,
+    quote: string,
+    day: string,
+  ) => string;
+  nationalVatMissing: (currency: string) => string;
+  registration: string;
 }
 
 /** English, French, German: the wording an accountant of each country expects. */
@@ -65,6 +77,9 @@ export const LABELS: Record<InvoiceLocale, Labels> = {
     noDetails: 'No billing details given',
     creditNoteMention: (n) => `This credit note cancels part or all of invoice ${n}.`,
     page: 'Page 1 of 1',
+    nationalVat: (c, a, b, r, q, d) => `VAT in ${c}: ${a} (1 ${b} = ${r} ${q}, rate of ${d})`,
+    nationalVatMissing: (c) => `VAT in ${c}: no exchange rate was known on the day of issue`,
+    registration: 'Registration',
   },
   fr: {
     invoice: 'Facture',
@@ -96,6 +111,9 @@ export const LABELS: Record<InvoiceLocale, Labels> = {
     noDetails: 'Aucune coordonnée de facturation',
     creditNoteMention: (n) => `Cet avoir annule tout ou partie de la facture ${n}.`,
     page: 'Page 1 sur 1',
+    nationalVat: (c, a, b, r, q, d) => `TVA en ${c} : ${a} (1 ${b} = ${r} ${q}, taux du ${d})`,
+    nationalVatMissing: (c) => `TVA en ${c} : aucun taux de change connu au jour de l’émission`,
+    registration: 'Immatriculation',
   },
   de: {
     invoice: 'Rechnung',
@@ -128,5 +146,8 @@ export const LABELS: Record<InvoiceLocale, Labels> = {
     noDetails: 'Keine Rechnungsdaten angegeben',
     creditNoteMention: (n) => `Diese Gutschrift storniert die Rechnung ${n} ganz oder teilweise.`,
     page: 'Seite 1 von 1',
+    nationalVat: (c, a, b, r, q, d) => `USt. in ${c}: ${a} (1 ${b} = ${r} ${q}, Kurs vom ${d})`,
+    nationalVatMissing: (c) => `USt. in ${c}: am Ausstellungstag war kein Wechselkurs bekannt`,
+    registration: 'Register',
   },
 };

@@ -159,6 +159,13 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
   for (const line of addressLines(s.seller.address)) sy = text(line, left, sy, { color: MUTED, width: 300 });
   if (s.seller.country) sy = text(f.country(s.seller.country), left, sy, { color: MUTED, width: 300 });
   if (s.seller.tax_id) sy = text(`${L.vatId}: ${s.seller.tax_id}`, left, sy, { color: MUTED, width: 300 });
+  if (s.seller.registration)
+    sy = text(`${L.registration}: ${s.seller.registration}`, left, sy, { color: MUTED, width: 300 });
+  if (s.seller.email || s.seller.phone)
+    sy = text([s.seller.email, s.seller.phone].filter(Boolean).join(' · '), left, sy, {
+      color: MUTED,
+      width: 300,
+    });
 
   text(title.toUpperCase(), right - 220, y, { font: 'bold', size: 22, width: 220, align: 'right' });
   const meta: [string, string][] = [
@@ -243,6 +250,23 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
   };
   row(L.subtotal, f.money(s.subtotal));
   row(L.tax(f.percent(s.tax_rate)), f.money(s.tax));
+  // VAT in the seller's national currency when the document's is another (art. 230).
+  const nv = s.national_vat;
+  if (nv) {
+    const base = nv.rate_base ?? nv.currency;
+    const note =
+      nv.amount !== null && nv.rate !== null && nv.rate_date !== null
+        ? L.nationalVat(
+            nv.currency,
+            formats(s.locale ?? 'en', nv.currency).money(nv.amount),
+            base,
+            nv.rate,
+            base === nv.currency ? s.currency : nv.currency,
+            nv.rate_date,
+          )
+        : L.nationalVatMissing(nv.currency);
+    y = text(note, tx, y, { size: 8, color: MUTED, width: right - tx }) + 4;
+  }
   doc.moveTo(tx, y).lineTo(right, y).lineWidth(0.8).strokeColor(INK).stroke();
   y += 6;
   row(s.kind === 'invoice' ? L.total : L.totalCredited, f.money(s.total), true);
@@ -267,6 +291,7 @@ function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string
     s.seller.name,
     ...addressLines(s.seller.address),
     s.seller.tax_id ? `${L.vatId}: ${s.seller.tax_id}` : '',
+    s.seller.registration ?? '',
   ]
     .filter(Boolean)
     .join(' · ');

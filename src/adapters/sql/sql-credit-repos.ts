@@ -49,6 +49,10 @@ const toPurchase = (r: Row): Purchase => ({
   resolvedAtMs: numOrNull(r.resolved_at_ms),
   origin: (strOrNull(r.origin) ?? 'customer') as Purchase['origin'],
   models: modelsOf(r.models),
+  currency: strOrNull(r.currency) ?? 'USD',
+  taxRule: strOrNull(r.tax_rule) as Purchase['taxRule'],
+  taxRate: strOrNull(r.tax_rate),
+  taxCountry: strOrNull(r.tax_country),
 });
 
 /** A purchase's columns in insert order, `origin` aside. */
@@ -69,6 +73,10 @@ const purchaseRow = (p: Purchase): unknown[] => [
   p.invoiceId,
   p.createdAtMs,
   p.resolvedAtMs,
+  p.currency ?? 'USD',
+  p.taxRule ?? null,
+  p.taxRate ?? null,
+  p.taxCountry ?? null,
 ];
 
 export class SqlPurchaseRepo implements PurchaseRepo {
@@ -78,8 +86,9 @@ export class SqlPurchaseRepo implements PurchaseRepo {
     await this.c
       .stmt(
         `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
-           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin, models)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms,
+           currency, tax_rule, tax_rate, tax_country, origin, models)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(...purchaseRow(p), p.origin, modelsText(p.models));
   }
@@ -89,8 +98,9 @@ export class SqlPurchaseRepo implements PurchaseRepo {
     const row = await this.c
       .stmt(
         `INSERT INTO purchases (id, account_id, idempotency_key, request_fingerprint, credits_minor, unit_price, subtotal_minor,
-           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auto_top_up') ON CONFLICT DO NOTHING RETURNING id`,
+           tax_minor, total_minor, provider, status, provider_ref, checkout_url, invoice_id, created_at_ms, resolved_at_ms,
+           currency, tax_rule, tax_rate, tax_country, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auto_top_up') ON CONFLICT DO NOTHING RETURNING id`,
       )
       .get(...purchaseRow(p));
     return row !== undefined;

@@ -60,7 +60,7 @@ async function chargeOne(ctx: Context, started: Purchase): Promise<void> {
       customerRef: saved.customerRef,
       paymentMethodRef: saved.paymentMethodRef,
       totalMinor: purchase.totalMinor,
-      currency: 'usd',
+      currency: (purchase.currency ?? 'USD').toLowerCase(),
       description: `${credits} credits (auto top-up)`,
     });
   } catch {

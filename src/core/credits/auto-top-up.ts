@@ -1,11 +1,12 @@
 import { formatAmount, parseAmount, parseCredits } from '../kernel/amount.ts';
 import { balanceIn } from '../kernel/balance.ts';
 import { type Context, read } from '../kernel/context.ts';
+import { formatMoney, minorUnits } from '../kernel/currency.ts';
 import { invalidField, ok, type Result } from '../kernel/errors.ts';
 import type { AutoTopUp, Purchase } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { startOfUtcDay, startOfUtcMonth } from '../kernel/time.ts';
-import { quote, taxFor } from '../prices/index.ts';
+import { quoteFor } from '../prices/index.ts';
 import { emit } from '../webhooks/index.ts';
 
 /**
@@ -44,20 +45,22 @@ export async function parseAutoTopUp(
     allowZero: true,
   });
   if (!threshold.ok) return threshold;
-  const q = quote(ctx.config, r.credits);
+  const account = await read(ctx, (tx) => tx.accounts.get(accountId));
+  const q = quoteFor(ctx.config, account, r.credits, ctx.clock.nowMs());
   if (!q.ok) return { ...q, message: `auto_top_up.credits: ${q.message}` };
+  const units = minorUnits(q.value.currency) ?? 2;
   // One top-up must lift an account at zero over the threshold, or each would start the next.
   if (q.value.creditsMinor <= threshold.value)
     return invalidField(
       'auto_top_up.credits',
       `must be more than the threshold (${formatAmount(threshold.value, scales.credits)}), so one top-up lifts available over it`,
     );
-  const max = parseAmount(r.monthly_max_total, scales.usd, 'auto_top_up.monthly_max_total');
+  const max = parseAmount(r.monthly_max_total, units, 'auto_top_up.monthly_max_total');
   if (!max.ok) return max;
   if (max.value < q.value.totalMinor)
     return invalidField(
       'auto_top_up.monthly_max_total',
-      `must be at least one top-up's total (${formatAmount(q.value.totalMinor, scales.usd, true)} USD)`,
+      `must be at least one top-up's total (${formatMoney(q.value.totalMinor, q.value.currency)} ${q.value.currency})`,
     );
   if (typeof r.provider !== 'string' || !Object.hasOwn(ctx.payments, r.provider))
     return invalidField('auto_top_up.provider', `must be one of: ${Object.keys(ctx.payments).join(', ')}`);
@@ -104,11 +107,7 @@ export async function startAutoTopUps(
       continue;
     }
     const buyer = await tx.accounts.get(accountId);
-    const q = quote(
-      ctx.config,
-      formatAmount(cfg.creditsMinor, ctx.config.scales.credits),
-      taxFor(ctx.config, buyer, ctx.clock.nowMs()).rate,
-    );
+    const q = quoteFor(ctx.config, buyer, formatAmount(cfg.creditsMinor, ctx.config.scales.credits), now);
     if (!q.ok) continue; // the price changed since it was set: the settings say why when read again
     const paid = recent.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.totalMinor, 0n);
     if (paid + q.value.totalMinor > cfg.monthlyMaxTotalMinor) {
@@ -116,8 +115,9 @@ export async function startAutoTopUps(
         await emit(ctx, tx, 'auto_top_up.failed', {
           account_id: accountId,
           reason: 'monthly_max_reached',
-          monthly_max_total: formatAmount(cfg.monthlyMaxTotalMinor, ctx.config.scales.usd, true),
-          paid_this_month: formatAmount(paid, ctx.config.scales.usd, true),
+          monthly_max_total: formatMoney(cfg.monthlyMaxTotalMinor, q.value.currency),
+          paid_this_month: formatMoney(paid, q.value.currency),
+          currency: q.value.currency,
         });
       continue;
     }
@@ -150,6 +150,7 @@ export async function announceAutoTopUpFailed(ctx: Context, tx: Tx, purchase: Pu
     account_id: purchase.accountId,
     purchase_id: purchase.id,
     reason,
-    total: formatAmount(purchase.totalMinor, ctx.config.scales.usd, true),
+    total: formatMoney(purchase.totalMinor, purchase.currency),
+    currency: purchase.currency ?? 'USD',
   });
 }

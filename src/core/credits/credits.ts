@@ -3,16 +3,17 @@ import { lotsSpendIn } from '../kernel/balance.ts';
 import { noteScoped } from '../kernel/cache.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail, read, unit } from '../kernel/context.ts';
+import { formatMoney } from '../kernel/currency.ts';
 import { invalidField, ok, type Result, refuse } from '../kernel/errors.ts';
 import { postedBalance } from '../kernel/ledger.ts';
 import { burn, parseModels, paysFor } from '../kernel/lots.ts';
-import type { CreditNote, Invoice, Lot, Purchase } from '../kernel/model.ts';
+import type { CreditNote, Invoice, InvoiceSnapshot, Lot, Purchase } from '../kernel/model.ts';
 import type { Tx } from '../kernel/ports.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
-import { quote, taxFor } from '../prices/index.ts';
+import { quoteFor } from '../prices/index.ts';
 import { emit } from '../webhooks/index.ts';
 import { markPurchaseFailed, recordProviderRef, stopChargeThenFail } from './auto-top-up-charges.ts';
-import { invoiceSnapshot, numbering } from './invoices.ts';
+import { invoiceSnapshot, nationalVat, numbering } from './invoices.ts';
 
 export interface PurchaseInput {
   credits: unknown;
@@ -55,13 +56,15 @@ export async function createPurchase(
     return invalidField('save_payment_method', `${provider.name} cannot save a payment method`);
   const models = parseModels(input.models);
   if (!models.ok) return models;
-  // Tax per buyer (reverse charge across an EU border): the rate the invoice will show.
+  // In the buyer's currency, taxed by the rule of seller and buyer: frozen into the purchase, so
+  // its invoice says what this quote said.
   const buyer = await read(ctx, (tx) => tx.accounts.get(accountId));
-  const q = quote(ctx.config, input.credits, taxFor(ctx.config, buyer, ctx.clock.nowMs()).rate);
+  const q = quoteFor(ctx.config, buyer, input.credits, ctx.clock.nowMs());
   if (!q.ok) return q;
   const fingerprint = JSON.stringify([
     q.value.creditsMinor.toString(),
     provider.name,
+    q.value.currency,
     ...(save ? ['save_payment_method'] : []),
     ...(models.value ? [{ models: models.value }] : []),
   ]);
@@ -148,7 +151,7 @@ async function startCheckout(ctx: Context, purchase: Purchase, save: boolean): P
       accountId: purchase.accountId,
       credits,
       totalMinor: purchase.totalMinor,
-      currency: 'usd',
+      currency: (purchase.currency ?? 'USD').toLowerCase(),
       description: `${credits} credits`,
       ...(customerRef ? { saveFor: { customerRef } } : {}),
     });
@@ -191,6 +194,7 @@ export async function confirmPurchase(
   purchaseId: string,
   options: { by: 'operator' | 'provider'; card?: { brand: string; last4: string } } = { by: 'operator' },
 ): Promise<Result<Purchase>> {
+  let warn: (() => void) | undefined;
   const result = await balanceUnit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
@@ -243,6 +247,8 @@ export async function confirmPurchase(
     );
     const { series, render } = numbering(ctx.config.invoiceNumberFormat, now);
     const number = render(await tx.invoices.nextNumber(series));
+    const currency = purchase.currency ?? 'USD';
+    const national = await vatInNationalCurrency(ctx, tx, number, currency, purchase.taxMinor, now);
     const invoice: Invoice = {
       id: ctx.ids.newId('inv'),
       number,
@@ -251,7 +257,7 @@ export async function confirmPurchase(
       issuedAtMs: now,
       creditsMinor: purchase.creditsMinor,
       totalMinor: purchase.totalMinor,
-      currency: 'USD',
+      currency,
       snapshot: invoiceSnapshot(
         ctx.config,
         number,
@@ -259,8 +265,10 @@ export async function confirmPurchase(
         account!,
         purchase,
         options.card ? { card_brand: options.card.brand, card_last4: options.card.last4 } : {},
+        national.value,
       ),
     };
+    warn = national.warn;
     await tx.invoices.insertInvoice(invoice);
     const paid: Purchase = { ...purchase, status: 'paid', invoiceId: invoice.id, resolvedAtMs: now };
     await tx.purchases.update(paid);
@@ -268,8 +276,8 @@ export async function confirmPurchase(
       purchase_id: paid.id,
       account_id: paid.accountId,
       credits: formatAmount(paid.creditsMinor, ctx.config.scales.credits),
-      total: formatAmount(paid.totalMinor, ctx.config.scales.usd, true),
-      currency: 'USD',
+      total: formatMoney(paid.totalMinor, currency),
+      currency,
       invoice_id: invoice.id,
     });
     await emit(ctx, tx, 'invoice.issued', {
@@ -277,11 +285,12 @@ export async function confirmPurchase(
       number: invoice.number,
       account_id: invoice.accountId,
       purchase_id: paid.id,
-      total: formatAmount(invoice.totalMinor, ctx.config.scales.usd, true),
-      currency: 'USD',
+      total: formatMoney(invoice.totalMinor, currency),
+      currency,
     });
     return paid;
   });
+  if (result.ok) warn?.();
   return result;
 }
 
@@ -512,6 +521,28 @@ export async function expireLots(ctx: Context): Promise<{ lots: number; creditsM
     if (!last || page.length < 200) return { lots, creditsMinor };
     after = { expiresAtMs: last.expiresAtMs!, id: last.id };
   }
+}
+
+/**
+ * The VAT of a document in the seller's national currency (`nationalVat`), at the rates the
+ * operator stored; without a rate for its day the document is issued all the same (money was
+ * received), and the operator hears of it: webhook `invoice.exchange_rate_missing` and a log line.
+ */
+export async function vatInNationalCurrency(
+  ctx: Context,
+  tx: Tx,
+  number: string,
+  currency: string,
+  taxMinor: bigint,
+  now: number,
+): Promise<{ value: InvoiceSnapshot['national_vat']; warn?: () => void }> {
+  const day = new Date(now).toISOString().slice(0, 10);
+  const national = nationalVat(ctx.config, currency, taxMinor, now, await tx.prices.ratesOn(day));
+  if (!national.missing || !national.value) return { value: national.value };
+  const missing = { number, currency, national: national.value.currency, day };
+  await emit(ctx, tx, 'invoice.exchange_rate_missing', missing);
+  // The log line once the document is committed (the caller calls it then).
+  return { value: national.value, warn: () => ctx.observer.exchangeRateMissing?.(missing) };
 }
 
 export type { CreditNote };

@@ -1,9 +1,10 @@
 import { formatAmount } from '../kernel/amount.ts';
 import { billingDetailsJson } from '../kernel/billing-details.ts';
 import type { TollgateConfig } from '../kernel/config.ts';
+import { formatMoney, minorUnits } from '../kernel/currency.ts';
 import type { Account, InvoiceSnapshot, Purchase } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
-import { taxFor, taxMention, taxOn } from '../prices/index.ts';
+import { convert, type ExchangeRates, nationalCurrency, taxFor, taxMention, taxOn } from '../prices/index.ts';
 
 /**
  * Splits a number format into the counter series and a renderer. `{YYYY}` is the UTC year of
@@ -46,17 +47,25 @@ export const sellerOf = (config: TollgateConfig): InvoiceSnapshot['seller'] => (
 });
 
 /**
- * How the purchase was taxed, as its invoice says it. The purchase was priced with its buyer's
- * treatment (`taxFor`) when it was created; that treatment is printed when it still gives the tax
- * the purchase charged. Otherwise (billing details or settings changed while the payment was
- * pending) the invoice states what was charged: 0 without a mention when no tax was charged, the
- * configured rate otherwise; the amounts are always the purchase's own.
+ * How the purchase was taxed, as its invoice says it: the rule frozen into the purchase when it was
+ * quoted (#30), so the invoice says what the quote said, whatever changed while it was pending. A
+ * purchase made before keeps the older reading: its buyer's treatment when it still gives the tax
+ * charged, else what was charged.
  */
 function taxLine(
   config: TollgateConfig,
   account: Account,
   purchase: Purchase,
 ): Pick<InvoiceSnapshot, 'tax_rate' | 'tax_treatment' | 'tax_rule' | 'tax_country' | 'tax_mention'> {
+  const locale = config.invoiceLocale ?? 'en';
+  if (purchase.taxRule && purchase.taxRate !== null && purchase.taxRate !== undefined)
+    return {
+      tax_rate: purchase.taxRate,
+      tax_treatment: purchase.taxRule === 'reverse_charge' ? 'reverse_charge' : 'standard',
+      tax_rule: purchase.taxRule,
+      tax_country: purchase.taxCountry ?? null,
+      tax_mention: taxMention(purchase.taxRule, locale),
+    };
   const t = taxFor(config, account, purchase.createdAtMs);
   if (taxOn(purchase.subtotalMinor, t.rate, config.scales.usd) === purchase.taxMinor)
     return {
@@ -64,7 +73,7 @@ function taxLine(
       tax_treatment: t.reverseCharge ? 'reverse_charge' : 'standard',
       tax_rule: t.rule,
       tax_country: t.country,
-      tax_mention: taxMention(t.rule, config.invoiceLocale ?? 'en'),
+      tax_mention: taxMention(t.rule, locale),
     };
   return {
     tax_rate: purchase.taxMinor === 0n ? '0' : config.taxRate,
@@ -76,10 +85,41 @@ function taxLine(
 }
 
 /**
+ * VAT in the seller's national currency (art. 230 Directive 2006/112/EC), when the document's
+ * currency is another: converted at the operator's latest rate at or before the day of issue,
+ * rounded half up. Null when there is nothing to state (a seller outside the EU, or the same
+ * currency); `missing` when no rate was known (the document is issued all the same, and says so).
+ */
+export function nationalVat(
+  config: TollgateConfig,
+  currency: string,
+  taxMinor: bigint,
+  issuedAtMs: number,
+  rates: ExchangeRates[],
+): { value: InvoiceSnapshot['national_vat']; missing: boolean } {
+  const national = nationalCurrency(config.seller.country ?? '', issuedAtMs);
+  if (!national || national === currency) return { value: null, missing: false };
+  const converted = convert(rates, taxMinor, currency, national);
+  if (!converted)
+    return { value: { currency: national, amount: null, rate: null, rate_date: null }, missing: true };
+  return {
+    value: {
+      currency: national,
+      amount: formatMoney(converted.minor, national),
+      rate: converted.rate,
+      rate_base: converted.base,
+      rate_date: converted.day,
+    },
+    missing: false,
+  };
+}
+
+/**
  * The frozen content of a purchase's invoice: both parties as they are at issue (the buyer's
- * billing details included), the line, the tax as charged, when and how it was paid (an invoice is
- * issued when its payment is confirmed), and the language it is printed in.
- * @example invoiceSnapshot(config, 'INV-2026-000001', now, account, purchase).tax_treatment // 'reverse_charge'
+ * billing details included), the line, the tax as quoted, when and how it was paid (an invoice is
+ * issued when its payment is confirmed), and the language it is printed in; all amounts in the
+ * purchase's currency, VAT also in the seller's national currency when that differs.
+ * @example invoiceSnapshot(config, 'INV-2026-000001', now, account, purchase).tax_rule // 'reverse_charge'
  */
 export function invoiceSnapshot(
   config: TollgateConfig,
@@ -88,8 +128,10 @@ export function invoiceSnapshot(
   account: Account,
   purchase: Purchase,
   payment: { card_brand?: string | null; card_last4?: string | null } = {},
+  national: InvoiceSnapshot['national_vat'] = null,
 ): InvoiceSnapshot {
-  const usd = (m: bigint) => formatAmount(m, config.scales.usd, true);
+  const currency = purchase.currency ?? 'USD';
+  const money = (m: bigint) => formatMoney(m, currency);
   return {
     kind: 'invoice',
     number,
@@ -101,14 +143,16 @@ export function invoiceSnapshot(
         description: 'Prepaid credits',
         quantity: formatAmount(purchase.creditsMinor, config.scales.credits),
         unit_price: purchase.unitPrice,
-        amount: usd(purchase.subtotalMinor),
+        amount: money(purchase.subtotalMinor),
       },
     ],
-    subtotal: usd(purchase.subtotalMinor),
-    tax: usd(purchase.taxMinor),
+    subtotal: money(purchase.subtotalMinor),
+    tax: money(purchase.taxMinor),
     ...taxLine(config, account, purchase),
-    total: usd(purchase.totalMinor),
-    currency: 'USD',
+    total: money(purchase.totalMinor),
+    currency,
+    currency_minor_units: minorUnits(currency) ?? 2,
+    national_vat: national,
     purchase_id: purchase.id,
     paid_at: isoUtc(issuedAtMs),
     payment: {

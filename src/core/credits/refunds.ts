@@ -2,11 +2,13 @@ import { formatAmount, parseCredits, proRata } from '../kernel/amount.ts';
 import { lotsSpendIn } from '../kernel/balance.ts';
 import { postOrFail, SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, fail } from '../kernel/context.ts';
+import { formatMoney } from '../kernel/currency.ts';
 import { type Result, refuse } from '../kernel/errors.ts';
 import type { CreditNote } from '../kernel/model.ts';
 import { isoUtc } from '../kernel/time.ts';
 import { balanceUnit } from '../kernel/unit-of-work.ts';
 import { emit } from '../webhooks/index.ts';
+import { vatInNationalCurrency } from './credits.ts';
 import { numbering, sellerOf } from './invoices.ts';
 
 /**
@@ -29,6 +31,7 @@ export async function refundPurchase(
     if (!parsed.ok) return parsed;
     requested = parsed.value;
   }
+  let warn: (() => void) | undefined;
   const result = await balanceUnit(ctx, async (tx) => {
     const found = await tx.purchases.get(purchaseId);
     if (!found) fail(refuse('not_found', `no purchase ${purchaseId}`));
@@ -92,7 +95,10 @@ export async function refundPurchase(
     const invoice = (await tx.invoices.getInvoice(purchase.invoiceId))!;
     const { series, render } = numbering(ctx.config.creditNoteNumberFormat, now);
     const number = render(await tx.invoices.nextNumber(series));
-    const usd = (m: bigint) => formatAmount(m, ctx.config.scales.usd, true);
+    const currency = purchase.currency ?? 'USD';
+    const money = (m: bigint) => formatMoney(m, currency);
+    const national = await vatInNationalCurrency(ctx, tx, number, currency, taxMinor, now);
+    warn = national.warn;
     const note: CreditNote = {
       id,
       number,
@@ -117,12 +123,13 @@ export async function refundPurchase(
             description: `Refund of unspent credits (invoice ${invoice.number})`,
             quantity: formatAmount(credits, ctx.config.scales.credits),
             unit_price: purchase.unitPrice,
-            amount: usd(totalMinor - taxMinor),
+            amount: money(totalMinor - taxMinor),
           },
         ],
-        subtotal: usd(totalMinor - taxMinor),
-        tax: usd(taxMinor),
-        total: usd(totalMinor),
+        subtotal: money(totalMinor - taxMinor),
+        tax: money(taxMinor),
+        total: money(totalMinor),
+        national_vat: national.value,
         invoice_number: invoice.number,
       },
     };
@@ -134,10 +141,11 @@ export async function refundPurchase(
       purchase_id: note.purchaseId,
       account_id: note.accountId,
       credits: formatAmount(credits, ctx.config.scales.credits),
-      total: usd(totalMinor),
-      currency: 'USD',
+      total: money(totalMinor),
+      currency,
     });
     return note;
   });
+  if (result.ok) warn?.();
   return result;
 }

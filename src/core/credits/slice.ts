@@ -3,7 +3,7 @@ import { type Context, read } from '../kernel/context.ts';
 import { ok, refuse } from '../kernel/errors.ts';
 import type { InvoiceSnapshot, PurchaseStatus } from '../kernel/model.ts';
 import type { InvoiceRenderer, Tx } from '../kernel/ports.ts';
-import { quote, taxFor } from '../prices/index.ts';
+import { quote, quoteFor } from '../prices/index.ts';
 import {
   type AllowanceInput,
   createAllowance,
@@ -47,9 +47,7 @@ export function creditsSlice(ctx: Context, config: TollgateConfig, renderer: Inv
       /** The price for this buyer: its tax rate (reverse charge across an EU border) applies. */
       quoteFor: async (accountId: string, credits: unknown) => {
         const account = await accountOf(accountId);
-        return account.ok
-          ? quote(config, credits, taxFor(config, account.value, ctx.clock.nowMs()).rate)
-          : account;
+        return account.ok ? quoteFor(config, account.value, credits, ctx.clock.nowMs()) : account;
       },
       /** The payment providers purchases may name (`manual` always). */
       providers: (): string[] => Object.keys(ctx.payments),

@@ -1,3 +1,4 @@
+import { formatAmount } from './amount.ts';
 import type { Currency, TollgateConfig } from './config.ts';
 
 export type { Currency };
@@ -80,3 +81,11 @@ export function currencyOf(config: TollgateConfig, code: string | null | undefin
 
 /** The default currency: an account without one of its own buys in it. */
 export const defaultCurrency = (config: TollgateConfig): Currency => currenciesOf(config)[0]!;
+
+/**
+ * An amount of a currency as the API writes it: a decimal string at the currency's minor units.
+ * @example formatMoney(1234n, 'EUR') // '12.34'; formatMoney(1234n, 'JPY') // '1234'
+ */
+export function formatMoney(minor: bigint, code: string | null | undefined): string {
+  return formatAmount(minor, minorUnits(code ?? 'USD') ?? 2, true);
+}

@@ -83,6 +83,12 @@ export interface Purchase {
   origin: 'customer' | 'auto_top_up';
   /** The models the lot it makes when paid pays for; null (and absent) pays for any model. */
   models?: string[] | null;
+  /** ISO 4217 code of its amounts (minor units of that currency); absent: USD (before #30). */
+  currency?: string;
+  /** The tax rule it was quoted under, frozen to its invoice (absent before #30: worked out again). */
+  taxRule?: TaxRule | null;
+  taxRate?: string | null;
+  taxCountry?: string | null;
 }
 
 export interface Invoice {
@@ -154,7 +160,9 @@ export interface InvoiceSnapshot {
   national_vat?: {
     currency: string;
     amount: string | null;
+    /** 1 `rate_base` = `rate` of the other currency (the operator's rate as stored). */
     rate: string | null;
+    rate_base?: string | null;
     rate_date: string | null;
   } | null;
   /** When the invoice was paid (an invoice is issued when its payment is confirmed). */
@@ -325,6 +333,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'balance.runway_low',
   'auto_top_up.failed',
   'usage.disputed',
+  'invoice.exchange_rate_missing',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

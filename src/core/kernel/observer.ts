@@ -11,4 +11,6 @@ export interface Observer {
   ): void;
   billingRun?(result: { hours: number; accounts: number; ms: number; atMs: number }): void;
   webhookDelivery?(outcome: 'delivered' | 'retry' | 'failed'): void;
+  /** An invoice or credit note issued without the exchange rate its national VAT needed (the operator is told). */
+  exchangeRateMissing?(document: { number: string; currency: string; national: string; day: string }): void;
 }

@@ -5,7 +5,8 @@ export interface CheckoutRequest {
   accountId: string;
   credits: string;
   totalMinor: bigint;
-  currency: 'usd';
+  /** ISO 4217, lower case (Stripe's way): the purchase's currency. */
+  currency: string;
   description: string;
   /** Save the payer's payment method on this provider customer, for off-session charges. */
   saveFor?: { customerRef: string };
@@ -18,7 +19,7 @@ export interface SavedChargeRequest {
   customerRef: string;
   paymentMethodRef: string;
   totalMinor: bigint;
-  currency: 'usd';
+  currency: string;
   description: string;
 }
 

@@ -62,7 +62,7 @@ export function convert(
   amountMinor: bigint,
   from: string,
   to: string,
-): { minor: bigint; rate: string; day: string } | undefined {
+): { minor: bigint; rate: string; day: string; base: string } | undefined {
   const fromUnits = minorUnits(from) ?? 2;
   const toUnits = minorUnits(to) ?? 2;
   const amount = toDecimal(amountMinor, fromUnits);
@@ -73,6 +73,7 @@ export function convert(
         minor: toMinor(amount.div(r.rates[from]!), toUnits, Decimal.ROUND_HALF_UP),
         rate: r.rates[from]!,
         day: r.day,
+        base: to,
       };
     }
     if (r.base === from && r.rates[to]) {
@@ -80,6 +81,7 @@ export function convert(
         minor: toMinor(amount.mul(r.rates[to]!), toUnits, Decimal.ROUND_HALF_UP),
         rate: r.rates[to]!,
         day: r.day,
+        base: from,
       };
     }
   }

@@ -1,7 +1,9 @@
 import { Decimal, formatAmount, parseCredits, toDecimal, toMinor } from '../kernel/amount.ts';
 import type { TollgateConfig } from '../kernel/config.ts';
-import { type Currency, defaultCurrency } from '../kernel/currency.ts';
+import { type Currency, currencyOf, defaultCurrency } from '../kernel/currency.ts';
 import { ok, type Result, refuse } from '../kernel/errors.ts';
+import type { Account, TaxRule } from '../kernel/model.ts';
+import { taxFor } from './tax.ts';
 
 export interface Quote {
   creditsMinor: bigint;
@@ -84,4 +86,34 @@ export function creditsValue(
 ): bigint {
   const exact = toDecimal(creditsMinor, config.scales.credits).mul(currency.creditPrice);
   return toMinor(exact, currency.minorUnits, Decimal.ROUND_HALF_UP);
+}
+
+/** A quote for one buyer, and the tax rule it was made under (a purchase keeps both). */
+export interface BuyerQuote extends Quote {
+  taxRule: TaxRule;
+  taxRate: string;
+  taxCountry: string | null;
+}
+
+/**
+ * What `credits` cost this buyer at `atMs`: in the account's currency, taxed by the rule of seller
+ * and buyer (`taxFor`). An account whose currency is no longer sold is `invalid_state`.
+ * @example quoteFor(config, account, '2500', now) // ok({ currency: 'EUR', taxRule: 'eu_oss', taxRate: '0.19', ... })
+ */
+export function quoteFor(
+  config: TollgateConfig,
+  buyer: Account | null | undefined,
+  credits: unknown,
+  atMs: number,
+): Result<BuyerQuote> {
+  const currency = currencyOf(config, buyer?.currency);
+  if (!currency)
+    return refuse(
+      'invalid_state',
+      `the account buys in ${buyer?.currency}, which is not sold any more (TOLLGATE_CURRENCIES); change its currency`,
+    );
+  const t = taxFor(config, buyer, atMs);
+  const q = quote(config, credits, t.rate, currency);
+  if (!q.ok) return q;
+  return ok({ ...q.value, taxRule: t.rule, taxRate: t.rate, taxCountry: t.country });
 }

@@ -191,3 +191,27 @@ export const taxFor = (
   account: Pick<Account, 'billingDetails'> | null | undefined,
   atMs: number,
 ): TaxTreatment => taxRule(sellerOf(config), account?.billingDetails, atMs);
+
+/** EU member states outside the euro area and their currency (Bulgaria joined the euro on 2026-01-01). */
+const NON_EURO: Record<string, [until: string | null, code: string]> = {
+  BG: ['2026-01-01', 'BGN'],
+  CZ: [null, 'CZK'],
+  DK: [null, 'DKK'],
+  HU: [null, 'HUF'],
+  PL: [null, 'PLN'],
+  RO: [null, 'RON'],
+  SE: [null, 'SEK'],
+};
+
+/**
+ * The national currency of an EU member state on a day (the currency art. 230 wants VAT stated in);
+ * undefined outside the EU.
+ * @example nationalCurrency('FR', now) // 'EUR'; nationalCurrency('SE', now) // 'SEK'
+ */
+export function nationalCurrency(country: string, atMs: number): string | undefined {
+  if (!isEuCountry(country)) return undefined;
+  const other = NON_EURO[country];
+  if (!other) return 'EUR';
+  const [until, code] = other;
+  return until === null || new Date(atMs).toISOString().slice(0, 10) < until ? code : 'EUR';
+}

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
+import { formatMoney } from '../../core/kernel/currency.ts';
 import { parseTimeParam } from '../../core/kernel/time.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
@@ -51,10 +52,12 @@ function postAccountsIdCreditQuotes(app: AppType, engine: Engine, s: Serializers
         {
           credits: s.credits(q.creditsMinor),
           unit_price: q.unitPrice,
-          subtotal: s.usd(q.subtotalMinor),
-          tax: s.usd(q.taxMinor),
-          total: s.usd(q.totalMinor),
-          currency: 'USD',
+          subtotal: formatMoney(q.subtotalMinor, q.currency),
+          tax: formatMoney(q.taxMinor, q.currency),
+          total: formatMoney(q.totalMinor, q.currency),
+          currency: q.currency,
+          tax_rule: q.taxRule,
+          tax_rate: q.taxRate,
         },
         200,
       );
