@@ -71,7 +71,13 @@ export const domestic = base({
   subtotal: '15.18',
   tax: '3.04',
   total: '18.22',
-  national_vat: { currency: 'EUR', amount: '2.80', rate: '1.0843', rate_date: '2026-11-24' },
+  national_vat: {
+    currency: 'EUR',
+    amount: '2.80',
+    rate: '1.0843',
+    rate_base: 'EUR',
+    rate_date: '2026-11-24',
+  },
 });
 
 /** FR seller, German business with a VAT number: reverse charge. */
@@ -171,7 +177,13 @@ export const yen = base({
   currency_minor_units: 0,
   tax_rule: 'configured',
   tax_country: 'JP',
-  national_vat: { currency: 'EUR', amount: '0.92', rate: '163.12', rate_date: '2026-11-24' },
+  national_vat: {
+    currency: 'EUR',
+    amount: '0.92',
+    rate: '163.12',
+    rate_base: 'EUR',
+    rate_date: '2026-11-24',
+  },
   payment: { provider: 'manual' },
 });
 

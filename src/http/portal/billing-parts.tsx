@@ -198,24 +198,27 @@ input.addEventListener('input', update); update();`;
  */
 function Downloads(p: { kind: 'invoices' | 'credit_notes'; id: string; number: string; label: string }) {
   const base = `/portal/${p.kind}/${p.id}`;
+  // Each link's name says what it gives and of which document ("PDF of invoice INV-2026-000001");
+  // only the first is a plain PDF, so "the PDF" of a row is one link.
+  const of = `of ${p.label.toLowerCase()} ${p.number}`;
   return (
     <span class="downloads" data-document={p.number}>
       <span class="muted">
         {p.label} {p.number}:{' '}
       </span>
-      <a href={`${base}/pdf`} download aria-label={`${p.label} ${p.number} as PDF`}>
+      <a href={`${base}/pdf`} download aria-label={`PDF ${of}`}>
         PDF
       </a>
       {' · '}
-      <a href={`${base}/facturx`} download aria-label={`${p.label} ${p.number} as Factur-X PDF`}>
+      <a href={`${base}/facturx`} download aria-label={`Factur-X ${of}`}>
         Factur-X
       </a>
       {' · '}
-      <a href={`${base}/ubl`} download aria-label={`${p.label} ${p.number} as UBL e-invoice`}>
+      <a href={`${base}/ubl`} download aria-label={`UBL e-invoice ${of}`}>
         UBL
       </a>
       {' · '}
-      <a href={`${base}/cii`} download aria-label={`${p.label} ${p.number} as CII e-invoice`}>
+      <a href={`${base}/cii`} download aria-label={`CII e-invoice ${of}`}>
         CII
       </a>
     </span>

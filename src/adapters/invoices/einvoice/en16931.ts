@@ -234,15 +234,19 @@ function notes(s: InvoiceSnapshot): string[] {
   else if (s.tax_treatment === 'reverse_charge')
     out.push('Reverse charge: VAT to be accounted for by the recipient, art. 196 Directive 2006/112/EC');
   const n = s.national_vat;
-  if (n && n.currency !== s.currency)
-    out.push(
-      n.amount && n.rate
-        ? `VAT in ${n.currency}: ${n.amount} (exchange rate ${n.rate}${n.rate_date ? ` of ${n.rate_date}` : ''})`
-        : `VAT in ${n.currency}: no exchange rate was known at issue`,
-    );
+  if (n && n.currency !== s.currency) out.push(nationalVatNote(n, s.currency));
   if (s.kind === 'invoice' && s.paid_at) out.push(`Paid on ${day(s.paid_at)}${paidBy(s)}`);
   if (s.kind === 'credit_note' && s.invoice_number) out.push(`Credit note for invoice ${s.invoice_number}`);
   return out;
+}
+
+/** "VAT in EUR: 2.80 (1 EUR = 1.0843 USD, rate of 2026-11-24)", as art. 230 wants it stated. */
+function nationalVatNote(n: NonNullable<InvoiceSnapshot['national_vat']>, currency: string): string {
+  if (!n.amount || !n.rate) return `VAT in ${n.currency}: no exchange rate was known at issue`;
+  const base = n.rate_base ?? null;
+  const other = base === n.currency ? currency : n.currency;
+  const rate = base ? `1 ${base} = ${n.rate} ${other}` : `exchange rate ${n.rate}`;
+  return `VAT in ${n.currency}: ${n.amount} (${rate}${n.rate_date ? `, rate of ${n.rate_date}` : ''})`;
 }
 
 const paidBy = (s: InvoiceSnapshot): string => {
