@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
-import { isCountryCode } from './core/kernel/billing-details.ts';
+import { isCountryCode, isEuCountry } from './core/kernel/billing-details.ts';
 import { DEFAULT_CONFIG, type TollgateConfig } from './core/kernel/config.ts';
 import { type Currency, minorUnits } from './core/kernel/currency.ts';
 import { INVOICE_LOCALES, type InvoiceLocale, type RateEntry } from './core/kernel/model.ts';
@@ -58,6 +58,35 @@ export function placeholderWarnings(settings: ServerSettings): string[] {
       'every invoice and credit note',
     ),
   ];
+}
+
+/**
+ * What the seller's country requires on every invoice and credit note that is not configured,
+ * said once at start (art. 226 Directive 2006/112/EC, and each country's code: France, Code de
+ * commerce R123-237 and CGI art. 242 nonies A; Germany, UStG §14 (4) and HGB §37a).
+ */
+export function sellerWarnings(settings: ServerSettings): string[] {
+  const { seller } = settings.config;
+  const country = seller.country ?? '';
+  if (!country) return [];
+  const out: string[] = [];
+  const missing = (variable: string, why: string) => out.push(`${variable} is not set: ${why}`);
+  if (isEuCountry(country) && !seller.taxId)
+    missing('TOLLGATE_SELLER_TAX_ID', 'an EU seller’s invoices must show its VAT number (art. 226 (3))');
+  if (!seller.address) missing('TOLLGATE_SELLER_ADDRESS', 'invoices must show the seller’s full address');
+  if (country === 'FR' && !seller.registration)
+    missing(
+      'TOLLGATE_SELLER_REGISTRATION',
+      'French invoices must show the SIREN and, for a company, the RCS registration with its city, the legal form and share capital (e.g. "SAS au capital de 10 000 €, RCS Paris 123 456 789")',
+    );
+  if (country === 'DE' && !seller.registration)
+    missing(
+      'TOLLGATE_SELLER_REGISTRATION',
+      'German business letters and invoices of a registered company must show the register court and number (e.g. "Amtsgericht Berlin-Charlottenburg HRB 123456") and the managing directors',
+    );
+  if ((country === 'FR' || country === 'DE') && !seller.email && !seller.phone)
+    missing('TOLLGATE_SELLER_EMAIL', 'invoices should give a contact for questions about them');
+  return out;
 }
 
 /** The shortest operator token accepted from the environment: 32 characters, about 190 bits as base64. */

@@ -21,7 +21,14 @@ import cron from 'node-cron';
 import pino from 'pino';
 import { oidcSignIn } from './adapters/identity/oidc-sign-in.ts';
 import { stripeProvider } from './adapters/payments/stripe-provider.ts';
-import { ConfigError, placeholderWarnings, readSettings, type ServerSettings, storeOf } from './config.ts';
+import {
+  ConfigError,
+  placeholderWarnings,
+  readSettings,
+  type ServerSettings,
+  sellerWarnings,
+  storeOf,
+} from './config.ts';
 import type { Engine } from './core/engine.ts';
 import type { AccessLog } from './http/fast-path.ts';
 import { createNodeListener, createTollgate, type TollgateOptions } from './index.ts';
@@ -296,6 +303,7 @@ export async function serveStandalone(): Promise<void> {
   });
   for (const warning of permissionWarnings(settings)) logger.warn({ msg: warning });
   for (const warning of placeholderWarnings(settings)) logger.warn({ msg: warning });
+  for (const warning of sellerWarnings(settings)) logger.warn({ msg: warning });
 
   // Explicit limits, so a slow or idle client cannot hold a connection (or all of them): headers
   // within 10 s, the whole request within 60 s, idle keep-alive 5 s, no byte either way for

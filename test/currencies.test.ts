@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convert } from '../src/core/prices/index.ts';
-import { LOOPBACK_WEBHOOKS, makeApi, must, STORES } from './helpers.ts';
+import { LOOPBACK_WEBHOOKS, makeApi, must, portalClient, STORES } from './helpers.ts';
 
 const EUR = {
   code: 'EUR',
@@ -182,5 +182,153 @@ describe.each(STORES)('currencies over the API ($name)', (store) => {
       { date: '2026-12-03', base: 'EUR', rates: { GBP: '0.85' } },
     ]);
     expect((await call('GET', '/v1/exchange_rates?date=2026-12-02')).body.data).toEqual([]);
+  });
+
+  it('keeps the finance reports per currency: deferred revenue and the journal of each tie out alone', async () => {
+    const { call } = await makeApi({ store, config: { currencies: [USD, EUR] } });
+    const eur = (await call('POST', '/v1/accounts', { name: 'Bildwerk', currency: 'EUR' })).body;
+    const usd = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const buy = async (acc: string, credits: string, key: string) => {
+      const p = await call(
+        'POST',
+        `/v1/accounts/${acc}/credit_purchases`,
+        { credits, provider: 'manual' },
+        {
+          'idempotency-key': key,
+        },
+      );
+      await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`);
+    };
+    await buy(eur.id, '2000', 'e'); // 19.00 EUR
+    await buy(usd.id, '3000', 'u'); // 30.00 USD
+    const month = '2026-11';
+    const inEur = (await call('GET', `/v1/reports/deferred_revenue?month=${month}&currency=EUR`)).body;
+    expect(inEur).toMatchObject({ currency: 'EUR', opening: '0.00', purchased: '19.00', closing: '19.00' });
+    const inUsd = (await call('GET', `/v1/reports/deferred_revenue?month=${month}`)).body;
+    expect(inUsd).toMatchObject({ currency: 'USD', purchased: '30.00', closing: '30.00' });
+    expect((await call('GET', `/v1/reports/deferred_revenue?month=${month}&currency=XYZ`)).status).toBe(422);
+    const journal = (currency: string) =>
+      call('GET', `/v1/reports/journal.csv?from=2026-11-01&to=2026-12-01&currency=${currency}`).then((r) =>
+        r.text.trim().split('\n'),
+      );
+    const eurLines = await journal('EUR');
+    expect(eurLines[0]).toBe('date,transfer_id,debit_account,credit_account,credits,eur_value,reference');
+    const purchases = (lines: string[]) => lines.filter((l) => l.includes(',purchase'));
+    expect(purchases(eurLines).map((l) => l.split(',')[5])).toEqual(['19.00']);
+    expect(purchases(await journal('USD')).map((l) => l.split(',')[5])).toEqual(['30.00']);
+  });
+});
+
+describe('currencies in the portal', () => {
+  it('lets the customer choose a currency until the first paid purchase, and shows prices and payments in it', async () => {
+    const { app, engine, call } = await makeApi({ config: { currencies: [USD, EUR, JPY] } });
+    const acc = (await call('POST', '/v1/accounts', { name: 'Bildwerk' })).body;
+    const send = portalClient(app);
+    const link = must(await engine.portal.createLink(acc.id));
+    expect((await send(`/portal/session/${link.token}`, {})).status).toBe(303);
+    const page = await (await send('/portal/billing')).text();
+    expect(page).toContain('data-testid="currency"');
+    expect(page).toContain('$0.01 per credit');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const saved = await send('/portal/billing/currency', { _csrf: csrf, currency: 'EUR' });
+    expect(saved.status).toBe(303);
+    const inEur = await (await send(saved.headers.get('location')!)).text();
+    expect(inEur).toContain('Your currency is saved');
+    expect(inEur).toContain('0.0095 EUR per credit');
+    expect(inEur).toContain('one payment is 10.00 EUR to 10,000.00 EUR');
+    const quote = await (await send('/portal/api/quote?credits=2000')).json();
+    expect(quote).toMatchObject({ currency: 'EUR', total: '19.00' });
+    const bad = await send('/portal/billing/currency', { _csrf: csrf, currency: 'GBP' });
+    expect(bad.status).toBe(303);
+    expect(await (await send('/portal/billing')).text()).toContain('USD, EUR, JPY');
+    // Paid once: the choice is gone, and the purchase reads in euros.
+    const p = must(await engine.credits.purchase(acc.id, { credits: '2000', provider: 'manual' }, 'k1'));
+    must(await engine.credits.confirm(p.purchase.id));
+    const paid = await (await send('/portal/billing')).text();
+    expect(paid).not.toContain('data-testid="currency"');
+    expect(paid).toContain('19.00 EUR');
+    // Usage is valued in euros too.
+    await engine.usage.ingest([
+      {
+        id: 'u1',
+        account_id: acc.id,
+        model: 'image-1024',
+        quantity: '1000',
+        timestamp: new Date(engine.clock.nowMs()).toISOString(),
+      },
+    ]);
+    const usage = await (await send('/portal/usage')).text();
+    expect(usage).toContain('Cost (EUR)');
+    // 2,000 credits x 0.0095 EUR
+    expect(/data-testid="total-usd">([^<]+)</.exec(usage)![1]).toBe('19.00 EUR');
+  });
+});
+
+describe('the README’s invoice per tax rule', () => {
+  it('a French seller’s 2,500 credits at 0.0095 EUR, to each kind of buyer', async () => {
+    const { call } = await makeApi({
+      config: {
+        currencies: [EUR, USD],
+        taxRate: '0.2',
+        taxRates: { GB: '0.2' },
+        seller: { name: 'Studio', address: 'Paris', taxId: 'FR40123456789', country: 'FR' },
+      },
+    });
+    const details = (country: string, tax_id?: string) => ({
+      legal_name: 'Buyer',
+      address_line1: '1 Main Street',
+      postal_code: '10001',
+      city: 'City',
+      country,
+      ...(tax_id ? { tax_id } : {}),
+    });
+    const invoiceFor = async (name: string, billing: object) => {
+      const acc = (await call('POST', '/v1/accounts', { name })).body;
+      await call('PATCH', `/v1/accounts/${acc.id}`, { billing_details: billing });
+      const p = await call(
+        'POST',
+        `/v1/accounts/${acc.id}/credit_purchases`,
+        { credits: '2500', provider: 'manual' },
+        {
+          'idempotency-key': name,
+        },
+      );
+      const paid = (await call('POST', `/v1/credit_purchases/${p.body.id}/confirm`)).body;
+      const s = (await call('GET', `/v1/invoices/${paid.invoice_id}`)).body.snapshot;
+      return [s.tax_rule, s.tax_rate, s.tax, s.total, s.currency, s.tax_mention];
+    };
+    expect(await invoiceFor('fr', details('FR'))).toEqual(['domestic', '0.2', '4.75', '28.50', 'EUR', null]);
+    expect(await invoiceFor('de-b2b', details('DE', 'DE123456789'))).toEqual([
+      'reverse_charge',
+      '0',
+      '0.00',
+      '23.75',
+      'EUR',
+      'Reverse charge: VAT to be accounted for by the recipient, art. 196 Directive 2006/112/EC',
+    ]);
+    expect(await invoiceFor('de-b2c', details('DE'))).toEqual([
+      'eu_oss',
+      '0.19',
+      '4.51',
+      '28.26',
+      'EUR',
+      null,
+    ]);
+    expect(await invoiceFor('us', details('US', '123456789'))).toEqual([
+      'outside_scope',
+      '0',
+      '0.00',
+      '23.75',
+      'EUR',
+      'VAT not applicable: place of supply outside the EU, art. 44 and 59 Directive 2006/112/EC',
+    ]);
+    expect(await invoiceFor('gb', details('GB'))).toEqual([
+      'configured',
+      '0.2',
+      '4.75',
+      '28.50',
+      'EUR',
+      null,
+    ]);
   });
 });

@@ -88,7 +88,7 @@ const shareOf = (available: string, share: number) => {
 
 describe('deferred revenue rules', () => {
   it('values what is left of a lot at cost, rounding the part gone, so the roll-forward adds up to the cent', () => {
-    const lot = { lotId: 'l', creditsMinor: 3n, costMinor: 100n };
+    const lot = { lotId: 'l', creditsMinor: 3n, costMinor: 100n, currency: 'USD' };
     expect(unspentAtCost(lot, 3n)).toBe(100n);
     expect(unspentAtCost(lot, 1n)).toBe(33n);
     expect(unspentAtCost(lot, 0n)).toBe(0n);
@@ -261,7 +261,12 @@ describe.each(STORES)('finance reports tie out to the ledger ($name)', (store) =
             const p = await engine.credits.getPurchase(l.sourceId);
             if (!p.ok) throw new Error(p.message);
             unspent += unspentAtCost(
-              { lotId: l.id, creditsMinor: p.value.creditsMinor, costMinor: p.value.subtotalMinor },
+              {
+                lotId: l.id,
+                creditsMinor: p.value.creditsMinor,
+                costMinor: p.value.subtotalMinor,
+                currency: 'USD',
+              },
               l.remainingMinor,
             );
           }

@@ -287,9 +287,11 @@ describe.each(STORES)('rate card over the API ($name)', (store) => {
     expect(contract.status).toBe(201);
     const overlap = await t.call('POST', `/v1/accounts/${t.acc.id}/contracts`, {
       starts_at: t.at(HOUR),
-      discount_percent: '50',
+      discount_percent: 50,
     });
     expect(overlap.status).toBe(409);
+    const bad = await t.call('POST', `/v1/accounts/${other.id}/contracts`, { discount_percent: 101 });
+    expect(bad.status).toBe(422);
     const prices = await t.call('GET', `/v1/prices?account_id=${t.acc.id}`);
     expect(prices.body.contract_id).toBe(contract.body.id);
     const image = prices.body.models.find((m: { model: string }) => m.model === 'image-1024');

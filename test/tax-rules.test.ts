@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readSettings, sellerWarnings } from '../src/config.ts';
 import { EU_STANDARD_RATES, euStandardRate, taxMention, taxRule } from '../src/core/prices/index.ts';
 
 const AT = Date.UTC(2026, 11, 7);
@@ -63,5 +64,58 @@ describe('the tax rule by seller and buyer', () => {
     expect(taxMention('outside_scope', 'de')).toMatch(/außerhalb der EU/);
     expect(taxMention('eu_oss', 'en')).toBeNull();
     expect(taxMention('domestic', 'fr')).toBeNull();
+  });
+});
+
+describe('what the seller must configure, said at start', () => {
+  const settingsOf = (env: Record<string, string>) =>
+    readSettings({ TOLLGATE_DATA_DIR: '/tmp/none', ...env });
+  it('names what French and German invoices need and is missing, and is silent once it is set', () => {
+    const fr = sellerWarnings(settingsOf({ TOLLGATE_SELLER_COUNTRY: 'FR' }));
+    expect(fr.map((w) => w.split(' ')[0])).toEqual([
+      'TOLLGATE_SELLER_TAX_ID',
+      'TOLLGATE_SELLER_ADDRESS',
+      'TOLLGATE_SELLER_REGISTRATION',
+      'TOLLGATE_SELLER_EMAIL',
+    ]);
+    expect(fr[2]).toMatch(/SIREN/);
+    const de = sellerWarnings(
+      settingsOf({ TOLLGATE_SELLER_COUNTRY: 'DE', TOLLGATE_SELLER_TAX_ID: 'DE123456789' }),
+    );
+    expect(de.find((w) => w.startsWith('TOLLGATE_SELLER_REGISTRATION'))).toMatch(/HRB/);
+    expect(
+      sellerWarnings(
+        settingsOf({
+          TOLLGATE_SELLER_COUNTRY: 'FR',
+          TOLLGATE_SELLER_TAX_ID: 'FR40123456789',
+          TOLLGATE_SELLER_ADDRESS: '12 rue de la Paix, 75002 Paris',
+          TOLLGATE_SELLER_REGISTRATION: 'SAS au capital de 10 000 €, RCS Paris 123 456 789',
+          TOLLGATE_SELLER_EMAIL: 'billing@studio.example',
+        }),
+      ),
+    ).toEqual([]);
+    expect(sellerWarnings(settingsOf({}))).toEqual([]);
+  });
+
+  it('reads TOLLGATE_TAX_RATES, TOLLGATE_CURRENCIES and TOLLGATE_PAYMENT_BOUNDS, refusing what it cannot', () => {
+    const s = settingsOf({
+      TOLLGATE_TAX_RATES: 'de:0.19, GB:0.2',
+      TOLLGATE_CURRENCIES: 'EUR:0.0095,USD:0.01,JPY:1.5',
+      TOLLGATE_PAYMENT_BOUNDS: 'JPY:1500-1500000',
+    });
+    expect(s.config.taxRates).toEqual({ DE: '0.19', GB: '0.2' });
+    expect(s.config.currencies?.map((c) => [c.code, c.creditPrice, c.minorUnits, c.paymentMinMinor])).toEqual(
+      [
+        ['EUR', '0.0095', 2, 1000n],
+        ['USD', '0.01', 2, 1000n],
+        ['JPY', '1.5', 0, 1500n],
+      ],
+    );
+    expect(() => settingsOf({ TOLLGATE_TAX_RATES: 'DE:19' })).toThrow(/TOLLGATE_TAX_RATES/);
+    expect(() => settingsOf({ TOLLGATE_CURRENCIES: 'EURO:1' })).toThrow(/TOLLGATE_CURRENCIES/);
+    expect(() => settingsOf({ TOLLGATE_CURRENCIES: 'EUR:0.01,EUR:0.02' })).toThrow(/twice/);
+    expect(() =>
+      settingsOf({ TOLLGATE_CURRENCIES: 'JPY:1', TOLLGATE_PAYMENT_BOUNDS: 'JPY:10.5-100' }),
+    ).toThrow(/0 decimal places/);
   });
 });

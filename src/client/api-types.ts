@@ -4995,8 +4995,11 @@ export interface paths {
           'application/json': {
             starts_at?: string;
             ends_at?: string | null;
-            /** @example 15 */
-            discount_percent?: string | null;
+            /**
+             * @description A decimal string from "0" to "100" (a number is read as one)
+             * @example 15
+             */
+            discount_percent?: string | number | unknown;
             models?: components['schemas']['RateEntryInput'][];
           };
         };
@@ -6245,6 +6248,8 @@ export interface paths {
       parameters: {
         query: {
           month: string;
+          /** @description ISO 4217; default: the default currency */
+          currency?: string;
         };
         header?: never;
         path?: never;
@@ -6320,6 +6325,8 @@ export interface paths {
         query: {
           from: string;
           to: string;
+          /** @description ISO 4217; default: the default currency */
+          currency?: string;
         };
         header?: never;
         path?: never;

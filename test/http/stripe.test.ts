@@ -79,7 +79,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => fakeStripe.close(() => r())));
 
-async function setup(apiPort?: number) {
+async function setup(apiPort?: number, config: Record<string, unknown> = {}) {
   const port = (fakeStripe.address() as AddressInfo).port;
   const provider = stripeProvider({
     secretKey: 'sk_test_123',
@@ -91,7 +91,7 @@ async function setup(apiPort?: number) {
   const engine = await createTollgate({
     clock: new ManualClock(Date.now()),
     payments: [provider],
-    config: LOOPBACK_WEBHOOKS,
+    config: { ...LOOPBACK_WEBHOOKS, ...config },
   });
   const app = createApp(engine, { adminToken: ADMIN });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -105,7 +105,9 @@ async function setup(apiPort?: number) {
   /** Posts a signed Stripe event, as Stripe does. */
   const notify = (payload: string) =>
     call('POST', '/v1/webhooks/stripe', payload, { authorization: '', 'stripe-signature': signed(payload) });
-  const account = async () => (await call('POST', '/v1/accounts', { name: 'Acme' })).body.id as string;
+  const account = async (currency?: string) =>
+    (await call('POST', '/v1/accounts', { name: 'Acme', ...(currency ? { currency } : {}) })).body
+      .id as string;
   const buy = async (accountId: string, credits: string, provider = 'stripe') =>
     (
       await call(
@@ -278,6 +280,39 @@ describe('a signed notice of our own session that does not fit the purchase', ()
     expect(await state(acc, p.id)).toMatchObject({ posted: '1500', status: 'paid' });
   });
 
+  it('charges a euro account in euros: the Checkout Session, and the euro payment confirms it', async () => {
+    const eur = {
+      code: 'EUR',
+      creditPrice: '0.0095',
+      minorUnits: 2,
+      paymentMinMinor: 1000n,
+      paymentMaxMinor: 1_000_000n,
+    };
+    const usd = {
+      code: 'USD',
+      creditPrice: '0.01',
+      minorUnits: 2,
+      paymentMinMinor: 1000n,
+      paymentMaxMinor: 1_000_000n,
+    };
+    const { notify, account, buy, state, unmatched } = await setup(undefined, { currencies: [usd, eur] });
+    const acc = await account('EUR');
+    const p = await buy(acc, '2000');
+    const session = sessions.at(-1)!;
+    expect(session['line_items[0][price_data][currency]']).toBe('eur');
+    expect(session['line_items[0][price_data][unit_amount]']).toBe('1900');
+    // Dollars for a euro purchase: not applied.
+    await notify(
+      sessionEvent({ id: sessionOf(p), client_reference_id: p.id, amount_total: 1900, currency: 'usd' }),
+    );
+    expect((await state(acc, p.id)).status).toBe('pending');
+    expect((await unmatched()).map((u) => u.reason)).toEqual(['currency_mismatch']);
+    await notify(
+      sessionEvent({ id: sessionOf(p), client_reference_id: p.id, amount_total: 1900, currency: 'eur' }),
+    );
+    expect(await state(acc, p.id)).toMatchObject({ posted: '2000', status: 'paid' });
+  });
+
   it('a payment in another currency credits nothing and is reported; USD in any case confirms', async () => {
     const { notify, account, buy, state, unmatched } = await setup();
     const acc = await account();
@@ -290,7 +325,7 @@ describe('a signed notice of our own session that does not fit the purchase', ()
         provider: 'stripe',
         provider_ref: cs,
         purchase_id: p.id,
-        amount: '1500',
+        amount: '15.00',
         currency: 'eur',
         reason: 'currency_mismatch',
       },

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Engine } from '../../src/index.ts';
 import type { ManualClock } from '../helpers.ts';
 import { cardJson, NEXT_CARDS, type PricingModel } from './pricing-model.ts';
-import { C, HOUR, MAX_CREDITS, type Model } from './reference-model.ts';
+import { C, CURRENCIES, HOUR, MAX_CREDITS, type Model } from './reference-model.ts';
 
 export interface World {
   engine: Engine;
@@ -62,7 +62,11 @@ async function overHttp(
 }
 
 /** USD minor units as answers write them ("12.34"). */
-const usd = (minor: bigint) => `${minor / 100n}.${(minor % 100n).toString().padStart(2, '0')}`;
+/** Minor units of a currency as answers write them ("12.34" in USD, "1234" in JPY). */
+const money = (minor: bigint, currency: string) =>
+  CURRENCIES[currency]!.units === 0
+    ? minor.toString()
+    : `${minor / 100n}.${(minor % 100n).toString().padStart(2, '0')}`;
 
 /** Requests whose kept answer is still kept (35 days): the network retries within that. */
 const retriable = (w: World) => w.sent.filter((x) => w.clock.ms - x.atMs < 30 * 24 * HOUR);
@@ -144,7 +148,7 @@ const purchase = fc
       `purchase ${credits} on #${account} for ${scope ?? 'any model'}${http ? ' over HTTP' : ''}`,
       async (w) => {
         const acc = pick(w.accounts, account)!;
-        const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)));
+        const want = w.model.quote(BigInt(Math.round(Number(credits) * 1e6)), acc);
         const models = scopeOf(scope);
         if (http) {
           const r = await overHttp(w, 'POST', `/v1/accounts/${acc}/credit_purchases`, {
@@ -154,7 +158,10 @@ const purchase = fc
           });
           expect(r.code, 'purchase').toBe(want.ok ? 'ok' : want.code);
           if (r.code === 'ok' && want.ok) {
-            expect(r.json.total, 'total of the purchase').toBe(usd(want.value.total));
+            expect(r.json.total, 'total of the purchase').toBe(
+              money(want.value.total, w.model.account(acc).currency),
+            );
+            expect(r.json.currency, 'currency of the purchase').toBe(w.model.account(acc).currency);
             expect(r.json.models, 'scope of the purchase').toEqual(models);
             w.model.createPurchase(r.json.id, acc, BigInt(Math.round(Number(credits) * 1e6)), models);
             w.purchases.push(r.json.id);
@@ -687,6 +694,9 @@ export async function checkWorld(w: World): Promise<void> {
       expect(credits <= inv.creditsMinor, `credits refunded of ${inv.number} exceed it`).toBe(true);
       const mp = w.model.purchases.get(inv.purchaseId)!;
       expect(back, `money refunded on ${inv.number}`).toBe(mp.refundedMoney);
+      // A purchase's money, its invoice and its credit notes stay in one currency.
+      expect(inv.currency, `currency of ${inv.number}`).toBe(mp.currency);
+      for (const n of of) expect(n.snapshot.currency, `currency of ${n.number}`).toBe(mp.currency);
     }
   }
   expect(numbers.length, 'invoices').toBe(w.model.invoices);

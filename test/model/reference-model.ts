@@ -35,6 +35,17 @@ export const PRICE = { centsNum: 13n, centsDen: 10n };
 export const TAX = { num: 2n, den: 10n };
 export const PAYMENT_MIN = 1000n;
 export const PAYMENT_MAX = 1_000_000n;
+/**
+ * The currencies accounts buy in: the price of a credit in minor units (a fraction) and the
+ * payment bounds in minor units. USD at 1.3 cents; JPY (no minor unit) at 1.9 yen, 10 to 10,000 yen.
+ */
+export const CURRENCIES: Record<
+  string,
+  { num: bigint; den: bigint; min: bigint; max: bigint; units: number }
+> = {
+  USD: { num: 13n, den: 10n, min: PAYMENT_MIN, max: PAYMENT_MAX, units: 2 },
+  JPY: { num: 19n, den: 10n, min: 10n, max: 10_000n, units: 0 },
+};
 export const GRANT_PRIORITY = 0;
 export const PURCHASE_PRIORITY = 10;
 /** Per unit of model `tokens-1k`: 0.05 credits. */
@@ -85,6 +96,8 @@ export interface MHold {
 export interface MPurchase {
   id: string;
   account: string;
+  /** Its money's currency: the account's (fixed once it paid). */
+  currency: string;
   credits: bigint;
   tax: bigint;
   total: bigint;
@@ -110,6 +123,7 @@ export interface MEvent {
 
 export interface MAccount {
   id: string;
+  currency: string;
   posted: bigint;
   lots: MLot[];
   /** Totals the customer would see on their statements. */
@@ -135,9 +149,10 @@ export class Model {
 
   constructor(public nowMs: number) {}
 
-  addAccount(id: string): void {
+  addAccount(id: string, currency = 'USD'): void {
     this.accounts.set(id, {
       id,
+      currency,
       posted: 0n,
       lots: [],
       paid: 0n,
@@ -260,13 +275,15 @@ export class Model {
     a.posted += credits;
   }
 
-  quote(credits: bigint): Outcome<{ subtotal: bigint; tax: bigint; total: bigint }> {
+  /** What `credits` cost an account, in its currency's minor units. */
+  quote(credits: bigint, account: string): Outcome<{ subtotal: bigint; tax: bigint; total: bigint }> {
     if (credits <= 0n) return no('validation_failed');
     if (credits > MAX_CREDITS) return no('amount_out_of_range');
-    const subtotal = halfUp(credits * PRICE.centsNum, C * PRICE.centsDen);
+    const cur = CURRENCIES[this.account(account).currency]!;
+    const subtotal = halfUp(credits * cur.num, C * cur.den);
     const tax = halfUp(subtotal * TAX.num, TAX.den);
     const total = subtotal + tax;
-    if (total < PAYMENT_MIN || total > PAYMENT_MAX) return no('payment_out_of_range');
+    if (total < cur.min || total > cur.max) return no('payment_out_of_range');
     return { ok: true, value: { subtotal, tax, total } };
   }
 
@@ -276,11 +293,12 @@ export class Model {
     credits: bigint,
     models: string[] | null = null,
   ): Outcome<MPurchase> {
-    const q = this.quote(credits);
+    const q = this.quote(credits, account);
     if (!q.ok) return q;
     const p: MPurchase = {
       id,
       account,
+      currency: this.account(account).currency,
       credits,
       tax: q.value.tax,
       total: q.value.total,

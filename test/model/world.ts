@@ -12,7 +12,14 @@ export function sequentialIds(clock: ManualClock, tag = ''): IdSource {
   return { ...systemIds(clock), newId: (prefix) => `${prefix}_${tag}${String(n++).padStart(10, '0')}` };
 }
 
-export const MODEL_CONFIG = { creditPrice: '0.013', taxRate: '0.2' };
+export const MODEL_CONFIG = {
+  creditPrice: '0.013',
+  taxRate: '0.2',
+  currencies: [
+    { code: 'USD', creditPrice: '0.013', minorUnits: 2, paymentMinMinor: 1000n, paymentMaxMinor: 1_000_000n },
+    { code: 'JPY', creditPrice: '1.9', minorUnits: 0, paymentMinMinor: 10n, paymentMaxMinor: 10_000n },
+  ],
+};
 
 /** A fresh engine on `database`, two customer accounts, and the model of the same. */
 export async function openWorld(opts: { database: TollgateOptions['database'] }): Promise<World> {
@@ -21,11 +28,15 @@ export async function openWorld(opts: { database: TollgateOptions['database'] })
   const engine = await createTollgate({ database, clock, ids: sequentialIds(clock), config: MODEL_CONFIG });
   const model = new Model(clock.ms);
   const accounts: string[] = [];
-  for (const name of ['Acme Films', 'Brightframe']) {
-    const a = await engine.accounts.create({ name });
+  // One account buys in dollars, the other in yen (no minor unit).
+  for (const [name, currency] of [
+    ['Acme Films', 'USD'],
+    ['Brightframe', 'JPY'],
+  ] as const) {
+    const a = await engine.accounts.create({ name, currency });
     if (!a.ok) throw new Error(a.message);
     accounts.push(a.value.id);
-    model.addAccount(a.value.id);
+    model.addAccount(a.value.id, currency);
   }
   const app = createApp(engine, { adminToken: ADMIN });
   /** One request over HTTP, as an operator's app sends it, with its Idempotency-Key. */

@@ -85,7 +85,7 @@ export class SqlFinanceRepo implements FinanceRepo {
       const ids = inList(chunk);
       const rows = (await this.c
         .stmt(
-          `SELECT l.id, p.credits_minor, p.subtotal_minor FROM lots l
+          `SELECT l.id, p.credits_minor, p.subtotal_minor, p.currency FROM lots l
            JOIN purchases p ON p.id = l.source_id
            WHERE l.source = 'purchase' AND l.id IN (${ids.marks})`,
         )
@@ -95,6 +95,7 @@ export class SqlFinanceRepo implements FinanceRepo {
           lotId: str(r.id),
           creditsMinor: big(r.credits_minor),
           costMinor: big(r.subtotal_minor),
+          currency: strOrNull(r.currency) ?? 'USD',
         });
     }
     return costs;

@@ -1,5 +1,6 @@
 import { formatAmount } from '../kernel/amount.ts';
 import { type Context, read, unit } from '../kernel/context.ts';
+import { formatMoney, minorUnits } from '../kernel/currency.ts';
 import { ok, type Result, refuse } from '../kernel/errors.ts';
 import type { Purchase } from '../kernel/model.ts';
 import type { PaymentNotice, PaymentProvider } from '../kernel/payments.ts';
@@ -19,15 +20,12 @@ export type UnmatchedReason =
   | 'currency_mismatch'
   | 'not_confirmable';
 
-/** The only currency purchases are priced in. */
-const CURRENCY = 'usd';
-
 /**
  * Which purchase a verified notice settles, or why none. The purchase is the one whose own
  * checkout, or off-session charge (Stripe PaymentIntent), the provider reports on (found by its
  * `providerRef`); the purchase id the notice names proves nothing alone (whoever opens a Stripe
  * Payment Link chooses it) and must agree.
- * A payment must be exactly the purchase's total, in USD; a failure needs no amount.
+ * A payment must be exactly the purchase's total, in its currency; a failure needs no amount.
  * @example matchNotice('stripe', notice, await tx.purchases.findByProviderRef('stripe', ref))
  */
 export function matchNotice(
@@ -41,7 +39,8 @@ export function matchNotice(
     return { ok: false, reason: 'other_purchase' };
   if (notice.outcome === 'paid') {
     if (notice.amountMinor !== purchase.totalMinor) return { ok: false, reason: 'amount_mismatch' };
-    if (notice.currency?.toLowerCase() !== CURRENCY) return { ok: false, reason: 'currency_mismatch' };
+    if (notice.currency?.toLowerCase() !== (purchase.currency ?? 'USD').toLowerCase())
+      return { ok: false, reason: 'currency_mismatch' };
   }
   return { ok: true, purchase };
 }
@@ -150,8 +149,8 @@ async function savePaymentMethod(
 }
 
 /**
- * `payment.unmatched` data: `amount` is a decimal string in USD when the currency is `usd`,
- * otherwise the provider's minor units as it reported them (their scale depends on the currency).
+ * `payment.unmatched` data: `amount` is a decimal string in the notice's currency (ISO 4217 minor
+ * units), or the provider's minor units as it reported them for a currency ISO 4217 does not know.
  */
 async function recordUnmatched(
   ctx: Context,
@@ -163,8 +162,8 @@ async function recordUnmatched(
   const amount =
     notice.amountMinor === null
       ? null
-      : notice.currency?.toLowerCase() === CURRENCY
-        ? formatAmount(notice.amountMinor, ctx.config.scales.usd, true)
+      : minorUnits(notice.currency?.toUpperCase() ?? '') !== undefined
+        ? formatMoney(notice.amountMinor, notice.currency!.toUpperCase())
         : notice.amountMinor.toString();
   const data = {
     provider,

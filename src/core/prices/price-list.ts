@@ -262,7 +262,9 @@ export async function createContract(
     return refuse('validation_failed', 'ends_at must be after starts_at');
   let discount: string | null = null;
   if (input.discount_percent !== undefined && input.discount_percent !== null) {
-    const d = input.discount_percent;
+    const raw = input.discount_percent;
+    // A JSON number is read as the decimal it writes (15, 12.5), never through a float sum.
+    const d = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
     if (typeof d !== 'string' || !/^(100(\.0{1,4})?|\d{1,2}(\.\d{1,4})?)$/.test(d))
       return refuse(
         'validation_failed',

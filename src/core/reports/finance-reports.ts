@@ -1,6 +1,7 @@
 import { formatAmount, proRata } from '../kernel/amount.ts';
 import { SYSTEM_ACCOUNTS } from '../kernel/chart.ts';
 import { type Context, read } from '../kernel/context.ts';
+import { defaultCurrency, minorUnits } from '../kernel/currency.ts';
 import { invalidField, ok, type Result } from '../kernel/errors.ts';
 import type { JournalTransfer, LotCost, LotMovement, LotMovementKind } from '../kernel/ports.ts';
 import { parseTimeParam } from '../kernel/time.ts';
@@ -18,9 +19,10 @@ export function unspentAtCost(cost: LotCost | undefined, remainingMinor: bigint)
   return cost.costMinor - proRata(cost.costMinor, cost.creditsMinor - remainingMinor, cost.creditsMinor);
 }
 
-/** The deferred-revenue roll-forward of one month, USD minor units. */
+/** The deferred-revenue roll-forward of one month, in minor units of `currency`. */
 export interface DeferredRevenue {
   month: string;
+  currency: string;
   openingMinor: bigint;
   purchasedMinor: bigint;
   consumedMinor: bigint;
@@ -41,7 +43,10 @@ export function deferredRevenueOf(
   costs: Map<string, LotCost>,
   remainingAtStart: Map<string, bigint>,
   movements: LotMovement[],
+  currency = 'USD',
 ): DeferredRevenue {
+  // Lots bought in another currency are another report's: here they count as grants do, 0.
+  costs = new Map([...costs].filter(([, c]) => c.currency === currency));
   const remaining = new Map(remainingAtStart);
   let opening = 0n;
   for (const [lotId, r] of remaining) opening += unspentAtCost(costs.get(lotId), r);
@@ -65,6 +70,7 @@ export function deferredRevenueOf(
   for (const [lotId, r] of remaining) closing += unspentAtCost(costs.get(lotId), r);
   return {
     month,
+    currency,
     openingMinor: opening,
     purchasedMinor: flows.purchased + flows.granted,
     consumedMinor: flows.consumed,
@@ -91,9 +97,15 @@ export function parseMonth(raw: unknown): Result<{ month: string; startMs: numbe
  * (see `deferredRevenueOf`), read from the lot journal in one read-only unit of work.
  * @example await deferredRevenue(ctx, '2026-12') // ok({ month: '2026-12', openingMinor: ..., closingMinor: ... })
  */
-export async function deferredRevenue(ctx: Context, rawMonth: unknown): Promise<Result<DeferredRevenue>> {
+export async function deferredRevenue(
+  ctx: Context,
+  rawMonth: unknown,
+  rawCurrency?: unknown,
+): Promise<Result<DeferredRevenue>> {
   const month = parseMonth(rawMonth);
   if (!month.ok) return month;
+  const currency = reportCurrency(ctx, rawCurrency);
+  if (!currency.ok) return currency;
   const { startMs, endMs } = month.value;
   return ok(
     await read(ctx, async (tx) => {
@@ -101,14 +113,28 @@ export async function deferredRevenue(ctx: Context, rawMonth: unknown): Promise<
       const movements = await tx.finance.movementsBetween(startMs, endMs);
       const lotIds = new Set([...atStart.keys(), ...movements.map((m) => m.lotId)]);
       const costs = await tx.finance.lotCosts([...lotIds]);
-      return deferredRevenueOf(month.value.month, costs, atStart, movements);
+      return deferredRevenueOf(month.value.month, costs, atStart, movements, currency.value);
     }),
   );
 }
 
 /** A ledger transfer as a journal line: its credits and their value at cost (USD minor units). */
 export interface JournalLine extends JournalTransfer {
+  /** In minor units of `currency`; null currency for a line worth nothing at cost. */
   valueMinor: bigint;
+  currency: string | null;
+}
+
+/**
+ * The currency a report is in: one the operator sells in (or has sold in: any ISO 4217 code is
+ * read), the default when not given.
+ */
+export function reportCurrency(ctx: Context, raw: unknown): Result<string> {
+  if (raw === undefined || raw === null || raw === '') return ok(defaultCurrency(ctx.config).code);
+  const code = typeof raw === 'string' ? raw.toUpperCase() : '';
+  if (minorUnits(code) === undefined)
+    return invalidField('currency', 'must be an ISO 4217 code, such as EUR');
+  return ok(code);
 }
 
 /**
@@ -137,7 +163,10 @@ export async function* journalLines(ctx: Context, fromMs: number, toMs: number):
   for (;;) {
     const page = await read(ctx, async (tx) => {
       const transfers = await tx.finance.transfersBetween(fromMs, toMs, 500, after);
-      const values = new Map<string, { in: bigint; out: bigint; outCredits: bigint; accountId: string }>();
+      const values = new Map<
+        string,
+        { in: bigint; out: bigint; outCredits: bigint; accountId: string; currency: string | null }
+      >();
       if (transfers.length === 0) return { transfers, values };
       const movements = await tx.finance.movementsOfTransfers(transfers.map((t) => t.id));
       const costs = await tx.finance.lotCosts([...new Set(movements.map((m) => m.lotId))]);
@@ -147,7 +176,15 @@ export async function* journalLines(ctx: Context, fromMs: number, toMs: number):
         const change =
           unspentAtCost(cost, m.remainingBeforeMinor) -
           unspentAtCost(cost, m.remainingBeforeMinor + m.creditsMinor);
-        const v = values.get(m.transferId!) ?? { in: 0n, out: 0n, outCredits: 0n, accountId: m.accountId };
+        const v = values.get(m.transferId!) ?? {
+          in: 0n,
+          out: 0n,
+          outCredits: 0n,
+          accountId: m.accountId,
+          currency: null,
+        };
+        // One account's paid lots share its currency (it is fixed once a purchase is paid).
+        if (cost && change !== 0n) v.currency = cost.currency;
         if (m.creditsMinor > 0n) v.in += -change;
         else {
           v.out += change;
@@ -160,13 +197,13 @@ export async function* journalLines(ctx: Context, fromMs: number, toMs: number):
     for (const t of page.transfers) {
       const v = page.values.get(t.id);
       if (!v || v.in === 0n || v.out === 0n) {
-        yield { ...t, valueMinor: v ? v.in + v.out : 0n };
+        yield { ...t, valueMinor: v ? v.in + v.out : 0n, currency: v?.currency ?? null };
         continue;
       }
       // Credits that came in and went at once: a purchase or grant paying off usage billed past
       // zero before it. The ledger moved those credits when the usage was billed; their value at
       // this lot's cost is recognised now, on a line of its own with no credits of its own.
-      yield { ...t, valueMinor: v.in };
+      yield { ...t, valueMinor: v.in, currency: v.currency };
       yield {
         ...t,
         debitAccountId: v.accountId,
@@ -176,6 +213,7 @@ export async function* journalLines(ctx: Context, fromMs: number, toMs: number):
         kind: 'posted',
         metadata: { paid_by: t.id, credits_used: formatAmount(v.outCredits, ctx.config.scales.credits) },
         valueMinor: v.out,
+        currency: v.currency,
       };
     }
     const last = page.transfers[page.transfers.length - 1];

@@ -1,7 +1,7 @@
 import { postTransfers } from '../kernel/chart.ts';
 import type { Context } from '../kernel/context.ts';
 import type { TransferInput } from '../kernel/ledger.ts';
-import { deferredRevenue, journalLines, journalRange } from './finance-reports.ts';
+import { deferredRevenue, journalLines, journalRange, reportCurrency } from './finance-reports.ts';
 import { traceTransfer } from './trace.ts';
 
 /**
@@ -14,9 +14,11 @@ export function reportsSlice(ctx: Context) {
     /** Finance reports, from the ledger and the lot journal (core/reports/finance-reports.ts). */
     reports: {
       /** The liability of paid, unspent credits at cost over a month (`YYYY-MM`), rolled forward. */
-      deferredRevenue: (month: unknown) => deferredRevenue(ctx, month),
+      deferredRevenue: (month: unknown, currency?: unknown) => deferredRevenue(ctx, month, currency),
       /** Checks `from` and `to` of a journal export. */
       journalRange,
+      /** Checks the `currency` of a report (the default currency when not given). */
+      currency: (raw: unknown) => reportCurrency(ctx, raw),
       /** Every transfer in [from, to) with its value at cost, oldest first, a page per read. */
       journal: (fromMs: number, toMs: number) => journalLines(ctx, fromMs, toMs),
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AccountPatch } from '../../core/access/index.ts';
 import type { BillingDetails } from '../../core/kernel/billing-details.ts';
+import { currenciesOf, currencyOf, defaultCurrency, formatMoney } from '../../core/kernel/currency.ts';
 import type {
   Account,
   AutoTopUp,
@@ -25,6 +26,7 @@ import {
   BillingHistory,
   creditRange,
   grouped,
+  moneyText,
   rangeSentence,
 } from './billing-parts.tsx';
 import { formNumber, type Portal } from './kit.tsx';
@@ -69,24 +71,42 @@ export function billingRoutes(app: AppType, p: Portal): void {
   // The fewest and most credits one purchase buys, from the price, the buyer's tax rate (0 for a
   // reverse charge) and the payment bounds: one range per rate, worked out once.
   const ranges = new Map<string, ReturnType<typeof creditRange>>();
+  /** The currency an account buys in (the default one if its own is no longer sold). */
+  const currencyFor = (account: Account | null) =>
+    currencyOf(engine.config, account?.currency) ?? defaultCurrency(engine.config);
   const rangeFor = (account: Account | null) => {
     const rate = account ? taxFor(engine.config, account, engine.clock.nowMs()).rate : engine.config.taxRate;
-    if (!ranges.has(rate))
+    const cur = currencyFor(account);
+    const key = `${cur.code} ${rate}`;
+    if (!ranges.has(key))
       ranges.set(
-        rate,
+        key,
         creditRange(
-          (n) => quote(engine.config, n.toString(), rate).ok,
-          engine.config.creditPrice,
+          (n) => quote(engine.config, n.toString(), rate, cur).ok,
+          cur.creditPrice,
           rate,
-          engine.config.paymentMinMinor,
-          engine.config.paymentMaxMinor,
+          cur.paymentMinMinor,
+          cur.paymentMaxMinor,
         ),
       );
-    return ranges.get(rate)!;
+    return ranges.get(key)!;
   };
+  /** An amount in a currency as the page reads it (`$12.34`, `12.34 EUR`). */
+  const money = (m: bigint, code: string) => moneyText(formatMoney(m, code), code);
   const accountOf = async (id: string) => {
     const a = await engine.accounts.get(id);
     return a.ok ? a.value : null;
+  };
+  /** The purchase range of an account as a sentence, in its currency. */
+  const rangeText = async (accountId: string) => {
+    const account = await accountOf(accountId);
+    const cur = currencyFor(account);
+    return rangeSentence(
+      rangeFor(account),
+      formatMoney(cur.paymentMinMinor, cur.code),
+      formatMoney(cur.paymentMaxMinor, cur.code),
+      cur.code,
+    );
   };
   const render = async (
     c: Context,
@@ -110,6 +130,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
       engine.invoices.listCreditNotes(f.accountId),
     ]);
     const b = balance.ok ? balance.value : { posted: 0n, pending: 0n, unbilled: 0n, runwaySeconds: null };
+    const cur = currencyFor(account.ok ? account.value : null);
     return c.html(
       <BillingPage
         {...f}
@@ -123,7 +144,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
         ].map((r) => ({
           ...r,
           credits: s.credits(r.minor),
-          usd: s.usd(creditsValue(engine.config, r.minor)),
+          usd: money(creditsValue(engine.config, r.minor, cur), cur.code),
         }))}
         purchases={purchases.ok ? purchases.value : []}
         range={rangeFor(account.ok ? account.value : null)}
@@ -137,15 +158,23 @@ export function billingRoutes(app: AppType, p: Portal): void {
         lastTopUp={(purchases.ok ? purchases.value : []).find((x) => x.origin === 'auto_top_up') ?? null}
         invoices={invoices.ok ? invoices.value : []}
         creditNotes={creditNotes.ok ? creditNotes.value : []}
-        price={engine.config.creditPrice}
+        price={moneyText(cur.creditPrice, cur.code)}
+        currency={cur.code}
+        // A choice of currency while nothing is paid yet and more than one is sold.
+        currencies={
+          (invoices.ok ? invoices.value : []).length === 0
+            ? currenciesOf(engine.config).map((x) => x.code)
+            : []
+        }
         // The buyer's rate: none for an EU business abroad (reverse charge).
         taxRate={
           account.ok ? taxFor(engine.config, account.value, engine.clock.nowMs()).rate : engine.config.taxRate
         }
-        min={s.usd(engine.config.paymentMinMinor)}
-        max={s.usd(engine.config.paymentMaxMinor)}
+        min={formatMoney(cur.paymentMinMinor, cur.code)}
+        max={formatMoney(cur.paymentMaxMinor, cur.code)}
         idempotencyKey={`portal_${randomUUID()}`}
-        usd={s.usd}
+        usd={(m: bigint) => formatMoney(m, cur.code)}
+        money={(m: bigint, code?: string) => money(m, code ?? cur.code)}
       />,
       status as 200,
     );
@@ -154,6 +183,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
     limit: 'Your spend limit is saved.',
     auto_top_up: 'Your automatic top-up is saved.',
     details: 'Your billing details are saved: your next invoices show them.',
+    currency: 'Your currency is saved: prices and payments are in it.',
   };
   app.get('/portal/billing', p.guard, (c) => {
     const saved = SAVED[c.req.query('saved') ?? ''];
@@ -212,6 +242,10 @@ export function billingRoutes(app: AppType, p: Portal): void {
       provider: AUTO_TOP_UP_PROVIDER,
     },
   }));
+  // The customer picks the currency they pay in, until their first paid purchase (then it is fixed).
+  onAccount('/portal/billing/currency', 'set currency', 'currency', (c) => ({
+    currency: String(p.form(c).currency ?? ''),
+  }));
   onAccount('/portal/billing/auto_top_up/remove', 'turn off auto top-up', 'auto_top_up', () => ({
     autoTopUp: null,
   }));
@@ -221,10 +255,10 @@ export function billingRoutes(app: AppType, p: Portal): void {
     return c.json({
       credits: s.credits(q.value.creditsMinor),
       credits_grouped: grouped(s.credits(q.value.creditsMinor)),
-      subtotal: s.usd(q.value.subtotalMinor),
-      tax: s.usd(q.value.taxMinor),
-      total: s.usd(q.value.totalMinor),
-      currency: 'USD',
+      subtotal: formatMoney(q.value.subtotalMinor, q.value.currency),
+      tax: formatMoney(q.value.taxMinor, q.value.currency),
+      total: formatMoney(q.value.totalMinor, q.value.currency),
+      currency: q.value.currency,
     });
   });
   app.post(
@@ -244,7 +278,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
           // Out of range: what it would cost, and the range in credits (the core says it in USD).
           text:
             r.code === 'payment_out_of_range'
-              ? `${String(f.credits ?? '').trim()} credits would be ${r.message.replace(/^.*this one is /, '')}. ${rangeSentence(rangeFor(await accountOf(accountId)), s.usd(engine.config.paymentMinMinor), s.usd(engine.config.paymentMaxMinor))}`
+              ? `${String(f.credits ?? '').trim()} credits would be ${r.message.replace(/^.*this one is /, '')}. ${await rangeText(accountId)}`
               : p.refusalText(r, FIELD_LABELS),
           draft: { credits: String(f.credits ?? '').slice(0, 40) },
         });
@@ -252,7 +286,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
       // Redirected: a reload shows the page, it buys nothing again.
       return p.redirect(c, '/portal/billing', {
         kind: 'notice',
-        text: `Purchase of ${grouped(s.credits(r.value.purchase.creditsMinor))} credits ($${s.usd(r.value.purchase.totalMinor)}) received: it is listed below as pending, and the credits appear once the payment is confirmed.`,
+        text: `Purchase of ${grouped(s.credits(r.value.purchase.creditsMinor))} credits (${money(r.value.purchase.totalMinor, r.value.purchase.currency ?? 'USD')}) received: it is listed below as pending, and the credits appear once the payment is confirmed.`,
       });
     }),
   );
@@ -293,19 +327,22 @@ function BillingPage(
     invoices: Invoice[];
     creditNotes: CreditNote[];
     price: string;
+    currency: string;
+    currencies: string[];
     taxRate: string;
     min: string;
     max: string;
     idempotencyKey: string;
     message?: { kind: 'notice' | 'error'; text: string };
     usd: (m: bigint) => string;
+    money: (m: bigint, currency?: string) => string;
   },
 ) {
   return (
     <Layout title="Billing" tab="billing" supportEmail={p.supportEmail} frame={p}>
       {p.lastTopUp?.status === 'failed' && (
         <p class="notice error" role="alert" data-testid="top-up-failed">
-          Your automatic top-up of ${p.usd(p.lastTopUp.totalMinor)} failed on{' '}
+          Your automatic top-up of {p.money(p.lastTopUp.totalMinor, p.lastTopUp.currency)} failed on{' '}
           {p.time(p.lastTopUp.resolvedAtMs ?? p.lastTopUp.createdAtMs)} UTC.{' '}
           <a href="#add-h">Buy credits by hand</a> to keep your keys working.
         </p>
@@ -315,7 +352,7 @@ function BillingPage(
         <BalanceTable rows={p.balance} />
         <p class="muted">
           Available is what is on the account minus credits held for jobs in progress and usage not yet billed
-          (billing runs every hour, UTC). Value at ${p.price} a credit.
+          (billing runs every hour, UTC). Value at {p.price} a credit.
         </p>
         {runwayText(p.runwaySeconds) && <p data-testid="runway">{runwayText(p.runwaySeconds)}</p>}
       </section>
@@ -328,9 +365,31 @@ function BillingPage(
           {p.message.text}
         </p>
       )}
+      {p.currencies.length > 1 && (
+        <section aria-labelledby="currency-h">
+          <h2 id="currency-h">Currency</h2>
+          <PostForm action="/portal/billing/currency" csrf={p.csrf}>
+            <p>
+              <label for="currency">You pay in</label>{' '}
+              <select id="currency" name="currency" data-testid="currency">
+                {p.currencies.map((code) => (
+                  <option value={code} selected={code === p.currency}>
+                    {code}
+                  </option>
+                ))}
+              </select>{' '}
+              <button type="submit" class="secondary">
+                Save
+              </button>
+            </p>
+            <p class="muted">It is fixed once your first purchase is paid.</p>
+          </PostForm>
+        </section>
+      )}
       <AddCredits
         csrf={p.csrf}
         idempotencyKey={p.idempotencyKey}
+        currency={p.currency}
         price={p.price}
         taxRate={p.taxRate}
         range={p.range}
@@ -364,7 +423,7 @@ function BillingPage(
         creditNotes={p.creditNotes}
         time={p.time}
         credits={p.credits}
-        usd={p.usd}
+        money={p.money}
       />
     </Layout>
   );
@@ -386,7 +445,7 @@ const TOP_UP_FIELDS = [
   },
   {
     name: 'monthly_max_total',
-    label: 'At most a month (USD)',
+    label: 'At most a month (in your currency)',
     placeholder: '100.00',
     current: (a: AutoTopUp, f: Formats) => f.usd(a.monthlyMaxTotalMinor),
   },
@@ -402,6 +461,7 @@ function AutoTopUpSection(p: {
   lastTopUp: Purchase | null;
   credits: (m: bigint) => string;
   usd: (m: bigint) => string;
+  money: (m: bigint, currency?: string) => string;
   time: (ms: number | null) => string;
 }) {
   const a = p.autoTopUp;
@@ -416,13 +476,13 @@ function AutoTopUpSection(p: {
       <h2 id="top-up-h">Automatic top-up</h2>
       <p data-testid="top-up-settings">
         {a
-          ? `On: when fewer than ${p.credits(a.thresholdMinor)} credits are available, buy ${p.credits(a.creditsMinor)} credits, up to $${p.usd(a.monthlyMaxTotalMinor)} a month.`
+          ? `On: when fewer than ${p.credits(a.thresholdMinor)} credits are available, buy ${p.credits(a.creditsMinor)} credits, up to ${p.money(a.monthlyMaxTotalMinor)} a month.`
           : 'Off.'}
       </p>
       {last && (
         <p data-testid="last-top-up">
-          Last automatic top-up: {p.credits(last.creditsMinor)} credits, ${p.usd(last.totalMinor)},{' '}
-          <strong>{last.status}</strong>{' '}
+          Last automatic top-up: {p.credits(last.creditsMinor)} credits,{' '}
+          {p.money(last.totalMinor, last.currency)}, <strong>{last.status}</strong>{' '}
           <span class="muted">
             ({WHEN[last.status]} {p.time(last.status === 'pending' ? last.createdAtMs : last.resolvedAtMs)}{' '}
             UTC)

@@ -44,12 +44,21 @@ export function creditRange(
  * The purchase range as the customer reads it: in credits first, then the payment bounds.
  * @example rangeSentence({ min: 1000n, max: 1000000n }, '10.00', '10000.00') // 'Buy 1,000 to 1,000,000 credits at a time (one payment is $10.00 to $10,000.00).'
  */
-export function rangeSentence(range: { min: bigint; max: bigint } | null, min: string, max: string): string {
+export function rangeSentence(
+  range: { min: bigint; max: bigint } | null,
+  min: string,
+  max: string,
+  currency = 'USD',
+): string {
   const what = range
     ? `Buy ${grouped(range.min.toString())} to ${grouped(range.max.toString())} credits at a time`
     : 'Buy credits';
-  return `${what} (one payment is $${grouped(min)} to $${grouped(max)}).`;
+  return `${what} (one payment is ${moneyText(grouped(min), currency)} to ${moneyText(grouped(max), currency)}).`;
 }
+
+/** An amount as the portal writes it: `$12.34` in US dollars, `12.34 EUR` in another currency. */
+export const moneyText = (amount: string, currency: string): string =>
+  currency === 'USD' ? `$${amount}` : `${amount} ${currency}`;
 
 /** A few round amounts to buy with one click: the minimum and 2, 5 and 10 times it, within the range. */
 export function quickAmounts(range: { min: bigint; max: bigint }): bigint[] {
@@ -74,7 +83,7 @@ export function BalanceTable(p: {
             Credits
           </th>
           <th scope="col" class="num">
-            Value (USD)
+            Value
           </th>
         </tr>
       </thead>
@@ -90,7 +99,7 @@ export function BalanceTable(p: {
               </strong>
             </td>
             <td class="num">
-              <strong>${first.usd}</strong>
+              <strong>{first.usd}</strong>
             </td>
           </tr>
         )}
@@ -104,7 +113,8 @@ export function BalanceTable(p: {
               {r.credits}
             </td>
             <td class="num">
-              {r.sign ?? ''}${r.usd}
+              {r.sign ?? ''}
+              {r.usd}
             </td>
           </tr>
         ))}
@@ -117,6 +127,8 @@ export function BalanceTable(p: {
 export function AddCredits(p: {
   csrf: string;
   idempotencyKey: string;
+  /** ISO 4217 code the account buys in. */
+  currency: string;
   price: string;
   taxRate: string;
   range: { min: bigint; max: bigint } | null;
@@ -126,7 +138,7 @@ export function AddCredits(p: {
   draft: string;
   error: boolean;
 }) {
-  const rangeText = rangeSentence(p.range, p.min, p.max);
+  const rangeText = rangeSentence(p.range, p.min, p.max, p.currency);
   const script = `
 const input = document.getElementById('credits'), out = document.getElementById('total'), buy = document.getElementById('buy');
 const RANGE = ${JSON.stringify(rangeText)};
@@ -138,7 +150,8 @@ async function update() {
   const r = await fetch('/portal/api/quote?credits=' + encodeURIComponent(v));
   const q = await r.json();
   if (n !== seq) return;
-  if (r.ok) say('Total: $' + q.total + ' for ' + q.credits_grouped + ' credits (subtotal $' + q.subtotal + ', tax $' + q.tax + ')', false);
+  const m = (a) => q.currency === 'USD' ? '$' + a : a + ' ' + q.currency;
+  if (r.ok) say('Total: ' + m(q.total) + ' for ' + q.credits_grouped + ' credits (subtotal ' + m(q.subtotal) + ', tax ' + m(q.tax) + ')', false);
   else if (q.error.code === 'payment_out_of_range') say(v + ' credits would be ' + q.error.message.replace(/^.*this one is /, '') + '. ' + RANGE, true);
   else say('Enter a whole number of credits, such as 1,500. ' + RANGE, true);
 }
@@ -149,7 +162,7 @@ input.addEventListener('input', update); update();`;
     <section aria-labelledby="add-h">
       <h2 id="add-h">Add credits</h2>
       <p class="muted">
-        ${p.price} per credit{Number(p.taxRate) !== 0 ? `, plus ${ratePercent(p.taxRate)} tax` : ''}.{' '}
+        {p.price} per credit{Number(p.taxRate) !== 0 ? `, plus ${ratePercent(p.taxRate)} tax` : ''}.{' '}
         <span data-testid="credit-range">{rangeText}</span>
       </p>
       <PostForm action="/portal/billing/purchase" csrf={p.csrf}>
@@ -238,7 +251,8 @@ export function BillingHistory(p: {
   creditNotes: CreditNote[];
   time: (ms: number | null) => string;
   credits: (m: bigint) => string;
-  usd: (m: bigint) => string;
+  /** An amount as read: `$12.34`, `12.34 EUR` (each purchase in its own currency). */
+  money: (m: bigint, currency?: string) => string;
 }) {
   const invoiceOf = new Map(p.invoices.map((i) => [i.id, i]));
   const notesOf = new Map<string, CreditNote[]>();
@@ -270,7 +284,7 @@ export function BillingHistory(p: {
                   {grouped(p.credits(x.creditsMinor))}
                 </td>
                 <td data-label="Total" class="num">
-                  ${p.usd(x.totalMinor)}
+                  {p.money(x.totalMinor, x.currency)}
                 </td>
                 <td data-label="Status">
                   <span>

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { formatAmount } from '../../core/kernel/amount.ts';
+import { currencyOf, defaultCurrency, formatMoney } from '../../core/kernel/currency.ts';
 import type { UsageDispute } from '../../core/kernel/model.ts';
 import { DAY_MS, HOUR_MS, parseTimeParam } from '../../core/kernel/time.ts';
 import { creditsValue, ratingOf } from '../../core/prices/index.ts';
@@ -8,7 +9,7 @@ import { QUANTITY_SCALE } from '../../core/usage/index.ts';
 import { statusOf } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
 import { csvResponse } from '../routes/usage.ts';
-import { grouped } from './billing-parts.tsx';
+import { grouped, moneyText } from './billing-parts.tsx';
 import type { Flash, Portal } from './kit.tsx';
 import { type Frame, Layout, PostForm } from './layout.tsx';
 import { ratingText } from './pricing-page.tsx';
@@ -45,6 +46,9 @@ export function usageRoutes(app: AppType, p: Portal): void {
   const BAD_RANGE = 'From and To must be dates such as 2026-11-25.';
   app.get('/portal/usage', p.guard, async (c) => {
     const f = await p.frame(c);
+    const account = await engine.accounts.get(f.accountId);
+    const cur =
+      currencyOf(engine.config, account.ok ? account.value.currency : null) ?? defaultCurrency(engine.config);
     const flash = p.takeFlash(c);
     const q = usageQuery(c);
     const csvHref = `/portal/usage.csv?${new URLSearchParams({ from: q.from, to: q.to })}`;
@@ -59,7 +63,10 @@ export function usageRoutes(app: AppType, p: Portal): void {
       csvHref,
       quantity,
       keyName,
-      usd: (m: bigint) => s.usd(creditsValue(engine.config, m)),
+      // The value of credits in the account's currency (`$1.23`, `1.23 EUR`).
+      usd: (m: bigint) =>
+        moneyText(grouped(formatMoney(creditsValue(engine.config, m, cur), cur.code)), cur.code),
+      currency: cur.code,
       disputes: [] as UsageDispute[],
       ...(flash ? { flash } : {}),
     };
@@ -230,6 +237,8 @@ type UsageProps = Frame & {
   quantity: (m: bigint) => string;
   keyName: (id: string | null | undefined) => string;
   usd: (m: bigint) => string;
+  /** ISO 4217 code the account buys in. */
+  currency: string;
   error?: string;
   flash?: Flash;
   disputes: UsageDispute[];
@@ -310,8 +319,8 @@ function Overview({
           <strong data-testid="total-credits">{grouped(p.credits(totals.credits))}</strong>
         </div>
         <div class="stat">
-          <span>Cost (USD)</span>
-          <strong data-testid="total-usd">${grouped(p.usd(totals.credits))}</strong>
+          <span>Cost ({p.currency})</span>
+          <strong data-testid="total-usd">{p.usd(totals.credits)}</strong>
         </div>
         <div class="stat">
           <span>Events</span>
@@ -330,7 +339,7 @@ function Overview({
                 Credits
               </th>
               <th scope="col" class="num hide-narrow">
-                USD
+                {p.currency}
               </th>
               <th scope="col" class="num">
                 Share
@@ -353,8 +362,8 @@ function Overview({
                 <td data-label="Credits" class="num">
                   {grouped(p.credits(t.credits))}
                 </td>
-                <td data-label="USD" class="num hide-narrow">
-                  ${grouped(p.usd(t.credits))}
+                <td data-label={p.currency} class="num hide-narrow">
+                  {p.usd(t.credits)}
                 </td>
                 <td data-label="Share" class="num">
                   {share(t.credits)}

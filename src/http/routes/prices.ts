@@ -34,7 +34,10 @@ const CreateVersion = z.strictObject({
 const CreateContract = z.strictObject({
   starts_at: z.string().optional(),
   ends_at: z.string().nullish(),
-  discount_percent: z.string().nullish().openapi({ example: '15' }),
+  discount_percent: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .openapi({ description: 'A decimal string from "0" to "100" (a number is read as one)', example: '15' }),
   models: z.array(RateEntryInput).optional(),
 });
 

@@ -1,16 +1,23 @@
 import { z } from '@hono/zod-openapi';
 import type { Engine } from '../../core/engine.ts';
 import { formatAmount } from '../../core/kernel/amount.ts';
+import { formatMoney } from '../../core/kernel/currency.ts';
 import type { JournalLine } from '../../core/reports/index.ts';
 import { csvAnswer, csvCell } from '../csv.ts';
 import { unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { type AppType, on, plainRoute, rawRoute } from './common.ts';
 
-const MonthQuery = z.object({ month: z.string().max(7).openapi({ example: '2026-12' }) });
+const CURRENCY = z
+  .string()
+  .max(3)
+  .optional()
+  .openapi({ description: 'ISO 4217; default: the default currency', example: 'EUR' });
+const MonthQuery = z.object({ month: z.string().max(7).openapi({ example: '2026-12' }), currency: CURRENCY });
 const RangeQuery = z.object({
   from: z.string().max(40).openapi({ example: '2026-12-01' }),
   to: z.string().max(40).openapi({ example: '2027-01-01' }),
+  currency: CURRENCY,
 });
 
 /** Finance reports: deferred revenue per month, and the ledger as a double-entry journal (CSV). */
@@ -28,17 +35,19 @@ function getReportsDeferredRevenue(app: AppType, engine: Engine, s: Serializers)
       MonthQuery,
     ),
     async (c) => {
-      const r = unwrap(await engine.reports.deferredRevenue(c.req.valid('query').month));
+      const q = c.req.valid('query');
+      const r = unwrap(await engine.reports.deferredRevenue(q.month, q.currency));
+      const money = (m: bigint) => formatMoney(m, r.currency);
       return c.json(
         {
           month: r.month,
-          currency: 'USD',
-          opening: s.usd(r.openingMinor),
-          purchased: s.usd(r.purchasedMinor),
-          consumed: s.usd(r.consumedMinor),
-          refunded: s.usd(r.refundedMinor),
-          expired: s.usd(r.expiredMinor),
-          closing: s.usd(r.closingMinor),
+          currency: r.currency,
+          opening: money(r.openingMinor),
+          purchased: money(r.purchasedMinor),
+          consumed: money(r.consumedMinor),
+          refunded: money(r.refundedMinor),
+          expired: money(r.expiredMinor),
+          closing: money(r.closingMinor),
         },
         200,
       );
@@ -59,6 +68,8 @@ function getReportsJournalCsv(app: AppType, engine: Engine, s: Serializers): voi
     async (c) => {
       const q = c.req.valid('query');
       const { fromMs, toMs } = unwrap(engine.reports.journalRange(q.from, q.to));
+      // One currency per journal (the default unless ?currency=): its lines and those worth nothing at cost.
+      const only = unwrap(engine.reports.currency(q.currency));
       const lines = engine.reports.journal(fromMs, toMs);
       // The first page is read before the answer starts: a failing store is a 503, not a cut CSV.
       const first = await lines.next();
@@ -69,17 +80,18 @@ function getReportsJournalCsv(app: AppType, engine: Engine, s: Serializers): voi
               .join('')
           : '';
         const reference = `${t.code}${t.kind === 'posted' ? '' : ` (${t.kind})`}${meta}`;
-        return `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatAmount(t.valueMinor, engine.config.scales.usd, true)},${csvCell(reference)}\n`;
+        return `${s.time(t.createdAtMs)},${csvCell(t.id)},${csvCell(t.debitAccountId)},${csvCell(t.creditAccountId)},${s.credits(t.amount)},${formatMoney(t.valueMinor, t.currency ?? only)},${csvCell(reference)}\n`;
       };
       async function* rows() {
+        const keep = (t: JournalLine) => t.currency === null || t.currency === only;
         if (first.done) return;
-        yield csvLine(first.value);
-        for await (const t of lines) yield csvLine(t);
+        if (keep(first.value)) yield csvLine(first.value);
+        for await (const t of lines) if (keep(t)) yield csvLine(t);
       }
       return csvAnswer(
         c,
         'journal.csv',
-        'date,transfer_id,debit_account,credit_account,credits,usd_value,reference\n',
+        `date,transfer_id,debit_account,credit_account,credits,${only.toLowerCase()}_value,reference\n`,
         rows(),
       );
     },

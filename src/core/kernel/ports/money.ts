@@ -114,7 +114,9 @@ export type LotMovementKind = 'purchased' | 'granted' | 'consumed' | 'refunded' 
 export interface LotCost {
   lotId: string;
   creditsMinor: bigint;
+  /** Its purchase's subtotal, in minor units of `currency`. */
   costMinor: bigint;
+  currency: string;
 }
 
 /** A ledger transfer as the journal export lists it. */
