@@ -47,7 +47,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/core/([a-z-]+)/' },
       to: {
-        path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/(?!index[.]ts$)',
+        path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports|einvoices)/(?!index[.]ts$)',
         pathNot: '^src/core/$1/',
       },
     },
@@ -56,8 +56,13 @@ module.exports = {
       comment:
         "The engine's wiring, http, adapters and the library face reach a feature only through its index.ts.",
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/' },
-      to: { path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports)/(?!index[.]ts$)' },
+      from: {
+        path: '^src/',
+        pathNot: '^src/core/(webhooks|prices|spend|credits|access|usage|reports|einvoices)/',
+      },
+      to: {
+        path: '^src/core/(webhooks|prices|spend|credits|access|usage|reports|einvoices)/(?!index[.]ts$)',
+      },
     },
     ...[
       // Features are layered, each importing only the kernel and those before it, so none cycle.

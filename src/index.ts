@@ -6,6 +6,7 @@
  * const tollgate = await createTollgate({ database: './data/tollgate.db' });
  * const acme = await tollgate.accounts.create({ name: 'Acme' });
  */
+import { eInvoiceRenderer } from './adapters/invoices/einvoice-renderer.ts';
 import { pdfRenderer } from './adapters/invoices/pdf-renderer.ts';
 import { PostgresStorage } from './adapters/postgres/postgres-storage.ts';
 import type { SqliteDatabase } from './adapters/sqlite/sqlite-database.ts';
@@ -64,6 +65,7 @@ export async function createTollgate(options: TollgateOptions = {}): Promise<Eng
     schedule: (fn) => setImmediate(fn),
     requestScopes: asyncScopes(),
     renderer: pdfRenderer,
+    einvoices: eInvoiceRenderer,
     webhookSender:
       options.webhookSender ?? httpSender({ publicTargetsOnly: config.webhookPublicTargetsOnly }),
     ...(options.signIn ? { signIn: options.signIn } : {}),

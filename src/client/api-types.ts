@@ -2519,10 +2519,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download an invoice as PDF */
+    /** Download an invoice as PDF or Factur-X */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `facturx`: a PDF/A-3 with the EN 16931 CII embedded as factur-x.xml */
+          format?: 'pdf' | 'facturx';
+        };
         header?: never;
         path: {
           id: string;
@@ -2531,7 +2534,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description The invoice as PDF */
+        /** @description The invoice as PDF; `format=facturx`: a Factur-X PDF/A-3 with its CII embedded as factur-x.xml */
         200: {
           headers: {
             [name: string]: unknown;
@@ -2770,10 +2773,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download a credit note as PDF */
+    /** Download a credit note as PDF or Factur-X */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `facturx`: a PDF/A-3 with the EN 16931 CII embedded as factur-x.xml */
+          format?: 'pdf' | 'facturx';
+        };
         header?: never;
         path: {
           id: string;
@@ -2782,13 +2788,185 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description The credit note as PDF */
+        /** @description The credit note as PDF; `format=facturx`: a Factur-X PDF/A-3 with its CII embedded as factur-x.xml */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/pdf': string;
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/invoices/{id}/xml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an invoice as an EN 16931 e-invoice */
+    get: {
+      parameters: {
+        query: {
+          /** @description `ubl`: OASIS UBL 2.1; `cii`: UN/CEFACT Cross Industry Invoice D16B */
+          syntax: 'ubl' | 'cii';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The invoice as an EN 16931 e-invoice: UBL 2.1 `Invoice` or UN/CEFACT CII (type code 380) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': string;
+          };
+        };
+        /** @description unauthorized: no or bad operator token */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description forbidden: the token’s scopes do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description not_found: unknown id */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description validation_failed (details list the fields), amount_out_of_range or payment_out_of_range */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description unavailable: storage cannot answer now; retry after Retry-After seconds; nothing was written */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credit_notes/{id}/xml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a credit note as an EN 16931 e-invoice */
+    get: {
+      parameters: {
+        query: {
+          /** @description `ubl`: OASIS UBL 2.1; `cii`: UN/CEFACT Cross Industry Invoice D16B */
+          syntax: 'ubl' | 'cii';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The credit note as an EN 16931 e-invoice: UBL 2.1 `CreditNote` or UN/CEFACT CII (type code 381) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': string;
           };
         };
         /** @description unauthorized: no or bad operator token */
@@ -4817,8 +4995,11 @@ export interface paths {
           'application/json': {
             starts_at?: string;
             ends_at?: string | null;
-            /** @example 15 */
-            discount_percent?: string | null;
+            /**
+             * @description A decimal string from "0" to "100" (a number is read as one)
+             * @example 15
+             */
+            discount_percent?: string | number | unknown;
             models?: components['schemas']['RateEntryInput'][];
           };
         };

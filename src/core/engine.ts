@@ -1,5 +1,6 @@
 import { accessSlice } from './access/index.ts';
 import { autoTopUpListener, creditsSlice } from './credits/index.ts';
+import { einvoicesSlice } from './einvoices/index.ts';
 import { createHotCache } from './kernel/cache.ts';
 import { systemAccounts } from './kernel/chart.ts';
 import type { TollgateConfig } from './kernel/config.ts';
@@ -8,6 +9,7 @@ import type { Observer } from './kernel/observer.ts';
 import type { PaymentProvider } from './kernel/payments.ts';
 import type {
   Clock,
+  EInvoiceRenderer,
   IdSource,
   InvoiceRenderer,
   RequestHook,
@@ -31,6 +33,8 @@ export interface EngineDeps {
   payments: PaymentProvider[];
   schedule: Scheduler;
   renderer: InvoiceRenderer;
+  /** E-invoices (UBL, CII, Factur-X); without it, asking for one is an error. */
+  einvoices?: EInvoiceRenderer;
   webhookSender: WebhookSender;
   signIn?: SignInProvider;
   /** Which request running code works for (default: none; `createTollgate` gives Node's). */
@@ -85,6 +89,7 @@ export async function createEngine(deps: EngineDeps) {
     },
     ...access,
     ...creditsSlice(ctx, deps.config, deps.renderer),
+    ...einvoicesSlice(deps.einvoices),
     ...pricesSlice(ctx, prices),
     usage: usage.usage,
     billing: usage.billing,

@@ -20,6 +20,7 @@ import { requestIds } from './request-id.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { allowanceRoutes } from './routes/allowances.ts';
 import { creditRoutes } from './routes/credits.ts';
+import { eInvoiceRoutes } from './routes/einvoices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -235,6 +236,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   accountRoutes(app, engine, s);
   keyRoutes(app, engine, s);
   creditRoutes(app, engine, s);
+  eInvoiceRoutes(app, engine);
   allowanceRoutes(app, engine, s);
   usageRoutes(app, engine, s);
   eventRoutes(app, engine);

@@ -525,7 +525,7 @@ const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), n
 
 type Answer =
   | { schema: z.ZodType; description: string }
-  | { type: 'application/pdf' | 'text/csv'; description: string };
+  | { type: 'application/pdf' | 'text/csv' | 'application/xml'; description: string };
 const json = (schema: z.ZodType, description: string): Answer => ({ schema, description });
 
 /** The 2xx answer of each operation, by `METHOD path` as the routes register it. */
@@ -564,10 +564,27 @@ const ANSWERS: Record<string, Answer> = {
   'delete /v1/credit_allowances/{id}': json(Allowance, 'The allowance, ended'),
   'get /v1/accounts/{id}/invoices': json(list(Invoice), 'Billing history, newest first'),
   'get /v1/invoices/{id}': json(Invoice, 'The frozen invoice'),
-  'get /v1/invoices/{id}/pdf': { type: 'application/pdf', description: 'The invoice as PDF' },
+  'get /v1/invoices/{id}/pdf': {
+    type: 'application/pdf',
+    description:
+      'The invoice as PDF; `format=facturx`: a Factur-X PDF/A-3 with its CII embedded as factur-x.xml',
+  },
+  'get /v1/invoices/{id}/xml': {
+    type: 'application/xml',
+    description: 'The invoice as an EN 16931 e-invoice: UBL 2.1 `Invoice` or UN/CEFACT CII (type code 380)',
+  },
   'get /v1/accounts/{id}/credit_notes': json(list(CreditNote), 'Credit notes of the account'),
   'get /v1/credit_notes/{id}': json(CreditNote, 'The credit note'),
-  'get /v1/credit_notes/{id}/pdf': { type: 'application/pdf', description: 'The credit note as PDF' },
+  'get /v1/credit_notes/{id}/pdf': {
+    type: 'application/pdf',
+    description:
+      'The credit note as PDF; `format=facturx`: a Factur-X PDF/A-3 with its CII embedded as factur-x.xml',
+  },
+  'get /v1/credit_notes/{id}/xml': {
+    type: 'application/xml',
+    description:
+      'The credit note as an EN 16931 e-invoice: UBL 2.1 `CreditNote` or UN/CEFACT CII (type code 381)',
+  },
   'get /v1/usage_disputes': json(page(Dispute), 'Disputes, newest first'),
   'post /v1/usage_disputes/{id}/resolve': json(Dispute, 'The dispute, resolved'),
   'post /v1/usage_events/{id}/void': json(Void, 'The void'),

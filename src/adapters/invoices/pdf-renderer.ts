@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { InvoiceLocale, InvoiceSnapshot } from '../../core/kernel/model.ts';
@@ -13,14 +13,16 @@ import { LABELS, type Labels } from './labels.ts';
  */
 const FONT_DIRS = ['./fonts/', '../../../../src/adapters/invoices/fonts/'];
 
-function loadFont(file: string): Buffer {
+/** Where a font file is: the first of FONT_DIRS that holds it. */
+function fontPath(file: string): string {
   for (const dir of FONT_DIRS) {
-    try {
-      return readFileSync(fileURLToPath(new URL(dir + file, import.meta.url)));
-    } catch {}
+    const path = fileURLToPath(new URL(dir + file, import.meta.url));
+    if (existsSync(path)) return path;
   }
   throw new Error(`invoice font ${file} not found beside ${import.meta.url}`);
 }
+
+const loadFont = (file: string): Buffer => readFileSync(fontPath(file));
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 /** Read on the first document, not at import. */
@@ -73,37 +75,62 @@ const GREEN = '#1a7f37';
  * fonts embedded, in the language frozen into the snapshot (`en` for snapshots older than that).
  */
 export const pdfRenderer: InvoiceRenderer = {
-  render(snapshot: InvoiceSnapshot): Promise<Uint8Array> {
-    return new Promise((resolve, reject) => {
-      const locale = snapshot.locale ?? 'en';
-      const L = LABELS[locale];
-      const f = formats(locale, snapshot.currency);
-      const title = snapshot.kind === 'invoice' ? L.invoice : L.creditNote;
-      const doc = new PDFDocument({
-        size: 'A4',
-        margin: 50,
-        lang: locale,
-        // Dated by the snapshot, not the clock: the same invoice renders to the same bytes.
-        info: {
-          Title: `${title} ${snapshot.number}`,
-          Author: snapshot.seller.name,
-          CreationDate: new Date(snapshot.issued_at),
-        },
-      });
-      const chunks: Buffer[] = [];
-      doc.on('data', (c: Buffer) => chunks.push(c));
-      doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-      doc.on('error', reject);
-      const { regular, bold } = fontFiles();
-      doc.registerFont('regular', regular);
-      doc.registerFont('bold', bold);
-      draw(doc, snapshot, L, f, title);
-      doc.end();
-    });
-  },
+  render: (snapshot: InvoiceSnapshot) => renderPdf(snapshot),
 };
 
-type Doc = InstanceType<typeof PDFDocument>;
+/**
+ * The invoice's PDF; with `pdfA`, a PDF/A-3b (sRGB output intent, XMP metadata, every font
+ * embedded, Liberation Sans even as pdfkit's default so no unembedded Helvetica is written) that
+ * carries the attachment and the XMP `pdfA` gives (Factur-X: facturx.ts).
+ * @example await renderPdf(snapshot) // Uint8Array of %PDF-1.3...
+ */
+export function renderPdf(
+  snapshot: InvoiceSnapshot,
+  pdfA?: { attach: (doc: Doc) => void; metadata: string },
+): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const locale = snapshot.locale ?? 'en';
+    const L = LABELS[locale];
+    const f = formats(locale, snapshot.currency);
+    const title = snapshot.kind === 'invoice' ? L.invoice : L.creditNote;
+    const author = snapshot.seller.name;
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: 50,
+      lang: locale,
+      ...(pdfA
+        ? {
+            pdfVersion: '1.7' as const,
+            subset: 'PDF/A-3b' as const,
+            font: fontPath('LiberationSans-Regular.ttf'),
+          }
+        : {}),
+      // Dated by the snapshot, not the clock: the same invoice renders to the same bytes.
+      info: {
+        Title: `${title} ${snapshot.number}`,
+        // pdfkit copies the author into the XMP as is: PDF/A wants both to say the same, so a
+        // name that XML would need escaped is left out of a PDF/A's metadata.
+        ...(pdfA && /[&<>]/.test(author) ? {} : { Author: author }),
+        CreationDate: new Date(snapshot.issued_at),
+      },
+    });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+    const { regular, bold } = fontFiles();
+    doc.registerFont('regular', regular);
+    doc.registerFont('bold', bold);
+    draw(doc, snapshot, L, f, title);
+    if (pdfA) {
+      pdfA.attach(doc);
+      doc.appendXML(pdfA.metadata);
+    }
+    doc.end();
+  });
+}
+
+export type Doc = InstanceType<typeof PDFDocument>;
 type Formats = ReturnType<typeof formats>;
 
 function draw(doc: Doc, s: InvoiceSnapshot, L: Labels, f: Formats, title: string): void {

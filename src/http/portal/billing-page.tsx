@@ -3,10 +3,18 @@ import type { Context } from 'hono';
 import type { AccountPatch } from '../../core/access/index.ts';
 import type { BillingDetails } from '../../core/kernel/billing-details.ts';
 import { currenciesOf, currencyOf, defaultCurrency, formatMoney } from '../../core/kernel/currency.ts';
-import type { Account, AutoTopUp, Invoice, Purchase, SpendLimit } from '../../core/kernel/model.ts';
+import type {
+  Account,
+  AutoTopUp,
+  CreditNote,
+  Invoice,
+  Purchase,
+  SpendLimit,
+} from '../../core/kernel/model.ts';
 import { creditsValue, quote, taxFor } from '../../core/prices/index.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppType } from '../routes/common.ts';
+import { pdfAnswer, xmlAnswer } from '../routes/einvoices.ts';
 import {
   BILLING_DETAILS_LABELS,
   BillingDetailsSection,
@@ -113,12 +121,13 @@ export function billingRoutes(app: AppType, p: Portal): void {
       message = { kind: flash.kind, text: flash.text };
       draft = flash.draft ?? {};
     }
-    const [balance, invoices, account, spend, purchases] = await Promise.all([
+    const [balance, invoices, account, spend, purchases, creditNotes] = await Promise.all([
       engine.accounts.balanceWithRunway(f.accountId),
       engine.invoices.list(f.accountId),
       engine.accounts.get(f.accountId),
       engine.accounts.spend(f.accountId),
       engine.credits.listPurchases(f.accountId),
+      engine.invoices.listCreditNotes(f.accountId),
     ]);
     const b = balance.ok ? balance.value : { posted: 0n, pending: 0n, unbilled: 0n, runwaySeconds: null };
     const cur = currencyFor(account.ok ? account.value : null);
@@ -148,6 +157,7 @@ export function billingRoutes(app: AppType, p: Portal): void {
         billingDetails={account.ok ? (account.value.billingDetails ?? null) : null}
         lastTopUp={(purchases.ok ? purchases.value : []).find((x) => x.origin === 'auto_top_up') ?? null}
         invoices={invoices.ok ? invoices.value : []}
+        creditNotes={creditNotes.ok ? creditNotes.value : []}
         price={moneyText(cur.creditPrice, cur.code)}
         currency={cur.code}
         // A choice of currency while nothing is paid yet and more than one is sold.
@@ -280,17 +290,20 @@ export function billingRoutes(app: AppType, p: Portal): void {
       });
     }),
   );
-  app.get('/portal/invoices/:id/pdf', p.guard, async (c) => {
-    const { accountId } = await p.frame(c);
-    const invoice = await engine.invoices.get(c.req.param('id'));
-    if (!invoice.ok || invoice.value.accountId !== accountId)
-      return p.page(c, 404, 'Not found', 'No such invoice.');
-    const pdf = await engine.invoices.render(invoice.value.snapshot);
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${invoice.value.number}.pdf"`,
+  // Each document of the billing history, in each form it is offered in: only the signed-in
+  // account's own (another account's, or one that does not exist, is the same 404).
+  for (const kind of ['invoices', 'credit_notes'] as const)
+    app.get(`/portal/${kind}/:id/:download{pdf|facturx|ubl|cii}`, p.guard, async (c) => {
+      const { accountId } = await p.frame(c);
+      const id = c.req.param('id');
+      const doc =
+        kind === 'invoices' ? await engine.invoices.get(id) : await engine.invoices.getCreditNote(id);
+      if (!doc.ok || doc.value.accountId !== accountId)
+        return p.page(c, 404, 'Not found', kind === 'invoices' ? 'No such invoice.' : 'No such credit note.');
+      const download = c.req.param('download');
+      if (download === 'ubl' || download === 'cii') return c.body(...xmlAnswer(engine, doc.value, download));
+      return c.body(...(await pdfAnswer(engine, doc.value, download === 'facturx' ? 'facturx' : 'pdf')));
     });
-  });
 }
 
 function BillingPage(
@@ -312,6 +325,7 @@ function BillingPage(
     /** What a refused form held, to fill it again. */
     draft: Record<string, unknown>;
     invoices: Invoice[];
+    creditNotes: CreditNote[];
     price: string;
     currency: string;
     currencies: string[];
@@ -406,6 +420,7 @@ function BillingPage(
       <BillingHistory
         purchases={p.purchases}
         invoices={p.invoices}
+        creditNotes={p.creditNotes}
         time={p.time}
         credits={p.credits}
         money={p.money}

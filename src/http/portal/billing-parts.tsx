@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import { Decimal } from '../../core/kernel/amount.ts';
-import type { Invoice, Purchase } from '../../core/kernel/model.ts';
+import type { CreditNote, Invoice, Purchase } from '../../core/kernel/model.ts';
 import { ratePercent } from '../../core/prices/index.ts';
 import { PostForm } from './layout.tsx';
 
@@ -205,22 +205,58 @@ input.addEventListener('input', update); update();`;
   );
 }
 
+/**
+ * One document's downloads: the PDF, the Factur-X PDF (the PDF with its e-invoice inside, for
+ * French and German accounting software) and the EN 16931 e-invoice in UBL and in CII.
+ */
+function Downloads(p: { kind: 'invoices' | 'credit_notes'; id: string; number: string; label: string }) {
+  const base = `/portal/${p.kind}/${p.id}`;
+  // Each link's name says what it gives and of which document ("PDF of invoice INV-2026-000001");
+  // only the first is a plain PDF, so "the PDF" of a row is one link.
+  const of = `of ${p.label.toLowerCase()} ${p.number}`;
+  return (
+    <span class="downloads" data-document={p.number}>
+      <span class="muted">
+        {p.label} {p.number}:{' '}
+      </span>
+      <a href={`${base}/pdf`} download aria-label={`PDF ${of}`}>
+        PDF
+      </a>
+      {' · '}
+      <a href={`${base}/facturx`} download aria-label={`Factur-X ${of}`}>
+        Factur-X
+      </a>
+      {' · '}
+      <a href={`${base}/ubl`} download aria-label={`UBL e-invoice ${of}`}>
+        UBL
+      </a>
+      {' · '}
+      <a href={`${base}/cii`} download aria-label={`CII e-invoice ${of}`}>
+        CII
+      </a>
+    </span>
+  );
+}
+
 const STATE: Record<Purchase['status'], string> = {
   paid: 'Paid',
   pending: 'Pending payment',
   failed: 'Failed',
 };
 
-/** Every purchase, newest first, with its state; a paid one with its invoice as PDF. */
+/** Every purchase, newest first, with its state; a paid one with its invoice and credit notes, each as PDF, Factur-X, UBL and CII. */
 export function BillingHistory(p: {
   purchases: Purchase[];
   invoices: Invoice[];
+  creditNotes: CreditNote[];
   time: (ms: number | null) => string;
   credits: (m: bigint) => string;
   /** An amount as read: `$12.34`, `12.34 EUR` (each purchase in its own currency). */
   money: (m: bigint, currency?: string) => string;
 }) {
   const invoiceOf = new Map(p.invoices.map((i) => [i.id, i]));
+  const notesOf = new Map<string, CreditNote[]>();
+  for (const n of p.creditNotes) notesOf.set(n.purchaseId, [...(notesOf.get(n.purchaseId) ?? []), n]);
   return (
     <section aria-labelledby="history-h">
       <h2 id="history-h">Billing history</h2>
@@ -258,9 +294,12 @@ export function BillingHistory(p: {
                 </td>
                 <td data-label="Invoice">
                   {invoice ? (
-                    <a href={`/portal/invoices/${invoice.id}/pdf`} download>
-                      PDF<span class="muted"> ({invoice.number})</span>
-                    </a>
+                    <span class="documents">
+                      <Downloads kind="invoices" id={invoice.id} number={invoice.number} label="Invoice" />
+                      {(notesOf.get(x.id) ?? []).map((n) => (
+                        <Downloads kind="credit_notes" id={n.id} number={n.number} label="Credit note" />
+                      ))}
+                    </span>
                   ) : (
                     <span class="muted">{x.status === 'pending' ? 'once paid' : 'none'}</span>
                   )}

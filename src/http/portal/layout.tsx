@@ -88,6 +88,7 @@ p.error-text { color: var(--bad); font-weight:600; }
 .badge { display:inline-block; padding:1px 8px; border-radius:999px; font-size:13px; font-weight:600; background:#f2f4f7; color:var(--muted); }
 .badge.paid, .badge.active { background:#ecfdf3; color:var(--ok); } .badge.pending { background:#fffaeb; color:var(--warn); }
 .badge.failed, .badge.suspended { background:#fef3f2; color:var(--bad); }
+.documents { display:flex; flex-direction:column; gap:4px; } .downloads a { white-space:nowrap; }
 .stats { display:grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap:12px; margin: 0 0 8px; }
 .stat { border:1px solid var(--line); border-radius:8px; padding:10px 12px; }
 .stat span { display:block; font-size:13px; color: var(--muted); } .stat strong { font-size:22px; font-variant-numeric: tabular-nums; }

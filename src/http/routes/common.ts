@@ -62,6 +62,7 @@ export function jsonRoute<P extends string, B extends z.ZodType>(
 const RAW = {
   pdf: { description: 'A PDF document', content: { 'application/pdf': { schema: z.string() } } },
   csv: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+  xml: { description: 'An XML document', content: { 'application/xml': { schema: z.string() } } },
   none: { description: 'Done; no content' },
 } as const;
 
@@ -88,7 +89,7 @@ export function plainRoute<P extends string, Q extends z.ZodObject = z.ZodObject
   });
 }
 
-/** A route without a body that answers a document (`pdf`, `csv`) or nothing (`none`, 204). */
+/** A route without a body that answers a document (`pdf`, `csv`, `xml`) or nothing (`none`, 204). */
 export function rawRoute<
   P extends string,
   M extends keyof typeof RAW,

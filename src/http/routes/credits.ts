@@ -5,6 +5,7 @@ import { parseTimeParam } from '../../core/kernel/time.ts';
 import { ApiError, unwrap } from '../errors.ts';
 import type { Serializers } from '../serialize.ts';
 import { Amount, type AppType, jsonRoute, on, plainRoute, rawRoute, ScopeModels } from './common.ts';
+import { PdfQuery, pdfAnswer } from './einvoices.ts';
 
 const Grant = z.strictObject({
   credits: Amount,
@@ -224,14 +225,14 @@ function getInvoicesId(app: AppType, engine: Engine, s: Serializers): void {
 }
 
 function getInvoicesIdPdf(app: AppType, engine: Engine, _s: Serializers): void {
-  on(app, rawRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF', 'pdf'), async (c) => {
-    const invoice = unwrap(await engine.invoices.get(c.req.valid('param').id));
-    const pdf = await engine.invoices.render(invoice.snapshot);
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
-    });
-  });
+  on(
+    app,
+    rawRoute('get', '/v1/invoices/{id}/pdf', 'Download an invoice as PDF or Factur-X', 'pdf', PdfQuery),
+    async (c) => {
+      const invoice = unwrap(await engine.invoices.get(c.req.valid('param').id));
+      return c.body(...(await pdfAnswer(engine, invoice, c.req.valid('query').format)));
+    },
+  );
 }
 
 function getAccountsIdCreditNotes(app: AppType, engine: Engine, s: Serializers): void {
@@ -248,14 +249,20 @@ function getCreditNotesId(app: AppType, engine: Engine, s: Serializers): void {
 }
 
 function getCreditNotesIdPdf(app: AppType, engine: Engine, _s: Serializers): void {
-  on(app, rawRoute('get', '/v1/credit_notes/{id}/pdf', 'Download a credit note as PDF', 'pdf'), async (c) => {
-    const note = unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id));
-    const pdf = await engine.invoices.render(note.snapshot);
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${note.number}.pdf"`,
-    });
-  });
+  on(
+    app,
+    rawRoute(
+      'get',
+      '/v1/credit_notes/{id}/pdf',
+      'Download a credit note as PDF or Factur-X',
+      'pdf',
+      PdfQuery,
+    ),
+    async (c) => {
+      const note = unwrap(await engine.invoices.getCreditNote(c.req.valid('param').id));
+      return c.body(...(await pdfAnswer(engine, note, c.req.valid('query').format)));
+    },
+  );
 }
 
 function postWebhooksStripe(app: AppType, engine: Engine, _s: Serializers): void {
