@@ -98,12 +98,12 @@ browserSuite('spend controls in the customer portal', () => {
       expect(await page.getByTestId('account-spent').textContent()).toBe('100 of 5000 credits this month');
       await page.getByLabel('When available falls below (credits)').fill('800');
       await page.getByLabel('Buy (credits)').fill('1000');
-      await page.getByLabel('At most a month (USD)').fill('5');
+      await page.getByLabel('At most a month (in your currency)').fill('5');
       await page.getByRole('button', { name: 'Turn on automatic top-up' }).click();
       expect(await page.getByTestId('billing-message').textContent()).toBe(
         "The monthly maximum must be at least one top-up's total (10.00 USD).",
       );
-      await page.getByLabel('At most a month (USD)').fill('30');
+      await page.getByLabel('At most a month (in your currency)').fill('30');
       await page.getByRole('button', { name: 'Turn on automatic top-up' }).click();
       await page.waitForURL(/saved=auto_top_up/);
       expect(await page.getByTestId('top-up-settings').textContent()).toBe(

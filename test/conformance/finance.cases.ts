@@ -137,7 +137,7 @@ export function financeConformance(name: string, open: () => Promise<Storage>): 
       ]);
       // Only a purchase's lot has a cost.
       expect(await read((tx) => tx.finance.lotCosts(['lot_p', 'lot_g']))).toEqual(
-        new Map([['lot_p', { lotId: 'lot_p', creditsMinor: 3000n, costMinor: 3000n }]]),
+        new Map([['lot_p', { lotId: 'lot_p', creditsMinor: 3000n, costMinor: 3000n, currency: 'USD' }]]),
       );
     });
 
