@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,8 +55,14 @@ describe('backup and restore', () => {
     expect((await snap.audit()).mismatchedAccounts).toEqual([]);
     await snap.close();
 
+    // Readable by its owner only, like the database it copies.
+    expect(statSync(during).mode & 0o777).toBe(0o600);
     const quiet = join(mkdtempSync(join(tmpdir(), 'tollgate-bk-')), 'quiet.db');
+    // A file already there with wider permissions is narrowed as it is overwritten.
+    writeFileSync(quiet, '', { mode: 0o644 });
+    chmodSync(quiet, 0o644);
     expect(backup(dataDir, quiet).status).toBe(0);
+    expect(statSync(quiet).mode & 0o777).toBe(0o600);
     const live = (await api('GET', `/v1/accounts/${acc.id}/balance`)).body;
     server.child.kill('SIGTERM');
     await server.exited;

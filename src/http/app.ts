@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Engine } from '../core/engine.ts';
 import { runChange } from './audit.ts';
-import { allows, callers, isTraffic, refusals, toApiError, tokenMatches } from './edge.ts';
+import { allows, callers, isBearer, isTraffic, refusals, toApiError, tokenMatches } from './edge.ts';
 import type { Caller, Env } from './env.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { type AccessLog, fastPath } from './fast-path.ts';
@@ -222,7 +222,7 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
   if (metrics) {
     app.get('/metrics', async (c) => {
       const header = c.req.header('authorization') ?? '';
-      if (!header.startsWith('Bearer ') || !tokenMatches(header.slice(7), metricsToken)) {
+      if (!isBearer(header) || !tokenMatches(header.slice(7), metricsToken)) {
         return errorResponse(c, 'unauthorized', 'a valid metrics or operator bearer token is required');
       }
       return c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType });

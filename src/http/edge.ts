@@ -92,7 +92,8 @@ export function callers(
     return found instanceof Promise ? found.then(toCaller) : toCaller(found);
   };
   return (header, connection) => {
-    if (header === undefined || !header.startsWith('Bearer ')) return null;
+    // The scheme is case-insensitive (RFC 9110 11.1): `bearer`, `BEARER` and `Bearer` alike.
+    if (header === undefined || !isBearer(header)) return null;
     const generation = engine.operators.generation();
     if (generation instanceof Promise) return generation.then(() => find(header.slice(7)));
     const socket = connection as { [REMEMBERED]?: Remembered } | undefined;
@@ -108,6 +109,10 @@ export function callers(
     return caller instanceof Promise ? caller.then(remember) : remember(caller);
   };
 }
+
+/** Whether an Authorization header uses the Bearer scheme, in any case: its token starts at 7. */
+export const isBearer = (header: string): boolean =>
+  header.length > 7 && header.charCodeAt(6) === 32 && header.slice(0, 6).toLowerCase() === 'bearer';
 
 /**
  * What any thrown value answers: an `ApiError` as it is; a store that is unreachable, full or

@@ -121,7 +121,8 @@ export function createMeter<Q extends (...args: never[]) => unknown>(
   const secretOf = (get: (name: string) => string | undefined): string | undefined => {
     if (header) return get(header) || undefined;
     const auth = get('authorization');
-    return auth?.startsWith('Bearer ') ? auth.slice(7).trim() || undefined : undefined;
+    // The scheme is case-insensitive (RFC 9110 11.1).
+    return auth && /^bearer /i.test(auth) ? auth.slice(7).trim() || undefined : undefined;
   };
 
   /**

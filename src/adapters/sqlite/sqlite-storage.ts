@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { IngestStatus, RatedEvent, UsageRecord } from '../../core/kernel/model.ts';
@@ -119,6 +119,10 @@ export class SqliteStorage implements Storage {
   static async backupFile(source: string, target: string): Promise<number> {
     const db = new Database(source, { readonly: true, fileMustExist: true });
     try {
+      // The copy holds what the database holds: readable by its owner only (as the data folder's
+      // files are), from the moment it exists, and again if it existed with other permissions.
+      closeSync(openSync(target, 'a', 0o600));
+      chmodSync(target, 0o600);
       return (await db.backup(target)).totalPages;
     } finally {
       db.close();
