@@ -6523,6 +6523,7 @@ export interface components {
         code:
           | 'unauthorized'
           | 'not_found'
+          | 'method_not_allowed'
           | 'validation_failed'
           | 'malformed_json'
           | 'payload_too_large'

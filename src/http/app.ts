@@ -255,7 +255,30 @@ function buildApp(engine: Engine, options: AppOptions, metrics: ReturnType<typeo
     security: [{ operator: [] }],
   });
 
-  app.notFound((c) => errorResponse(c, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  // A path of the API asked with a method it does not take is 405 with the methods it takes
+  // (RFC 9110 15.5.6), not 404: the path exists.
+  const operations = app.openAPIRegistry.definitions.flatMap((d) =>
+    d.type === 'route'
+      ? [
+          {
+            method: d.route.method.toUpperCase(),
+            path: new RegExp(`^${d.route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+          },
+        ]
+      : [],
+  );
+  app.notFound((c) => {
+    const allowed = [...new Set(operations.filter((o) => o.path.test(c.req.path)).map((o) => o.method))];
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      c.header('allow', allowed.join(', '));
+      return errorResponse(
+        c,
+        'method_not_allowed',
+        `${c.req.path} takes ${allowed.join(', ')}, not ${c.req.method}`,
+      );
+    }
+    return errorResponse(c, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
   app.onError((err, c) => {
     let e: ApiError;
     if (err instanceof HTTPException && (err.status === 400 || err.status === 415)) e = refusals.notJson();

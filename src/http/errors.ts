@@ -9,6 +9,8 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 401;
     case 'not_found':
       return 404;
+    case 'method_not_allowed':
+      return 405;
     case 'validation_failed':
     case 'payment_out_of_range':
     case 'amount_out_of_range':

@@ -22,3 +22,18 @@ describe('the Bearer scheme, in any case (RFC 9110 11.1)', () => {
     expect((await call(`Token ${key.secret}`)).status).toBe(401);
   });
 });
+
+describe('a method a path does not take', () => {
+  it('is 405 method_not_allowed with the methods it takes, and an unknown path stays 404', async () => {
+    const { call } = await makeApi();
+    const put = await call('PUT', '/v1/accounts', { name: 'x' });
+    expect(put.status).toBe(405);
+    expect(put.body.error.code).toBe('method_not_allowed');
+    expect(put.headers.get('allow')).toBe('POST, GET');
+    const del = await call('DELETE', '/v1/accounts/acc_123');
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toContain('PATCH');
+    expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
+    expect((await call('GET', '/v1/accounts')).status).toBe(200);
+  });
+});

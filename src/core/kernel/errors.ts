@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   unauthorized: 'unauthorized',
   not_found: 'not_found',
+  method_not_allowed: 'method_not_allowed',
   validation_failed: 'validation_failed',
   malformed_json: 'malformed_json',
   payload_too_large: 'payload_too_large',
