@@ -391,3 +391,29 @@ describe('the README’s invoice per tax rule', () => {
     ]);
   });
 });
+
+describe('whole credits in the portal', () => {
+  it('refuses a fraction of a credit in the quote and the purchase, as the form says, and buys nothing', async () => {
+    const { app, engine, call } = await makeApi();
+    const acc = (await call('POST', '/v1/accounts', { name: 'Acme' })).body;
+    const send = portalClient(app);
+    const link = must(await engine.portal.createLink(acc.id));
+    await send(`/portal/session/${link.token}`, {});
+    const page = await (await send('/portal/billing')).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const quote = await send('/portal/api/quote?credits=2500.5');
+    expect(quote.status).toBe(422);
+    expect((await quote.json()).error.message).toBe('Enter a whole number of credits, such as 1,500.');
+    expect((await send('/portal/api/quote?credits=2,500')).status).toBe(200);
+    const bought = await send('/portal/billing/purchase', {
+      _csrf: csrf,
+      credits: '2500.5',
+      idempotency_key: 'k1',
+    });
+    expect(bought.status).toBe(303);
+    expect(await (await send(bought.headers.get('location')!)).text()).toContain(
+      'Enter a whole number of credits',
+    );
+    expect(must(await engine.credits.listPurchases(acc.id))).toEqual([]);
+  });
+});

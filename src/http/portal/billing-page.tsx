@@ -249,7 +249,11 @@ export function billingRoutes(app: AppType, p: Portal): void {
   onAccount('/portal/billing/auto_top_up/remove', 'turn off auto top-up', 'auto_top_up', () => ({
     autoTopUp: null,
   }));
+  /** The portal sells whole credits, as its form says: a fraction is refused before any price. */
+  const WHOLE_CREDITS = 'Enter a whole number of credits, such as 1,500.';
+  const whole = (text: string) => /^\d+$/.test(text);
   app.get('/portal/api/quote', p.guard, async (c) => {
+    if (!whole(typedCredits(c))) return errorResponse(c, 'validation_failed', WHOLE_CREDITS);
     const q = await engine.credits.quoteFor((await p.frame(c)).accountId, typedCredits(c));
     if (!q.ok) return errorResponse(c, q.code, q.message);
     return c.json({
@@ -267,6 +271,12 @@ export function billingRoutes(app: AppType, p: Portal): void {
     p.change('buy credits', async (c) => {
       const { accountId } = await p.frame(c);
       const f = p.form(c);
+      if (!whole(formNumber(String(f.credits ?? ''))))
+        return p.redirect(c, '/portal/billing', {
+          kind: 'error',
+          text: WHOLE_CREDITS,
+          draft: { credits: String(f.credits ?? '').slice(0, 40) },
+        });
       const r = await engine.credits.purchase(
         accountId,
         { credits: formNumber(String(f.credits ?? '')), provider },
