@@ -403,7 +403,9 @@ describe('whole credits in the portal', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     const quote = await send('/portal/api/quote?credits=2500.5');
     expect(quote.status).toBe(422);
-    expect((await quote.json()).error.message).toBe('Enter a whole number of credits, such as 1,500.');
+    expect(((await quote.json()) as { error: { message: string } }).error.message).toBe(
+      'Enter a whole number of credits, such as 1,500.',
+    );
     expect((await send('/portal/api/quote?credits=2,500')).status).toBe(200);
     const bought = await send('/portal/billing/purchase', {
       _csrf: csrf,
