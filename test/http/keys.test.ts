@@ -108,6 +108,21 @@ describe.each(STORES)('API keys ($name)', (store) => {
     });
   });
 
+  it('counts only a verification that lets the call through as a use of the key', async () => {
+    const { engine } = await makeEngine({ store });
+    const acc = must(await engine.accounts.create({ name: 'Acme' }));
+    const { key, secret } = must(await engine.keys.create(acc.id, 'prod'));
+    const lastUsed = async () => {
+      await engine.keys.flushLastUsed();
+      return must(await engine.keys.get(key.id)).lastUsedAtMs;
+    };
+    expect(await engine.keys.verify(secret)).toEqual({ valid: false, code: 'insufficient_credits' });
+    expect(await lastUsed()).toBeNull();
+    must(await engine.credits.grant(acc.id, { credits: '5', reason: 'trial' }));
+    expect((await engine.keys.verify(secret)).valid).toBe(true);
+    expect(await lastUsed()).not.toBeNull();
+  });
+
   it('writes last_used_at lazily: at most once a minute per key', async () => {
     const { engine, clock } = await makeEngine({ store });
     const acc = must(await engine.accounts.create({ name: 'Acme' }));

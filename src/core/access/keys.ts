@@ -296,10 +296,11 @@ function answerFor(
 ): VerifyResult {
   if (key.status === 'deleted') return { valid: false, code: 'unknown_key' };
   if (key.status === 'suspended') return { valid: false, code: 'suspended' };
-  noteUse(ctx, key.id);
   const available = balance ? availableFor(balance, model) : 0n;
   if (available <= 0n) return { valid: false, code: 'insufficient_credits' };
   if (limited) return { valid: false, code: 'spend_limit_reached' };
+  // Only a verification that lets the call through is a use of the key (`last_used_at`).
+  noteUse(ctx, key.id);
   return { valid: true, accountId: key.accountId, keyId: key.id, available };
 }
 
